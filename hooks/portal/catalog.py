@@ -1,0 +1,232 @@
+"""Load and validate a whole data tree (partners, patterns, stages, forms) into one Catalog."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import os
+import re
+from dataclasses import dataclass, field
+
+from pydantic import BaseModel, ValidationError
+
+from .models import SLUG_RE, Partner, Pattern, Term, explain
+from .problems import DataError, Problem, Report
+from .yamlsource import Source, load_file
+
+RESERVED = {"stages", "forms"}  # data files at the top of partners/ that are not partners
+LOGO_TYPES = {".png", ".jpg", ".jpeg", ".svg", ".webp"}
+_SVG_DANGER = re.compile(rb"<script|<foreignobject|\son[a-z]+\s*=|javascript:|<iframe|<embed|<object", re.I)
+_slug_re = re.compile(SLUG_RE)
+
+
+@dataclass
+class PartnerRecord:
+    """A validated partner with the facts the files imply: its slug and where it came from."""
+
+    slug: str
+    path: str  # shown path, e.g. partners/koperasi-maju.yml
+    data: Partner
+
+
+@dataclass
+class Catalog:
+    """Everything the site and the staff commands need, validated."""
+
+    root: str
+    patterns: dict[str, Pattern] = field(default_factory=dict)
+    stages: list[Term] = field(default_factory=list)
+    forms: list[Term] = field(default_factory=list)
+    partners: dict[str, PartnerRecord] = field(default_factory=dict)
+    report: Report = field(default_factory=Report)
+
+    @property
+    def stage_ids(self) -> list[str]:
+        return [s.id for s in self.stages]
+
+    def stage(self, stage_id: str) -> Term:
+        return next(s for s in self.stages if s.id == stage_id)
+
+    def form(self, form_id: str) -> Term:
+        return next(f for f in self.forms if f.id == form_id)
+
+    def stage_of(self, record: PartnerRecord) -> str:
+        return record.data.stage or self.stages[0].id
+
+    def side(self, pattern_id: str, side_id: str):
+        return next(s for s in self.patterns[pattern_id].sides if s.id == side_id)
+
+
+def shown(root: str, abs_path: str) -> str:
+    """The path as messages show it: relative to the data folder's parent, with forward slashes."""
+    base = os.path.dirname(os.path.abspath(root))
+    return os.path.relpath(os.path.abspath(abs_path), base).replace(os.sep, "/")
+
+
+def _validate(model: type[BaseModel], src: Source):
+    """Validate loaded data against a model, recording every error with its line."""
+    if src.problems:
+        return None
+    if not isinstance(src.data, dict):
+        what = "empty" if src.data is None else f"a {type(src.data).__name__}"
+        src.problems.append(Problem(src.path, src.line_of(()), "file", f"must be a mapping of fields (key: value), but is {what}"))
+        return None
+    try:
+        return model.model_validate(src.data)
+    except ValidationError as exc:
+        for error in exc.errors(include_url=False):
+            loc, message = explain(error, model)
+            src.error(loc, message)
+        return None
+
+
+def _load_terms(root: str, name: str, catalog: Catalog) -> list[Term]:
+    path = os.path.join(root, f"{name}.yml")
+    src = load_file(path, shown(root, path))
+    terms: list[Term] = []
+    if not src.problems and not isinstance(src.data, list):
+        src.problems.append(Problem(src.path, src.line_of(()), "file", f"must be a list of {name}"))
+    if not src.problems:
+        seen: dict[str, int] = {}
+        for i, item in enumerate(src.data):
+            sub = Source(src.path, item, {k[1:]: v for k, v in src.lines.items() if k[:1] == (i,)})
+            sub.lines.setdefault((), src.line_of((i,)))
+            term = _validate(Term, sub)
+            src.problems.extend(Problem(p.path, p.line, f"[{i}].{p.field}", p.message) for p in sub.problems)
+            if term is None:
+                continue
+            if term.id in seen:
+                src.error((i, "id"), f"duplicate id {term.id!r} (also item {seen[term.id]})")
+                continue
+            seen[term.id] = i
+            terms.append(term)
+        if not terms and not src.problems:
+            src.problems.append(Problem(src.path, 1, "file", f"lists no {name}"))
+    catalog.report.extend(src.problems)
+    return terms
+
+
+def _yaml_files(folder: str) -> list[str]:
+    try:
+        names = os.listdir(folder)
+    except FileNotFoundError:
+        return []
+    return sorted(n for n in names if n.endswith((".yml", ".yaml")) and os.path.isfile(os.path.join(folder, n)))
+
+
+def _load_patterns(root: str, catalog: Catalog) -> None:
+    folder = os.path.join(root, "patterns")
+    found = _yaml_files(folder)
+    if not found:
+        catalog.report.add(Problem(shown(root, folder), 0, "file", "no pattern files found; add partners/patterns/<id>.yml"))
+    for name in found:
+        pattern_id = name.rsplit(".", 1)[0]
+        path = os.path.join(folder, name)
+        src = load_file(path, shown(root, path))
+        if not _slug_re.match(pattern_id):
+            src.problems.append(Problem(src.path, 0, "file", "pattern file names must be lowercase ids like general-trade.yml"))
+        pattern = _validate(Pattern, src)
+        catalog.report.extend(src.problems)
+        if pattern is not None and not src.problems:
+            catalog.patterns[pattern_id] = pattern
+    catalog.patterns = dict(sorted(catalog.patterns.items(), key=lambda kv: (kv[1].order, kv[0])))
+
+
+def _check_slug(stem: str) -> str | None:
+    if not 2 <= len(stem) <= 64:
+        return f"the file name {stem!r} must be 2 to 64 characters long"
+    if not _slug_re.match(stem):
+        return f"the file name {stem!r} must use lowercase a-z, 0-9 and single hyphens (e.g. koperasi-tani-maju.yml)"
+    return None
+
+
+def _suggest(value: str, options: list[str]) -> str:
+    close = difflib.get_close_matches(value, options, n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else f"; choose one of: {', '.join(options)}"
+
+
+def _cross_check(root: str, catalog: Catalog, src: Source, partner: Partner, today: dt.date) -> None:
+    """Rules that need other files: references resolve, logo exists, dates make sense."""
+    pattern = catalog.patterns.get(partner.pattern)
+    if pattern is None:
+        src.error(("pattern",), f"unknown pattern {partner.pattern!r}{_suggest(partner.pattern, list(catalog.patterns))}")
+    else:
+        sides = [s.id for s in pattern.sides]
+        if partner.side not in sides:
+            src.error(("side",), f"{partner.side!r} is not a side of pattern {partner.pattern!r}{_suggest(partner.side, sides)}")
+    stage_ids = catalog.stage_ids
+    if partner.stage is not None and stage_ids and partner.stage not in stage_ids:
+        src.error(("stage",), f"unknown stage {partner.stage!r}{_suggest(partner.stage, stage_ids)}")
+    form_ids = [f.id for f in catalog.forms]
+    for i, form_id in enumerate(partner.forms):
+        if form_ids and form_id not in form_ids:
+            src.error(("forms", i), f"unknown form {form_id!r}{_suggest(form_id, form_ids)}")
+    if partner.logo is not None:
+        _check_logo(root, src, partner.logo)
+    if partner.last_verified and partner.last_verified > today:
+        src.error(("last_verified",), f"{partner.last_verified.isoformat()} is in the future (today is {today.isoformat()})")
+    person = partner.contact.person if partner.contact else None
+    if person is not None and not person.consent:
+        src.error(
+            ("contact", "person"),
+            "has no consent: true, so this person is kept for staff and not published",
+            severity="note",
+        )
+
+
+def _check_logo(root: str, src: Source, logo: str) -> None:
+    ext = os.path.splitext(logo)[1].lower()
+    if ext not in LOGO_TYPES:
+        src.error(("logo",), f"must be a .png, .jpg, .svg or .webp file, not {ext or 'a file without extension'}")
+        return
+    if logo.startswith(("/", "\\")) or ".." in logo.replace("\\", "/").split("/") or ":" in logo:
+        src.error(("logo",), "must be a path inside partners/, such as logos/name.png")
+        return
+    path = os.path.join(root, logo)
+    if not os.path.isfile(path):
+        src.error(("logo",), f"file {shown(root, path)} does not exist")
+        return
+    if ext == ".svg":
+        with open(path, "rb") as fh:
+            if _SVG_DANGER.search(fh.read(2 * 1024 * 1024)):
+                src.error(("logo",), "this SVG contains scripts, event handlers or embedded content; export a plain SVG")
+
+
+def load_catalog(root: str, today: dt.date | None = None) -> Catalog:
+    """Read every data file under `root` (the partners/ folder) and check it; never raises for bad data."""
+    today = today or dt.date.today()
+    catalog = Catalog(root=root)
+    catalog.stages = _load_terms(root, "stages", catalog)
+    catalog.forms = _load_terms(root, "forms", catalog)
+    _load_patterns(root, catalog)
+
+    stems: dict[str, str] = {}
+    for name in _yaml_files(root):
+        stem = name.rsplit(".", 1)[0]
+        if stem in RESERVED:
+            continue
+        path = os.path.join(root, name)
+        shown_path = shown(root, path)
+        if stem in stems:
+            catalog.report.add(Problem(shown_path, 0, "file", f"the slug {stem!r} is also used by {stems[stem]}; keep one file"))
+            continue
+        stems[stem] = shown_path
+        src = load_file(path, shown_path)
+        problem = _check_slug(stem)
+        if problem:
+            src.problems.append(Problem(shown_path, 0, "file", problem))
+        partner = _validate(Partner, src)
+        if partner is not None:
+            _cross_check(root, catalog, src, partner, today)
+        catalog.report.extend(src.problems)
+        if partner is not None and not any(p.severity == "error" for p in src.problems):
+            catalog.partners[stem] = PartnerRecord(stem, shown_path, partner)
+    return catalog
+
+
+def load_valid_catalog(root: str, today: dt.date | None = None) -> Catalog:
+    """Like load_catalog, but raise DataError (with every error line) when anything is wrong."""
+    catalog = load_catalog(root, today)
+    if not catalog.report.ok:
+        raise DataError(catalog.report)
+    return catalog

@@ -1,0 +1,378 @@
+"""The data models: what a partner, pattern, stage and form file may hold, checked field by field."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+import typing
+import unicodedata
+from typing import Annotated, Any, Literal, Optional, Union
+from urllib.parse import urlsplit
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    EmailStr,
+    Field,
+    Strict,
+    StringConstraints,
+    model_validator,
+)
+
+from . import reference
+
+SLUG_RE = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+_slug = re.compile(SLUG_RE)
+# Characters that have no place in partner text: C0/C1 controls (tab and newline aside), and the
+# bidirectional embedding/override/isolate controls that can make text read differently than it is stored.
+_BIDI = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def _check_chars(value: str, multiline: bool) -> str:
+    for ch in value:
+        if ch in _BIDI:
+            raise ValueError(f"contains the invisible direction control U+{ord(ch):04X}; remove it")
+        if ch == "\n" or ch == "\t":
+            if ch == "\n" and not multiline:
+                raise ValueError("must be a single line")
+            continue
+        if unicodedata.category(ch) == "Cc":
+            raise ValueError(f"contains the control character U+{ord(ch):04X}; remove it")
+    return value
+
+
+def _line(value: str) -> str:
+    return _check_chars(value, multiline=False)
+
+
+def _para(value: str) -> str:
+    return _check_chars(value, multiline=True)
+
+
+def _text(max_length: int, multiline: bool = False):
+    return Annotated[
+        str,
+        Strict(),
+        StringConstraints(strip_whitespace=True, min_length=1, max_length=max_length),
+        AfterValidator(_para if multiline else _line),
+    ]
+
+
+Line = _text(200)
+ShortLine = _text(60)
+Para = _text(2000, multiline=True)
+Summary = _text(280)
+Markdown = _text(20_000, multiline=True)
+Slug = Annotated[str, Strict(), StringConstraints(pattern=SLUG_RE, min_length=2, max_length=64)]
+
+
+def _http_url(value: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme.lower() not in ("http", "https"):
+        raise ValueError("must start with http:// or https://")
+    if not parts.netloc or any(ch.isspace() or ord(ch) < 32 for ch in value):
+        raise ValueError("is not a valid web address")
+    return value
+
+
+HttpUrl = Annotated[str, Strict(), StringConstraints(strip_whitespace=True, max_length=2000), AfterValidator(_http_url)]
+
+
+def _phone(value: str) -> str:
+    if not re.fullmatch(r"[0-9 +\-()]+", value):
+        raise ValueError("may hold only digits, spaces, +, - and parentheses")
+    if "+" in value[1:]:
+        raise ValueError("may have + only at the start")
+    digits = re.sub(r"\D", "", value)
+    if value.startswith("+"):
+        normal = "+" + digits
+    elif digits.startswith("62"):
+        normal = "+" + digits
+    elif digits.startswith("0"):
+        normal = "+62" + digits[1:]
+    else:
+        normal = digits
+    if not 6 <= len(digits) <= 15:
+        raise ValueError("must have between 6 and 15 digits")
+    return normal
+
+
+Phone = Annotated[str, Strict(), StringConstraints(strip_whitespace=True, max_length=40), AfterValidator(_phone)]
+Email = Annotated[EmailStr, Strict()]
+
+
+def _province(value: str) -> str:
+    found = reference.find_province(value)
+    if found is None:
+        names = [p["name"] for p in reference.provinces()]
+        close = difflib.get_close_matches(value.title(), names, n=1, cutoff=0.6)
+        hint = f"; did you mean {close[0]!r}?" if close else "; use one of Indonesia's 38 provinces"
+        raise ValueError(f"{value!r} is not a province of Indonesia{hint}")
+    return found["name"]
+
+
+Province = Annotated[
+    str,
+    Strict(),
+    StringConstraints(strip_whitespace=True, max_length=60),
+    AfterValidator(_province),
+    Field(json_schema_extra={"examples": [p["name"] for p in reference.provinces()]}),
+]
+
+
+class Model(BaseModel):
+    """Every model refuses unknown fields, so that a typo is reported, not ignored."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class I18n(Model):
+    """A text in Indonesian (id) and English (en)."""
+
+    id: Para
+    en: Para
+
+
+# --- partner --------------------------------------------------------------------------------
+
+
+class Region(Model):
+    province: Province = Field(description="One of Indonesia's 38 provinces, any letter case.")
+    city: Optional[Line] = Field(None, description="City or regency.")
+
+
+class Location(Model):
+    lat: float = Field(ge=reference.LAT_MIN, le=reference.LAT_MAX, description="Latitude, within Indonesia.")
+    lon: float = Field(ge=reference.LON_MIN, le=reference.LON_MAX, description="Longitude, within Indonesia.")
+
+
+class Person(Model):
+    name: Line
+    role: Optional[Line] = None
+    email: Optional[Email] = None
+    phone: Optional[Phone] = None
+    consent: Annotated[bool, Strict()] = Field(
+        False, description="true only when this person agreed to be shown publicly; otherwise kept for staff."
+    )
+
+
+class Contact(Model):
+    email: Optional[Email] = Field(None, description="The organisation's public e-mail address.")
+    phone: Optional[Phone] = Field(None, description="Digits, spaces, +, - and parentheses; stored as +62…")
+    person: Optional[Person] = None
+
+
+class Agreement(Model):
+    type: Line = Field("MoU", description="E.g. MoU (nota kesepahaman), PKS, contract.")
+    signed: Optional[dt.date] = None
+    start: Optional[dt.date] = None
+    end: Optional[dt.date] = None
+    document: Optional[HttpUrl] = Field(None, description="Link to the signed document (http or https).")
+
+    @model_validator(mode="after")
+    def _period(self):
+        if self.start and self.end and self.end <= self.start:
+            raise _LocatedError(("end",), f"must be after start ({self.start.isoformat()})")
+        return self
+
+
+class Activity(Model):
+    title: Line
+    date: Optional[dt.date] = None
+    summary: Optional[Para] = None
+
+
+class Evaluation(Model):
+    period: ShortLine = Field(description="E.g. 2025 or 2025-H1.")
+    summary: Para
+    achieved: Optional[Para] = None
+    obstacles: Optional[Para] = None
+
+
+Kind = Literal["individual", "community-group", "cooperative", "business", "ngo", "government", "education", "media", "other"]
+Visibility = Literal["public", "unlisted", "hidden"]
+
+
+class Partner(Model):
+    """One partner organisation, as staff write it in partners/<slug>.yml."""
+
+    name: Line = Field(description="The partner's name as it should appear publicly.")
+    pattern: Slug = Field(description="A pattern id: a file name under partners/patterns/.")
+    side: Slug = Field(description="Which of the pattern's two sides this partner is on.")
+    summary: Summary = Field(description="One or two plain sentences, at most 280 characters.")
+    region: Region
+    description: Optional[Markdown] = Field(None, description="Longer text in Markdown.")
+    kind: Optional[Kind] = None
+    forms: list[Slug] = Field(default_factory=list, max_length=20, description="Form ids from partners/forms.yml.")
+    sectors: list[ShortLine] = Field(default_factory=list, max_length=20)
+    location: Optional[Location] = None
+    website: Optional[HttpUrl] = None
+    logo: Optional[Line] = Field(None, description="Image path under partners/, e.g. logos/name.svg.")
+    contact: Optional[Contact] = None
+    stage: Optional[Slug] = Field(None, description="A stage id from partners/stages.yml; default the first.")
+    agreement: Optional[Agreement] = None
+    activities: list[Activity] = Field(default_factory=list, max_length=500)
+    evaluations: list[Evaluation] = Field(default_factory=list, max_length=200)
+    since: Optional[dt.date] = Field(None, description="When the partnership began; feeds 'recently joined'.")
+    last_verified: Optional[dt.date] = Field(None, description="When the partner last confirmed this profile.")
+    visibility: Visibility = Field("public", description="public: listed; unlisted: own page only; hidden: not published.")
+    internal: Optional[dict[str, Any]] = Field(None, description="Staff-only notes. Never published.")
+
+
+# --- patterns, stages, forms ----------------------------------------------------------------
+
+
+class Side(Model):
+    id: Slug
+    label: I18n
+    who: I18n
+    brings: I18n
+
+
+class Flow(Model):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    source: Slug = Field(alias="from")
+    to: Slug
+    label: I18n
+
+
+class Pattern(Model):
+    """A partnership pattern, as kept in partners/patterns/<id>.yml."""
+
+    order: int = 100
+    name: I18n
+    summary: I18n
+    sides: list[Side] = Field(min_length=2, max_length=2)
+    flows: list[Flow] = Field(default_factory=list)
+    fits: I18n
+    example: I18n
+
+    @model_validator(mode="after")
+    def _sides(self):
+        ids = [s.id for s in self.sides]
+        if len(set(ids)) != len(ids):
+            raise _LocatedError(("sides", 1, "id"), f"the two sides need different ids (both are {ids[0]!r})")
+        for i, flow in enumerate(self.flows):
+            for key, value in (("from", flow.source), ("to", flow.to)):
+                if value not in ids:
+                    raise _LocatedError(("flows", i, key), f"{value!r} is not one of this pattern's sides: {', '.join(ids)}")
+        return self
+
+
+class Term(Model):
+    """A stage of the partnership life cycle, or a form a partnership can take."""
+
+    id: Slug
+    label: I18n
+    description: I18n
+
+
+# --- errors ---------------------------------------------------------------------------------
+
+
+class _LocatedError(ValueError):
+    """A cross-field error that knows which field (relative to its model) is at fault."""
+
+    def __init__(self, loc: tuple, message: str):
+        super().__init__(message)
+        self.loc = loc
+        self.message = message
+
+
+def _unwrap(annotation):
+    """The model class inside Optional[...] / list[...] / Annotated[...], if any."""
+    origin = typing.get_origin(annotation)
+    if origin is Annotated:
+        return _unwrap(typing.get_args(annotation)[0])
+    if origin in (Union, list, typing.Union) or str(origin) == "types.UnionType":
+        for arg in typing.get_args(annotation):
+            found = _unwrap(arg)
+            if found is not None:
+                return found
+        return None
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    return None
+
+
+def fields_at(model: type[BaseModel], loc: tuple) -> list[str]:
+    """The field names allowed in the mapping at `loc` (used for 'did you mean …?')."""
+    current = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        if current is None or part not in current.model_fields:
+            return []
+        current = _unwrap(current.model_fields[part].annotation)
+    if current is None:
+        return []
+    return [f.alias or name for name, f in current.model_fields.items()]
+
+
+def describe(value: object) -> str:
+    if value is None:
+        return "empty"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, (dt.date, dt.datetime)):
+        return "a date"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return "text"
+
+
+def explain(error: dict, model: type[BaseModel]) -> tuple[tuple, str]:
+    """Turn one pydantic error into (loc, plain message)."""
+    kind = error["type"]
+    loc = tuple(error["loc"])
+    given = error.get("input")
+    ctx = error.get("ctx") or {}
+    if kind == "value_error" and isinstance(ctx.get("error"), _LocatedError):
+        located = ctx["error"]
+        return loc + located.loc, located.message
+    if kind == "missing":
+        return loc, "is required but missing"
+    if kind == "extra_forbidden":
+        known = fields_at(model, loc[:-1])
+        close = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.6)
+        hint = f"; did you mean {close[0]!r}?" if close else (f"; allowed here: {', '.join(known)}" if known else "")
+        return loc, f"unknown field{hint}"
+    if kind == "string_type":
+        return loc, f"must be text, not {describe(given)}"
+    if kind in ("list_type",):
+        return loc, f"must be a list, not {describe(given)}"
+    if kind in ("model_type", "model_attributes_type", "dict_type"):
+        return loc, f"must be a mapping of fields, not {describe(given)}"
+    if kind in ("bool_type", "bool_parsing"):
+        return loc, f"must be true or false, not {describe(given)}"
+    if kind.startswith("date_") or kind == "date_type":
+        return loc, "must be a date written as YYYY-MM-DD"
+    if kind in ("float_type", "float_parsing", "int_type", "int_parsing", "finite_number"):
+        return loc, f"must be a number, not {describe(given)}"
+    if kind == "literal_error":
+        return loc, f"must be one of: {ctx.get('expected', '').replace(chr(39), '')}"
+    if kind == "string_too_long":
+        return loc, f"is {len(given)} characters long; the limit is {ctx.get('max_length')}"
+    if kind == "string_too_short":
+        return loc, "must not be empty"
+    if kind == "string_pattern_mismatch":
+        return loc, f"{given!r} is not a valid id (lowercase letters, digits and single hyphens)"
+    if kind == "too_long":
+        return loc, f"has too many items; the limit is {ctx.get('max_length')}"
+    if kind == "too_short":
+        return loc, f"needs at least {ctx.get('min_length')} items"
+    if kind == "value_error":
+        message = str(ctx.get("error") or error["msg"])
+        if message.startswith("value is not a valid email address: "):
+            message = "is not a valid e-mail address: " + message.split(": ", 1)[1]
+        return loc, message
+    if kind in ("greater_than_equal", "less_than_equal"):
+        return loc, f"{given} is outside Indonesia (allowed: {error['msg'].split('should be ', 1)[-1]})"
+    msg = error["msg"]
+    return loc, msg[:1].lower() + msg[1:]

@@ -1,0 +1,265 @@
+"""Safe, bounded YAML loading that remembers the line of every value."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+import yaml
+
+try:  # libyaml's parser is several times faster; PyYAML falls back to pure Python without it
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - the wheels on PyPI ship libyaml
+    from yaml import SafeLoader as _Loader
+
+from .problems import Problem
+
+MAX_BYTES = 1024 * 1024  # a partner file is a few kilobytes; anything over a mebibyte is refused
+MAX_DEPTH = 32  # no real partner file nests more than four or five levels
+MAX_NODES = 20_000  # values after expanding aliases: stops "billion laughs" files early
+
+STR = "tag:yaml.org,2002:str"
+_ALLOWED_TAGS = {
+    STR,
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:timestamp",
+}
+_resolver = yaml.resolver.Resolver()
+_constructor = yaml.constructor.SafeConstructor()
+
+
+@dataclass
+class Source:
+    """A loaded file: its data, the 1-based line of each value by path, and its problems."""
+
+    path: str
+    data: object = None
+    lines: dict[tuple, int] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    def line_of(self, loc: tuple) -> int:
+        """The line of the value at `loc`, or of its nearest ancestor that has one."""
+        loc = tuple(loc)
+        while loc:
+            if loc in self.lines:
+                return self.lines[loc]
+            loc = loc[:-1]
+        return self.lines.get((), 1)
+
+    def error(self, loc: tuple, message: str, line: int | None = None, severity: str = "error") -> None:
+        name = dotted(loc) or "file"
+        self.problems.append(Problem(self.path, self.line_of(loc) if line is None else line, name, message, severity))
+
+
+def dotted(loc) -> str:
+    """('contact', 'person', 'name') -> 'contact.person.name'; list indexes as [0]."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+class _Stop(Exception):
+    def __init__(self, line: int, field: str, message: str):
+        self.line, self.field, self.message = line, field, message
+
+
+def load_file(abs_path: str, shown_path: str) -> Source:
+    """Read and parse one file; never raises for bad content, records problems instead."""
+    src = Source(shown_path)
+    try:
+        size = os.path.getsize(abs_path)
+        if size > MAX_BYTES:
+            src.problems.append(Problem(shown_path, 0, "file", f"file is {size:,} bytes; the limit is {MAX_BYTES:,} (1 MiB)"))
+            return src
+        with open(abs_path, "rb") as fh:
+            raw = fh.read(MAX_BYTES + 1)
+    except OSError as exc:
+        src.problems.append(Problem(shown_path, 0, "file", f"cannot be read: {exc.strerror or exc}"))
+        return src
+    return load_bytes(raw, shown_path, src)
+
+
+def load_bytes(raw: bytes, shown_path: str, src: Source | None = None) -> Source:
+    """Parse bytes that claim to be a UTF-8 YAML mapping."""
+    src = src or Source(shown_path)
+    if len(raw) > MAX_BYTES:
+        src.problems.append(Problem(shown_path, 0, "file", f"file is over {MAX_BYTES:,} bytes (1 MiB)"))
+        return src
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        src.problems.append(
+            Problem(shown_path, line, "file", f"is not valid UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start}); save the file as UTF-8")
+        )
+        return src
+    return load_text(text, shown_path, src)
+
+
+def load_text(text: str, shown_path: str, src: Source | None = None) -> Source:
+    """Parse YAML text into plain Python values with a line map, within the size limits."""
+    src = src or Source(shown_path)
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        src.problems.append(Problem(shown_path, line, "file", "contains a NUL byte; this is not a text file"))
+        return src
+    try:
+        src.data = _build(text, src.lines)
+    except _Stop as stop:
+        src.problems.append(Problem(shown_path, stop.line, stop.field, stop.message))
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 1
+        message = exc.problem or "invalid YAML"
+        if exc.context:
+            message = f"{message} ({exc.context})"
+        src.problems.append(Problem(shown_path, line, "yaml", message))
+    except yaml.YAMLError as exc:  # pragma: no cover - unmarked errors are rare
+        src.problems.append(Problem(shown_path, 1, "yaml", str(exc).splitlines()[0]))
+    except RecursionError:  # pragma: no cover - depth is limited before this can happen
+        src.problems.append(Problem(shown_path, 1, "yaml", f"nested deeper than {MAX_DEPTH} levels"))
+    return src
+
+
+class _Frame:
+    __slots__ = ("is_map", "value", "path", "key", "key_line", "merges", "weight", "anchor", "line", "seen")
+
+    def __init__(self, is_map, path, anchor, line):
+        self.is_map = is_map
+        self.value = {} if is_map else []
+        self.path = path
+        self.key = None
+        self.key_line = 0
+        self.merges = []
+        self.weight = 1
+        self.anchor = anchor
+        self.line = line
+        self.seen = {}
+
+
+def _scalar(event) -> object:
+    tag = event.tag
+    if tag in (None, "!"):
+        if event.implicit[0]:
+            tag = _resolver.resolve(yaml.ScalarNode, event.value, (True, False))
+        else:
+            tag = STR
+    if tag == STR:
+        return event.value
+    if tag not in _ALLOWED_TAGS:
+        raise _Stop(event.start_mark.line + 1, "yaml", f"the tag {tag!r} is not allowed in partner data")
+    node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
+    try:
+        return _constructor.construct_object(node, deep=True)
+    except (ValueError, yaml.constructor.ConstructorError, OverflowError):
+        kind = tag.rsplit(":", 1)[-1]
+        raise _Stop(event.start_mark.line + 1, "yaml", f"{event.value!r} is not a valid {kind}")
+
+
+def _build(text: str, lines: dict) -> object:
+    """Turn the parser's events into dicts, lists and scalars, without recursion."""
+    stack: list[_Frame] = []
+    anchors: dict[str, tuple[object, int]] = {}
+    total = 0
+    documents = 0
+    result = None
+
+    def attach(value, weight, line):
+        nonlocal total, result
+        if not stack:
+            result = value
+            lines[()] = line
+            return
+        top = stack[-1]
+        top.weight += weight
+        if top.is_map:
+            if top.key is None:
+                raise _Stop(line, "yaml", "a mapping key must be plain text, not a list or mapping")
+            key, top.key = top.key, None
+            if key == "<<":
+                top.merges.append((value, top.key_line))
+                return
+            if key in top.seen:
+                name = dotted(top.path + (key,))
+                raise _Stop(
+                    top.key_line, name, f"duplicate key {key!r} (first given on line {top.seen[key]}); keep only one"
+                )
+            top.seen[key] = top.key_line
+            top.value[key] = value
+            lines.setdefault(top.path + (key,), top.key_line)
+        else:
+            lines.setdefault(top.path + (len(top.value),), line)
+            top.value.append(value)
+
+    for event in yaml.parse(text, Loader=_Loader):
+        cls = type(event)
+        line = event.start_mark.line + 1 if event.start_mark else 1
+        if cls is yaml.ScalarEvent:
+            if stack and stack[-1].is_map and stack[-1].key is None:
+                top = stack[-1]
+                top.key = event.value
+                top.key_line = line
+                continue
+            value = _scalar(event)
+            total += 1
+            if total > MAX_NODES:
+                raise _Stop(line, "yaml", f"more than {MAX_NODES:,} values; the file is too large or expands too far")
+            if event.anchor:
+                anchors[event.anchor] = (value, 1)
+            attach(value, 1, line)
+        elif cls is yaml.MappingStartEvent or cls is yaml.SequenceStartEvent:
+            if event.tag not in (None, "!", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"):
+                raise _Stop(line, "yaml", f"the tag {event.tag!r} is not allowed in partner data")
+            if stack and stack[-1].is_map and stack[-1].key is None:
+                raise _Stop(line, "yaml", "a mapping key must be plain text, not a list or mapping")
+            if len(stack) >= MAX_DEPTH:
+                raise _Stop(line, "yaml", f"nested deeper than {MAX_DEPTH} levels")
+            if stack:
+                parent = stack[-1]
+                path = parent.path + ((parent.key,) if parent.is_map else (len(parent.value),))
+            else:
+                path = ()
+            stack.append(_Frame(cls is yaml.MappingStartEvent, path, event.anchor, line))
+            total += 1
+        elif cls is yaml.MappingEndEvent or cls is yaml.SequenceEndEvent:
+            frame = stack.pop()
+            if frame.is_map and frame.merges:
+                _merge(frame)
+            if frame.anchor:
+                anchors[frame.anchor] = (frame.value, frame.weight)
+            attach(frame.value, frame.weight, frame.line)
+        elif cls is yaml.AliasEvent:
+            if event.anchor not in anchors:
+                raise _Stop(line, "yaml", f"unknown alias *{event.anchor}")
+            if stack and stack[-1].is_map and stack[-1].key is None:
+                raise _Stop(line, "yaml", "an alias cannot be used as a mapping key")
+            value, weight = anchors[event.anchor]
+            total += weight
+            if total > MAX_NODES:
+                raise _Stop(line, "yaml", f"aliases expand to more than {MAX_NODES:,} values; refusing to load")
+            attach(value, weight, line)
+        elif cls is yaml.DocumentStartEvent:
+            documents += 1
+            if documents > 1:
+                raise _Stop(line, "yaml", "more than one YAML document (---) in the file; keep one partner per file")
+    return result
+
+
+def _merge(frame: _Frame) -> None:
+    """Apply YAML merge keys (<<): explicit keys win over merged ones."""
+    for value, line in frame.merges:
+        sources = value if isinstance(value, list) else [value]
+        for source in sources:
+            if not isinstance(source, dict):
+                raise _Stop(line, dotted(frame.path + ("<<",)), "a merge key (<<) must name a mapping")
+            for key, item in source.items():
+                frame.value.setdefault(key, item)
