@@ -1,0 +1,227 @@
+/* The partner directory: loads api/directory.json, filters in the browser, keeps the filters in the address.
+   Without JavaScript the server-rendered, paginated list stays as it is. Partner values are only ever set
+   with textContent or as attribute values, never as HTML. */
+(function () {
+  "use strict";
+
+  var FILTERS = ["q", "pattern", "side", "sector", "province", "stage"];
+
+  function fold(text) {
+    return (text || "").normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+  }
+
+  function el(tag, cls, text) {
+    var node = document.createElement(tag);
+    if (cls) node.className = cls;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  function initials(name) {
+    var words = name.split(/\s+/).filter(Boolean);
+    return ((words[0] || "").charAt(0) + (words[1] || "").charAt(0)).toUpperCase();
+  }
+
+  function Directory(root) {
+    this.root = root;
+    this.form = root.querySelector(".portal-filters");
+    this.list = root.querySelector(".portal-cards");
+    this.count = root.querySelector(".portal-count");
+    this.more = root.querySelector(".portal-more");
+    this.empty = root.querySelector(".portal-empty");
+    this.pages = root.querySelector(".portal-pages");
+    this.base = root.getAttribute("data-base") || "";
+    this.pageSize = parseInt(root.getAttribute("data-page-size"), 10) || 48;
+    this.target = root.getAttribute("data-link-target") || "";
+    this.shown = this.pageSize;
+    this.labels = {};
+  }
+
+  Directory.prototype.load = function () {
+    var self = this;
+    return fetch(this.root.getAttribute("data-src"), { credentials: "same-origin" })
+      .then(function (response) {
+        if (!response.ok) throw new Error("HTTP " + response.status);
+        return response.json();
+      })
+      .then(function (data) { self.setup(data); });
+  };
+
+  Directory.prototype.setup = function (data) {
+    var f = {};
+    data.fields.forEach(function (name, i) { f[name] = i; });
+    this.meta = data;
+    this.rows = data.rows.map(function (r) {
+      return {
+        slug: r[f.slug], name: r[f.name], summary: r[f.summary], pattern: r[f.pattern], side: r[f.side],
+        province: r[f.province], city: r[f.city] || "", stage: r[f.stage], sectors: r[f.sectors] || [],
+        logo: r[f.logo],
+        text: fold([r[f.name], r[f.summary], r[f.city], r[f.province], (r[f.sectors] || []).join(" ")].join(" "))
+      };
+    });
+    var self = this;
+    Array.prototype.forEach.call(this.form.querySelectorAll("option"), function (option) {
+      self.labels[option.parentNode.name + "=" + option.value] = option.textContent;
+    });
+    this.form.hidden = false;
+    if (this.pages) this.pages.hidden = true;
+    this.form.addEventListener("change", function () { self.shown = self.pageSize; self.update(true); });
+    var timer = null;
+    this.form.querySelector("[name=q]").addEventListener("input", function () {
+      self.shown = self.pageSize;
+      self.apply();
+      clearTimeout(timer);
+      timer = setTimeout(function () { self.writeURL(false); }, 400);
+    });
+    this.form.addEventListener("submit", function (event) { event.preventDefault(); });
+    this.form.addEventListener("reset", function () {
+      setTimeout(function () { self.shown = self.pageSize; self.update(true); }, 0);
+    });
+    this.more.addEventListener("click", function () { self.shown += self.pageSize; self.apply(); });
+    this.onPop = function () { self.readURL(); self.apply(); };
+    window.addEventListener("popstate", this.onPop);
+    this.readURL();
+    this.apply();
+    this.root.setAttribute("data-ready", "true");
+  };
+
+  Directory.prototype.values = function () {
+    var out = {};
+    var form = this.form;
+    FILTERS.forEach(function (name) { out[name] = (form.elements[name].value || "").trim(); });
+    return out;
+  };
+
+  Directory.prototype.readURL = function () {
+    var params = new URLSearchParams(window.location.search);
+    var form = this.form;
+    FILTERS.forEach(function (name) {
+      var value = params.get(name) || "";
+      var field = form.elements[name];
+      if (field.tagName === "SELECT" && !field.querySelector('option[value="' + CSS.escape(value) + '"]')) value = "";
+      field.value = value;
+    });
+  };
+
+  Directory.prototype.writeURL = function (push) {
+    var params = new URLSearchParams();
+    var values = this.values();
+    FILTERS.forEach(function (name) { if (values[name]) params.set(name, values[name]); });
+    var query = params.toString();
+    var url = window.location.pathname + (query ? "?" + query : "") + window.location.hash;
+    if (url === window.location.pathname + window.location.search + window.location.hash) return;
+    if (push) window.history.pushState(window.history.state, "", url);
+    else window.history.replaceState(window.history.state, "", url);
+  };
+
+  Directory.prototype.update = function (push) {
+    this.writeURL(push);
+    this.apply();
+  };
+
+  function matches(row, v, skip) {
+    if (v.pattern && skip !== "pattern" && row.pattern !== v.pattern) return false;
+    if (v.side && skip !== "side" && row.side !== v.side) return false;
+    if (v.province && skip !== "province" && row.province !== v.province) return false;
+    if (v.stage && skip !== "stage" && row.stage !== v.stage) return false;
+    if (v.sector && skip !== "sector" && row.sectors.indexOf(v.sector) < 0) return false;
+    if (v.words.length && skip !== "q") {
+      for (var i = 0; i < v.words.length; i++) if (row.text.indexOf(v.words[i]) < 0) return false;
+    }
+    return true;
+  }
+
+  Directory.prototype.apply = function () {
+    var v = this.values();
+    v.words = fold(v.q).split(/\s+/).filter(Boolean);
+    var hits = this.rows.filter(function (row) { return matches(row, v); });
+    this.facetCounts(v);
+    this.render(hits);
+    var total = this.rows.length;
+    var filtered = FILTERS.some(function (name) { return v[name]; });
+    this.count.textContent = filtered ? hits.length + " dari " + total + " mitra cocok dengan saringan." : total + " mitra.";
+    this.empty.hidden = hits.length > 0;
+    this.more.hidden = hits.length <= this.shown;
+  };
+
+  Directory.prototype.facetCounts = function (v) {
+    var self = this;
+    ["pattern", "side", "sector", "province", "stage"].forEach(function (name) {
+      var counts = {};
+      self.rows.forEach(function (row) {
+        if (!matches(row, v, name)) return;
+        var keys = name === "sector" ? row.sectors : [row[name]];
+        keys.forEach(function (key) { counts[key] = (counts[key] || 0) + 1; });
+      });
+      Array.prototype.forEach.call(self.form.elements[name].options, function (option) {
+        if (!option.value) return;
+        var label = self.labels[name + "=" + option.value];
+        option.textContent = label + " (" + (counts[option.value] || 0) + ")";
+        if (name === "side") option.hidden = !!(v.pattern && option.getAttribute("data-pattern") !== v.pattern);
+      });
+    });
+  };
+
+  Directory.prototype.card = function (row) {
+    var meta = this.meta;
+    var li = el("li", "portal-card");
+    li.setAttribute("data-slug", row.slug);
+    if (row.logo) {
+      var img = el("img", "portal-logo");
+      img.src = this.base + row.logo;
+      img.alt = "";
+      img.width = 56;
+      img.height = 56;
+      img.loading = "lazy";
+      li.appendChild(img);
+    } else {
+      var badge = el("span", "portal-logo portal-logo--initials", initials(row.name));
+      badge.setAttribute("aria-hidden", "true");
+      li.appendChild(badge);
+    }
+    var body = el("div", "portal-card__body");
+    var heading = el("h2", "portal-card__name");
+    var link = el("a", null, row.name);
+    link.href = this.base + "partners/" + encodeURIComponent(row.slug) + "/";
+    if (this.target) link.target = this.target;
+    heading.appendChild(link);
+    body.appendChild(heading);
+    body.appendChild(el("p", "portal-card__summary", row.summary));
+    var tags = el("p", "portal-card__meta");
+    tags.appendChild(el("span", "portal-tag portal-tag--pattern", (meta.patterns[row.pattern] || row.pattern) + " · " + (meta.sides[row.side] || row.side)));
+    tags.appendChild(el("span", "portal-tag", row.province));
+    tags.appendChild(el("span", "portal-tag portal-tag--stage", meta.stages[row.stage] || row.stage));
+    body.appendChild(tags);
+    li.appendChild(body);
+    return li;
+  };
+
+  Directory.prototype.render = function (hits) {
+    var fragment = document.createDocumentFragment();
+    var end = Math.min(hits.length, this.shown);
+    for (var i = 0; i < end; i++) fragment.appendChild(this.card(hits[i]));
+    this.list.replaceChildren(fragment);
+  };
+
+  var current = null;
+
+  function init() {
+    var root = document.querySelector(".portal-directory");
+    if (current && current.onPop) window.removeEventListener("popstate", current.onPop);
+    current = null;
+    if (!root || !window.fetch || !window.URLSearchParams) return;
+    current = new Directory(root);
+    current.load().catch(function (error) {
+      root.setAttribute("data-ready", "error");
+      if (window.console) console.warn("Direktori: data tidak dapat dimuat; daftar biasa tetap tersedia.", error);
+    });
+  }
+
+  if (window.document$ && typeof window.document$.subscribe === "function") {
+    window.document$.subscribe(init);
+  } else if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
+  }
+})();

@@ -1,0 +1,169 @@
+"""The site plan: which pages the data makes, their front matter, and their HTML from templates."""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+from dataclasses import dataclass
+
+import yaml
+
+from . import charts, templating
+from .public import PublicSite
+
+PAGE_SIZE = 48  # cards per directory page without JavaScript
+
+
+@dataclass(frozen=True)
+class Generated:
+    """One page the data makes: where it lives, its front matter, and how to render its body."""
+
+    src_uri: str
+    meta: dict
+    kind: str  # directory, partner, patterns, pattern
+    key: str | int | None = None
+    edit_path: str | None = None  # data file a staff member edits for this page
+
+    def markdown(self) -> str:
+        front = yaml.safe_dump(self.meta, allow_unicode=True, sort_keys=True, width=10_000)
+        return f"---\n{front}---\n"
+
+
+def _base(page_url: str) -> str:
+    """The relative prefix from a page (directory URLs) back to the site root."""
+    return "../" * page_url.count("/")
+
+
+def _escape(text: str) -> str:
+    """For front matter values that Material prints unescaped (title, description)."""
+    return html.escape(text, quote=True)
+
+
+def json_for_script(value) -> str:
+    """JSON that is safe inside a <script> element."""
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+class SitePlan:
+    """Everything the hook needs from the core: generated pages, their HTML, and blocks for hand-written pages."""
+
+    def __init__(self, site: PublicSite, settings: dict):
+        self.site = site
+        self.catalog = site.catalog
+        self.settings = settings
+        self.pages: dict[str, Generated] = {}
+        self._by_slug = {p["slug"]: p for p in site.pages}
+        self._plan()
+
+    # -- planning ------------------------------------------------------------------------------
+
+    def _add(self, page: Generated) -> None:
+        self.pages[page.src_uri] = page
+
+    def _plan(self) -> None:
+        site = self.site
+        pages = max(1, math.ceil(len(site.listed) / PAGE_SIZE))
+        for n in range(1, pages + 1):
+            meta = {
+                "title": "Direktori mitra",
+                "description": f"Daftar {len(site.listed)} mitra: cari dan saring menurut pola, sektor, provinsi dan tahap.",
+                "template": "directory.html",
+                "hide": ["toc"],
+            }
+            if n > 1:
+                meta["title"] = f"Direktori mitra (halaman {n})"
+                meta["search"] = {"exclude": True}
+            self._add(Generated("partners/index.md" if n == 1 else f"partners/page/{n}.md", meta, "directory", n))
+        for p in site.pages:
+            meta = {
+                "title": _escape(p["name"]),
+                "description": _escape(p["summary"]),
+                "template": "partner.html",
+                "hide": ["toc"],
+            }
+            if not p["listed"]:
+                meta["robots"] = "noindex"
+                meta["search"] = {"exclude": True}
+            record = self.catalog.partners[p["slug"]]
+            self._add(Generated(f"partners/{p['slug']}.md", meta, "partner", p["slug"], record.path))
+        self._add(
+            Generated(
+                "patterns/index.md",
+                {"title": "Pola kemitraan", "description": "Empat pola kemitraan dan dua pihak di setiap pola.", "hide": ["toc"]},
+                "patterns",
+            )
+        )
+        for pid, pattern in self.catalog.patterns.items():
+            meta = {
+                "title": _escape(pattern.name.id),
+                "description": _escape(pattern.summary.id),
+                "template": "pattern.html",
+                "mermaid": True,
+            }
+            self._add(Generated(f"patterns/{pid}.md", meta, "pattern", pid, f"partners/patterns/{pid}.yml"))
+
+    # -- rendering -----------------------------------------------------------------------------
+
+    def _context(self, page_url: str) -> dict:
+        return {
+            "base": _base(page_url),
+            "site": self.site,
+            "catalog": self.catalog,
+            "patterns": self.catalog.patterns,
+            "stages": self.catalog.stages,
+            "forms": {f.id: f for f in self.catalog.forms},
+            "settings": self.settings,
+            "today": self.site.today,
+        }
+
+    def render(self, src_uri: str, page_url: str) -> str:
+        """The body HTML of a generated page."""
+        page = self.pages[src_uri]
+        ctx = self._context(page_url)
+        if page.kind == "partner":
+            partner = self._by_slug[page.key]
+            return templating.render("partner.html.j2", partner=partner, jsonld=self.jsonld(partner), **ctx)
+        if page.kind == "directory":
+            n = int(page.key)
+            total = max(1, math.ceil(len(self.site.listed) / PAGE_SIZE))
+            chunk = self.site.listed[(n - 1) * PAGE_SIZE : n * PAGE_SIZE]
+            return templating.render("directory.html.j2", page_no=n, page_count=total, chunk=chunk, **ctx)
+        if page.kind == "patterns":
+            return templating.render("patterns.html.j2", counts=self.site.by_pattern(), **ctx)
+        if page.kind == "pattern":
+            pattern = self.catalog.patterns[page.key]
+            members = {s.id: [p for p in self.site.listed if p["pattern"] == page.key and p["side"] == s.id] for s in pattern.sides}
+            return templating.render("pattern.html.j2", pid=page.key, pattern=pattern, members=members, **ctx)
+        raise KeyError(src_uri)
+
+    def block(self, name: str, page_url: str) -> str:
+        """HTML for a `<!-- portal: NAME -->` marker in a hand-written page."""
+        ctx = self._context(page_url)
+        if name == "stats":
+            ctx["pattern_chart"] = charts.bar_chart(
+                [(self.catalog.patterns[k].name.id, v) for k, v in self.site.by_pattern().items()], "Jumlah mitra menurut pola"
+            )
+            ctx["province_chart"] = charts.bar_chart(charts.top_n(list(self.site.by_province().items()), 8), "Jumlah mitra menurut provinsi")
+        return templating.render(f"blocks/{name}.html.j2", **ctx)
+
+    def jsonld(self, p: dict) -> str:
+        data = {
+            "@context": "https://schema.org",
+            "@type": "Organization",
+            "name": p["name"],
+            "description": p["summary"],
+            "address": {"@type": "PostalAddress", "addressRegion": p["province"], "addressCountry": "ID"},
+        }
+        if p["city"]:
+            data["address"]["addressLocality"] = p["city"]
+        if p["website"]:
+            data["url"] = p["website"]
+        if p["contact"] and p["contact"]["email"]:
+            data["email"] = p["contact"]["email"]
+        if p["contact"] and p["contact"]["phone"]:
+            data["telephone"] = p["contact"]["phone"]
+        if p["sectors"]:
+            data["knowsAbout"] = p["sectors"]
+        return json_for_script(data)

@@ -1,0 +1,161 @@
+"""The public projection: only what may be published, as plain dicts every page and export uses."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, field
+
+from .catalog import Catalog, PartnerRecord
+from .reference import province_by_name, provinces
+from .sanitize import is_safe_url, markdown_to_html
+
+ENDING_SOON_DAYS = 60
+
+
+def agreement_status(start: dt.date | None, end: dt.date | None, today: dt.date, soon_days: int = ENDING_SOON_DAYS) -> str:
+    """'upcoming', 'active', 'ending' (within soon_days), 'ended', or 'open' (no end date)."""
+    if start and today < start:
+        return "upcoming"
+    if end is None:
+        return "open"
+    if end < today:
+        return "ended"
+    if (end - today).days <= soon_days:
+        return "ending"
+    return "active"
+
+
+def _iso(value: dt.date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _logo_url(logo: str | None) -> str | None:
+    """Where a logo under partners/ is published; only logos of published partners are copied."""
+    return f"assets/partners/{logo}" if logo else None
+
+
+def public_partner(catalog: Catalog, record: PartnerRecord, today: dt.date) -> dict:
+    """Every public field of one partner. `internal` and non-consented persons never enter this dict."""
+    p = record.data
+    pattern = catalog.patterns[p.pattern]
+    side = catalog.side(p.pattern, p.side)
+    stage_id = catalog.stage_of(record)
+    province = province_by_name(p.region.province)
+    contact = None
+    if p.contact:
+        person = p.contact.person
+        shown_person = None
+        if person is not None and person.consent:
+            shown_person = {"name": person.name, "role": person.role, "email": person.email, "phone": person.phone}
+        contact = {"email": p.contact.email, "phone": p.contact.phone, "person": shown_person}
+        if not any(contact.values()):
+            contact = None
+    agreement = None
+    if p.agreement:
+        a = p.agreement
+        agreement = {
+            "type": a.type,
+            "signed": _iso(a.signed),
+            "start": _iso(a.start),
+            "end": _iso(a.end),
+            "document": a.document if a.document and is_safe_url(a.document) else None,
+            "status": agreement_status(a.start, a.end, today),
+        }
+    return {
+        "slug": record.slug,
+        "url": f"partners/{record.slug}/",
+        "name": p.name,
+        "summary": p.summary,
+        "description_html": markdown_to_html(p.description) if p.description else "",
+        "kind": p.kind,
+        "pattern": p.pattern,
+        "pattern_name": pattern.name.id,
+        "side": p.side,
+        "side_label": side.label.id,
+        "forms": list(p.forms),
+        "sectors": list(p.sectors),
+        "province": province["name"],
+        "province_id": province["id"],
+        "city": p.region.city,
+        "location": {"lat": p.location.lat, "lon": p.location.lon} if p.location else None,
+        "website": p.website if p.website and is_safe_url(p.website) else None,
+        "logo": _logo_url(p.logo),
+        "contact": contact,
+        "stage": stage_id,
+        "stage_index": catalog.stage_ids.index(stage_id),
+        "stage_label": catalog.stage(stage_id).label.id,
+        "agreement": agreement,
+        "activities": [
+            {"title": x.title, "date": _iso(x.date), "summary": x.summary}
+            for x in sorted(p.activities, key=lambda x: x.date or dt.date.min, reverse=True)
+        ],
+        "evaluations": [
+            {"period": e.period, "summary": e.summary, "achieved": e.achieved, "obstacles": e.obstacles}
+            for e in sorted(p.evaluations, key=lambda e: e.period, reverse=True)
+        ],
+        "since": _iso(p.since),
+        "last_verified": _iso(p.last_verified),
+        "listed": p.visibility == "public",
+    }
+
+
+@dataclass
+class PublicSite:
+    """What the site publishes: listed partners, unlisted ones (own page only), and the shared data."""
+
+    catalog: Catalog
+    today: dt.date
+    listed: list[dict] = field(default_factory=list)
+    unlisted: list[dict] = field(default_factory=list)
+    logos: dict[str, str] = field(default_factory=dict)  # site path -> absolute source path
+
+    @property
+    def pages(self) -> list[dict]:
+        return self.listed + self.unlisted
+
+    def by_pattern(self) -> dict[str, int]:
+        counts = {pid: 0 for pid in self.catalog.patterns}
+        for p in self.listed:
+            counts[p["pattern"]] += 1
+        return counts
+
+    def by_province(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for p in self.listed:
+            counts[p["province"]] = counts.get(p["province"], 0) + 1
+        order = {row["name"]: i for i, row in enumerate(provinces())}
+        return dict(sorted(counts.items(), key=lambda kv: (-kv[1], order[kv[0]])))
+
+    def by_stage(self) -> dict[str, int]:
+        counts = {sid: 0 for sid in self.catalog.stage_ids}
+        for p in self.listed:
+            counts[p["stage"]] += 1
+        return counts
+
+    def recent(self, n: int = 6) -> list[dict]:
+        dated = [p for p in self.listed if p["since"]]
+        return sorted(dated, key=lambda p: (p["since"], p["slug"]), reverse=True)[:n]
+
+    def sectors(self) -> list[tuple[str, int]]:
+        counts: dict[str, int] = {}
+        for p in self.listed:
+            for s in p["sectors"]:
+                counts[s] = counts.get(s, 0) + 1
+        return sorted(counts.items(), key=lambda kv: kv[0].casefold())
+
+
+def build_public_site(catalog: Catalog, today: dt.date) -> PublicSite:
+    """Project a valid catalog onto its public form; hidden partners are dropped here, once."""
+    site = PublicSite(catalog, today)
+    for slug in sorted(catalog.partners):
+        record = catalog.partners[slug]
+        visibility = record.data.visibility
+        if visibility == "hidden":
+            continue
+        public = public_partner(catalog, record, today)
+        (site.listed if visibility == "public" else site.unlisted).append(public)
+        if record.data.logo:
+            site.logos[public["logo"]] = os.path.join(catalog.root, record.data.logo)
+    site.listed.sort(key=lambda p: (p["name"].casefold(), p["slug"]))
+    return site

@@ -1,0 +1,51 @@
+"""The portal's settings, read from mkdocs.yml's `extra.portal`, with defaults for every key."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, fields
+from urllib.parse import quote, urlencode
+
+
+@dataclass
+class Settings:
+    organisation: str = "Portal Kemitraan"
+    data_dir: str = "partners"
+    contact_email: str = "kemitraan@example.org"
+    intake_form_url: str = ""  # an external form (Google Forms, Microsoft Forms…); empty: the mailto form
+    correction_url: str = ""  # may use {slug} and {name}; empty: an e-mail to contact_email
+    reply_days: int = 5  # working days until the applicant hears back
+    follow_up: str = "staf kemitraan"  # who follows an application up
+    ending_soon_days: int = 60
+    page_size: int = 48
+    today: str = ""  # pin the build date (YYYY-MM-DD); else SOURCE_DATE_EPOCH, else today
+
+    @classmethod
+    def from_extra(cls, extra: dict | None) -> "Settings":
+        raw = dict((extra or {}).get("portal") or {})
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(raw) - known)
+        if unknown:
+            raise ValueError(f"extra.portal: unknown setting(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+        return cls(**{k: v for k, v in raw.items() if v is not None})
+
+    def build_date(self) -> dt.date:
+        """The date the site is built 'as of': fixed by setting or SOURCE_DATE_EPOCH for reproducible builds."""
+        if self.today:
+            return dt.date.fromisoformat(str(self.today))
+        epoch = os.environ.get("SOURCE_DATE_EPOCH")
+        if epoch:
+            return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc).date()
+        return dt.date.today()
+
+    def correction_href(self, partner: dict) -> str:
+        """Where 'Request a correction' goes, prefilled with the partner's slug and name."""
+        if self.correction_url:
+            return self.correction_url.format(slug=quote(partner["slug"]), name=quote(partner["name"]))
+        subject = f"Koreksi profil mitra: {partner['name']} ({partner['slug']})"
+        body = (
+            f"Profil: /partners/{partner['slug']}/\n"
+            "Bagian yang keliru:\n\nSeharusnya:\n\nNama dan peran pengirim:\n"
+        )
+        return f"mailto:{self.contact_email}?" + urlencode({"subject": subject, "body": body}, quote_via=quote)

@@ -1,0 +1,120 @@
+#!/usr/bin/env python3
+"""Developer entry point: `build` sets up .venv and builds the demo site; `test` runs every test; `serve` previews.
+
+Needs only Python 3.11+. Everything else is installed into .venv/ (and, for browser tests, Debian's chromium).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import venv
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+VENV = os.path.join(ROOT, ".venv")
+BIN = os.path.join(VENV, "Scripts" if os.name == "nt" else "bin")
+PY = os.path.join(BIN, "python.exe" if os.name == "nt" else "python")
+CHROMIUM_CANDIDATES = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]
+
+
+def run(cmd: list[str], **kw) -> None:
+    print("+ " + " ".join(cmd), flush=True)
+    subprocess.run(cmd, check=True, cwd=ROOT, **kw)
+
+
+def ensure_venv(requirements: str) -> None:
+    """Create .venv and install a requirements file, skipping the install when nothing changed."""
+    if sys.version_info < (3, 11):
+        sys.exit(f"Python 3.11 or newer is needed; this is {sys.version.split()[0]}")
+    if not os.path.exists(PY):
+        print(f"creating {VENV}", flush=True)
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    digest = hashlib.sha256()
+    for name in sorted(n for n in os.listdir(ROOT) if n.startswith("requirements") and n.endswith(".txt")):
+        with open(os.path.join(ROOT, name), "rb") as fh:
+            digest.update(name.encode() + fh.read())
+    stamp = os.path.join(VENV, f".installed-{os.path.basename(requirements)}")
+    wanted = digest.hexdigest()
+    if os.path.exists(stamp) and open(stamp).read() == wanted:
+        return
+    run([PY, "-m", "pip", "install", "--disable-pip-version-check", "-q", "-r", requirements])
+    with open(stamp, "w") as fh:
+        fh.write(wanted)
+
+
+def env() -> dict:
+    out = dict(os.environ)
+    out["NO_MKDOCS_2_WARNING"] = "1"
+    out["PYTHONUTF8"] = "1"
+    return out
+
+
+def find_chromium() -> str | None:
+    explicit = os.environ.get("PORTAL_CHROMIUM")
+    if explicit:
+        return explicit if os.path.exists(explicit) else None
+    for path in CHROMIUM_CANDIDATES:
+        if os.path.exists(path):
+            return path
+    return shutil.which("chromium")
+
+
+def ensure_chromium() -> str:
+    """Find Debian's chromium, or install it with apt-get (browsers cannot be downloaded by Playwright here)."""
+    path = find_chromium()
+    if path:
+        return path
+    if shutil.which("apt-get") and hasattr(os, "geteuid"):
+        sudo = [] if os.geteuid() == 0 else (["sudo", "-n"] if shutil.which("sudo") else None)
+        if sudo is not None:
+            print("chromium not found: installing Debian's chromium package", flush=True)
+            run(sudo + ["apt-get", "update", "-qq"])
+            run(sudo + ["apt-get", "install", "-y", "-qq", "chromium"], env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
+            path = find_chromium()
+            if path:
+                return path
+    sys.exit(
+        "The browser tests need Chromium and none was found or could be installed.\n"
+        "Install it (Debian/Ubuntu: apt-get install chromium) or set PORTAL_CHROMIUM=/path/to/chromium."
+    )
+
+
+def cmd_build(args: list[str]) -> int:
+    ensure_venv("requirements.txt")
+    run([PY, "scripts/portal.py", "validate"], env=env())
+    run([PY, "-m", "mkdocs", "build", "--strict", *args], env=env())
+    print("\nBuilt the demo site into site/. Preview it with live reload:\n  .venv/bin/mkdocs serve    (then open http://127.0.0.1:8000/)")
+    return 0
+
+
+def cmd_test(args: list[str]) -> int:
+    ensure_venv("requirements-dev.txt")
+    test_env = env()
+    test_env["PORTAL_CHROMIUM"] = ensure_chromium()
+    result = subprocess.run([PY, "-m", "pytest", *args], cwd=ROOT, env=test_env)
+    return result.returncode
+
+
+def cmd_serve(args: list[str]) -> int:
+    ensure_venv("requirements.txt")
+    os.execve(PY, [PY, "-m", "mkdocs", "serve", *args], env())
+    return 0
+
+
+def main() -> int:
+    commands = {"build": cmd_build, "test": cmd_test, "serve": cmd_serve}
+    if len(sys.argv) < 2 or sys.argv[1] not in commands:
+        print(__doc__)
+        print("usage: python3 scripts/dev.py {build|test|serve} [extra arguments]")
+        return 2
+    try:
+        return commands[sys.argv[1]](sys.argv[2:])
+    except subprocess.CalledProcessError as exc:
+        return exc.returncode or 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
