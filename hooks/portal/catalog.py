@@ -118,13 +118,13 @@ def _load_patterns(root: str, catalog: Catalog) -> None:
     folder = os.path.join(root, "patterns")
     found = _yaml_files(folder)
     if not found:
-        catalog.report.add(Problem(shown(root, folder), 0, "file", "no pattern files found; add partners/patterns/<id>.yml"))
+        catalog.report.add(Problem(shown(root, folder), 1, "file", "no pattern files found; add partners/patterns/<id>.yml"))
     for name in found:
         pattern_id = name.rsplit(".", 1)[0]
         path = os.path.join(folder, name)
         src = load_file(path, shown(root, path))
         if not _slug_re.match(pattern_id):
-            src.problems.append(Problem(src.path, 0, "file", "pattern file names must be lowercase ids like general-trade.yml"))
+            src.problems.append(Problem(src.path, 1, "file", "pattern file names must be lowercase ids like general-trade.yml"))
         pattern = _validate(Pattern, src)
         catalog.report.extend(src.problems)
         if pattern is not None and not src.problems:
@@ -132,7 +132,12 @@ def _load_patterns(root: str, catalog: Catalog) -> None:
     catalog.patterns = dict(sorted(catalog.patterns.items(), key=lambda kv: (kv[1].order, kv[0])))
 
 
+RESERVED_SLUGS = {"page", "index"}  # /partners/page/N/ and /partners/ are the directory's own pages
+
+
 def _check_slug(stem: str) -> str | None:
+    if stem in RESERVED_SLUGS:
+        return f"the file name {stem!r} is reserved for the directory's own pages; choose another"
     if not 2 <= len(stem) <= 64:
         return f"the file name {stem!r} must be 2 to 64 characters long"
     if not _slug_re.match(stem):
@@ -163,6 +168,9 @@ def _cross_check(root: str, catalog: Catalog, src: Source, partner: Partner, tod
             src.error(("forms", i), f"unknown form {form_id!r}{_suggest(form_id, form_ids)}")
     if partner.logo is not None:
         _check_logo(root, src, partner.logo)
+    agreement = partner.agreement
+    if agreement and agreement.start and agreement.end and agreement.end <= agreement.start:
+        src.error(("agreement", "end"), f"must be after start ({agreement.start.isoformat()})")
     if partner.last_verified and partner.last_verified > today:
         src.error(("last_verified",), f"{partner.last_verified.isoformat()} is in the future (today is {today.isoformat()})")
     person = partner.contact.person if partner.contact else None
@@ -208,13 +216,13 @@ def load_catalog(root: str, today: dt.date | None = None) -> Catalog:
         path = os.path.join(root, name)
         shown_path = shown(root, path)
         if stem in stems:
-            catalog.report.add(Problem(shown_path, 0, "file", f"the slug {stem!r} is also used by {stems[stem]}; keep one file"))
+            catalog.report.add(Problem(shown_path, 1, "file", f"the slug {stem!r} is also used by {stems[stem]}; keep one file"))
             continue
         stems[stem] = shown_path
         src = load_file(path, shown_path)
         problem = _check_slug(stem)
         if problem:
-            src.problems.append(Problem(shown_path, 0, "file", problem))
+            src.problems.append(Problem(shown_path, 1, "file", problem))
         partner = _validate(Partner, src)
         if partner is not None:
             _cross_check(root, catalog, src, partner, today)

@@ -171,12 +171,6 @@ class Agreement(Model):
     end: Optional[dt.date] = None
     document: Optional[HttpUrl] = Field(None, description="Link to the signed document (http or https).")
 
-    @model_validator(mode="after")
-    def _period(self):
-        if self.start and self.end and self.end <= self.start:
-            raise _LocatedError(("end",), f"must be after start ({self.start.isoformat()})")
-        return self
-
 
 class Activity(Model):
     title: Line

@@ -36,5 +36,5 @@ def environment(extra_dir: str | None = None) -> jinja2.Environment:
     return env
 
 
-def render(name: str, extra_dir: str | None = None, **context) -> str:
-    return environment(extra_dir).get_template(name).render(**context)
+def render(template: str, extra_dir: str | None = None, **context) -> str:
+    return environment(extra_dir).get_template(template).render(**context)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+import re
 from dataclasses import dataclass, field
 
 import yaml
@@ -54,14 +56,19 @@ class Source:
         self.problems.append(Problem(self.path, self.line_of(loc) if line is None else line, name, message, severity))
 
 
+_PLAIN_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
+
+
 def dotted(loc) -> str:
-    """('contact', 'person', 'name') -> 'contact.person.name'; list indexes as [0]."""
+    """('contact', 'person', 'name') -> 'contact.person.name'; list indexes as [0]; odd keys quoted: ["a b"]."""
     out = ""
     for part in loc:
         if isinstance(part, int):
             out += f"[{part}]"
-        else:
+        elif _PLAIN_KEY.match(str(part)):
             out += ("." if out else "") + str(part)
+        else:
+            out += "[" + json.dumps(str(part), ensure_ascii=False).replace(":", "\\u003a") + "]"
     return out
 
 
@@ -76,12 +83,12 @@ def load_file(abs_path: str, shown_path: str) -> Source:
     try:
         size = os.path.getsize(abs_path)
         if size > MAX_BYTES:
-            src.problems.append(Problem(shown_path, 0, "file", f"file is {size:,} bytes; the limit is {MAX_BYTES:,} (1 MiB)"))
+            src.problems.append(Problem(shown_path, 1, "file", f"file is {size:,} bytes; the limit is {MAX_BYTES:,} (1 MiB)"))
             return src
         with open(abs_path, "rb") as fh:
             raw = fh.read(MAX_BYTES + 1)
     except OSError as exc:
-        src.problems.append(Problem(shown_path, 0, "file", f"cannot be read: {exc.strerror or exc}"))
+        src.problems.append(Problem(shown_path, 1, "file", f"cannot be read: {exc.strerror or exc}"))
         return src
     return load_bytes(raw, shown_path, src)
 
@@ -90,7 +97,7 @@ def load_bytes(raw: bytes, shown_path: str, src: Source | None = None) -> Source
     """Parse bytes that claim to be a UTF-8 YAML mapping."""
     src = src or Source(shown_path)
     if len(raw) > MAX_BYTES:
-        src.problems.append(Problem(shown_path, 0, "file", f"file is over {MAX_BYTES:,} bytes (1 MiB)"))
+        src.problems.append(Problem(shown_path, 1, "file", f"file is over {MAX_BYTES:,} bytes (1 MiB)"))
         return src
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
@@ -161,8 +168,9 @@ def _scalar(event) -> object:
     try:
         return _constructor.construct_object(node, deep=True)
     except (ValueError, yaml.constructor.ConstructorError, OverflowError):
-        kind = tag.rsplit(":", 1)[-1]
-        raise _Stop(event.start_mark.line + 1, "yaml", f"{event.value!r} is not a valid {kind}")
+        # Looks like a date or number but is not one (2025-13-40): keep the text, so the
+        # model reports it against its field along with every other problem in the file.
+        return event.value
 
 
 def _build(text: str, lines: dict) -> object:

@@ -1,0 +1,73 @@
+"""Shared test helpers: paths, a copy of the reference data to drop fixture files into, and a built site."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "hooks"))
+
+DATA = os.path.join(ROOT, "partners")
+FIXTURES = os.path.join(ROOT, "tests", "fixtures")
+TODAY = dt.date(2026, 12, 1)  # the fixed "today" of every test that depends on the date
+PY = sys.executable
+
+
+def copy_reference_data(dest: str, with_partners: bool = False) -> str:
+    """A partners/ folder with the real patterns, stages, forms and logos (and optionally the example partners)."""
+    target = os.path.join(dest, "partners")
+    os.makedirs(target, exist_ok=True)
+    for name in ("stages.yml", "forms.yml"):
+        shutil.copy(os.path.join(DATA, name), target)
+    for folder in ("patterns", "logos"):
+        shutil.copytree(os.path.join(DATA, folder), os.path.join(target, folder))
+    if with_partners:
+        for name in os.listdir(DATA):
+            if name.endswith(".yml") and name not in ("stages.yml", "forms.yml"):
+                shutil.copy(os.path.join(DATA, name), target)
+    return target
+
+
+@pytest.fixture
+def data_dir(tmp_path):
+    return copy_reference_data(str(tmp_path))
+
+
+def run_portal(*args, env=None, cwd=None):
+    """Run the staff command as a user would, capturing its output as text."""
+    full_env = dict(os.environ)
+    full_env.update(env or {})
+    return subprocess.run(
+        [PY, os.path.join(ROOT, "scripts", "portal.py"), *args],
+        capture_output=True,
+        cwd=cwd or ROOT,
+        env=full_env,
+    )
+
+
+def build_site(project_dir: str, *extra, env=None) -> subprocess.CompletedProcess:
+    """Run `mkdocs build --strict` for a project folder laid out like this repository."""
+    full_env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    full_env.update(env or {})
+    return subprocess.run(
+        [PY, "-m", "mkdocs", "build", "--strict", "-f", os.path.join(project_dir, "mkdocs.yml"), *extra],
+        capture_output=True,
+        text=True,
+        cwd=project_dir,
+        env=full_env,
+    )
+
+
+def make_project(dest: str, with_partners: bool = True) -> str:
+    """A copy of the site project (config, docs, overrides, hooks) around a fresh partners/ folder."""
+    for name in ("docs", "overrides", "hooks"):
+        shutil.copytree(os.path.join(ROOT, name), os.path.join(dest, name), ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(os.path.join(ROOT, "mkdocs.yml"), dest)
+    copy_reference_data(dest, with_partners=with_partners)
+    return dest

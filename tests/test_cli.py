@@ -1,0 +1,89 @@
+"""The staff commands as a user runs them: exit codes, messages, UTF-8 whatever the locale."""
+
+import os
+
+import yaml
+
+from conftest import DATA, TODAY, run_portal
+from portal.catalog import load_catalog
+
+C_LOCALE = {"LANG": "C", "LC_ALL": "C", "PYTHONIOENCODING": "", "PYTHONUTF8": "0"}
+
+
+def test_validate_ok_exit_0():
+    result = run_portal("validate", "--today", TODAY.isoformat())
+    assert result.returncode == 0
+    assert result.stdout.decode().strip().endswith("16 partners, 4 patterns, 11 stages, 9 forms.")
+
+
+def test_validate_mentions_missing_consent_as_note_only():
+    out = run_portal("validate", "--today", TODAY.isoformat()).stdout.decode()
+    assert "partners/kelompok-ternak-sejahtera.yml:16: contact.person: note: has no consent: true" in out
+
+
+def test_validate_usage_error_exit_2(tmp_path):
+    assert run_portal("validate", "--bogus").returncode == 2
+    assert run_portal("validate", "--data", str(tmp_path / "nope")).returncode == 2
+    assert run_portal("validate", "--today", "31-12-2026").returncode == 2
+    assert run_portal().returncode == 2
+
+
+def test_every_command_has_help():
+    for command in ([], ["validate"], ["new"], ["list"], ["schema"]):
+        result = run_portal(*command, "--help")
+        assert result.returncode == 0 and b"usage:" in result.stdout
+
+
+def test_new_writes_a_valid_commented_file_with_folded_slug(data_dir):
+    result = run_portal("new", "Koperasi Sérba Usaha Ñusantara", "--pattern", "general-trade", "--side", "supplier", "--province", "jawa tengah", "--data", data_dir, env=C_LOCALE)
+    assert result.returncode == 0, result.stderr.decode()
+    path = os.path.join(data_dir, "koperasi-serba-usaha-nusantara.yml")
+    text = open(path, encoding="utf-8").read()
+    assert text.startswith("# yaml-language-server: $schema=partner.schema.json")
+    data = yaml.safe_load(text)
+    assert data["name"] == "Koperasi Sérba Usaha Ñusantara"
+    assert data["region"]["province"] == "Jawa Tengah"
+    assert data["visibility"] == "hidden" and data["stage"] == "identification"
+    catalog = load_catalog(data_dir)
+    assert catalog.report.ok and "koperasi-serba-usaha-nusantara" in catalog.partners
+
+
+def test_new_refuses_to_overwrite(data_dir):
+    args = ("new", "Toko Tani", "--pattern", "agency", "--side", "agent", "--province", "Bali", "--data", data_dir)
+    assert run_portal(*args).returncode == 0
+    before = open(os.path.join(data_dir, "toko-tani.yml"), encoding="utf-8").read()
+    again = run_portal(*args)
+    assert again.returncode == 1 and b"already exists" in again.stderr
+    assert open(os.path.join(data_dir, "toko-tani.yml"), encoding="utf-8").read() == before
+
+
+def test_new_checks_its_arguments(data_dir):
+    result = run_portal("new", "X Y", "--pattern", "agency", "--side", "supplier", "--province", "Atlantis", "--data", data_dir)
+    assert result.returncode == 2
+    err = result.stderr.decode()
+    assert "--side: 'supplier' is not a side of agency" in err and "--province: 'Atlantis'" in err
+
+
+def test_list_prints_one_line_per_partner():
+    result = run_portal("list", env=C_LOCALE)
+    lines = result.stdout.decode("utf-8").splitlines()
+    assert lines[0].split() == ["slug", "pattern", "side", "stage", "visibility"]
+    assert len(lines) == 1 + 16
+    assert any(line.split() == ["yayasan-usaha-mikro-sulsel", "foster-parent", "foster-parent", "implementation", "unlisted"] for line in lines)
+
+
+def test_output_is_utf8_under_the_c_locale(data_dir):
+    with open(os.path.join(data_dir, "ñandu.yml"), "w", encoding="utf-8") as fh:
+        fh.write("name: Ñandú\n")
+    result = run_portal("validate", "--data", data_dir, env=C_LOCALE)
+    assert result.returncode == 1
+    assert "partners/ñandu.yml:1: file: the file name 'ñandu'" in result.stdout.decode("utf-8")
+
+
+def test_schema_check_detects_staleness(data_dir):
+    assert run_portal("schema", "--data", data_dir).returncode == 0
+    assert run_portal("schema", "--check", "--data", data_dir).returncode == 0
+    with open(os.path.join(data_dir, "patterns", "new-pattern.yml"), "w", encoding="utf-8") as fh:
+        fh.write(open(os.path.join(DATA, "patterns", "agency.yml"), encoding="utf-8").read())
+    stale = run_portal("schema", "--check", "--data", data_dir)
+    assert stale.returncode == 1 and b"out of date" in stale.stderr
