@@ -64,10 +64,22 @@ def build_site(project_dir: str, *extra, env=None) -> subprocess.CompletedProces
     )
 
 
-def make_project(dest: str, with_partners: bool = True) -> str:
-    """A copy of the site project (config, docs, overrides, hooks) around a fresh partners/ folder."""
-    for name in ("docs", "overrides", "hooks"):
-        shutil.copytree(os.path.join(ROOT, name), os.path.join(dest, name), ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copy(os.path.join(ROOT, "mkdocs.yml"), dest)
-    copy_reference_data(dest, with_partners=with_partners)
-    return dest
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory):
+    """The example data built once with the project's own configuration."""
+    from sitebuild import build, project
+
+    result, site = build(project(str(tmp_path_factory.mktemp("example"))))
+    assert result.returncode == 0, result.stderr
+    return site, result
+
+
+@pytest.fixture(scope="session")
+def built_site_with_form(tmp_path_factory):
+    """The same data with an external intake form configured."""
+    from sitebuild import build, project
+
+    folder = str(tmp_path_factory.mktemp("with-form"))
+    result, site = build(project(folder, extra_yaml={"intake_form_url": "https://forms.example.org/kemitraan"}))
+    assert result.returncode == 0, result.stderr
+    return site

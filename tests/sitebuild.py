@@ -1,0 +1,43 @@
+"""Builds of the site shared by the build and browser tests: one per configuration, made once per session."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import shutil
+
+from conftest import ROOT, TODAY, build_site, copy_reference_data
+
+EPOCH = str(int(dt.datetime(TODAY.year, TODAY.month, TODAY.day, tzinfo=dt.timezone.utc).timestamp()))
+
+
+def project(dest: str, with_partners: bool = True, extra_yaml: dict | None = None) -> str:
+    """A copy of this project's site sources around a partners/ folder, with settings in extra.portal changed."""
+    os.makedirs(dest, exist_ok=True)
+    for name in ("docs", "overrides", "hooks"):
+        shutil.copytree(os.path.join(ROOT, name), os.path.join(dest, name), ignore=shutil.ignore_patterns("__pycache__"))
+    config = open(os.path.join(ROOT, "mkdocs.yml"), encoding="utf-8").read()
+    for key, value in (extra_yaml or {}).items():
+        config, n = re.subn(rf"(?m)^(    {key}:).*$", rf'\1 "{value}"', config)
+        assert n == 1, key
+    with open(os.path.join(dest, "mkdocs.yml"), "w", encoding="utf-8") as fh:
+        fh.write(config)
+    copy_reference_data(dest, with_partners=with_partners)
+    return dest
+
+
+def build(project_dir: str):
+    result = build_site(project_dir, env={"SOURCE_DATE_EPOCH": EPOCH})
+    return result, os.path.join(project_dir, "site")
+
+
+def site_files(site_dir: str):
+    for folder, _, names in os.walk(site_dir):
+        for name in names:
+            yield os.path.join(folder, name)
+
+
+def read(site_dir: str, rel: str) -> str:
+    with open(os.path.join(site_dir, rel), encoding="utf-8") as fh:
+        return fh.read()

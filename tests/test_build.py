@@ -1,0 +1,231 @@
+"""The built site: every page and address, privacy of non-public data, escaping, and failure on bad data."""
+
+import json
+import os
+import re
+import shutil
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from conftest import FIXTURES
+from inert import live_code, live_code_in_search_index
+from sitebuild import build, project, read, site_files
+
+PUBLIC = [
+    "bumdes-makmur-bersama", "cv-kopi-gayo-mandiri", "energi-nusa-peduli", "kelompok-mina-lestari",
+    "kelompok-ternak-sejahtera", "koperasi-tani-sumber-rejeki", "koperasi-tebu-manis-jaya", "kursus-rajut-banua",
+    "kwt-melati", "pasar-segar-nusantara", "pt-agro-pupuk-lestari", "pt-olahan-ikan-samudra", "toko-tani-berkah",
+    "ud-tembakau-sindoro",
+]  # fmt: skip
+UNLISTED = "yayasan-usaha-mikro-sulsel"
+HIDDEN = "pt-sayur-sehat-bali"
+# Values from the example files that must never be published anywhere.
+PRIVATE = [
+    "Minta perpanjangan MoU dibahas", "Belum dihubungi", "Pameran pangan 2026", "Yohanes Bria", "6281255501234",
+    "0812 5550 1234", "kenal_pengusul", "lewat penyuluh", "perpanjangan menunggu keputusan direksi", "PT Sayur Sehat Bali",
+]  # fmt: skip
+
+
+def text_files(site):
+    for path in site_files(site):
+        if path.endswith((".html", ".json", ".xml", ".csv", ".js", ".txt")) and "/assets/" not in path:
+            yield path, open(path, encoding="utf-8").read()
+
+
+def test_strict_build_passes_without_warnings(built_site):
+    site, result = built_site
+    assert "WARNING" not in result.stderr, result.stderr
+
+
+def test_pages_and_addresses(built_site):
+    site, _ = built_site
+    for rel in ["index.html", "partners/index.html", "patterns/index.html", "guide/index.html", "join/index.html", "404.html", "guide/data/index.html"]:
+        assert os.path.exists(os.path.join(site, rel)), rel
+    for slug in PUBLIC + [UNLISTED]:
+        assert os.path.exists(os.path.join(site, "partners", slug, "index.html")), slug
+    for pid in ["agency", "operational-cooperation", "foster-parent", "general-trade"]:
+        assert os.path.exists(os.path.join(site, "patterns", pid, "index.html")), pid
+
+
+def test_interface_is_indonesian(built_site):
+    site, _ = built_site
+    assert '<html lang="id"' in read(site, "index.html")
+    assert "Halaman tidak ditemukan" in read(site, "404.html")
+    assert 'href="/portal-kemitraan/partners/"' in read(site, "404.html") or "partners/" in read(site, "404.html")
+
+
+def test_hidden_partner_produces_nothing(built_site):
+    site, _ = built_site
+    assert not os.path.exists(os.path.join(site, "partners", HIDDEN))
+    for path, text in text_files(site):
+        assert HIDDEN not in text, path
+
+
+def test_private_values_appear_in_no_file(built_site):
+    site, _ = built_site
+    for path, text in text_files(site):
+        for value in PRIVATE:
+            assert value not in text, f"{value!r} leaked into {path}"
+
+
+def test_unlisted_partner_has_a_noindex_page_and_nothing_else(built_site):
+    site, _ = built_site
+    page = read(site, f"partners/{UNLISTED}/index.html")
+    assert '<meta name="robots" content="noindex">' in page
+    for path, text in text_files(site):
+        if os.path.relpath(path, site).startswith(f"partners/{UNLISTED}/"):
+            continue
+        assert UNLISTED not in text, path
+        assert "Yayasan Pemberdayaan Usaha Mikro" not in text, path
+
+
+def test_directory_lists_every_public_partner_without_javascript(built_site):
+    site, _ = built_site
+    html = read(site, "partners/index.html")
+    found = re.findall(r'<li class="portal-card" data-slug="([a-z0-9-]+)"', html)
+    assert found == sorted(found, key=lambda s: s) or set(found) == set(PUBLIC)
+    assert set(found) == set(PUBLIC)
+    data = json.loads(read(site, "api/directory.json"))
+    assert sorted(r[data["fields"].index("slug")] for r in data["rows"]) == PUBLIC
+
+
+def test_partner_pages_stay_out_of_the_navigation(built_site):
+    site, _ = built_site
+    for page in ("index.html", "partners/kwt-melati/index.html", "guide/index.html"):
+        links = re.findall(r'<a href="([^"]*)" class="md-nav__link', read(site, page))
+        assert len(links) < 15, links
+        assert not any(re.search(r"partners/[a-z0-9-]+/$", link) for link in links), links
+        assert not any(slug in " ".join(links) for slug in PUBLIC)
+
+
+def test_profile_content(built_site):
+    site, _ = built_site
+    html = read(site, "partners/koperasi-tani-sumber-rejeki/index.html")
+    assert "<h1>Koperasi Tani Sumber Rejeki</h1>" in html
+    assert '<meta name="description" content="Koperasi petani sayur' in html
+    assert 'href="../../patterns/general-trade/"' in html
+    assert "Ibu Rina Marlina" in html  # consented person
+    assert 'href="tel:+62225550142"' in html
+    assert "Segera berakhir" in html  # ends 2027-01-15, within 60 days of 2026-12-01
+    assert 'aria-current="step"' in html and "Pelaksanaan" in html
+    assert "Profil ini terakhir diperiksa bersama mitra pada <time datetime=\"2026-10-02\">2 Oktober 2026</time>" in html
+    assert 'data-correction="koperasi-tani-sumber-rejeki"' in html
+    correction = re.search(r'href="([^"]+)" data-correction', html).group(1)
+    assert correction.startswith("mailto:kemitraan@example.org?subject=") and "koperasi-tani-sumber-rejeki" in correction
+    assert 'href="https://github.com/example/portal-kemitraan/edit/main/partners/koperasi-tani-sumber-rejeki.yml"' in html
+    ld = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1)
+    data = json.loads(ld)
+    assert data["@type"] == "Organization" and data["name"] == "Koperasi Tani Sumber Rejeki"
+    assert data["address"]["addressRegion"] == "Jawa Barat"
+
+
+def test_agreement_statuses(built_site):
+    site, _ = built_site
+    assert "Telah berakhir" in read(site, "partners/energi-nusa-peduli/index.html")
+    assert "Berlaku</span>" in read(site, "partners/kelompok-mina-lestari/index.html")
+
+
+def test_pattern_pages_explain_and_group_partners(built_site):
+    site, _ = built_site
+    html = read(site, "patterns/agency/index.html")
+    assert '<pre class="mermaid"><code>flowchart LR' in html
+    assert "Prinsipal" in html and "Agen" in html
+    principal = html[html.index("<h3>Prinsipal</h3>", html.index('id="mitra"')) :]
+    assert principal.index("pt-agro-pupuk-lestari") < principal.index("<h3>Agen</h3>")
+    assert "assets/vendor/mermaid.min.js" in html
+    assert 'href="https://github.com/example/portal-kemitraan/edit/main/partners/patterns/agency.yml"' in html
+
+
+def test_home_has_charts_recent_partners_and_call_to_action(built_site):
+    site, _ = built_site
+    html = read(site, "index.html")
+    assert html.count('<svg class="portal-chart"') == 2
+    assert '<a class="md-button md-button--primary" href="join/">Jadi mitra</a>' in html
+    recent = re.findall(r'data-slug="([a-z0-9-]+)"', html[html.index("Mitra yang baru bergabung") :])
+    assert recent[:2] == ["bumdes-makmur-bersama", "kwt-melati"]
+    assert "<strong>14</strong> mitra" in html
+
+
+def test_every_page_links_to_joining(built_site):
+    site, _ = built_site
+    for path, text in text_files(site):
+        if path.endswith(".html"):
+            assert "Jadi mitra" in text, path
+
+
+def test_join_page_without_form_url_offers_a_mailto_form(built_site):
+    site, _ = built_site
+    html = read(site, "join/index.html")
+    assert '<form class="portal-mailform" action="mailto:kemitraan@example.org"' in html
+    assert "<iframe" not in html
+    assert "5 hari kerja" in html
+
+
+def test_join_page_with_form_url_embeds_it_with_a_link(built_site_with_form):
+    html = read(built_site_with_form, "join/index.html")
+    assert '<iframe class="portal-intake__frame" src="https://forms.example.org/kemitraan"' in html
+    assert '<a href="https://forms.example.org/kemitraan" rel="noopener">' in html
+
+
+def test_search_index_and_sitemap_hold_only_listed_partners(built_site):
+    site, _ = built_site
+    index = json.loads(read(site, "search/search_index.json"))
+    locations = {d["location"].split("#")[0] for d in index["docs"]}
+    for slug in PUBLIC:
+        assert f"partners/{slug}/" in locations
+    assert f"partners/{UNLISTED}/" not in locations
+    urls = [e.text for e in ET.fromstring(read(site, "sitemap.xml")).iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
+    assert any(u.endswith("partners/kwt-melati/") for u in urls)
+    assert not any(UNLISTED in u for u in urls)
+
+
+def test_invalid_data_fails_the_build_with_the_validator_messages(tmp_path):
+    folder = project(str(tmp_path / "p"))
+    case = os.path.join(FIXTURES, "invalid", "unknown-key")
+    shutil.copy(os.path.join(case, "salah-ketik.yml"), os.path.join(folder, "partners"))
+    result, site = build(folder)
+    assert result.returncode != 0
+    for line in open(os.path.join(case, "expected.txt"), encoding="utf-8").read().splitlines():
+        assert line in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not os.path.exists(os.path.join(site, "index.html"))
+
+
+def test_hostile_text_is_inert(tmp_path):
+    folder = project(str(tmp_path / "p"), with_partners=False)
+    with open(os.path.join(folder, "partners", "jahat.yml"), "w", encoding="utf-8") as fh:
+        fh.write(
+            'name: "<script>alert(1)</script> &lt;/title&gt;&lt;script&gt;alert(2)&lt;/script&gt;"\n'
+            "pattern: agency\nside: agent\n"
+            'summary: "\\"><img src=x onerror=alert(3)>"\n'
+            "region: {province: Bali, city: \"<svg onload=alert(4)>\"}\n"
+            "sectors: [\"<b onmouseover=alert(5)>x</b>\"]\n"
+            "description: |\n  [klik](javascript:alert(6)) <script>alert(7)</script> <img src=x onerror=alert(8)>\n"
+            "  <a href=\"data:text/html,x\">d</a> [ok](https://example.org)\n"
+        )
+    result, site = build(folder)
+    assert result.returncode == 0, result.stderr
+    for path, text in text_files(site):
+        if path.endswith((".html", ".xml")):
+            assert live_code(text) == [], path
+    assert live_code_in_search_index(read(site, "search/search_index.json")) == []
+    page = read(site, "partners/jahat/index.html")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert '<a href="https://example.org" rel="nofollow noopener noreferrer ugc">ok</a>' in page
+
+
+def test_serve_watches_the_data_folder():
+    import importlib.util
+    from types import SimpleNamespace
+
+    from conftest import ROOT
+
+    spec = importlib.util.spec_from_file_location("portal_hook_for_test", os.path.join(ROOT, "hooks", "portal_hook.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module._state["settings"] = SimpleNamespace(data_dir="partners")
+    watched = []
+    server = SimpleNamespace(watch=lambda path, *a, **k: watched.append(path))
+    module.on_serve(server, SimpleNamespace(config_file_path=os.path.join(ROOT, "mkdocs.yml")), None)
+    assert os.path.join(ROOT, "partners") in watched
