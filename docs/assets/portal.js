@@ -66,12 +66,16 @@
     this.form.hidden = false;
     if (this.pages) this.pages.hidden = true;
     this.form.addEventListener("change", function () { self.shown = self.pageSize; self.update(true); });
+    // Typing updates the list at once and the address after a pause: the first pause of a burst of
+    // typing adds a history entry (so Back undoes the search), later ones replace it.
     var timer = null;
+    var typing = false;
+    this.form.addEventListener("change", function () { typing = false; });
     this.form.querySelector("[name=q]").addEventListener("input", function () {
       self.shown = self.pageSize;
       self.apply();
       clearTimeout(timer);
-      timer = setTimeout(function () { self.writeURL(false); }, 400);
+      timer = setTimeout(function () { self.writeURL(!typing); typing = true; }, 400);
     });
     this.form.addEventListener("submit", function (event) { event.preventDefault(); });
     this.form.addEventListener("reset", function () {

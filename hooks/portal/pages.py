@@ -100,7 +100,6 @@ class SitePlan:
                 "title": _escape(pattern.name.id),
                 "description": _escape(pattern.summary.id),
                 "template": "pattern.html",
-                "mermaid": True,
             }
             self._add(Generated(f"patterns/{pid}.md", meta, "pattern", pid, f"partners/patterns/{pid}.yml"))
 

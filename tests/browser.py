@@ -1,0 +1,68 @@
+"""Real-browser helpers: a local static server for a built site, and Debian's Chromium under Playwright."""
+
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-quic",
+]
+STUB_FORM = "<!doctype html><html lang='id'><title>Formulir</title><h1>Formulir kemitraan (contoh)</h1></html>"
+
+
+def chromium_path() -> str:
+    """Debian's chromium; the test command installs it. Missing means a failed run, never a skip."""
+    path = os.environ.get("PORTAL_CHROMIUM") or next(
+        (p for p in ("/usr/bin/chromium", "/usr/bin/chromium-browser") if os.path.exists(p)), None
+    ) or shutil.which("chromium")
+    if not path or not os.path.exists(path):
+        pytest.fail("Chromium not found: run the tests through `python3 scripts/dev.py test`, which installs it", pytrace=False)
+    return path
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+class StaticServer:
+    """Serves a folder on 127.0.0.1 on a free port until stopped."""
+
+    def __init__(self, folder: str):
+        handler = functools.partial(_Quiet, directory=folder)
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_port}/"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+
+    def stop(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+def offline_routes(context) -> None:
+    """This machine has no network: answer the few outside requests the site makes with local stubs."""
+
+    def handle(route):
+        url = route.request.url
+        if url.startswith("http://127.0.0.1:"):
+            return route.continue_()
+        if "api.github.com" in url:
+            return route.fulfill(status=200, content_type="application/json", body='{"stargazers_count": 0, "forks_count": 0}')
+        if "forms.example.org" in url:
+            return route.fulfill(status=200, content_type="text/html", body=STUB_FORM)
+        return route.fulfill(status=204, body="")
+
+    context.route("**/*", handle)

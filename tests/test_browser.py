@@ -1,0 +1,187 @@
+"""The site in a real Chromium: directory filters and the address, search, profile, join page,
+console errors, phone layout, accessibility (axe-core), and screenshots for a person to look at."""
+
+import os
+import re
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect, sync_playwright
+
+from browser import CHROMIUM_ARGS, StaticServer, chromium_path, offline_routes
+from conftest import ROOT
+
+pytestmark = pytest.mark.browser
+ARTIFACTS = os.path.join(ROOT, "test-artifacts", "screenshots")
+PAGES = {
+    "home": "",
+    "directory": "partners/",
+    "profile": "partners/koperasi-tani-sumber-rejeki/",
+    "pattern": "patterns/operational-cooperation/",
+    "join": "join/",
+}
+
+
+@pytest.fixture(scope="session")
+def browser():
+    with sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS, headless=True)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture(scope="session")
+def server(built_site):
+    srv = StaticServer(built_site[0])
+    yield srv.url
+    srv.stop()
+
+
+@pytest.fixture(scope="session")
+def form_server(built_site_with_form):
+    srv = StaticServer(built_site_with_form)
+    yield srv.url
+    srv.stop()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="id-ID")
+    offline_routes(context)
+    pg = context.new_page()
+    pg.console_errors = []
+    pg.on("console", lambda msg: pg.console_errors.append(msg.text) if msg.type == "error" else None)
+    pg.on("pageerror", lambda exc: pg.console_errors.append(str(exc)))
+    yield pg
+    context.close()
+
+
+def cards(page):
+    return page.locator(".portal-cards > li.portal-card")
+
+
+def wait_directory(page):
+    page.wait_for_selector(".portal-directory[data-ready=true]")
+
+
+def test_directory_filters_narrow_the_list_and_the_address_restores_them(page, server):
+    page.goto(server + "partners/")
+    wait_directory(page)
+    expect(cards(page)).to_have_count(14)
+    page.select_option("#f-pattern", "general-trade")
+    expect(cards(page)).to_have_count(4)
+    assert "pattern=general-trade" in page.url
+    expect(page.locator(".portal-count")).to_have_text("4 dari 14 mitra cocok dengan saringan.")
+    page.select_option("#f-side", "supplier")
+    expect(cards(page)).to_have_count(3)
+    assert "side=supplier" in page.url
+    page.fill("#f-q", "koperasi")
+    expect(cards(page)).to_have_count(1)
+    expect(cards(page).first).to_contain_text("Koperasi Tani Sumber Rejeki")
+    page.wait_for_function("location.search.includes('q=koperasi')")
+    # Back undoes the search, then the side filter
+    page.go_back()
+    page.wait_for_function("!location.search.includes('q=')")
+    page.wait_for_function("document.querySelectorAll('.portal-cards > li').length === 3")
+    assert page.input_value("#f-q") == ""
+    page.go_back()
+    page.wait_for_function("!location.search.includes('side=')")
+    page.wait_for_function("document.querySelectorAll('.portal-cards > li').length === 4")
+    assert page.input_value("#f-side") == ""
+    # a bookmarked or shared address restores the same view
+    other = page.context.new_page()
+    other.goto(server + "partners/?pattern=general-trade&side=supplier&q=koperasi")
+    wait_directory(other)
+    expect(cards(other)).to_have_count(1)
+    assert other.input_value("#f-q") == "koperasi" and other.input_value("#f-pattern") == "general-trade"
+    assert page.console_errors == []
+
+
+def test_directory_counts_follow_the_filters(page, server):
+    page.goto(server + "partners/?province=Jawa+Tengah")
+    wait_directory(page)
+    expect(cards(page)).to_have_count(3)
+    assert page.locator("#f-pattern option[value='operational-cooperation']").text_content().endswith("(3)")
+    assert page.locator("#f-pattern option[value='agency']").text_content().endswith("(0)")
+    page.fill("#f-q", "tidak ada yang seperti ini")
+    expect(page.locator(".portal-empty")).to_be_visible()
+
+
+def test_directory_without_javascript_is_the_full_list(browser, server):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(server + "partners/")
+    expect(cards(page)).to_have_count(14)
+    expect(page.locator(".portal-filters")).to_be_hidden()
+    context.close()
+
+
+def test_search_finds_a_partner_by_name(page, server):
+    page.goto(server)
+    page.locator("label.md-search__icon, .md-search__input").first.click()
+    page.keyboard.type("Mina Lestari", delay=30)
+    result = page.locator(".md-search-result__item", has_text="Kelompok Pembudidaya Ikan Mina Lestari").first
+    expect(result).to_be_visible(timeout=15000)
+    assert page.console_errors == []
+
+
+def test_profile_shows_the_correction_link_with_the_slug(page, server):
+    page.goto(server + PAGES["profile"])
+    link = page.get_by_role("link", name=re.compile("Ajukan koreksi"))
+    expect(link).to_be_visible()
+    href = link.get_attribute("href")
+    assert "koperasi-tani-sumber-rejeki" in href and href.startswith("mailto:")
+    assert page.console_errors == []
+
+
+def test_join_page_has_the_form_iframe_and_a_plain_link(page, form_server):
+    page.goto(form_server + "join/")
+    frame = page.locator("iframe.portal-intake__frame")
+    expect(frame).to_have_attribute("src", "https://forms.example.org/kemitraan")
+    expect(page.get_by_role("link", name=re.compile("Buka formulir pengajuan"))).to_have_attribute("href", "https://forms.example.org/kemitraan")
+    expect(page.frame_locator("iframe.portal-intake__frame").locator("h1")).to_have_text("Formulir kemitraan (contoh)")
+
+
+def test_join_page_without_form_composes_an_email(page, server):
+    page.goto(server + "join/")
+    expect(page.locator("form.portal-mailform")).to_have_attribute("action", "mailto:kemitraan@example.org")
+
+
+@pytest.mark.parametrize("name", list(PAGES) + ["guide", "patterns", "404", "unlisted"])
+def test_no_console_errors(page, server, name):
+    path = {"guide": "guide/", "patterns": "patterns/", "404": "tidak-ada/", "unlisted": "partners/yayasan-usaha-mikro-sulsel/"}.get(name, PAGES.get(name))
+    page.goto(server + path)
+    page.wait_for_load_state("networkidle")
+    errors = [e for e in page.console_errors if not (name == "404" and "404" in e)]
+    assert errors == []
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_phone_viewport_has_no_horizontal_scroll(browser, server, name):
+    context = browser.new_context(viewport={"width": 360, "height": 740}, device_scale_factor=2, is_mobile=True, has_touch=True)
+    offline_routes(context)
+    page = context.new_page()
+    page.goto(server + PAGES[name])
+    page.wait_for_load_state("networkidle")
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0, f"{name} scrolls sideways by {overflow}px"
+    os.makedirs(ARTIFACTS, exist_ok=True)
+    page.screenshot(path=os.path.join(ARTIFACTS, f"{name}-phone.png"), full_page=True)
+    context.close()
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_accessibility_has_no_serious_or_critical_violations(page, server, name):
+    page.goto(server + PAGES[name])
+    page.wait_for_load_state("networkidle")
+    if name == "directory":
+        wait_directory(page)
+    results = Axe().run(page)
+    bad = [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert bad == [], "\n".join(bad)
+    os.makedirs(ARTIFACTS, exist_ok=True)
+    page.screenshot(path=os.path.join(ARTIFACTS, f"{name}.png"), full_page=True)
