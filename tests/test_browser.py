@@ -144,7 +144,25 @@ def test_join_page_has_the_form_iframe_and_a_plain_link(page, form_server):
 
 def test_join_page_without_form_composes_an_email(page, server):
     page.goto(server + "join/")
-    expect(page.locator("form.portal-mailform")).to_have_attribute("action", "mailto:kemitraan@example.org")
+    form = page.locator("form.portal-mailform")
+    expect(form).to_have_attribute("action", "mailto:kemitraan@example.org")
+    page.fill("#j-name", "Koperasi Maju Jaya")
+    page.fill("#j-person", "Dewi, sekretaris")
+    page.fill("#j-email", "dewi@example.org")
+    page.fill("#j-province", "Jawa Timur")
+    page.select_option("#j-pattern", "general-trade")
+    page.fill("#j-offer", "Pasokan sayur, 2 ton per minggu")
+    page.click("form.portal-mailform button[type=submit]")
+    page.wait_for_function("document.querySelector('form.portal-mailform').hasAttribute('data-mailto')")
+    href = form.get_attribute("data-mailto")
+    from urllib.parse import parse_qs, unquote, urlsplit
+
+    parts = urlsplit(href)
+    assert parts.scheme == "mailto" and unquote(parts.path) == "kemitraan@example.org"
+    query = parse_qs(parts.query)
+    assert query["subject"] == ["Pengajuan kemitraan: Koperasi Maju Jaya"]
+    assert "Pola yang diminati:\nDagang umum" in query["body"][0]
+    assert "Pasokan sayur, 2 ton per minggu" in query["body"][0]
 
 
 @pytest.mark.parametrize("name", list(PAGES) + ["guide", "patterns", "404", "unlisted"])

@@ -207,9 +207,33 @@
     this.list.replaceChildren(fragment);
   };
 
+  /* The join form without a server: compose an e-mail with the applicant's answers, one labelled line each. */
+  function initMailForm() {
+    var form = document.querySelector("form.portal-mailform");
+    if (!form || form.getAttribute("data-ready")) return;
+    form.setAttribute("data-ready", "true");
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      if (!form.reportValidity()) return;
+      var lines = [];
+      Array.prototype.forEach.call(form.querySelectorAll("input, select, textarea"), function (field) {
+        var label = form.querySelector('label[for="' + field.id + '"]');
+        var value = field.tagName === "SELECT" ? field.options[field.selectedIndex].text : field.value.trim();
+        lines.push((label ? label.textContent : field.name) + ":\n" + (value || "-") + "\n");
+      });
+      var name = form.elements.nama.value.trim();
+      var href = "mailto:" + form.getAttribute("data-to") +
+        "?subject=" + encodeURIComponent("Pengajuan kemitraan: " + name) +
+        "&body=" + encodeURIComponent(lines.join("\n"));
+      form.setAttribute("data-mailto", href);
+      window.location.href = href;
+    });
+  }
+
   var current = null;
 
   function init() {
+    initMailForm();
     var root = document.querySelector(".portal-directory");
     if (current && current.onPop) window.removeEventListener("popstate", current.onPop);
     current = null;
