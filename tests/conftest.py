@@ -25,7 +25,7 @@ def copy_reference_data(dest: str, with_partners: bool = False) -> str:
     os.makedirs(target, exist_ok=True)
     for name in ("stages.yml", "forms.yml"):
         shutil.copy(os.path.join(DATA, name), target)
-    for folder in ("patterns", "logos"):
+    for folder in ("patterns", "logos", "templates"):
         shutil.copytree(os.path.join(DATA, folder), os.path.join(target, folder))
     if with_partners:
         for name in os.listdir(DATA):

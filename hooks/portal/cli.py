@@ -7,12 +7,14 @@ import datetime as dt
 import os
 import sys
 
+import yaml
 from slugify import slugify
 
-from . import templating
+from . import agreement, intake, report, templating
 from .catalog import Catalog, load_catalog
 from .reference import find_province
 from .schema import schema_path, schema_text
+from .settings import settings_from_mkdocs
 
 PROJECT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 DEFAULT_DATA = os.path.join(PROJECT, "partners")
@@ -150,6 +152,83 @@ def cmd_schema(args) -> int:
     return 0
 
 
+def _refuse_invalid(catalog: Catalog, command: str) -> bool:
+    if catalog.report.ok:
+        return False
+    _print_report(catalog, quiet_notes=True)
+    print(f"portal {command}: the data has errors; fix them first (see validate)", file=sys.stderr)
+    return True
+
+
+def cmd_import(args) -> int:
+    catalog = load_catalog(args.data)
+    if _refuse_invalid(catalog, "import"):
+        return 1
+    mapping_path = args.mapping or os.path.join(args.data, intake.MAPPING_NAME)
+    try:
+        mapping = intake.Mapping.load(mapping_path)
+        with open(args.csv, "rb") as fh:
+            raw = fh.read()
+    except (OSError, ValueError, yaml.YAMLError) as exc:
+        print(f"portal import: {exc}", file=sys.stderr)
+        return 2
+    shown_csv = os.path.relpath(args.csv) if not os.path.isabs(args.csv) else args.csv
+    outcome = intake.import_rows(raw, shown_csv, catalog, mapping, args.today or dt.date.today())
+    for problem in sorted(outcome.problems + outcome.notes):
+        print(problem)
+    for slug, text in outcome.written.items():
+        target = os.path.join(args.data, f"{slug}.yml")
+        if args.dry_run:
+            print(f"--- would write {os.path.relpath(target)}")
+            print(text)
+            continue
+        with open(target, "x", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+        print(f"wrote {os.path.relpath(target)}")
+    verb = "would import" if args.dry_run else "imported"
+    print(f"{verb} {len(outcome.written)} row(s); {len(outcome.problems)} reported; {outcome.empty_rows} empty row(s) ignored.", file=sys.stderr)
+    if outcome.written and not args.dry_run:
+        check = load_catalog(args.data)
+        wrong = [p for p in check.report.errors if any(p.path.endswith(f"/{slug}.yml") for slug in outcome.written)]
+        for problem in wrong:
+            print(problem)
+        if wrong:
+            return 1
+    return 1 if outcome.problems else 0
+
+
+def cmd_report(args) -> int:
+    catalog = load_catalog(args.data)
+    if _refuse_invalid(catalog, "report"):
+        return 1
+    result = report.build_report(catalog, args.today or dt.date.today(), ending_days=args.ending_days, stale_days=args.stale_days)
+    sys.stdout.write(report.FORMATS[args.format](result))
+    return 0
+
+
+def cmd_mou(args) -> int:
+    catalog = load_catalog(args.data)
+    if args.slug not in catalog.partners:
+        known = [p for p in catalog.report.errors if p.path.endswith((f"/{args.slug}.yml", f"/{args.slug}.yaml"))]
+        for problem in known:
+            print(problem)
+        if not known:
+            print(f"portal mou: no partner {args.slug!r} (see: portal list)", file=sys.stderr)
+        return 1 if known else 2
+    settings = settings_from_mkdocs(args.config)
+    text = agreement.draft(catalog, args.slug, settings.organisation, settings.contact_email, args.lang, args.today)
+    if args.html:
+        name = catalog.partners[args.slug].data.name
+        text = agreement.to_html(text, args.lang, f"MoU – {name}")
+    if args.output:
+        with open(args.output, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+        print(f"wrote {args.output}")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="portal",
@@ -183,6 +262,32 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--check", action="store_true", help="exit 1 when the committed schema is stale")
     _add_data(p)
     p.set_defaults(func=cmd_schema)
+
+    p = sub.add_parser("import", help="turn an intake form's CSV export into new hidden partner files")
+    p.add_argument("csv", help="the responses file (CSV with a header row; , ; or tab; UTF-8 or Windows-1252)")
+    p.add_argument("--mapping", metavar="FILE", help="column mapping (default: partners/templates/intake-mapping.yml)")
+    p.add_argument("--dry-run", action="store_true", help="show what would be written, write nothing")
+    p.add_argument("--today", type=_date, default=None, help="date recorded as imported_on (default: today)")
+    _add_data(p)
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("report", help="the pipeline and who needs attention today")
+    p.add_argument("--today", type=_date, default=None, help="the day to report for (default: today)")
+    p.add_argument("--format", choices=sorted(report.FORMATS), default="table", help="table (default), csv, json or md")
+    p.add_argument("--ending-days", type=int, default=60, metavar="N", help="agreements ending within N days (default 60)")
+    p.add_argument("--stale-days", type=int, default=183, metavar="N", help="verification or contact older than N days (default 183, about 6 months)")
+    _add_data(p)
+    p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("mou", help="draft a written agreement (MoU) for one partner")
+    p.add_argument("slug", help="the partner's slug (file name without .yml)")
+    p.add_argument("--lang", choices=agreement.LANGS, default="id", help="id (default) or en")
+    p.add_argument("--html", action="store_true", help="a printable HTML page instead of Markdown")
+    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of printing")
+    p.add_argument("--today", type=_date, default=None, help="the draft's date (default: today)")
+    p.add_argument("--config", default=os.path.join(PROJECT, "mkdocs.yml"), help="where the organisation's name is set (extra.portal)")
+    _add_data(p)
+    p.set_defaults(func=cmd_mou)
     return parser
 
 

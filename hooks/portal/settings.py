@@ -7,6 +7,8 @@ import os
 from dataclasses import dataclass, fields
 from urllib.parse import quote, urlencode
 
+import yaml
+
 
 @dataclass
 class Settings:
@@ -49,3 +51,21 @@ class Settings:
             "Bagian yang keliru:\n\nSeharusnya:\n\nNama dan peran pengirim:\n"
         )
         return f"mailto:{self.contact_email}?" + urlencode({"subject": subject, "body": body}, quote_via=quote)
+
+
+class _ConfigLoader(yaml.SafeLoader):
+    """Reads mkdocs.yml without running its Python tags (!!python/name:…), which become None."""
+
+
+_ConfigLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
+_ConfigLoader.add_multi_constructor("!", lambda loader, suffix, node: None)
+
+
+def settings_from_mkdocs(path: str) -> Settings:
+    """The portal settings of a project, for the staff commands (which run without MkDocs)."""
+    try:
+        with open(path, encoding="utf-8") as fh:
+            config = yaml.load(fh, Loader=_ConfigLoader) or {}
+    except FileNotFoundError:
+        return Settings()
+    return Settings.from_extra(config.get("extra"))

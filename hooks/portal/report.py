@@ -1,0 +1,145 @@
+"""The staff report: the pipeline by stage, and which partners need attention on a given day."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from dataclasses import dataclass, field
+
+from .catalog import Catalog
+from .public import agreement_status
+
+RECOMMENDED = ("logo", "description", "website", "contact")
+# Stages at which a partnership is under way; an ended agreement there means the stage is out of date.
+UNDER_WAY = ("signing", "implementation", "monitoring")
+
+
+@dataclass
+class Item:
+    section: str  # pipeline, ending, ended, stale, incomplete
+    slug: str
+    detail: str
+    owner: str = ""
+
+
+@dataclass
+class Report:
+    today: dt.date
+    stages: list[tuple[str, str, list[str]]] = field(default_factory=list)  # (id, label, slugs)
+    items: list[Item] = field(default_factory=list)
+
+
+SECTIONS = {
+    "ending": "Kesepakatan segera berakhir",
+    "ended": "Kesepakatan berakhir, tahap belum diperbarui",
+    "stale": "Lama tidak diperiksa atau dihubungi",
+    "incomplete": "Profil publik belum lengkap",
+}
+
+
+def _date(value) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
+def build_report(catalog: Catalog, today: dt.date, ending_days: int = 60, stale_days: int = 183) -> Report:
+    report = Report(today)
+    by_stage: dict[str, list[str]] = {s.id: [] for s in catalog.stages}
+    for slug in sorted(catalog.partners):
+        record = catalog.partners[slug]
+        p = record.data
+        internal = p.internal if isinstance(p.internal, dict) else {}
+        owner = str(internal.get("owner", "") or "")
+        stage = catalog.stage_of(record)
+        by_stage[stage].append(slug)
+        if p.agreement and p.agreement.end:
+            status = agreement_status(p.agreement.start, p.agreement.end, today, ending_days)
+            end = p.agreement.end.isoformat()
+            if status == "ending":
+                days = (p.agreement.end - today).days
+                report.items.append(Item("ending", slug, f"{p.agreement.type} berakhir {end} ({days} hari lagi)", owner))
+            elif status == "ended" and stage in UNDER_WAY:
+                report.items.append(Item("ended", slug, f"{p.agreement.type} berakhir {end}, tahap masih '{stage}'", owner))
+        if p.visibility != "hidden":
+            limit = today - dt.timedelta(days=stale_days)
+            checks = [("diperiksa", p.last_verified), ("dihubungi", _date(internal.get("last_contact")))]
+            old = [f"terakhir {what} {when.isoformat()}" for what, when in checks if when and when < limit]
+            if p.last_verified is None:
+                old.insert(0, "belum pernah diperiksa mitra")
+            if old:
+                report.items.append(Item("stale", slug, "; ".join(old), owner))
+        if p.visibility == "public":
+            missing = [name for name in RECOMMENDED if not getattr(p, name)]
+            if missing:
+                report.items.append(Item("incomplete", slug, "belum ada: " + ", ".join(missing), owner))
+    report.stages = [(s.id, s.label.id, by_stage[s.id]) for s in catalog.stages]
+    return report
+
+
+def as_rows(report: Report) -> list[dict]:
+    rows = [{"section": "pipeline", "stage": sid, "slug": slug, "detail": label, "owner": ""} for sid, label, slugs in report.stages for slug in slugs]
+    rows += [{"section": i.section, "stage": "", "slug": i.slug, "detail": i.detail, "owner": i.owner} for i in report.items]
+    return rows
+
+
+def to_json(report: Report) -> str:
+    data = {
+        "today": report.today.isoformat(),
+        "pipeline": [{"stage": sid, "label": label, "count": len(slugs), "partners": slugs} for sid, label, slugs in report.stages],
+        "attention": {key: [{"slug": i.slug, "detail": i.detail, "owner": i.owner} for i in report.items if i.section == key] for key in SECTIONS},
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def to_csv(report: Report) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=["section", "stage", "slug", "detail", "owner"], lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(as_rows(report))
+    return out.getvalue()
+
+
+def to_markdown(report: Report) -> str:
+    lines = [f"# Laporan kemitraan per {report.today.isoformat()}", "", "## Alur kemitraan", "", "| Tahap | Jumlah | Mitra |", "|---|---:|---|"]
+    for n, (sid, label, slugs) in enumerate(report.stages, 1):
+        lines.append(f"| {n}. {label} | {len(slugs)} | {', '.join(slugs)} |")
+    for key, title in SECTIONS.items():
+        items = [i for i in report.items if i.section == key]
+        lines += ["", f"## {title} ({len(items)})", ""]
+        if not items:
+            lines.append("Tidak ada.")
+            continue
+        lines += ["| Mitra | Keterangan | Penanggung jawab |", "|---|---|---|"]
+        lines += [f"| {i.slug} | {i.detail} | {i.owner} |" for i in items]
+    return "\n".join(lines) + "\n"
+
+
+def to_table(report: Report) -> str:
+    """A plain terminal table: fixed-width columns, one block per section."""
+    lines = [f"Laporan kemitraan per {report.today.isoformat()}", "", "ALUR KEMITRAAN"]
+    width = max(len(label) for _, label, _ in report.stages) + 4
+    for n, (sid, label, slugs) in enumerate(report.stages, 1):
+        lines.append(f"  {f'{n:>2}. {label}':<{width}} {len(slugs):>4}  {', '.join(slugs)}")
+    for key, title in SECTIONS.items():
+        items = [i for i in report.items if i.section == key]
+        lines += ["", f"{title.upper()} ({len(items)})"]
+        if not items:
+            lines.append("  tidak ada")
+            continue
+        slug_w = max(len(i.slug) for i in items)
+        owner_w = max(len(i.owner) for i in items)
+        lines += [f"  {i.slug:<{slug_w}}  {i.owner:<{owner_w}}  {i.detail}".rstrip() for i in items]
+    return "\n".join(lines) + "\n"
+
+
+FORMATS = {"table": to_table, "csv": to_csv, "json": to_json, "md": to_markdown}

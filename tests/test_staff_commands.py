@@ -1,0 +1,202 @@
+"""import, report and mou on real-shaped inputs: form exports, a fixed --today, every section of the draft."""
+
+import csv
+import io
+import json
+import os
+
+import yaml
+
+from conftest import FIXTURES, TODAY, copy_reference_data, run_portal
+from portal.catalog import load_catalog
+
+INTAKE = os.path.join(FIXTURES, "intake")
+
+
+def example_tree(tmp_path):
+    return copy_reference_data(str(tmp_path), with_partners=True)
+
+
+def do_import(root, name, *extra):
+    result = run_portal("import", os.path.join(INTAKE, name), "--data", root, "--today", TODAY.isoformat(), *extra)
+    return result.returncode, result.stdout.decode("utf-8"), result.stderr.decode("utf-8")
+
+
+# --- import -------------------------------------------------------------------------------
+
+
+def test_google_forms_export(tmp_path):
+    root = example_tree(tmp_path)
+    code, out, err = do_import(root, "google-forms.csv")
+    assert code == 1  # some rows were reported; the rest imported
+    lines = out.splitlines()
+    shown = os.path.join(INTAKE, "google-forms.csv")
+    assert f"{shown}:6: row: e-mail andi.saputra@example.id is already used by koperasi-produsen-kopi-menoreh; skipped" in lines
+    assert f"{shown}:7: row: website https://www.sumber-rejeki.example.id/ is already used by koperasi-tani-sumber-rejeki; skipped" in lines
+    assert f"{shown}:8: region.province: 'Jawa Barrat' is not a province of Indonesia; did you mean 'Jawa Barat'?; row not imported" in lines
+    assert f"{shown}:8: website: must start with http:// or https://; row not imported" in lines
+    assert f"{shown}:9: name: must not be empty; row not imported" in lines
+    assert "imported 2 row(s); 5 reported; 1 empty row(s) ignored." in err
+    written = sorted(n for n in os.listdir(root) if n.endswith(".yml"))
+    assert "koperasi-produsen-kopi-menoreh.yml" in written and "kelompok-tenun-ikat-sumba-ayu.yml" in written
+    data = yaml.safe_load(open(os.path.join(root, "koperasi-produsen-kopi-menoreh.yml"), encoding="utf-8"))
+    assert data["name"] == "Koperasi Produsen Kopi Ménoreh"
+    assert data["visibility"] == "hidden" and data["stage"] == "identification"
+    assert data["region"] == {"province": "DI Yogyakarta", "city": "Kulon Progo"}
+    assert data["website"] == "https://menoreh-kopi.example.id"
+    assert data["contact"]["person"] == {"name": "Andi Saputra", "role": "Ketua", "email": "andi.saputra@example.id", "consent": False}
+    screening = data["internal"]["screening"]
+    assert screening["Bentuk kerja sama yang ditawarkan dan manfaatnya"] == 'Pasokan biji kopi sangrai,\nminimal 200 kg per bulan, dengan harga "kontrak" tahunan.'
+    assert data["internal"]["received"] == "2026-11-02"
+    tenun = yaml.safe_load(open(os.path.join(root, "kelompok-tenun-ikat-sumba-ayu.yml"), encoding="utf-8"))
+    assert tenun["pattern"] == "foster-parent" and tenun["side"] == "foster-child"
+    assert tenun["region"]["province"] == "Nusa Tenggara Timur"
+    assert load_catalog(root).report.ok
+
+
+def test_microsoft_forms_excel_export_in_cp1252_with_semicolons(tmp_path):
+    root = example_tree(tmp_path)
+    code, out, err = do_import(root, "microsoft-forms-excel.csv")
+    assert code == 0, out + err
+    ene = yaml.safe_load(open(os.path.join(root, "dapur-bu-ene.yml"), encoding="utf-8"))
+    assert ene["name"] == "Dapur Bu Ené"
+    assert ene["pattern"] == "general-trade" and ene["side"] == "supplier"
+    assert "person" not in ene.get("contact", {})  # "anonymous" is no e-mail address
+    rotan = yaml.safe_load(open(os.path.join(root, "cv-rotan-citra-rumbia.yml"), encoding="utf-8"))
+    assert rotan["pattern"] == "agency" and rotan["side"] == "agent" and rotan["sectors"] == ["kerajinan", "rotan"]
+    assert load_catalog(root).report.ok
+
+
+def test_tab_separated_with_bom_and_ids(tmp_path):
+    root = example_tree(tmp_path)
+    code, out, err = do_import(root, "tab-utf8-bom.csv")
+    assert code == 0, out + err
+    data = yaml.safe_load(open(os.path.join(root, "yayasan-literasi-anak-nusantara.yml"), encoding="utf-8"))
+    assert data["website"] == "https://literasi.example.org"
+    assert data["contact"]["email"] == "halo@literasi.example.org"
+
+
+def test_dry_run_writes_nothing(tmp_path):
+    root = example_tree(tmp_path)
+    before = sorted(os.listdir(root))
+    code, out, err = do_import(root, "google-forms.csv", "--dry-run")
+    assert sorted(os.listdir(root)) == before
+    assert "--- would write " in out and "koperasi-produsen-kopi-menoreh.yml" in out
+    assert "would import 2 row(s)" in err
+
+
+def test_import_never_overwrites_and_a_second_run_skips_everyone(tmp_path):
+    root = example_tree(tmp_path)
+    do_import(root, "tab-utf8-bom.csv")
+    path = os.path.join(root, "yayasan-literasi-anak-nusantara.yml")
+    with open(path, "a", encoding="utf-8") as fh:
+        fh.write("# edited by staff\n")
+    code, out, err = do_import(root, "tab-utf8-bom.csv")
+    assert code == 1 and "already exists; skipped" in out
+    assert open(path, encoding="utf-8").read().endswith("# edited by staff\n")
+
+
+def test_import_reports_a_file_without_a_name_column(tmp_path):
+    root = example_tree(tmp_path)
+    bad = tmp_path / "bad.csv"
+    bad.write_text("a,b\n1,2\n", encoding="utf-8")
+    result = run_portal("import", str(bad), "--data", root)
+    assert result.returncode == 1
+    assert ":1: header: no column for the partner's name" in result.stdout.decode()
+
+
+# --- report -------------------------------------------------------------------------------
+
+
+def report(fmt, *extra):
+    result = run_portal("report", "--today", "2026-12-01", "--format", fmt, *extra)
+    assert result.returncode == 0, result.stderr.decode()
+    return result.stdout.decode("utf-8")
+
+
+def test_report_json_against_a_fixed_day():
+    data = json.loads(report("json"))
+    assert data["today"] == "2026-12-01"
+    pipeline = {row["stage"]: row["partners"] for row in data["pipeline"]}
+    assert len(pipeline) == 11 and sum(len(v) for v in pipeline.values()) == 16
+    assert pipeline["identification"] == ["pt-sayur-sehat-bali"]
+    assert pipeline["implementation"] == ["bumdes-makmur-bersama", "kelompok-mina-lestari", "koperasi-tani-sumber-rejeki", "yayasan-usaha-mikro-sulsel"]
+    attention = data["attention"]
+    assert attention["ending"] == [{"slug": "koperasi-tani-sumber-rejeki", "detail": "MoU berakhir 2027-01-15 (45 hari lagi)", "owner": "sari"}]
+    assert [i["slug"] for i in attention["ended"]] == ["pasar-segar-nusantara"]
+    stale = {i["slug"] for i in attention["stale"]}
+    assert {"ud-tembakau-sindoro", "kelompok-ternak-sejahtera", "energi-nusa-peduli"} <= stale
+    assert "koperasi-tani-sumber-rejeki" not in stale and "pt-sayur-sehat-bali" not in stale
+    incomplete = {i["slug"]: i["detail"] for i in attention["incomplete"]}
+    assert incomplete["kwt-melati"] == "belum ada: logo, website, contact"
+    assert "yayasan-usaha-mikro-sulsel" not in incomplete  # unlisted: no public profile in lists
+
+
+def test_report_thresholds_are_configurable():
+    data = json.loads(report("json", "--ending-days", "10", "--stale-days", "3650"))
+    assert data["attention"]["ending"] == []
+    assert [i["slug"] for i in data["attention"]["stale"]] == []
+
+
+def test_report_other_formats():
+    table = report("table")
+    assert "ALUR KEMITRAAN" in table and " 8. Pelaksanaan" in table and "koperasi-tani-sumber-rejeki  sari  MoU berakhir 2027-01-15" in table
+    rows = list(csv.DictReader(io.StringIO(report("csv"))))
+    assert {r["section"] for r in rows} == {"pipeline", "ending", "ended", "stale", "incomplete"}
+    assert sum(r["section"] == "pipeline" for r in rows) == 16
+    md = report("md")
+    assert md.startswith("# Laporan kemitraan per 2026-12-01") and "| 8. Pelaksanaan | 4 |" in md
+
+
+# --- mou ----------------------------------------------------------------------------------
+
+SECTIONS_ID = ["## 1. Para pihak", "## 2. Pokok kerja sama", "## 3. Hak dan kewajiban", "## 4. Bila komitmen tidak dipenuhi", "## 5. Jangka waktu", "## 6. Penandatanganan", "Pemeriksaan pembaca kedua"]
+SECTIONS_EN = ["## 1. The parties", "## 2. Subject of the partnership", "## 3. Rights and obligations", "## 4. When a commitment is not met", "## 5. Period", "## 6. Signatures", "Second reader's check"]
+
+
+def mou(*args):
+    result = run_portal("mou", *args, "--today", "2026-12-01")
+    return result.returncode, result.stdout.decode("utf-8"), result.stderr.decode("utf-8")
+
+
+def test_mou_in_indonesian_has_every_section_and_the_pattern_sides():
+    code, out, _ = mou("kelompok-mina-lestari")
+    assert code == 0
+    positions = [out.index(s) for s in SECTIONS_ID]
+    assert positions == sorted(positions)
+    assert "**Kelompok Pembudidaya Ikan Mina Lestari**" in out and "**Portal Kemitraan**" in out
+    assert "bertindak sebagai *perusahaan mitra*" in out and "bertindak sebagai *kelompok mitra*" in out
+    assert "- **Kewajiban:** Lahan, sarana dan tenaga kerja." in out  # the group's side brings
+    assert "Kerugian karena gagal panen" in out  # operational cooperation shares risk
+    assert "sejak **20 Januari 2025** sampai **31 Desember 2027**" in out
+    assert "perikanan, budidaya ikan" in out
+
+
+def test_mou_in_english():
+    code, out, _ = mou("pt-agro-pupuk-lestari", "--lang", "en")
+    assert code == 0
+    positions = [out.index(s) for s in SECTIONS_EN]
+    assert positions == sorted(positions)
+    assert "acting as *principal*" in out and "acting as *agent*" in out
+    assert "from **2022-05-10** to **2027-05-09**" in out
+
+
+def test_mou_without_agreement_leaves_blanks_and_html_output(tmp_path):
+    target = tmp_path / "mou.html"
+    code, out, _ = mou("kwt-melati", "--html", "-o", str(target))
+    assert code == 0
+    html = target.read_text(encoding="utf-8")
+    assert html.startswith("<!doctype html>") and '<html lang="id">' in html
+    assert "<h2>5. Jangka waktu</h2>" in html and "sejak <strong>……</strong>" in html
+    assert "<script" not in html
+
+
+def test_mou_unknown_partner_is_a_usage_error():
+    code, _, err = mou("tidak-ada")
+    assert code == 2 and "no partner 'tidak-ada'" in err
+
+
+def test_every_staff_command_has_help():
+    for command in ("import", "report", "mou"):
+        result = run_portal(command, "--help")
+        assert result.returncode == 0 and b"usage:" in result.stdout
