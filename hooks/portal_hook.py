@@ -35,7 +35,7 @@ def on_config(config):
         for line in catalog.report.lines(notes=False):
             log.error(line)
         raise PluginError(str(error))
-    site = build_public_site(catalog, today)
+    site = build_public_site(catalog, today, settings.ending_soon_days)
     _state.clear()
     _state.update(settings=settings, root=root, site=site, plan=SitePlan(site, settings))
     return config

@@ -203,3 +203,26 @@ def test_accessibility_has_no_serious_or_critical_violations(page, server, name)
     assert bad == [], "\n".join(bad)
     os.makedirs(ARTIFACTS, exist_ok=True)
     page.screenshot(path=os.path.join(ARTIFACTS, f"{name}.png"), full_page=True)
+
+
+def test_embed_takes_filters_from_its_address_and_can_hide_them(page, server):
+    page.goto(server + "embed/?pattern=foster-parent&province=Nusa+Tenggara+Timur&controls=0")
+    wait_directory(page)
+    expect(cards(page)).to_have_count(1)
+    expect(cards(page).first).to_contain_text("Kelompok Ternak Kambing Sejahtera")
+    expect(page.locator(".portal-filters")).to_be_hidden()
+    assert cards(page).first.locator("a").first.get_attribute("target") == "_blank"
+    expect(page.locator("header.md-header")).to_be_hidden()
+    expect(page.locator("footer.md-footer")).to_be_hidden()
+    assert page.console_errors == []
+
+
+def test_embed_builder_makes_the_iframe_code(page, server):
+    page.goto(server + "guide/embed/")
+    page.select_option("#e-pattern", "foster-parent")
+    page.select_option("#e-controls", "0")
+    page.fill("#e-height", "600")
+    code = page.input_value("#e-code")
+    assert code.startswith('<iframe src="' + server + "embed/?pattern=foster-parent&amp;controls=0")
+    assert 'height="600"' in code
+    expect(page.locator("iframe.portal-embed-preview")).to_have_attribute("src", server + "embed/?pattern=foster-parent&controls=0")

@@ -63,7 +63,6 @@
     Array.prototype.forEach.call(this.form.querySelectorAll("option"), function (option) {
       self.labels[option.parentNode.name + "=" + option.value] = option.textContent;
     });
-    this.form.hidden = false;
     if (this.pages) this.pages.hidden = true;
     this.form.addEventListener("change", function () { self.shown = self.pageSize; self.update(true); });
     // Typing updates the list at once and the address after a pause: the first pause of a burst of
@@ -99,6 +98,11 @@
   Directory.prototype.readURL = function () {
     var params = new URLSearchParams(window.location.search);
     var form = this.form;
+    // Other parameters (such as controls=0 of the embedded view) are kept as they are.
+    this.keep = {};
+    var keep = this.keep;
+    params.forEach(function (value, name) { if (FILTERS.indexOf(name) < 0) keep[name] = value; });
+    form.hidden = keep.controls === "0";
     FILTERS.forEach(function (name) {
       var value = params.get(name) || "";
       var field = form.elements[name];
@@ -109,6 +113,8 @@
 
   Directory.prototype.writeURL = function (push) {
     var params = new URLSearchParams();
+    var keep = this.keep || {};
+    Object.keys(keep).forEach(function (name) { params.set(name, keep[name]); });
     var values = this.values();
     FILTERS.forEach(function (name) { if (values[name]) params.set(name, values[name]); });
     var query = params.toString();
@@ -230,10 +236,37 @@
     });
   }
 
+  /* The embed code builder: the chosen filters become the address of embed/ inside an <iframe> snippet. */
+  function initEmbedBuilder() {
+    var form = document.querySelector("form.portal-embed-builder");
+    if (!form || form.getAttribute("data-ready")) return;
+    form.setAttribute("data-ready", "true");
+    var preview = document.querySelector(".portal-embed-preview");
+    function update() {
+      var url = new URL(form.getAttribute("data-embed"), window.location.href);
+      ["pattern", "side", "sector", "province", "stage"].forEach(function (name) {
+        var value = form.elements[name].value;
+        if (value) url.searchParams.set(name, value);
+      });
+      if (form.elements.controls.value === "0") url.searchParams.set("controls", "0");
+      var height = parseInt(form.elements.height.value, 10) || 800;
+      var code = '<iframe src="' + url.href.replace(/&/g, "&amp;").replace(/"/g, "&quot;") +
+        '" title="Direktori mitra" width="100%" height="' + height + '" style="border:0" loading="lazy"></iframe>';
+      form.elements.code.value = code;
+      if (preview) { preview.src = url.href; preview.height = String(height); }
+    }
+    form.addEventListener("change", update);
+    form.addEventListener("input", update);
+    form.addEventListener("submit", function (event) { event.preventDefault(); });
+    form.elements.code.addEventListener("focus", function () { this.select(); });
+    update();
+  }
+
   var current = null;
 
   function init() {
     initMailForm();
+    initEmbedBuilder();
     var root = document.querySelector(".portal-directory");
     if (current && current.onPop) window.removeEventListener("popstate", current.onPop);
     current = null;

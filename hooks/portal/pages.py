@@ -90,6 +90,19 @@ class SitePlan:
             self._add(Generated(f"partners/{p['slug']}.md", meta, "partner", p["slug"], record.path))
         self._add(
             Generated(
+                "embed/index.md",
+                {
+                    "title": "Direktori mitra (sematan)",
+                    "template": "embed.html",
+                    "robots": "noindex",
+                    "search": {"exclude": True},
+                    "hide": ["toc", "navigation"],
+                },
+                "embed",
+            )
+        )
+        self._add(
+            Generated(
                 "patterns/index.md",
                 {"title": "Pola kemitraan", "description": "Empat pola kemitraan dan dua pihak di setiap pola.", "hide": ["toc"]},
                 "patterns",
@@ -128,7 +141,10 @@ class SitePlan:
             n = int(page.key)
             total = max(1, math.ceil(len(self.site.listed) / PAGE_SIZE))
             chunk = self.site.listed[(n - 1) * PAGE_SIZE : n * PAGE_SIZE]
-            return templating.render("directory.html.j2", page_no=n, page_count=total, chunk=chunk, **ctx)
+            return templating.render("directory.html.j2", page_no=n, page_count=total, chunk=chunk, embed=False, **ctx)
+        if page.kind == "embed":
+            chunk = self.site.listed[:PAGE_SIZE]
+            return templating.render("directory.html.j2", page_no=1, page_count=1, chunk=chunk, embed=True, **ctx)
         if page.kind == "patterns":
             return templating.render("patterns.html.j2", counts=self.site.by_pattern(), **ctx)
         if page.kind == "pattern":

@@ -35,7 +35,7 @@ def _logo_url(logo: str | None) -> str | None:
     return f"assets/partners/{logo}" if logo else None
 
 
-def public_partner(catalog: Catalog, record: PartnerRecord, today: dt.date) -> dict:
+def public_partner(catalog: Catalog, record: PartnerRecord, today: dt.date, soon_days: int = ENDING_SOON_DAYS) -> dict:
     """Every public field of one partner. `internal` and non-consented persons never enter this dict."""
     p = record.data
     pattern = catalog.patterns[p.pattern]
@@ -60,7 +60,7 @@ def public_partner(catalog: Catalog, record: PartnerRecord, today: dt.date) -> d
             "start": _iso(a.start),
             "end": _iso(a.end),
             "document": a.document if a.document and is_safe_url(a.document) else None,
-            "status": agreement_status(a.start, a.end, today),
+            "status": agreement_status(a.start, a.end, today, soon_days),
         }
     return {
         "slug": record.slug,
@@ -145,7 +145,7 @@ class PublicSite:
         return sorted(counts.items(), key=lambda kv: kv[0].casefold())
 
 
-def build_public_site(catalog: Catalog, today: dt.date) -> PublicSite:
+def build_public_site(catalog: Catalog, today: dt.date, soon_days: int = ENDING_SOON_DAYS) -> PublicSite:
     """Project a valid catalog onto its public form; hidden partners are dropped here, once."""
     site = PublicSite(catalog, today)
     for slug in sorted(catalog.partners):
@@ -153,7 +153,7 @@ def build_public_site(catalog: Catalog, today: dt.date) -> PublicSite:
         visibility = record.data.visibility
         if visibility == "hidden":
             continue
-        public = public_partner(catalog, record, today)
+        public = public_partner(catalog, record, today, soon_days)
         (site.listed if visibility == "public" else site.unlisted).append(public)
         if record.data.logo:
             site.logos[public["logo"]] = os.path.join(catalog.root, record.data.logo)
