@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import multiprocessing
 import os
 import re
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 
 from pydantic import BaseModel, ValidationError
@@ -200,6 +203,33 @@ def _check_logo(root: str, src: Source, logo: str) -> None:
                 src.error(("logo",), "this SVG contains scripts, event handlers or embedded content; export a plain SVG")
 
 
+_CROSS_FIELDS = {"pattern", "side", "stage", "forms", "logo", "last_verified", "agreement", "contact"}
+PARALLEL_MIN = 800  # from this many partner files on, read them on every core
+
+
+def _read_partner(job: tuple[str, str]) -> tuple[Source, Partner | None]:
+    """Load and validate one partner file (runs in a worker process for large trees)."""
+    path, shown_path = job
+    src = load_file(path, shown_path)
+    partner = _validate(Partner, src)
+    src.data = None  # the model carries the data now
+    # Keep only the lines that cross-file messages point at: less to send back from a worker.
+    src.lines = {k: v for k, v in src.lines.items() if len(k) <= 2 and (not k or k[0] in _CROSS_FIELDS)}
+    return src, partner
+
+
+def _read_all(jobs: list[tuple[str, str]]) -> list[tuple[Source, Partner | None]]:
+    workers = min(os.cpu_count() or 1, 8)
+    if len(jobs) >= PARALLEL_MIN and workers > 1:
+        try:
+            context = multiprocessing.get_context("fork")
+            with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+                return list(pool.map(_read_partner, jobs, chunksize=max(64, len(jobs) // (workers * 4))))
+        except (ValueError, OSError, BrokenProcessPool):
+            pass  # no fork on this platform, or no processes to spare: read them one by one
+    return [_read_partner(job) for job in jobs]
+
+
 def load_catalog(root: str, today: dt.date | None = None) -> Catalog:
     """Read every data file under `root` (the partners/ folder) and check it; never raises for bad data."""
     today = today or dt.date.today()
@@ -209,26 +239,28 @@ def load_catalog(root: str, today: dt.date | None = None) -> Catalog:
     _load_patterns(root, catalog)
 
     stems: dict[str, str] = {}
+    prefix = shown(root, root)
+    jobs: list[tuple[str, str]] = []
     for name in _yaml_files(root):
         stem = name.rsplit(".", 1)[0]
         if stem in RESERVED:
             continue
-        path = os.path.join(root, name)
-        shown_path = shown(root, path)
+        shown_path = f"{prefix}/{name}"
         if stem in stems:
             catalog.report.add(Problem(shown_path, 1, "file", f"the slug {stem!r} is also used by {stems[stem]}; keep one file"))
             continue
         stems[stem] = shown_path
-        src = load_file(path, shown_path)
+        jobs.append((os.path.join(root, name), shown_path))
+    for src, partner in _read_all(jobs):
+        stem = src.path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
         problem = _check_slug(stem)
         if problem:
-            src.problems.append(Problem(shown_path, 1, "file", problem))
-        partner = _validate(Partner, src)
+            src.problems.append(Problem(src.path, 1, "file", problem))
         if partner is not None:
             _cross_check(root, catalog, src, partner, today)
         catalog.report.extend(src.problems)
         if partner is not None and not any(p.severity == "error" for p in src.problems):
-            catalog.partners[stem] = PartnerRecord(stem, shown_path, partner)
+            catalog.partners[stem] = PartnerRecord(stem, src.path, partner)
     return catalog
 
 

@@ -153,11 +153,18 @@ class _Frame:
         self.seen = {}
 
 
+# First characters with which a plain scalar may be something other than text (see yaml.resolver).
+_MAYBE_TYPED = frozenset(_resolver.yaml_implicit_resolvers)
+
+
 def _scalar(event) -> object:
     tag = event.tag
     if tag in (None, "!"):
+        value = event.value
+        if event.implicit[0] and value and value[0] not in _MAYBE_TYPED:
+            return value
         if event.implicit[0]:
-            tag = _resolver.resolve(yaml.ScalarNode, event.value, (True, False))
+            tag = _resolver.resolve(yaml.ScalarNode, value, (True, False))
         else:
             tag = STR
     if tag == STR:
@@ -208,10 +215,16 @@ def _build(text: str, lines: dict) -> object:
             lines.setdefault(top.path + (len(top.value),), line)
             top.value.append(value)
 
-    for event in yaml.parse(text, Loader=_Loader):
+    parser = _Loader(text)
+    next_event = parser.get_event
+    scalar_event, stream_end = yaml.ScalarEvent, yaml.StreamEndEvent
+    while True:
+        event = next_event()
         cls = type(event)
-        line = event.start_mark.line + 1 if event.start_mark else 1
-        if cls is yaml.ScalarEvent:
+        if cls is stream_end:
+            break
+        line = event.start_mark.line + 1
+        if cls is scalar_event:
             if stack and stack[-1].is_map and stack[-1].key is None:
                 top = stack[-1]
                 top.key = event.value

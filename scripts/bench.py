@@ -1,0 +1,256 @@
+#!/usr/bin/env python3
+"""Benchmark: validation and build time, hook overhead over plain MkDocs, page sizes, directory speed, memory.
+
+Usage: .venv/bin/python scripts/bench.py [N ...]        (default: 100 1000 10000)
+       .venv/bin/python scripts/bench.py 1000 --no-browser --keep DIR
+
+It generates N synthetic but realistic partners (seeded: the same N gives the same files) in a temporary
+project, then prints one line per measurement. It is a benchmark, not a test: it asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+sys.path.insert(0, os.path.join(ROOT, "hooks"))
+
+import yaml  # noqa: E402
+
+from portal.reference import provinces  # noqa: E402
+
+WORDS = (
+    "tani makmur sejahtera jaya mandiri lestari berkah sumber rejeki maju bersama karya abadi mulia sentosa "
+    "harapan baru nusantara bahari agro mina tirta wana giri sari indah rukun damai"
+).split()
+KINDS_OF_ORG = ["Koperasi", "Kelompok Tani", "CV", "PT", "UD", "BUMDes", "Yayasan", "Kelompok Wanita Tani", "Sanggar", "Kelompok Nelayan"]
+SECTORS = ["pertanian", "hortikultura", "perikanan", "peternakan", "kopi", "kerajinan", "tenun", "olahan pangan", "ritel", "pariwisata", "energi", "pendidikan"]
+PATTERNS = {
+    "agency": ["principal", "agent"],
+    "operational-cooperation": ["partner-group", "partner-company"],
+    "foster-parent": ["foster-parent", "foster-child"],
+    "general-trade": ["buyer", "supplier"],
+}
+STAGES = ["identification", "information", "analysis", "exploration", "work-plan", "drafting", "signing", "implementation", "monitoring", "improvement", "follow-up"]
+FORMS = ["revenue-sharing", "promotion-barter", "exchange", "expertise-pooling", "grant", "cost-sharing", "joint-investment"]
+PARAGRAPH = (
+    "Kelompok ini beranggotakan {n} orang dan bekerja di {sector}. Setiap bulan hasil kerja dikumpulkan, "
+    "diperiksa mutunya, lalu dikirim kepada mitra sesuai jadwal yang disepakati bersama. "
+)
+
+
+def partner(rng: random.Random, i: int) -> tuple[str, dict]:
+    org = rng.choice(KINDS_OF_ORG)
+    name = f"{org} {rng.choice(WORDS).title()} {rng.choice(WORDS).title()} {i}"
+    pattern = rng.choice(list(PATTERNS))
+    province = rng.choice(provinces())["name"]
+    sector = rng.sample(SECTORS, rng.randint(1, 3))
+    paragraphs = rng.choice([1, 1, 2, 3, 12])  # a few long descriptions
+    description = "\n\n".join(PARAGRAPH.format(n=rng.randint(10, 300), sector=", ".join(sector)) * 2 for _ in range(paragraphs))
+    description += "\n\n- pelatihan mutu\n- pencatatan **panen**\n- [situs](https://example.org)\n"
+    data = {
+        "name": name,
+        "pattern": pattern,
+        "side": rng.choice(PATTERNS[pattern]),
+        "summary": f"{org} di {province} yang bekerja di bidang {', '.join(sector)} dan bermitra untuk memperluas pasar."[:280],
+        "region": {"province": province, "city": f"Kota {rng.choice(WORDS).title()}"},
+        "kind": rng.choice(["cooperative", "community-group", "business", "ngo"]),
+        "sectors": sector,
+        "forms": rng.sample(FORMS, rng.randint(0, 2)),
+        "description": description,
+        "stage": rng.choice(STAGES),
+        "contact": {"email": f"mitra{i}@example.org", "phone": f"0812 555{i:05d}"[:16]},
+        "since": f"20{rng.randint(18, 26)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+        "last_verified": f"2026-{rng.randint(1, 10):02d}-{rng.randint(1, 28):02d}",
+        "visibility": rng.choice(["public"] * 18 + ["unlisted", "hidden"]),
+        "internal": {"owner": rng.choice(["sari", "dimas", "ayu"]), "notes": "catatan staf"},
+    }
+    if rng.random() < 0.6:
+        start = rng.randint(2022, 2026)
+        data["agreement"] = {"type": "MoU", "start": f"{start}-01-01", "end": f"{start + rng.randint(1, 3)}-12-31"}
+    if rng.random() < 0.4:
+        data["activities"] = [{"title": f"Kegiatan {k}", "date": f"2025-{k + 1:02d}-10", "summary": "Pertemuan rutin."} for k in range(rng.randint(1, 4))]
+    slug = f"mitra-{i:05d}"
+    return slug, data
+
+
+def make_project(folder: str, n: int, seed: int = 7) -> list[tuple[str, dict]]:
+    """A copy of the project around N generated partners."""
+    for name in ("docs", "overrides", "hooks"):
+        shutil.copytree(os.path.join(ROOT, name), os.path.join(folder, name), ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(os.path.join(ROOT, "mkdocs.yml"), folder)
+    data_dir = os.path.join(folder, "partners")
+    os.makedirs(data_dir)
+    for name in ("stages.yml", "forms.yml"):
+        shutil.copy(os.path.join(ROOT, "partners", name), data_dir)
+    for name in ("patterns", "logos", "templates"):
+        shutil.copytree(os.path.join(ROOT, "partners", name), os.path.join(data_dir, name))
+    rng = random.Random(seed)
+    rows = [partner(rng, i) for i in range(n)]
+    for slug, data in rows:
+        with open(os.path.join(data_dir, f"{slug}.yml"), "w", encoding="utf-8") as fh:
+            yaml.safe_dump(data, fh, allow_unicode=True, sort_keys=False)
+    return rows
+
+
+def make_baseline(folder: str, rows: list[tuple[str, dict]]) -> None:
+    """The same pages written by hand as Markdown: same theme, same nav, no hook."""
+    docs = os.path.join(folder, "docs")
+    shutil.copytree(os.path.join(ROOT, "docs"), docs)
+    os.makedirs(os.path.join(docs, "partners"))
+    with open(os.path.join(docs, "partners", "index.md"), "w", encoding="utf-8") as fh:
+        fh.write("# Direktori mitra\n\n" + "".join(f"- [{d['name']}]({s}.md)\n" for s, d in rows[:48] if d["visibility"] == "public"))
+    for slug, d in rows:
+        if d["visibility"] == "hidden":
+            continue
+        facts = "\n".join(f"- **{k}:** {v}" for k, v in (("Pola", d["pattern"]), ("Pihak", d["side"]), ("Provinsi", d["region"]["province"]), ("Tahap", d["stage"]), ("Sektor", ", ".join(d["sectors"]))))
+        body = f"---\ntitle: {json.dumps(d['name'])}\ndescription: {json.dumps(d['summary'])}\n---\n\n# {d['name']}\n\n{d['summary']}\n\n## Tentang mitra\n\n{d['description']}\n\n## Rincian\n\n{facts}\n"
+        with open(os.path.join(docs, "partners", f"{slug}.md"), "w", encoding="utf-8") as fh:
+            fh.write(body)
+    config = open(os.path.join(ROOT, "mkdocs.yml"), encoding="utf-8").read()
+    config = config.replace("hooks:\n  - hooks/portal_hook.py\n", "not_in_nav: |\n  /partners/*\n  /guide/embed.md\n")
+    nav_start = config.index("\nnav:")
+    config = config[:nav_start] + "\nnav:\n  - Beranda: index.md\n  - Direktori mitra: partners/index.md\n  - Panduan kemitraan: guide/index.md\n  - Jadi mitra: join.md\n"
+    for name in ("overrides",):
+        shutil.copytree(os.path.join(ROOT, name), os.path.join(folder, name))
+    with open(os.path.join(folder, "mkdocs.yml"), "w", encoding="utf-8") as fh:
+        fh.write(config)
+    # pages that link to generated files would warn; the baseline drops those links' targets from strictness
+    for rel in ("guide/data.md", "guide/embed.md"):
+        path = os.path.join(docs, rel)
+        if os.path.exists(path):
+            os.remove(path)
+
+
+def run_measured(cmd: list[str], cwd: str) -> tuple[float, int, str]:
+    """Run a child and read its own peak RSS through wait4 (KiB on Linux)."""
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", SOURCE_DATE_EPOCH="1796083200")
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - start
+    err = proc.stderr.read().decode("utf-8", "replace")
+    proc.stderr.close()
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"failed: {' '.join(cmd)}\n{err[-3000:]}")
+    return seconds, usage.ru_maxrss, err
+
+
+def directory_in_browser(site: str) -> dict:
+    """Open /partners/ in headless Chromium: bytes fetched, time until usable, time per filter keystroke."""
+    sys.path.insert(0, os.path.join(ROOT, "tests"))
+    from browser import CHROMIUM_ARGS, StaticServer, chromium_path, offline_routes  # noqa: E402
+    from playwright.sync_api import sync_playwright
+
+    server = StaticServer(site)
+    sizes: dict[str, int] = {}
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+            context = browser.new_context(viewport={"width": 1280, "height": 900})
+            offline_routes(context)
+            page = context.new_page()
+
+            def on_response(response):
+                if response.url.startswith(server.url):
+                    try:
+                        body = response.body()
+                    except Exception:
+                        return
+                    sizes[response.url] = (len(body), len(gzip.compress(body, 6)))
+
+            page.on("response", on_response)
+            start = time.perf_counter()
+            page.goto(server.url + "partners/")
+            page.wait_for_selector(".portal-directory[data-ready=true]", timeout=30000)
+            usable = time.perf_counter() - start
+            page.wait_for_load_state("networkidle")
+            keystrokes = page.evaluate(
+                """() => {
+                  const input = document.querySelector('#f-q');
+                  const times = [];
+                  for (const text of ['k', 'ko', 'kop', 'kope', 'koper', 'kopera', 'koperas', 'koperasi', 'koperasi m', 'koperasi ma']) {
+                    input.value = text;
+                    const t = performance.now();
+                    input.dispatchEvent(new Event('input', {bubbles: true}));
+                    document.body.offsetHeight;  // force layout of the new list
+                    times.push(performance.now() - t);
+                  }
+                  return times;
+                }"""
+            )
+            select = page.evaluate(
+                """() => {
+                  const s = document.querySelector('#f-province');
+                  s.value = s.options[1].value;
+                  const t = performance.now();
+                  s.dispatchEvent(new Event('change', {bubbles: true}));
+                  document.body.offsetHeight;
+                  return performance.now() - t;
+                }"""
+            )
+            browser.close()
+    finally:
+        server.stop()
+    raw = sum(s[0] for s in sizes.values())
+    packed = sum(s[1] for s in sizes.values())
+    return {"usable": usable, "raw": raw, "gzip": packed, "keys": keystrokes, "select": select, "requests": len(sizes)}
+
+
+def bench(n: int, browser: bool, keep: str | None) -> None:
+    work = keep or tempfile.mkdtemp(prefix=f"portal-bench-{n}-")
+    project = os.path.join(work, "project")
+    baseline = os.path.join(work, "baseline")
+    for folder in (project, baseline):
+        shutil.rmtree(folder, ignore_errors=True)
+        os.makedirs(folder)
+    rows = make_project(project, n)
+    make_baseline(baseline, rows)
+    py = sys.executable
+    v_s, v_mem, _ = run_measured([py, os.path.join(ROOT, "scripts", "portal.py"), "validate", "--quiet", "--data", os.path.join(project, "partners")], project)
+    b_s, b_mem, _ = run_measured([py, "-m", "mkdocs", "build", "--strict", "-q"], project)
+    p_s, p_mem, _ = run_measured([py, "-m", "mkdocs", "build", "-q"], baseline)
+    site = os.path.join(project, "site")
+    profiles = [os.path.getsize(os.path.join(site, "partners", s, "index.html")) for s, d in rows if d["visibility"] != "hidden"]
+    listed = sum(1 for _, d in rows if d["visibility"] == "public")
+    print(f"N={n} ({listed} listed) on {os.cpu_count()} cores, {sys.platform}, Python {sys.version.split()[0]}")
+    print(f"  validation:           {v_s:8.2f} s   (peak {v_mem / 1024:.0f} MiB)")
+    print(f"  build (hook):         {b_s:8.2f} s   (peak {b_mem / 1024:.0f} MiB)")
+    print(f"  build (plain MkDocs): {p_s:8.2f} s   (peak {p_mem / 1024:.0f} MiB)")
+    print(f"  hook overhead:        {(b_s / p_s - 1) * 100:+8.1f} %")
+    print(f"  profile page:         {statistics.median(profiles) / 1024:8.1f} KiB median, {max(profiles) / 1024:.1f} KiB largest")
+    if browser:
+        d = directory_in_browser(site)
+        print(f"  directory transfer:   {d['raw'] / 1024:8.0f} KiB raw, {d['gzip'] / 1024:.0f} KiB gzipped, {d['requests']} requests")
+        print(f"  directory usable in:  {d['usable']:8.2f} s")
+        print(f"  filter per keystroke: {max(d['keys']):8.1f} ms worst, {statistics.median(d['keys']):.1f} ms median; select {d['select']:.1f} ms")
+    print(f"  peak memory:          {max(v_mem, b_mem) / 1024:8.0f} MiB")
+    sys.stdout.flush()
+    if not keep:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("sizes", nargs="*", type=int, default=[100, 1000, 10000])
+    parser.add_argument("--no-browser", action="store_true", help="skip the Chromium measurements")
+    parser.add_argument("--keep", metavar="DIR", help="keep the generated projects in DIR")
+    args = parser.parse_args()
+    for n in args.sizes:
+        bench(n, not args.no_browser, os.path.join(args.keep, str(n)) if args.keep else None)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
