@@ -1,4 +1,4 @@
-"""MkDocs glue: validate the data (on_config), add generated pages and exports (on_files), fill pages, watch data (on_serve)."""
+"""MkDocs glue: validate the data (on_config), add generated pages and exports (on_files), fill and trim pages, watch data (on_serve)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from mkdocs.structure.files import File, InclusionLevel
 
 from portal import exports
 from portal.catalog import load_catalog
+from portal.minify import strip_indentation
 from portal.pages import SitePlan
 from portal.problems import DataError
 from portal.public import build_public_site
@@ -81,6 +82,10 @@ def on_page_content(html, page, config, files):
     if "<!--" in html:
         return MARKER.sub(lambda m: plan.block(m.group(1), page.url), html)
     return html
+
+
+def on_post_page(output, page, config):
+    return strip_indentation(output)
 
 
 def on_serve(server, config, builder):
