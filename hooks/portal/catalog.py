@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from pydantic import BaseModel, ValidationError
 
-from .models import SLUG_RE, Partner, Pattern, Term, explain
+from .models import SLUG_RE, Partner, Pattern, Term, describe, explain
 from .problems import DataError, Problem, Report
 from .yamlsource import Source, load_file
 
@@ -71,7 +71,7 @@ def _validate(model: type[BaseModel], src: Source):
     if src.problems:
         return None
     if not isinstance(src.data, dict):
-        what = "empty" if src.data is None else f"a {type(src.data).__name__}"
+        what = "empty" if src.data is None else describe(src.data)
         src.problems.append(Problem(src.path, src.line_of(()), "file", f"must be a mapping of fields (key: value), but is {what}"))
         return None
     try:

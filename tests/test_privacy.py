@@ -1,0 +1,134 @@
+"""Sentinel strings in every private place; a full build; every file under site/ scanned for them."""
+
+import gzip
+import os
+import shutil
+
+import pytest
+
+from conftest import FIXTURES
+from sitebuild import build, project, site_files
+
+S = "ZQXSENTINEL"  # prefix no real text contains
+
+
+def sentinel(kind, n):
+    return f"{S}{kind}{n}".lower() if kind == "mail" else f"{S}-{kind}-{n}"
+
+
+PUBLIC_PARTNER = f"""# yaml-language-server: $schema=partner.schema.json
+name: Mitra Publik Uji
+pattern: general-trade
+side: supplier
+summary: Mitra publik untuk uji privasi.
+region: {{province: Bali, city: Denpasar}}
+logo: logos/rahasia-publik.svg
+contact:
+  email: publik@example.org
+  person:
+    name: {sentinel('person', 1)}
+    role: {sentinel('person', 2)}
+    email: {sentinel('mail', 3)}@example.org
+    phone: "0899 7788 6655"
+internal:
+  owner: {sentinel('internal', 1)}
+  notes: |
+    {sentinel('internal', 2)}
+  last_contact: 2026-01-01
+  screening:
+    question: {sentinel('internal', 3)}
+    nested: [{sentinel('internal', 4)}, {{deeper: {sentinel('internal', 5)}}}]
+"""
+
+UNLISTED_PARTNER = f"""name: {sentinel('unlisted', 1)}
+pattern: agency
+side: agent
+summary: {sentinel('unlisted', 2)}
+description: {sentinel('unlisted', 3)}
+region: {{province: Aceh, city: {sentinel('unlisted', 4)}}}
+sectors: [{sentinel('unlisted', 5)}]
+since: 2026-11-01
+visibility: unlisted
+internal: {{notes: {sentinel('internal', 6)}}}
+"""
+
+HIDDEN_PARTNER = f"""name: {sentinel('hidden', 1)}
+pattern: foster-parent
+side: foster-child
+summary: {sentinel('hidden', 2)}
+description: "{sentinel('hidden', 3)} **tebal**"
+region: {{province: Papua, city: {sentinel('hidden', 4)}}}
+sectors: [{sentinel('hidden', 5)}]
+website: https://{sentinel('mail', 6)}.example.org
+logo: logos/rahasia-tersembunyi.svg
+contact:
+  email: {sentinel('mail', 7)}@example.org
+  person: {{name: {sentinel('hidden', 8)}, consent: true}}
+activities: [{{title: {sentinel('hidden', 9)}}}]
+evaluations: [{{period: "2025", summary: {sentinel('hidden', 10)}}}]
+agreement: {{type: {sentinel('hidden', 11)}, start: 2025-01-01, end: 2027-01-01}}
+since: 2026-11-20
+visibility: hidden
+internal: {{notes: {sentinel('internal', 7)}}}
+"""
+
+LOGO = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><desc>{}</desc><rect width="10" height="10"/></svg>\n'
+
+
+@pytest.fixture(scope="module")
+def private_site(tmp_path_factory):
+    folder = project(str(tmp_path_factory.mktemp("privacy")), with_partners=True)
+    data = os.path.join(folder, "partners")
+    for name, text in (("mitra-publik-uji", PUBLIC_PARTNER), ("mitra-unlisted-uji", UNLISTED_PARTNER), ("mitra-hidden-uji", HIDDEN_PARTNER)):
+        with open(os.path.join(data, f"{name}.yml"), "w", encoding="utf-8") as fh:
+            fh.write(text)
+    with open(os.path.join(data, "logos", "rahasia-publik.svg"), "w", encoding="utf-8") as fh:
+        fh.write(LOGO.format("logo publik"))
+    with open(os.path.join(data, "logos", "rahasia-tersembunyi.svg"), "w", encoding="utf-8") as fh:
+        fh.write(LOGO.format(sentinel("hidden", 12)))
+    result, site = build(folder)
+    assert result.returncode == 0, result.stderr
+    assert S not in result.stderr + result.stdout  # the build stays quiet about private values too
+    return site
+
+
+def every_file(site):
+    for path in site_files(site):
+        with open(path, "rb") as fh:
+            raw = fh.read()
+        if path.endswith(".gz"):
+            raw = gzip.decompress(raw)
+        yield os.path.relpath(path, site).replace(os.sep, "/"), raw.decode("utf-8", "replace").lower()
+
+
+def test_no_internal_or_unconsented_or_hidden_value_in_any_file(private_site):
+    forbidden = [sentinel("internal", n) for n in range(1, 8)]
+    forbidden += [sentinel("person", 1), sentinel("person", 2), sentinel("mail", 3), "8997788665", "0899 7788 6655"]
+    forbidden += [sentinel("hidden", n) for n in range(1, 13)] + [sentinel("mail", 6), sentinel("mail", 7), "mitra-hidden-uji", "rahasia-tersembunyi"]
+    scanned = 0
+    for rel, text in every_file(private_site):
+        scanned += 1
+        for value in forbidden:
+            assert value.lower() not in text, f"{value} in {rel}"
+    assert scanned > 50
+
+
+def test_unlisted_values_only_on_their_own_page(private_site):
+    own = "partners/mitra-unlisted-uji/index.html"
+    values = [sentinel("unlisted", n) for n in range(1, 6)] + ["mitra-unlisted-uji"]
+    seen_on_own_page = False
+    for rel, text in every_file(private_site):
+        for value in values:
+            if value.lower() in text:
+                assert rel == own, f"{value} in {rel}"
+                seen_on_own_page = True
+    assert seen_on_own_page
+
+
+def test_the_sentinels_would_be_found(private_site):
+    """The scan is not vacuous: the public partner's page is there, with its public values."""
+    files = dict(every_file(private_site))
+    page = files["partners/mitra-publik-uji/index.html"]
+    assert "mitra publik uji" in page and "publik@example.org" in page
+    assert "assets/partners/logos/rahasia-publik.svg" in files
+    assert "mitra publik uji" in files["api/partners.json"] and "mitra publik uji" in files["search/search_index.json"]
