@@ -129,23 +129,45 @@
     this.apply();
   };
 
-  function matches(row, v, skip) {
-    if (v.pattern && skip !== "pattern" && row.pattern !== v.pattern) return false;
-    if (v.side && skip !== "side" && row.side !== v.side) return false;
-    if (v.province && skip !== "province" && row.province !== v.province) return false;
-    if (v.stage && skip !== "stage" && row.stage !== v.stage) return false;
-    if (v.sector && skip !== "sector" && row.sectors.indexOf(v.sector) < 0) return false;
-    if (v.words.length && skip !== "q") {
-      for (var i = 0; i < v.words.length; i++) if (row.text.indexOf(v.words[i]) < 0) return false;
+  var FACETS = ["pattern", "side", "sector", "province", "stage"];
+
+  /* Which filters a row fails, as a count and the last one failed: one pass over the rows serves both
+     the list (rows failing nothing) and the counts beside each option (rows failing only that facet). */
+  function failures(row, v) {
+    var count = 0, which = "";
+    if (v.pattern && row.pattern !== v.pattern) { count++; which = "pattern"; }
+    if (v.side && row.side !== v.side) { count++; which = "side"; }
+    if (v.province && row.province !== v.province) { count++; which = "province"; }
+    if (v.stage && row.stage !== v.stage) { count++; which = "stage"; }
+    if (v.sector && row.sectors.indexOf(v.sector) < 0) { count++; which = "sector"; }
+    for (var i = 0; i < v.words.length; i++) {
+      if (row.text.indexOf(v.words[i]) < 0) { count += 2; which = "q"; break; }
     }
-    return true;
+    return count === 1 ? which : count === 0 ? "" : null;
+  }
+
+  function tally(counts, name, row) {
+    var keys = name === "sector" ? row.sectors : [row[name]];
+    var bucket = counts[name];
+    for (var i = 0; i < keys.length; i++) bucket[keys[i]] = (bucket[keys[i]] || 0) + 1;
   }
 
   Directory.prototype.apply = function () {
     var v = this.values();
     v.words = fold(v.q).split(/\s+/).filter(Boolean);
-    var hits = this.rows.filter(function (row) { return matches(row, v); });
-    this.facetCounts(v);
+    var hits = [];
+    var counts = { pattern: {}, side: {}, sector: {}, province: {}, stage: {} };
+    for (var r = 0; r < this.rows.length; r++) {
+      var row = this.rows[r];
+      var failed = failures(row, v);
+      if (failed === "") {
+        hits.push(row);
+        for (var f = 0; f < FACETS.length; f++) tally(counts, FACETS[f], row);
+      } else if (failed && failed !== "q") {
+        tally(counts, failed, row);
+      }
+    }
+    this.showCounts(v, counts);
     this.render(hits);
     var total = this.rows.length;
     var filtered = FILTERS.some(function (name) { return v[name]; });
@@ -154,21 +176,17 @@
     this.more.hidden = hits.length <= this.shown;
   };
 
-  Directory.prototype.facetCounts = function (v) {
+  Directory.prototype.showCounts = function (v, counts) {
     var self = this;
-    ["pattern", "side", "sector", "province", "stage"].forEach(function (name) {
-      var counts = {};
-      self.rows.forEach(function (row) {
-        if (!matches(row, v, name)) return;
-        var keys = name === "sector" ? row.sectors : [row[name]];
-        keys.forEach(function (key) { counts[key] = (counts[key] || 0) + 1; });
-      });
-      Array.prototype.forEach.call(self.form.elements[name].options, function (option) {
-        if (!option.value) return;
-        var label = self.labels[name + "=" + option.value];
-        option.textContent = label + " (" + (counts[option.value] || 0) + ")";
+    FACETS.forEach(function (name) {
+      var options = self.form.elements[name].options;
+      for (var i = 0; i < options.length; i++) {
+        var option = options[i];
+        if (!option.value) continue;
+        var text = self.labels[name + "=" + option.value] + " (" + (counts[name][option.value] || 0) + ")";
+        if (option.textContent !== text) option.textContent = text;
         if (name === "side") option.hidden = !!(v.pattern && option.getAttribute("data-pattern") !== v.pattern);
-      });
+      }
     });
   };
 
