@@ -38,7 +38,9 @@ def on_config(config):
         raise PluginError(str(error))
     site = build_public_site(catalog, today, settings.ending_soon_days)
     _state.clear()
-    _state.update(settings=settings, root=root, site=site, plan=SitePlan(site, settings))
+    plan = SitePlan(site, settings)
+    plan.prerender(directory_urls=config.use_directory_urls)
+    _state.update(settings=settings, root=root, site=site, plan=plan)
     return config
 
 

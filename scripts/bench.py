@@ -104,22 +104,55 @@ def make_project(folder: str, n: int, seed: int = 7) -> list[tuple[str, dict]]:
     return rows
 
 
+def baseline_page(d: dict) -> str:
+    """One profile written by hand in Markdown, with the same sections as the generated page."""
+    steps = "\n".join(f"{i}. {'**' + s + '**' if s == d['stage'] else s}" for i, s in enumerate(STAGES, 1))
+    facts = "\n".join(
+        f"- **{k}:** {v}"
+        for k, v in (
+            ("Pola kemitraan", f"[{d['pattern']}](../patterns/{d['pattern']}.md), sebagai {d['side']}"),
+            ("Jenis", d["kind"]),
+            ("Bentuk kerja sama", ", ".join(d["forms"]) or "-"),
+            ("Sektor", ", ".join(d["sectors"])),
+            ("Wilayah", f"{d['region']['city']}, {d['region']['province']}"),
+            ("Kontak", f"<{d['contact']['email']}>, [{d['contact']['phone']}](tel:{d['contact']['phone'].replace(' ', '')})"),
+            ("Bermitra sejak", d["since"]),
+        )
+    )
+    parts = [
+        f"---\ntitle: {json.dumps(d['name'])}\ndescription: {json.dumps(d['summary'])}\n---\n",
+        f"# {d['name']}\n\n{d['summary']}\n\n`{d['pattern']}` `{d['side']}` `{d['region']['province']}`",
+        f"## Tahap kemitraan\n\n{steps}",
+        f"## Tentang mitra\n\n{d['description']}",
+        f"## Rincian\n\n{facts}",
+    ]
+    if d.get("agreement"):
+        a = d["agreement"]
+        parts.append(f"## Kesepakatan\n\n**Berlaku** {a['type']}: {a['start']} – {a['end']}.")
+    if d.get("activities"):
+        parts.append("## Kegiatan\n\n" + "\n".join(f"- **{x['title']}** · {x['date']}  \n  {x['summary']}" for x in d["activities"]))
+    parts.append(f"Profil ini terakhir diperiksa pada {d['last_verified']}.\n\n[Ada yang keliru? Ajukan koreksi](mailto:kemitraan@example.org?subject=Koreksi){{ .md-button }}")
+    return "\n\n".join(parts) + "\n"
+
+
 def make_baseline(folder: str, rows: list[tuple[str, dict]]) -> None:
     """The same pages written by hand as Markdown: same theme, same nav, no hook."""
     docs = os.path.join(folder, "docs")
     shutil.copytree(os.path.join(ROOT, "docs"), docs)
     os.makedirs(os.path.join(docs, "partners"))
+    os.makedirs(os.path.join(docs, "patterns"))
+    for pid in PATTERNS:
+        with open(os.path.join(docs, "patterns", f"{pid}.md"), "w", encoding="utf-8") as fh:
+            fh.write(f"# {pid}\n")
     with open(os.path.join(docs, "partners", "index.md"), "w", encoding="utf-8") as fh:
         fh.write("# Direktori mitra\n\n" + "".join(f"- [{d['name']}]({s}.md)\n" for s, d in rows[:48] if d["visibility"] == "public"))
     for slug, d in rows:
         if d["visibility"] == "hidden":
             continue
-        facts = "\n".join(f"- **{k}:** {v}" for k, v in (("Pola", d["pattern"]), ("Pihak", d["side"]), ("Provinsi", d["region"]["province"]), ("Tahap", d["stage"]), ("Sektor", ", ".join(d["sectors"]))))
-        body = f"---\ntitle: {json.dumps(d['name'])}\ndescription: {json.dumps(d['summary'])}\n---\n\n# {d['name']}\n\n{d['summary']}\n\n## Tentang mitra\n\n{d['description']}\n\n## Rincian\n\n{facts}\n"
         with open(os.path.join(docs, "partners", f"{slug}.md"), "w", encoding="utf-8") as fh:
-            fh.write(body)
+            fh.write(baseline_page(d))
     config = open(os.path.join(ROOT, "mkdocs.yml"), encoding="utf-8").read()
-    config = config.replace("hooks:\n  - hooks/portal_hook.py\n", "not_in_nav: |\n  /partners/*\n  /guide/embed.md\n")
+    config = config.replace("hooks:\n  - hooks/portal_hook.py\n", "not_in_nav: |\n  /partners/*\n  /patterns/*\n  /guide/embed.md\n")
     nav_start = config.index("\nnav:")
     config = config[:nav_start] + "\nnav:\n  - Beranda: index.md\n  - Direktori mitra: partners/index.md\n  - Panduan kemitraan: guide/index.md\n  - Jadi mitra: join.md\n"
     for name in ("overrides",):

@@ -83,3 +83,16 @@ def built_site_with_form(tmp_path_factory):
     result, site = build(project(folder, extra_yaml={"intake_form_url": "https://forms.example.org/kemitraan"}))
     assert result.returncode == 0, result.stderr
     return site
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One Chromium (Debian's, under Playwright) for every browser test of the session."""
+    from playwright.sync_api import sync_playwright
+
+    from browser import CHROMIUM_ARGS, chromium_path
+
+    with sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS, headless=True)
+        yield instance
+        instance.close()

@@ -6,9 +6,9 @@ import re
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
-from browser import CHROMIUM_ARGS, StaticServer, chromium_path, offline_routes
+from browser import StaticServer, offline_routes
 from conftest import ROOT
 
 pytestmark = pytest.mark.browser
@@ -20,14 +20,6 @@ PAGES = {
     "pattern": "patterns/operational-cooperation/",
     "join": "join/",
 }
-
-
-@pytest.fixture(scope="session")
-def browser():
-    with sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS, headless=True)
-        yield instance
-        instance.close()
 
 
 @pytest.fixture(scope="session")

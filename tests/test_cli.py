@@ -87,3 +87,10 @@ def test_schema_check_detects_staleness(data_dir):
         fh.write(open(os.path.join(DATA, "patterns", "agency.yml"), encoding="utf-8").read())
     stale = run_portal("schema", "--check", "--data", data_dir)
     assert stale.returncode == 1 and b"out of date" in stale.stderr
+
+
+def test_a_yaml_extension_is_accepted(data_dir):
+    with open(os.path.join(data_dir, "mitra-yaml.yaml"), "w", encoding="utf-8") as fh:
+        fh.write("name: Mitra YAML\npattern: agency\nside: agent\nsummary: S.\nregion: {province: Bali}\n")
+    catalog = load_catalog(data_dir)
+    assert catalog.report.ok and catalog.partners["mitra-yaml"].path.endswith("/mitra-yaml.yaml")

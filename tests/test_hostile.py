@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from browser import CHROMIUM_ARGS, StaticServer, chromium_path, offline_routes
+from browser import StaticServer, offline_routes
 from conftest import FIXTURES, ROOT, TODAY, copy_reference_data
 from inert import live_code, live_code_in_search_index
 from portal.catalog import load_catalog
@@ -102,8 +102,10 @@ def hostile_site(tmp_path_factory):
     folder = project(str(tmp_path_factory.mktemp("hostile")), with_partners=False)
     for name in ACCEPTED:
         shutil.copy(os.path.join(HOSTILE, name), os.path.join(folder, "partners"))
+    start = time.perf_counter()
     result, site = build(folder)
     assert result.returncode == 0, result.stderr
+    assert time.perf_counter() - start < 60, "the build of the hostile corpus is bounded too"
     return site
 
 
@@ -125,39 +127,35 @@ def test_template_syntax_in_data_stays_text(hostile_site):
 
 
 @pytest.mark.browser
-def test_no_payload_runs_in_chromium(hostile_site):
-    from playwright.sync_api import sync_playwright
-
+def test_no_payload_runs_in_chromium(hostile_site, browser):
     server = StaticServer(hostile_site)
     pages = ["", "partners/", "patterns/agency/", "embed/"] + [f"partners/{n[:-4]}/" for n in ACCEPTED]
     fired = []
+    context = browser.new_context()
     try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-            context = browser.new_context()
-            offline_routes(context)
-            page = context.new_page()
-            page.on("dialog", lambda d: (fired.append(f"dialog on {page.url}: {d.message}"), d.dismiss()))
-            for path in pages:
-                page.goto(server.url + path)
-                page.wait_for_load_state("networkidle")
-                # fire any event handler that might have slipped through, on every element of the content
-                page.evaluate(
-                    "document.querySelectorAll('.md-content *').forEach(e => ['mouseover', 'mouseenter', 'focus', 'toggle', 'load', 'error']"
-                    ".forEach(t => e.dispatchEvent(new Event(t))))"
-                )
-                if page.evaluate("window.__pwned !== undefined"):
-                    fired.append(f"window.__pwned set on {path}")
-            page.goto(server.url + "partners/")
-            page.wait_for_selector(".portal-directory[data-ready=true]")
-            page.fill("#f-q", "script")
-            page.locator(".md-search__input").first.click()
-            page.keyboard.type("script", delay=20)
-            page.wait_for_timeout(1500)
+        offline_routes(context)
+        page = context.new_page()
+        page.on("dialog", lambda d: (fired.append(f"dialog on {page.url}: {d.message}"), d.dismiss()))
+        for path in pages:
+            page.goto(server.url + path)
+            page.wait_for_load_state("networkidle")
+            # fire any event handler that might have slipped through, on every element of the content
+            page.evaluate(
+                "document.querySelectorAll('.md-content *').forEach(e => ['mouseover', 'mouseenter', 'focus', 'toggle', 'load', 'error']"
+                ".forEach(t => e.dispatchEvent(new Event(t))))"
+            )
             if page.evaluate("window.__pwned !== undefined"):
-                fired.append("window.__pwned set by the directory or search results")
-            browser.close()
+                fired.append(f"window.__pwned set on {path}")
+        page.goto(server.url + "partners/")
+        page.wait_for_selector(".portal-directory[data-ready=true]")
+        page.fill("#f-q", "script")
+        page.locator(".md-search__input").first.click()
+        page.keyboard.type("script", delay=20)
+        page.wait_for_timeout(1500)
+        if page.evaluate("window.__pwned !== undefined"):
+            fired.append("window.__pwned set by the directory or search results")
     finally:
+        context.close()
         server.stop()
     assert fired == []
 

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import multiprocessing
 import os
 import re
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 
 from pydantic import BaseModel, ValidationError
 
 from .models import SLUG_RE, Partner, Pattern, Term, describe, explain
+from .parallel import fork_map
 from .problems import DataError, Problem, Report
 from .yamlsource import Source, load_file
 
@@ -204,11 +202,10 @@ def _check_logo(root: str, src: Source, logo: str) -> None:
 
 
 _CROSS_FIELDS = {"pattern", "side", "stage", "forms", "logo", "last_verified", "agreement", "contact"}
-PARALLEL_MIN = 800  # from this many partner files on, read them on every core
 
 
 def _read_partner(job: tuple[str, str]) -> tuple[Source, Partner | None]:
-    """Load and validate one partner file (runs in a worker process for large trees)."""
+    """Load and validate one partner file (in a worker process for large trees)."""
     path, shown_path = job
     src = load_file(path, shown_path)
     partner = _validate(Partner, src)
@@ -216,18 +213,6 @@ def _read_partner(job: tuple[str, str]) -> tuple[Source, Partner | None]:
     # Keep only the lines that cross-file messages point at: less to send back from a worker.
     src.lines = {k: v for k, v in src.lines.items() if len(k) <= 2 and (not k or k[0] in _CROSS_FIELDS)}
     return src, partner
-
-
-def _read_all(jobs: list[tuple[str, str]]) -> list[tuple[Source, Partner | None]]:
-    workers = min(os.cpu_count() or 1, 8)
-    if len(jobs) >= PARALLEL_MIN and workers > 1:
-        try:
-            context = multiprocessing.get_context("fork")
-            with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-                return list(pool.map(_read_partner, jobs, chunksize=max(64, len(jobs) // (workers * 4))))
-        except (ValueError, OSError, BrokenProcessPool):
-            pass  # no fork on this platform, or no processes to spare: read them one by one
-    return [_read_partner(job) for job in jobs]
 
 
 def load_catalog(root: str, today: dt.date | None = None) -> Catalog:
@@ -251,7 +236,7 @@ def load_catalog(root: str, today: dt.date | None = None) -> Catalog:
             continue
         stems[stem] = shown_path
         jobs.append((os.path.join(root, name), shown_path))
-    for src, partner in _read_all(jobs):
+    for src, partner in fork_map(_read_partner, jobs):
         stem = src.path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
         problem = _check_slug(stem)
         if problem:

@@ -8,6 +8,7 @@ import math
 from dataclasses import dataclass
 
 from . import charts, templating
+from .parallel import fork_map
 from .public import PublicSite
 
 PAGE_SIZE = 48  # cards per directory page without JavaScript
@@ -45,6 +46,22 @@ def json_for_script(value) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
+def page_url(src_uri: str, directory_urls: bool = True) -> str:
+    """The URL MkDocs gives a page: partners/x.md -> partners/x/ (or partners/x.html), index.md -> its folder."""
+    stem = src_uri[: -len(".md")]
+    if stem == "index" or stem.endswith("/index"):
+        return stem[: -len("index")]
+    return stem + "/" if directory_urls else stem + ".html"
+
+
+_rendering: "SitePlan | None" = None  # the plan whose pages prerender() is mapping over
+
+
+def _render_one(job: tuple[str, str]) -> str:
+    src_uri, url = job
+    return _rendering.render(src_uri, url)
+
+
 class SitePlan:
     """Everything the hook needs from the core: generated pages, their HTML, and blocks for hand-written pages."""
 
@@ -54,6 +71,7 @@ class SitePlan:
         self.settings = settings
         self.pages: dict[str, Generated] = {}
         self._by_slug = {p["slug"]: p for p in site.pages}
+        self._ready: dict[tuple[str, str], str] = {}
         self._plan()
 
     # -- planning ------------------------------------------------------------------------------
@@ -129,8 +147,23 @@ class SitePlan:
             "today": self.site.today,
         }
 
+    def prerender(self, directory_urls: bool = True) -> None:
+        """Render every partner page now, on every core for large sites; render() then returns them."""
+        global _rendering
+        keys = [uri for uri, page in self.pages.items() if page.kind == "partner"]
+        urls = [page_url(uri, directory_urls) for uri in keys]
+        _rendering = self
+        try:
+            bodies = fork_map(_render_one, list(zip(keys, urls)))
+        finally:
+            _rendering = None
+        self._ready = {(k, u): body for k, u, body in zip(keys, urls, bodies)}
+
     def render(self, src_uri: str, page_url: str) -> str:
         """The body HTML of a generated page."""
+        ready = self._ready.pop((src_uri, page_url), None)
+        if ready is not None:
+            return ready
         page = self.pages[src_uri]
         ctx = self._context(page_url)
         if page.kind == "partner":
