@@ -49,9 +49,11 @@ def json_for_script(value) -> str:
 def page_url(src_uri: str, directory_urls: bool = True) -> str:
     """The URL MkDocs gives a page: partners/x.md -> partners/x/ (or partners/x.html), index.md -> its folder."""
     stem = src_uri[: -len(".md")]
+    if not directory_urls:
+        return stem + ".html"
     if stem == "index" or stem.endswith("/index"):
         return stem[: -len("index")]
-    return stem + "/" if directory_urls else stem + ".html"
+    return stem + "/"
 
 
 _rendering: "SitePlan | None" = None  # the plan whose pages prerender() is mapping over
