@@ -37,14 +37,19 @@
     this.labels = {};
   }
 
+  function mark(name) {
+    if (window.performance && performance.mark) performance.mark(name);  // read by scripts/bench.py
+  }
+
   Directory.prototype.load = function () {
     var self = this;
+    mark("portal-directory-init");
     return fetch(this.root.getAttribute("data-src"), { credentials: "same-origin" })
       .then(function (response) {
         if (!response.ok) throw new Error("HTTP " + response.status);
         return response.json();
       })
-      .then(function (data) { self.setup(data); });
+      .then(function (data) { mark("portal-directory-data"); self.setup(data); });
   };
 
   Directory.prototype.setup = function (data) {
@@ -86,6 +91,7 @@
     this.readURL();
     this.apply();
     this.root.setAttribute("data-ready", "true");
+    mark("portal-directory-ready");
   };
 
   Directory.prototype.values = function () {
