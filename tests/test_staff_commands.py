@@ -17,7 +17,7 @@ def example_tree(tmp_path):
     return copy_reference_data(str(tmp_path), with_partners=True)
 
 
-def written(root, slug):
+def imported(root, slug):
     """The partner file an import wrote, as data."""
     with open(os.path.join(root, f"{slug}.yml"), encoding="utf-8") as fh:
         return yaml.safe_load(fh)
@@ -45,7 +45,7 @@ def test_google_forms_export(tmp_path):
     assert "imported 2 row(s); 5 reported; 1 empty row(s) ignored." in err
     written = sorted(n for n in os.listdir(root) if n.endswith(".yml"))
     assert "koperasi-produsen-kopi-menoreh.yml" in written and "kelompok-tenun-ikat-sumba-ayu.yml" in written
-    data = written(root, "koperasi-produsen-kopi-menoreh")
+    data = imported(root, "koperasi-produsen-kopi-menoreh")
     assert data["name"] == "Koperasi Produsen Kopi Ménoreh"
     assert data["visibility"] == "hidden" and data["stage"] == "identification"
     assert data["region"] == {"province": "DI Yogyakarta", "city": "Kulon Progo"}
@@ -54,7 +54,7 @@ def test_google_forms_export(tmp_path):
     screening = data["internal"]["screening"]
     assert screening["Bentuk kerja sama yang ditawarkan dan manfaatnya"] == 'Pasokan biji kopi sangrai,\nminimal 200 kg per bulan, dengan harga "kontrak" tahunan.'
     assert data["internal"]["received"] == "2026-11-02"
-    tenun = written(root, "kelompok-tenun-ikat-sumba-ayu")
+    tenun = imported(root, "kelompok-tenun-ikat-sumba-ayu")
     assert tenun["pattern"] == "foster-parent" and tenun["side"] == "foster-child"
     assert tenun["region"]["province"] == "Nusa Tenggara Timur"
     assert load_catalog(root).report.ok
@@ -64,11 +64,11 @@ def test_microsoft_forms_excel_export_in_cp1252_with_semicolons(tmp_path):
     root = example_tree(tmp_path)
     code, out, err = do_import(root, "microsoft-forms-excel.csv")
     assert code == 0, out + err
-    ene = written(root, "dapur-bu-ene")
+    ene = imported(root, "dapur-bu-ene")
     assert ene["name"] == "Dapur Bu Ené"
     assert ene["pattern"] == "general-trade" and ene["side"] == "supplier"
     assert "person" not in ene.get("contact", {})  # "anonymous" is no e-mail address
-    rotan = written(root, "cv-rotan-citra-rumbia")
+    rotan = imported(root, "cv-rotan-citra-rumbia")
     assert rotan["pattern"] == "agency" and rotan["side"] == "agent" and rotan["sectors"] == ["kerajinan", "rotan"]
     assert load_catalog(root).report.ok
 
@@ -77,7 +77,7 @@ def test_tab_separated_with_bom_and_ids(tmp_path):
     root = example_tree(tmp_path)
     code, out, err = do_import(root, "tab-utf8-bom.csv")
     assert code == 0, out + err
-    data = written(root, "yayasan-literasi-anak-nusantara")
+    data = imported(root, "yayasan-literasi-anak-nusantara")
     assert data["website"] == "https://literasi.example.org"
     assert data["contact"]["email"] == "halo@literasi.example.org"
 
