@@ -23,6 +23,14 @@ def imported(root, slug):
         return yaml.safe_load(fh)
 
 
+def import_cleanly(tmp_path, name):
+    """Import a fixture into a copy of the example data, expecting every row to be imported."""
+    root = example_tree(tmp_path)
+    code, out, err = do_import(root, name)
+    assert code == 0, out + err
+    return root
+
+
 def do_import(root, name, *extra):
     result = run_portal("import", os.path.join(INTAKE, name), "--data", root, "--today", TODAY.isoformat(), *extra)
     return result.returncode, result.stdout.decode("utf-8"), result.stderr.decode("utf-8")
@@ -61,9 +69,7 @@ def test_google_forms_export(tmp_path):
 
 
 def test_microsoft_forms_excel_export_in_cp1252_with_semicolons(tmp_path):
-    root = example_tree(tmp_path)
-    code, out, err = do_import(root, "microsoft-forms-excel.csv")
-    assert code == 0, out + err
+    root = import_cleanly(tmp_path, "microsoft-forms-excel.csv")
     ene = imported(root, "dapur-bu-ene")
     assert ene["name"] == "Dapur Bu Ené"
     assert ene["pattern"] == "general-trade" and ene["side"] == "supplier"
@@ -74,9 +80,7 @@ def test_microsoft_forms_excel_export_in_cp1252_with_semicolons(tmp_path):
 
 
 def test_tab_separated_with_bom_and_ids(tmp_path):
-    root = example_tree(tmp_path)
-    code, out, err = do_import(root, "tab-utf8-bom.csv")
-    assert code == 0, out + err
+    root = import_cleanly(tmp_path, "tab-utf8-bom.csv")
     data = imported(root, "yayasan-literasi-anak-nusantara")
     assert data["website"] == "https://literasi.example.org"
     assert data["contact"]["email"] == "halo@literasi.example.org"
