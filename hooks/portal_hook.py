@@ -10,7 +10,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, InclusionLevel
 
 from portal import exports
-from portal.catalog import load_catalog
+from portal.catalog import load_catalog, shown
 from portal.minify import strip_indentation
 from portal.pages import SitePlan
 from portal.problems import DataError
@@ -21,6 +21,16 @@ log = logging.getLogger("mkdocs.hooks.portal")
 MARKER = re.compile(r"<!--\s*portal:\s*([a-z-]+)\s*-->")
 
 _state: dict = {}
+PREVIEW_ENV = "PORTAL_PREVIEW"  # set to 1 for a staff preview build with edit links into the repository
+
+
+def on_startup(command, dirty):
+    _state["command"] = command
+
+
+def is_preview() -> bool:
+    """A staff preview (`mkdocs serve`, or PORTAL_PREVIEW=1): the only builds whose pages link into the repository."""
+    return _state.get("command") == "serve" or os.environ.get(PREVIEW_ENV, "").strip().lower() in ("1", "true", "yes")
 
 
 def on_config(config):
@@ -37,8 +47,21 @@ def on_config(config):
             log.error(line)
         raise PluginError(str(error))
     site = build_public_site(catalog, today, settings.ending_soon_days)
+    command = _state.get("command")
     _state.clear()
-    plan = SitePlan(site, settings)
+    _state["command"] = command
+    preview = is_preview()
+    if not preview:
+        # The published site never points readers into the data repository (no edit pencil, no repo link).
+        config.repo_url = None
+        config.repo_name = None
+        config.edit_uri = None
+    sources = None
+    if preview:
+        sources = {slug: rec.path for slug, rec in catalog.partners.items()}
+        data_path = shown(root, root)
+        sources.update({f"patterns/{pid}": f"{data_path}/patterns/{pid}.yml" for pid in catalog.patterns})
+    plan = SitePlan(site, settings, sources)
     plan.prerender(directory_urls=config.use_directory_urls)
     _state.update(settings=settings, root=root, site=site, plan=plan)
     return config
@@ -64,16 +87,23 @@ def on_files(files, config):
         files.append(File.generated(config, page.src_uri, content=page.markdown(), inclusion=inclusion))
     for path, text in exports.files(site, config.site_url or "", config.site_name).items():
         files.append(File.generated(config, path, content=text))
-    for dest, source in site.logos.items():
-        files.append(File.generated(config, dest, abs_src_path=source))
+    for dest, data in site.logos.items():
+        files.append(File.generated(config, dest, content=data))  # the cleaned bytes, never the file itself
     return files
 
 
 def on_page_markdown(markdown, page, config, files):
     generated = _state["plan"].pages.get(page.file.src_uri)
     if generated is not None:
+        # MkDocs drops front matter it cannot parse without a word; a partner page without its
+        # noindex or search exclusion must never be published, so check every key arrived.
+        lost = sorted(k for k, v in generated.meta.items() if page.meta.get(k) != v)
+        if lost:
+            raise PluginError(f"{page.file.src_uri}: MkDocs lost the generated front matter ({', '.join(lost)}); refusing to publish this page")
         base = _data_edit_base(config)
-        page.edit_url = base + generated.edit_path if base and generated.edit_path else None
+        page.edit_url = base + generated.edit_path if base and generated.edit_path and is_preview() else None
+    elif not is_preview():
+        page.edit_url = None
     return markdown
 
 

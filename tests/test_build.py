@@ -114,7 +114,7 @@ def test_profile_content(built_site):
     assert 'data-correction="koperasi-tani-sumber-rejeki"' in html
     correction = re.search(r'href="([^"]+)" data-correction', html).group(1)
     assert correction.startswith("mailto:kemitraan@example.org?subject=") and "koperasi-tani-sumber-rejeki" in correction
-    assert 'href="https://github.com/example/portal-kemitraan/edit/main/partners/koperasi-tani-sumber-rejeki.yml"' in html
+    assert "github.com" not in html and "/edit/" not in html  # published pages never link into the data repository
     ld = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1)
     data = json.loads(ld)
     assert data["@type"] == "Organization" and data["name"] == "Koperasi Tani Sumber Rejeki"
@@ -135,7 +135,7 @@ def test_pattern_pages_explain_and_group_partners(built_site):
     principal = html[html.index("<h3>Prinsipal</h3>", html.index('id="mitra"')) :]
     assert principal.index("pt-agro-pupuk-lestari") < principal.index("<h3>Agen</h3>")
     assert "assets/vendor/mermaid.min.js" in html
-    assert 'href="https://github.com/example/portal-kemitraan/edit/main/partners/patterns/agency.yml"' in html
+    assert "github.com" not in html  # no edit link in the published site
 
 
 def test_home_has_charts_recent_partners_and_call_to_action(built_site):

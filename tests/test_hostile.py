@@ -100,6 +100,7 @@ def test_memory_of_validating_the_corpus_stays_small(tmp_path):
 @pytest.fixture(scope="module")
 def hostile_site(tmp_path_factory):
     folder = project(str(tmp_path_factory.mktemp("hostile")), with_partners=False)
+    shutil.copy(os.path.join(HOSTILE, "logos", "jahat.svg"), os.path.join(folder, "partners", "logos"))
     for name in ACCEPTED:
         shutil.copy(os.path.join(HOSTILE, name), os.path.join(folder, "partners"))
     start = time.perf_counter()

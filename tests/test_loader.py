@@ -50,7 +50,7 @@ def test_deep_nesting_is_refused_without_crashing():
 def test_files_over_one_mebibyte_are_refused_before_reading(tmp_path):
     path = tmp_path / "big.yml"
     path.write_bytes(b"name: " + b"x" * (yamlsource.MAX_BYTES + 10) + b"\n")
-    src = load_file(str(path), "partners/big.yml")
+    src = load_file(str(path), "partners/big.yml", str(tmp_path))
     assert src.data is None
     assert str(src.problems[0]).startswith("partners/big.yml:1: file: file is 1,048,593 bytes; the limit is 1,048,576 (1 MiB)")
 

@@ -10,14 +10,23 @@ from dataclasses import dataclass, field
 
 from pydantic import BaseModel, ValidationError
 
+from . import privacy
+from .logos import MAX_LOGO_BYTES, LogoError, clean_logo
 from .models import SLUG_RE, Partner, Pattern, Term, describe, explain
 from .parallel import fork_map
 from .problems import DataError, Problem, Report
+from .safefs import Refused, list_folder, read_inside
 from .yamlsource import Source, load_file
 
 RESERVED = {"stages", "forms"}  # data files at the top of partners/ that are not partners
 LOGO_TYPES = {".png", ".jpg", ".jpeg", ".svg", ".webp"}
-_SVG_DANGER = re.compile(rb"<script|<foreignobject|\son[a-z]+\s*=|javascript:|<iframe|<embed|<object", re.I)
+DATA_EXTENSIONS = (".yml", ".yaml")  # exactly these, in lower case, are read as data
+# Files at the top of partners/ that are not data and are expected there.
+KNOWN_FILES = {"partner.schema.json", "README.md", "readme.md", ".gitkeep"}
+# Endings (any letter case) of files that look like data: reported when they would be ignored.
+DATA_LIKE = (".yml", ".yaml", ".json", ".csv", ".toml", ".txt", ".yml.txt")
+EARLIEST = dt.date(1900, 1, 1)  # no date in partner data is older than this
+FUTURE_YEARS = 30  # nor further in the future than this, counted from the build date
 _slug_re = re.compile(SLUG_RE)
 
 
@@ -39,6 +48,7 @@ class Catalog:
     stages: list[Term] = field(default_factory=list)
     forms: list[Term] = field(default_factory=list)
     partners: dict[str, PartnerRecord] = field(default_factory=dict)
+    logos: dict[str, bytes] = field(default_factory=dict)  # logo path under partners/ -> bytes to publish
     report: Report = field(default_factory=Report)
 
     @property
@@ -83,7 +93,7 @@ def _validate(model: type[BaseModel], src: Source):
 
 def _load_terms(root: str, name: str, catalog: Catalog) -> list[Term]:
     path = os.path.join(root, f"{name}.yml")
-    src = load_file(path, shown(root, path))
+    src = load_file(path, shown(root, path), root)
     terms: list[Term] = []
     if not src.problems and not isinstance(src.data, list):
         src.problems.append(Problem(src.path, src.line_of(()), "file", f"must be a list of {name}"))
@@ -107,23 +117,40 @@ def _load_terms(root: str, name: str, catalog: Catalog) -> list[Term]:
     return terms
 
 
-def _yaml_files(folder: str) -> list[str]:
+def _yaml_files(root: str, folder: str, catalog: Catalog, skip: set[str] = frozenset()) -> list[str]:
+    """The data files of a folder, by name; reports every file that looks like data but would be ignored."""
     try:
-        names = os.listdir(folder)
-    except FileNotFoundError:
+        entries = list_folder(folder)
+    except Refused as exc:
+        catalog.report.add(Problem(shown(root, folder), 1, "file", exc.message))
         return []
-    return sorted(n for n in names if n.endswith((".yml", ".yaml")) and os.path.isfile(os.path.join(folder, n)))
+    found = []
+    for entry in entries:
+        name = entry.name
+        if name.startswith(".") or name in KNOWN_FILES or name in skip:
+            continue
+        lower = name.lower()
+        if name.endswith(DATA_EXTENSIONS):
+            found.append(name)  # links and odd files are refused when read, with their line
+        elif lower.endswith(DATA_EXTENSIONS) and not name.endswith(DATA_EXTENSIONS):
+            stem = name[: -len(lower.rsplit(".", 1)[1]) - 1]
+            catalog.report.add(Problem(shown(root, entry.path), 1, "file", f"is not read: data files end in lowercase .yml; rename it to {stem}.yml"))
+        elif lower.endswith(DATA_LIKE) and not entry.is_dir(follow_symlinks=False):
+            catalog.report.add(
+                Problem(shown(root, entry.path), 1, "file", "looks like data but is not read (only .yml files are); convert it to YAML or move it out of partners/")
+            )
+    return found
 
 
 def _load_patterns(root: str, catalog: Catalog) -> None:
     folder = os.path.join(root, "patterns")
-    found = _yaml_files(folder)
+    found = _yaml_files(root, folder, catalog)
     if not found:
         catalog.report.add(Problem(shown(root, folder), 1, "file", "no pattern files found; add partners/patterns/<id>.yml"))
     for name in found:
         pattern_id = name.rsplit(".", 1)[0]
         path = os.path.join(folder, name)
-        src = load_file(path, shown(root, path))
+        src = load_file(path, shown(root, path), root)
         if not _slug_re.match(pattern_id):
             src.problems.append(Problem(src.path, 1, "file", "pattern file names must be lowercase ids like general-trade.yml"))
         pattern = _validate(Pattern, src)
@@ -168,12 +195,11 @@ def _cross_check(root: str, catalog: Catalog, src: Source, partner: Partner, tod
         if form_ids and form_id not in form_ids:
             src.error(("forms", i), f"unknown form {form_id!r}{_suggest(form_id, form_ids)}")
     if partner.logo is not None:
-        _check_logo(root, src, partner.logo)
+        _check_logo(root, src, partner.logo, catalog)
     agreement = partner.agreement
     if agreement and agreement.start and agreement.end and agreement.end <= agreement.start:
         src.error(("agreement", "end"), f"must be after start ({agreement.start.isoformat()})")
-    if partner.last_verified and partner.last_verified > today:
-        src.error(("last_verified",), f"{partner.last_verified.isoformat()} is in the future (today is {today.isoformat()})")
+    _check_dates(src, partner, today)
     person = partner.contact.person if partner.contact else None
     if person is not None and not person.consent:
         src.error(
@@ -181,37 +207,77 @@ def _cross_check(root: str, catalog: Catalog, src: Source, partner: Partner, tod
             "has no consent: true, so this person is kept for staff and not published",
             severity="note",
         )
+        for loc, what in privacy.mentions(partner, person):
+            src.error(
+                loc,
+                f"mentions {what} of contact.person, who has not consented to be shown; remove it or record consent",
+                severity="warning",
+            )
 
 
-def _check_logo(root: str, src: Source, logo: str) -> None:
+def _check_dates(src: Source, partner: Partner, today: dt.date) -> None:
+    """Dates plausible for what they mean: nothing before 1900 or decades ahead; past events not in the future."""
+    latest = today + dt.timedelta(days=365 * FUTURE_YEARS)
+    dated: list[tuple[tuple, dt.date | None, bool]] = [
+        (("since",), partner.since, True),
+        (("last_verified",), partner.last_verified, True),
+    ]
+    if partner.agreement:
+        a = partner.agreement
+        dated += [(("agreement", "signed"), a.signed, True), (("agreement", "start"), a.start, False), (("agreement", "end"), a.end, False)]
+    dated += [(("activities", i, "date"), x.date, False) for i, x in enumerate(partner.activities)]
+    for loc, value, past in dated:
+        if value is None:
+            continue
+        if value < EARLIEST:
+            src.error(loc, f"{value.isoformat()} is before {EARLIEST.year}; check the year")
+        elif past and value > today:
+            src.error(loc, f"{value.isoformat()} is in the future (today is {today.isoformat()})")
+        elif value > latest:
+            src.error(loc, f"{value.isoformat()} is more than {FUTURE_YEARS} years ahead; check the year")
+
+
+_LOGO_PATH = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*(/[A-Za-z0-9_][A-Za-z0-9_.-]*)*$")
+
+
+def _check_logo(root: str, src: Source, logo: str, catalog: Catalog) -> None:
+    """The logo is a plain file inside partners/ whose content is an image of its kind; its cleaned bytes are kept."""
     ext = os.path.splitext(logo)[1].lower()
     if ext not in LOGO_TYPES:
         src.error(("logo",), f"must be a .png, .jpg, .svg or .webp file, not {ext or 'a file without extension'}")
         return
-    if logo.startswith(("/", "\\")) or ".." in logo.replace("\\", "/").split("/") or ":" in logo:
-        src.error(("logo",), "must be a path inside partners/, such as logos/name.png")
+    if not _LOGO_PATH.match(logo) or ".." in logo.split("/"):
+        src.error(("logo",), "must be a path inside partners/ of letters, digits, -, _ and ., such as logos/name.png")
+        return
+    if logo in catalog.logos:
         return
     path = os.path.join(root, logo)
-    if not os.path.isfile(path):
-        src.error(("logo",), f"file {shown(root, path)} does not exist")
+    try:
+        data = read_inside(root, path, MAX_LOGO_BYTES)
+        cleaned = clean_logo(data, ext)
+    except Refused as exc:
+        src.error(("logo",), f"{shown(root, path)} {exc.message}")
         return
-    if ext == ".svg":
-        with open(path, "rb") as fh:
-            if _SVG_DANGER.search(fh.read(2 * 1024 * 1024)):
-                src.error(("logo",), "this SVG contains scripts, event handlers or embedded content; export a plain SVG")
+    except LogoError as exc:
+        src.error(("logo",), f"{shown(root, path)}: {exc}")
+        return
+    if cleaned.removed:
+        what = ", ".join(cleaned.removed[:6]) + (f" and {len(cleaned.removed) - 6} more" if len(cleaned.removed) > 6 else "")
+        src.error(("logo",), f"{shown(root, path)}: left out of the published copy: {what}", severity="note")
+    catalog.logos[logo] = cleaned.data
 
 
-_CROSS_FIELDS = {"pattern", "side", "stage", "forms", "logo", "last_verified", "agreement", "contact"}
+_CROSS_FIELDS = {"pattern", "side", "stage", "forms", "logo", "last_verified", "agreement", "contact", "since", "activities"} | privacy.TEXT_FIELDS
 
 
-def _read_partner(job: tuple[str, str]) -> tuple[Source, Partner | None]:
+def _read_partner(job: tuple[str, str, str]) -> tuple[Source, Partner | None]:
     """Load and validate one partner file (in a worker process for large trees)."""
-    path, shown_path = job
-    src = load_file(path, shown_path)
+    path, shown_path, root = job
+    src = load_file(path, shown_path, root)
     partner = _validate(Partner, src)
     src.data = None  # the model carries the data now
     # Keep only the lines that cross-file messages point at: less to send back from a worker.
-    src.lines = {k: v for k, v in src.lines.items() if len(k) <= 2 and (not k or k[0] in _CROSS_FIELDS)}
+    src.lines = {k: v for k, v in src.lines.items() if len(k) <= 3 and (not k or k[0] in _CROSS_FIELDS)}
     return src, partner
 
 
@@ -219,23 +285,25 @@ def load_catalog(root: str, today: dt.date | None = None) -> Catalog:
     """Read every data file under `root` (the partners/ folder) and check it; never raises for bad data."""
     today = today or dt.date.today()
     catalog = Catalog(root=root)
+    if not os.path.isdir(root):
+        what = "is a file, not a folder" if os.path.exists(root) else "does not exist"
+        catalog.report.add(Problem(shown(root, root), 0, "file", f"{what}; the data folder holds the partner files"))
+        return catalog
     catalog.stages = _load_terms(root, "stages", catalog)
     catalog.forms = _load_terms(root, "forms", catalog)
     _load_patterns(root, catalog)
 
     stems: dict[str, str] = {}
     prefix = shown(root, root)
-    jobs: list[tuple[str, str]] = []
-    for name in _yaml_files(root):
+    jobs: list[tuple[str, str, str]] = []
+    for name in _yaml_files(root, root, catalog, skip={f"{r}{e}" for r in RESERVED for e in DATA_EXTENSIONS}):
         stem = name.rsplit(".", 1)[0]
-        if stem in RESERVED:
-            continue
         shown_path = f"{prefix}/{name}"
         if stem in stems:
             catalog.report.add(Problem(shown_path, 1, "file", f"the slug {stem!r} is also used by {stems[stem]}; keep one file"))
             continue
         stems[stem] = shown_path
-        jobs.append((os.path.join(root, name), shown_path))
+        jobs.append((os.path.join(root, name), shown_path, root))
     for src, partner in fork_map(_read_partner, jobs):
         stem = src.path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
         problem = _check_slug(stem)

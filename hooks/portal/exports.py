@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
-import re
+import xml.etree.ElementTree as ET
 
-from . import templating
+from .csvout import csv_text
 from .public import PublicSite
 
 # Public fields of the API, in order. Nothing outside this list is exported.
@@ -33,7 +31,7 @@ def api_record(p: dict) -> dict:
 
 
 def shared_data(site: PublicSite) -> dict:
-    cat = site.catalog
+    cat = site
     return {
         "patterns": [
             {
@@ -53,10 +51,10 @@ def directory_json(site: PublicSite) -> str:
     """Compact rows for the client-side directory: a header of field names, then one array per partner."""
     rows = [[p[f] for f in DIRECTORY_FIELDS] for p in site.listed]
     meta = {
-        "patterns": {pid: pat.name.id for pid, pat in site.catalog.patterns.items()},
-        "sides": {s.id: s.label.id for pat in site.catalog.patterns.values() for s in pat.sides},
-        "stages": {s.id: s.label.id for s in site.catalog.stages},
-        "stage_order": site.catalog.stage_ids,
+        "patterns": {pid: pat.name.id for pid, pat in site.patterns.items()},
+        "sides": {s.id: s.label.id for pat in site.patterns.values() for s in pat.sides},
+        "stages": {s.id: s.label.id for s in site.stages},
+        "stage_order": site.stage_ids,
     }
     return _dumps({"fields": DIRECTORY_FIELDS, "rows": rows, **meta})
 
@@ -71,19 +69,11 @@ def partner_json(p: dict) -> str:
     return json.dumps(api_record(p), ensure_ascii=False, sort_keys=True, indent=1) + "\n"
 
 
-_FORMULA = re.compile(r"^[=@\t\r]|^[+-](?![\d ()\-]+$)")
-
-
-def _cell(value) -> str:
-    """A CSV cell that a spreadsheet will not run as a formula."""
-    text = "" if value is None else (";".join(value) if isinstance(value, list) else str(value))
-    return "'" + text if _FORMULA.match(text) else text
-
-
 def partners_csv(site: PublicSite) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_FIELDS)
+    return csv_text(CSV_FIELDS, _csv_rows(site), bom=True)
+
+
+def _csv_rows(site: PublicSite):
     for p in site.listed:
         contact = p["contact"] or {}
         person = contact.get("person") or {}
@@ -98,15 +88,42 @@ def partners_csv(site: PublicSite) -> str:
             "agreement_end": agreement.get("end"),
             "agreement_status": agreement.get("status"),
         }
-        writer.writerow([_cell(row[f]) for f in CSV_FIELDS])
-    return "\ufeff" + out.getvalue()  # the BOM makes Excel read UTF-8
+        yield [row[f] for f in CSV_FIELDS]
+
+
+ATOM = "http://www.w3.org/2005/Atom"
 
 
 def atom_feed(site: PublicSite, site_url: str, title: str, limit: int = 50) -> str:
-    """Newest partners first, by `since`; the feed's date is the newest entry's, so rebuilds are identical."""
+    """Newest partners first, by `since`; the feed's date is the newest entry's, so rebuilds are identical.
+    Written by ElementTree, so every text is escaped as XML requires."""
+    base = site_url.rstrip("/") + "/"
     entries = sorted((p for p in site.listed if p["since"]), key=lambda p: (p["since"], p["slug"]), reverse=True)[:limit]
     updated = entries[0]["since"] if entries else site.today.isoformat()
-    return templating.render("feed.xml.j2", entries=entries, site_url=site_url.rstrip("/") + "/", title=title, updated=updated)
+    feed = ET.Element("feed", {"xmlns": ATOM, "xml:lang": "id"})
+
+    def sub(parent, tag, text=None, **attrs):
+        element = ET.SubElement(parent, tag, attrs)
+        element.text = text
+        return element
+
+    sub(feed, "title", f"{title}: mitra baru")
+    sub(feed, "id", base + "feed.xml")
+    sub(feed, "link", rel="self", href=base + "feed.xml")
+    sub(feed, "link", rel="alternate", href=base + "partners/")
+    sub(feed, "updated", f"{updated}T00:00:00Z")
+    for p in entries:
+        entry = sub(feed, "entry")
+        sub(entry, "title", p["name"])
+        sub(entry, "id", base + p["url"])
+        sub(entry, "link", rel="alternate", href=base + p["url"])
+        sub(entry, "published", f"{p['since']}T00:00:00Z")
+        sub(entry, "updated", f"{p['since']}T00:00:00Z")
+        sub(entry, "category", term=p["pattern"], label=p["pattern_name"])
+        sub(entry, "summary", p["summary"])
+        sub(sub(entry, "author"), "name", p["name"])
+    ET.indent(feed, space=" ")
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode") + "\n"
 
 
 def files(site: PublicSite, site_url: str, title: str) -> dict[str, str]:

@@ -26,8 +26,11 @@ _slug = re.compile(SLUG_RE)
 # Characters that have no place in partner text: C0/C1 controls (tab and newline aside), and the
 # bidirectional embedding/override/isolate controls that can make text read differently than it is stored.
 _BIDI = "\u202a-\u202e\u2066-\u2069"
-_BAD_MULTILINE = re.compile(f"[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f{_BIDI}]")
-_BAD_LINE = re.compile(f"[\\x00-\\x08\\x0a-\\x1f\\x7f-\\x9f{_BIDI}]")
+# Characters no output can carry: lone surrogates (UTF-8 cannot encode them) and Unicode noncharacters
+# (XML, and so the feed and sitemap, cannot hold U+FFFE/U+FFFF; the others are not for interchange).
+_UNCARRIABLE = "\ud800-\udfff\ufdd0-\ufdef" + "".join(f"{chr(p * 0x10000 + 0xFFFE)}{chr(p * 0x10000 + 0xFFFF)}" for p in range(17))
+_BAD_MULTILINE = re.compile(f"[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f{_BIDI}{_UNCARRIABLE}]")
+_BAD_LINE = re.compile(f"[\\x00-\\x08\\x0a-\\x1f\\x7f-\\x9f{_BIDI}{_UNCARRIABLE}]")
 
 
 def _check_chars(value: str, multiline: bool) -> str:
@@ -38,8 +41,17 @@ def _check_chars(value: str, multiline: bool) -> str:
             raise ValueError("must be a single line")
         if "\u202a" <= ch <= "\u2069":
             raise ValueError(f"contains the invisible direction control U+{ord(ch):04X}; remove it")
+        if "\ud800" <= ch <= "\udfff":
+            raise ValueError(f"contains the lone surrogate U+{ord(ch):04X}, which no file can store; remove it")
+        if ch >= "\ufdd0":
+            raise ValueError(f"contains the Unicode noncharacter U+{ord(ch):04X}; remove it")
         raise ValueError(f"contains the control character U+{ord(ch):04X}; remove it")
     return value
+
+
+def check_text(value: str) -> str:
+    """Raise ValueError for a character that some output cannot carry; newlines and tabs are fine."""
+    return _check_chars(value, multiline=True)
 
 
 def _line(value: str) -> str:
@@ -99,16 +111,17 @@ def _phone(value: str) -> str:
 
 
 Phone = Annotated[str, Strict(), StringConstraints(strip_whitespace=True, max_length=40), AfterValidator(_phone)]
-# The WHATWG definition of a valid e-mail address: what <input type=email> accepts in every browser.
-_EMAIL = re.compile(
-    r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
-    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$"
-)
+# An address as people write them: the WHATWG rule (what <input type=email> accepts) narrowed to the
+# characters real mailboxes use, so that no ?, &, %, #, / or = can turn a mailto: link into a query.
+_EMAIL_LOCAL = re.compile(r"^[A-Za-z0-9_+'-]+(?:\.[A-Za-z0-9_+'-]+)*$")
+_EMAIL_DOMAIN = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
 
 
 def _email(value: str) -> str:
-    if not _EMAIL.match(value):
-        raise ValueError(f"{value!r} is not a valid e-mail address")
+    local, at, domain = value.rpartition("@")
+    if not at or len(local) > 64 or not _EMAIL_LOCAL.match(local) or not _EMAIL_DOMAIN.match(domain):
+        shown = value if len(value) <= 80 else value[:77] + "…"
+        raise ValueError(f"{shown!r} is not an e-mail address like nama@contoh.id (letters, digits, . _ + - ' before the @)")
     local, domain = value.rsplit("@", 1)
     return f"{local}@{domain.lower()}"
 
@@ -133,6 +146,30 @@ Province = Annotated[
     AfterValidator(_province),
     Field(json_schema_extra={"examples": [p["name"] for p in reference.provinces()]}),
 ]
+
+
+def _internal_text(value: dict) -> dict:
+    """Staff notes are never published, but the staff commands print and write them: every text in them
+    must be storable too. Walks the loaded values without recursion."""
+    stack: list[tuple[tuple, object]] = [((), value)]
+    while stack:
+        loc, item = stack.pop()
+        if isinstance(item, str):
+            try:
+                check_text(item)
+            except ValueError as exc:
+                raise _LocatedError(loc, str(exc))
+        elif isinstance(item, dict):
+            for key, sub in item.items():
+                if isinstance(key, str):
+                    try:
+                        check_text(key)
+                    except ValueError as exc:
+                        raise _LocatedError(loc, f"a key {exc}")
+                stack.append((loc + (key,), sub))
+        elif isinstance(item, list):
+            stack.extend((loc + (i,), sub) for i, sub in enumerate(item))
+    return value
 
 
 class Model(BaseModel):
@@ -225,7 +262,9 @@ class Partner(Model):
     since: Optional[dt.date] = Field(None, description="When the partnership began; feeds 'recently joined'.")
     last_verified: Optional[dt.date] = Field(None, description="When the partner last confirmed this profile.")
     visibility: Visibility = Field("public", description="public: listed; unlisted: own page only; hidden: not published.")
-    internal: Optional[dict[str, Any]] = Field(None, description="Staff-only notes. Never published.")
+    internal: Optional[Annotated[dict[str, Any], AfterValidator(_internal_text)]] = Field(
+        None, description="Staff-only notes. Never published."
+    )
 
 
 # --- patterns, stages, forms ----------------------------------------------------------------

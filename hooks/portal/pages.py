@@ -67,10 +67,11 @@ def _render_one(job: tuple[str, str]) -> str:
 class SitePlan:
     """Everything the hook needs from the core: generated pages, their HTML, and blocks for hand-written pages."""
 
-    def __init__(self, site: PublicSite, settings: dict):
+    def __init__(self, site: PublicSite, settings, sources: dict[str, str] | None = None):
+        """`sources` (slug -> data file) is given only for a staff preview, to offer edit links."""
         self.site = site
-        self.catalog = site.catalog
         self.settings = settings
+        self.sources = sources or {}
         self.pages: dict[str, Generated] = {}
         self._by_slug = {p["slug"]: p for p in site.pages}
         self._ready: dict[tuple[str, str], str] = {}
@@ -105,8 +106,7 @@ class SitePlan:
             if not p["listed"]:
                 meta["robots"] = "noindex"
                 meta["search"] = {"exclude": True}
-            record = self.catalog.partners[p["slug"]]
-            self._add(Generated(f"partners/{p['slug']}.md", meta, "partner", p["slug"], record.path))
+            self._add(Generated(f"partners/{p['slug']}.md", meta, "partner", p["slug"], self.sources.get(p["slug"])))
         self._add(
             Generated(
                 "embed/index.md",
@@ -127,13 +127,13 @@ class SitePlan:
                 "patterns",
             )
         )
-        for pid, pattern in self.catalog.patterns.items():
+        for pid, pattern in self.site.patterns.items():
             meta = {
                 "title": _escape(pattern.name.id),
                 "description": _escape(pattern.summary.id),
                 "template": "pattern.html",
             }
-            self._add(Generated(f"patterns/{pid}.md", meta, "pattern", pid, f"partners/patterns/{pid}.yml"))
+            self._add(Generated(f"patterns/{pid}.md", meta, "pattern", pid, self.sources.get(f"patterns/{pid}")))
 
     # -- rendering -----------------------------------------------------------------------------
 
@@ -141,10 +141,9 @@ class SitePlan:
         return {
             "base": _base(page_url),
             "site": self.site,
-            "catalog": self.catalog,
-            "patterns": self.catalog.patterns,
-            "stages": self.catalog.stages,
-            "forms": {f.id: f for f in self.catalog.forms},
+            "patterns": self.site.patterns,
+            "stages": self.site.stages,
+            "forms": {f.id: f for f in self.site.forms},
             "settings": self.settings,
             "today": self.site.today,
         }
@@ -182,7 +181,7 @@ class SitePlan:
         if page.kind == "patterns":
             return templating.render("patterns.html.j2", counts=self.site.by_pattern(), **ctx)
         if page.kind == "pattern":
-            pattern = self.catalog.patterns[page.key]
+            pattern = self.site.patterns[page.key]
             members = {s.id: [p for p in self.site.listed if p["pattern"] == page.key and p["side"] == s.id] for s in pattern.sides}
             return templating.render("pattern.html.j2", pid=page.key, pattern=pattern, members=members, **ctx)
         raise KeyError(src_uri)
@@ -192,7 +191,7 @@ class SitePlan:
         ctx = self._context(page_url)
         if name == "stats":
             ctx["pattern_chart"] = charts.bar_chart(
-                [(self.catalog.patterns[k].name.id, v) for k, v in self.site.by_pattern().items()], "Jumlah mitra menurut pola"
+                [(self.site.patterns[k].name.id, v) for k, v in self.site.by_pattern().items()], "Jumlah mitra menurut pola"
             )
             ctx["province_chart"] = charts.bar_chart(charts.top_n(list(self.site.by_province().items()), 8), "Jumlah mitra menurut provinsi")
         return templating.render(f"blocks/{name}.html.j2", **ctx)

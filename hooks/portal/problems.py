@@ -13,10 +13,10 @@ class Problem:
     line: int  # 1-based; 0 when the file as a whole is at fault
     field: str  # dotted field path, or "yaml"/"file" for whole-file problems
     message: str
-    severity: str = "error"  # "error" or "note"
+    severity: str = "error"  # "error", "warning" (published, but staff should look) or "note"
 
     def __str__(self) -> str:
-        prefix = "" if self.severity == "error" else "note: "
+        prefix = "" if self.severity == "error" else f"{self.severity}: "
         return f"{self.path}:{self.line}: {self.field}: {prefix}{self.message}"
 
 
@@ -37,6 +37,10 @@ class Report:
         return sorted(p for p in self.problems if p.severity == "error")
 
     @property
+    def warnings(self) -> list[Problem]:
+        return sorted(p for p in self.problems if p.severity == "warning")
+
+    @property
     def notes(self) -> list[Problem]:
         return sorted(p for p in self.problems if p.severity == "note")
 
@@ -45,7 +49,7 @@ class Report:
         return not any(p.severity == "error" for p in self.problems)
 
     def lines(self, notes: bool = True) -> list[str]:
-        chosen = self.errors + (self.notes if notes else [])
+        chosen = self.errors + self.warnings + (self.notes if notes else [])
         return [str(p) for p in chosen]
 
 

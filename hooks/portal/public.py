@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 from dataclasses import dataclass, field
 
 from .catalog import Catalog, PartnerRecord
+from .models import Pattern, Term
 from .parallel import fork_map
 from .reference import province_by_name, provinces
 from .sanitize import is_safe_url, markdown_to_html
@@ -101,22 +101,30 @@ def public_partner(catalog: Catalog, record: PartnerRecord, today: dt.date, soon
     }
 
 
-@dataclass
+@dataclass(frozen=True)
 class PublicSite:
-    """What the site publishes: listed partners, unlisted ones (own page only), and the shared data."""
+    """What the site publishes and nothing else: listed partners, unlisted ones (own page only), the public
+    reference data (patterns, stages, forms) and the cleaned logo files. Holds no path back to the catalog,
+    so nothing reachable from a template or an export can lead to `internal` or an unconsented person."""
 
-    catalog: Catalog
     today: dt.date
-    listed: list[dict] = field(default_factory=list)
-    unlisted: list[dict] = field(default_factory=list)
-    logos: dict[str, str] = field(default_factory=dict)  # site path -> absolute source path
+    patterns: dict[str, Pattern]
+    stages: tuple[Term, ...]
+    forms: tuple[Term, ...]
+    listed: tuple[dict, ...]
+    unlisted: tuple[dict, ...]
+    logos: dict[str, bytes] = field(default_factory=dict)  # site path -> bytes to publish
 
     @property
     def pages(self) -> list[dict]:
-        return self.listed + self.unlisted
+        return list(self.listed) + list(self.unlisted)
+
+    @property
+    def stage_ids(self) -> list[str]:
+        return [s.id for s in self.stages]
 
     def by_pattern(self) -> dict[str, int]:
-        counts = {pid: 0 for pid in self.catalog.patterns}
+        counts = {pid: 0 for pid in self.patterns}
         for p in self.listed:
             counts[p["pattern"]] += 1
         return counts
@@ -129,7 +137,7 @@ class PublicSite:
         return dict(sorted(counts.items(), key=lambda kv: (-kv[1], order[kv[0]])))
 
     def by_stage(self) -> dict[str, int]:
-        counts = {sid: 0 for sid in self.catalog.stage_ids}
+        counts = {sid: 0 for sid in self.stage_ids}
         for p in self.listed:
             counts[p["stage"]] += 1
         return counts
@@ -157,17 +165,25 @@ def _project(slug: str) -> dict:
 def build_public_site(catalog: Catalog, today: dt.date, soon_days: int = ENDING_SOON_DAYS) -> PublicSite:
     """Project a valid catalog onto its public form; hidden partners are dropped here, once."""
     global _projecting
-    site = PublicSite(catalog, today)
     shown = [slug for slug in sorted(catalog.partners) if catalog.partners[slug].data.visibility != "hidden"]
     _projecting = (catalog, today, soon_days)
     try:
         projected = fork_map(_project, shown)  # Markdown and sanitising dominate: spread over the cores
     finally:
         _projecting = None
+    listed, unlisted, logos = [], [], {}
     for slug, public in zip(shown, projected):
         record = catalog.partners[slug]
-        (site.listed if public["listed"] else site.unlisted).append(public)
+        (listed if public["listed"] else unlisted).append(public)
         if record.data.logo:
-            site.logos[public["logo"]] = os.path.join(catalog.root, record.data.logo)
-    site.listed.sort(key=lambda p: (p["name"].casefold(), p["slug"]))
-    return site
+            logos[public["logo"]] = catalog.logos[record.data.logo]
+    listed.sort(key=lambda p: (p["name"].casefold(), p["slug"]))
+    return PublicSite(
+        today=today,
+        patterns=dict(catalog.patterns),
+        stages=tuple(catalog.stages),
+        forms=tuple(catalog.forms),
+        listed=tuple(listed),
+        unlisted=tuple(unlisted),
+        logos=logos,
+    )

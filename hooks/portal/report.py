@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import json
 from dataclasses import dataclass, field
 
 from .catalog import Catalog
+from .csvout import csv_text
 from .public import agreement_status
 
 RECOMMENDED = ("logo", "description", "website", "contact")
@@ -101,12 +100,11 @@ def to_json(report: Report) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
+CSV_FIELDS = ["section", "stage", "slug", "detail", "owner"]
+
+
 def to_csv(report: Report) -> str:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=["section", "stage", "slug", "detail", "owner"], lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(as_rows(report))
-    return out.getvalue()
+    return csv_text(CSV_FIELDS, ([row[f] for f in CSV_FIELDS] for row in as_rows(report)), newline="\n")
 
 
 def to_markdown(report: Report) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 from dataclasses import dataclass, field
 
@@ -15,6 +14,7 @@ except ImportError:  # pragma: no cover - the wheels on PyPI ship libyaml
     from yaml import SafeLoader as _Loader
 
 from .problems import Problem
+from .safefs import Refused, read_inside
 
 MAX_BYTES = 1024 * 1024  # a partner file is a few kilobytes; anything over a mebibyte is refused
 MAX_DEPTH = 32  # no real partner file nests more than four or five levels
@@ -77,18 +77,14 @@ class _Stop(Exception):
         self.line, self.field, self.message = line, field, message
 
 
-def load_file(abs_path: str, shown_path: str) -> Source:
-    """Read and parse one file; never raises for bad content, records problems instead."""
+def load_file(abs_path: str, shown_path: str, root: str) -> Source:
+    """Read and parse one file inside the data folder `root`; never raises for bad content, records problems instead."""
     src = Source(shown_path)
     try:
-        size = os.path.getsize(abs_path)
-        if size > MAX_BYTES:
-            src.problems.append(Problem(shown_path, 1, "file", f"file is {size:,} bytes; the limit is {MAX_BYTES:,} (1 MiB)"))
-            return src
-        with open(abs_path, "rb") as fh:
-            raw = fh.read(MAX_BYTES + 1)
-    except OSError as exc:
-        src.problems.append(Problem(shown_path, 1, "file", f"cannot be read: {exc.strerror or exc}"))
+        raw = read_inside(root, abs_path, MAX_BYTES)
+    except Refused as exc:
+        message = exc.message + (" (1 MiB)" if exc.message.startswith("file is") else "")
+        src.problems.append(Problem(shown_path, 1, "file", message))
         return src
     return load_bytes(raw, shown_path, src)
 

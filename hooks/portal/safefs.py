@@ -1,0 +1,85 @@
+"""The data folder's boundary: every file the project reads from it is a regular file inside it, read once."""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+
+
+class Refused(Exception):
+    """A file that must not be read: outside the data folder, not a regular file, too large, unreadable."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def inside(root: str, path: str) -> bool:
+    """True when `path`, with every link resolved, lies inside `root` (itself resolved)."""
+    real_root = os.path.realpath(root)
+    real = os.path.realpath(path)
+    try:
+        return os.path.commonpath([real_root, real]) == real_root
+    except ValueError:  # different drives (Windows)
+        return False
+
+
+def read_inside(root: str, path: str, limit: int) -> bytes:
+    """The bytes of one regular file inside `root`, at most `limit` of them; raises Refused otherwise.
+
+    Links are allowed only when they resolve inside `root` (a checkout may link one logo to another);
+    devices, FIFOs, sockets, folders and /proc files are refused before a byte is read, and the file
+    is opened without following a final link and checked again through its open descriptor."""
+    if not inside(root, path):
+        raise Refused("is a link (or lies under a linked folder) that leads outside partners/; only files inside partners/ are read")
+    real = os.path.realpath(path)
+    try:
+        before = os.stat(real)
+    except FileNotFoundError:
+        raise Refused("does not exist")
+    except OSError as exc:
+        raise Refused(f"cannot be read: {exc.strerror or exc}")
+    if not stat.S_ISREG(before.st_mode):
+        raise Refused("is not a regular file (a folder, device, pipe or socket); only plain files are read")
+    if before.st_size > limit:
+        raise Refused(f"file is {before.st_size:,} bytes; the limit is {limit:,}")
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(real, flags)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise Refused("changed into a link while it was read; try again")
+        raise Refused(f"cannot be read: {exc.strerror or exc}")
+    try:
+        now = os.fstat(fd)
+        if not stat.S_ISREG(now.st_mode) or (now.st_dev, now.st_ino) != (before.st_dev, before.st_ino):
+            raise Refused("changed while it was read; try again")
+        chunks, size = [], 0
+        while size <= limit:
+            chunk = os.read(fd, min(1 << 20, limit + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+    except OSError as exc:
+        raise Refused(f"cannot be read: {exc.strerror or exc}")
+    finally:
+        os.close(fd)
+    data = b"".join(chunks)
+    if len(data) > limit:
+        raise Refused(f"file is over {limit:,} bytes")
+    return data
+
+
+def list_folder(folder: str) -> list[os.DirEntry]:
+    """The entries of a folder, sorted by name; empty when it does not exist, Refused when it cannot be listed."""
+    try:
+        with os.scandir(folder) as it:
+            return sorted(it, key=lambda e: e.name)
+    except FileNotFoundError:
+        return []
+    except NotADirectoryError:
+        raise Refused("is a file, not a folder")
+    except OSError as exc:
+        raise Refused(f"cannot be listed: {exc.strerror or exc}")
