@@ -45,7 +45,7 @@ def test_google_forms_export(tmp_path):
     assert code == 1  # some rows were reported; the rest imported
     lines = out.splitlines()
     shown = os.path.join(INTAKE, "google-forms.csv")
-    assert f"{shown}:6: row: e-mail andi.saputra@example.id is already used by koperasi-produsen-kopi-menoreh; skipped" in lines
+    assert f"{shown}:6: row: the same applicant as the row on line 2 of this file; skipped" in lines
     assert f"{shown}:7: row: website https://www.sumber-rejeki.example.id/ is already used by koperasi-tani-sumber-rejeki; skipped" in lines
     assert f"{shown}:8: region.province: 'Jawa Barrat' is not a province of Indonesia; did you mean 'Jawa Barat'?; row not imported" in lines
     assert f"{shown}:8: website: must start with http:// or https://; row not imported" in lines
@@ -192,13 +192,26 @@ def test_mou_in_english():
 
 
 def test_mou_without_agreement_leaves_blanks_and_html_output(tmp_path):
-    target = tmp_path / "mou.html"
-    code, out, _ = mou("kwt-melati", "--html", "-o", str(target))
+    root = example_tree(tmp_path)
+    os.mkdir(os.path.join(root, "drafts"))
+    target = os.path.join(root, "drafts", "mou.html")
+    code, out, _ = mou("kwt-melati", "--html", "-o", target, "--data", root)
     assert code == 0
-    html = target.read_text(encoding="utf-8")
+    html = open(target, encoding="utf-8").read()
     assert html.startswith("<!doctype html>") and '<html lang="id">' in html
     assert "<h2>5. Jangka waktu</h2>" in html and "sejak <strong>……</strong>" in html
     assert "<script" not in html
+
+
+def test_mou_writes_only_inside_the_data_folder(tmp_path):
+    root = example_tree(tmp_path)
+    outside = tmp_path / "mou.md"
+    code, out, err = mou("kwt-melati", "-o", str(outside), "--data", root)
+    assert code == 2 and not outside.exists()
+    assert "commands write only inside partners/" in err and "> FILE" in err
+    os.symlink(str(outside), os.path.join(root, "link.md"))
+    code, out, err = mou("kwt-melati", "-o", os.path.join(root, "link.md"), "--data", root)
+    assert code == 2 and not outside.exists()
 
 
 def test_mou_unknown_partner_is_a_usage_error():

@@ -6,11 +6,15 @@ import datetime as dt
 import os
 
 import jinja2
-import markdown
 import nh3
+from jinja2.sandbox import SandboxedEnvironment
 
 from . import templating
 from .catalog import Catalog
+from .safefs import Refused, read_inside
+from .sanitize import render_markdown
+
+MAX_TEMPLATE_BYTES = 256 * 1024
 
 MONTHS = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober", "November", "Desember"]
 LANGS = ("id", "en")
@@ -30,8 +34,21 @@ def draft(catalog: Catalog, slug: str, organisation: str, email: str, lang: str 
     our_side = next(s for s in pattern.sides if s.id != p.side)
     forms = [catalog.form(f) for f in p.forms]
     product = ", ".join(p.sectors) if p.sectors else p.summary.rstrip(".")
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(os.path.join(catalog.root, "templates")),
+    folder = os.path.join(catalog.root, "templates")
+
+    def load(name: str):
+        """Templates come from the data folder, so they are read through its boundary."""
+        path = os.path.join(folder, name)
+        try:
+            return read_inside(catalog.root, path, MAX_TEMPLATE_BYTES).decode("utf-8"), path, lambda: False
+        except Refused as exc:
+            raise jinja2.TemplateNotFound(f"{name} {exc.message}")
+        except UnicodeDecodeError:
+            raise jinja2.TemplateNotFound(f"{name} is not UTF-8 text")
+
+    # Staff edit these templates in the data repository: they run sandboxed, with no access to Python internals.
+    env = SandboxedEnvironment(
+        loader=jinja2.FunctionLoader(load),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -62,6 +79,6 @@ class _NoAgreement:
 
 def to_html(markdown_text: str, lang: str, title: str) -> str:
     """A printable HTML page of the draft; partner text in it is sanitised like on the site."""
-    body = markdown.markdown(markdown_text, extensions=["tables", "sane_lists"])
+    body = render_markdown(markdown_text)
     body = nh3.clean(body, tags={"h1", "h2", "h3", "p", "ul", "ol", "li", "strong", "em", "table", "thead", "tbody", "tr", "th", "td", "br", "hr"})
     return templating.render("mou.html.j2", lang=lang, title=title, body=body)

@@ -16,7 +16,7 @@ from .models import SLUG_RE, Partner, Pattern, Term, describe, explain
 from .parallel import fork_map
 from .problems import DataError, Problem, Report
 from .safefs import Refused, list_folder, read_inside
-from .yamlsource import Source, load_file
+from .yamlsource import Source, load_file, load_text
 
 RESERVED = {"stages", "forms"}  # data files at the top of partners/ that are not partners
 LOGO_TYPES = {".png", ".jpg", ".jpeg", ".svg", ".webp"}
@@ -163,7 +163,8 @@ def _load_patterns(root: str, catalog: Catalog) -> None:
 RESERVED_SLUGS = {"page", "index"}  # /partners/page/N/ and /partners/ are the directory's own pages
 
 
-def _check_slug(stem: str) -> str | None:
+def check_slug(stem: str) -> str | None:
+    """Why a file name (without .yml) cannot be a partner's slug, or None when it can."""
     if stem in RESERVED_SLUGS:
         return f"the file name {stem!r} is reserved for the directory's own pages; choose another"
     if not 2 <= len(stem) <= 64:
@@ -306,15 +307,32 @@ def load_catalog(root: str, today: dt.date | None = None) -> Catalog:
         jobs.append((os.path.join(root, name), shown_path, root))
     for src, partner in fork_map(_read_partner, jobs):
         stem = src.path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
-        problem = _check_slug(stem)
-        if problem:
-            src.problems.append(Problem(src.path, 1, "file", problem))
-        if partner is not None:
-            _cross_check(root, catalog, src, partner, today)
+        _finish_partner(catalog, src, partner, stem, today)
         catalog.report.extend(src.problems)
         if partner is not None and not any(p.severity == "error" for p in src.problems):
             catalog.partners[stem] = PartnerRecord(stem, src.path, partner)
     return catalog
+
+
+def _finish_partner(catalog: Catalog, src: Source, partner: Partner | None, stem: str, today: dt.date) -> None:
+    problem = check_slug(stem)
+    if problem:
+        src.problems.append(Problem(src.path, 1, "file", problem))
+    if partner is not None:
+        _cross_check(catalog.root, catalog, src, partner, today)
+
+
+def check_new_partner(catalog: Catalog, slug: str, text: str, today: dt.date) -> tuple[object, list[Problem]]:
+    """Check the text of a partner file before it is written, as `validate` would check it once written:
+    returns the data as read back and every problem (an empty list of errors means it may be written)."""
+    shown_path = f"{shown(catalog.root, catalog.root)}/{slug}.yml"
+    src = load_text(text, shown_path)
+    data = src.data
+    partner = _validate(Partner, src)
+    if slug in catalog.partners or slug in RESERVED:
+        src.problems.append(Problem(shown_path, 1, "file", f"a partner file {slug}.yml already exists"))
+    _finish_partner(catalog, src, partner, slug, today)
+    return data, src.problems
 
 
 def load_valid_catalog(root: str, today: dt.date | None = None) -> Catalog:

@@ -7,17 +7,28 @@ import datetime as dt
 import os
 import sys
 
-import yaml
+import jinja2
 from slugify import slugify
 
-from . import agreement, intake, report, templating
-from .catalog import Catalog, load_catalog
+from . import agreement, doctor, intake, report, templating
+from .catalog import Catalog, check_new_partner, check_slug, load_catalog
 from .reference import find_province
+from .safefs import Refused, read_regular, write_inside
 from .schema import schema_path, schema_text
 from .settings import settings_from_mkdocs
 
 PROJECT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 DEFAULT_DATA = os.path.join(PROJECT, "partners")
+EARLIEST_DAY, LATEST_DAY = dt.date(1900, 1, 1), dt.date(2199, 12, 31)  # --today and --date outside this are typos
+MAX_CSV_BYTES = 64 * 1024 * 1024
+
+
+class UsageError(Exception):
+    """The command was called wrongly (exit 2)."""
+
+
+class CommandError(Exception):
+    """The command could not do its work (exit 1)."""
 
 
 def _utf8_streams() -> None:
@@ -30,9 +41,29 @@ def _utf8_streams() -> None:
 
 def _date(text: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(text)
+        value = dt.date.fromisoformat(text.strip())
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-12-01")
+    if not EARLIEST_DAY <= value <= LATEST_DAY:
+        raise argparse.ArgumentTypeError(f"{text!r} is outside {EARLIEST_DAY.year}-{LATEST_DAY.year}")
+    return value
+
+
+def _days(text: str) -> int:
+    try:
+        value = int(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of days")
+    if not 0 <= value <= 36_500:
+        raise argparse.ArgumentTypeError(f"{text!r} is not between 0 and 36500 days")
+    return value
+
+
+def _slug(text: str) -> str:
+    problem = check_slug(text)
+    if problem:
+        raise argparse.ArgumentTypeError(problem.replace("the file name", "the slug"))
+    return text
 
 
 def _add_data(p: argparse.ArgumentParser) -> None:
@@ -45,9 +76,6 @@ def _print_report(catalog: Catalog, quiet_notes: bool = False) -> None:
 
 
 def cmd_validate(args) -> int:
-    if not os.path.isdir(args.data):
-        print(f"portal validate: {args.data}: no such folder", file=sys.stderr)
-        return 2
     catalog = load_catalog(args.data, today=args.today)
     _print_report(catalog, quiet_notes=args.quiet)
     errors = len(catalog.report.errors)
@@ -85,17 +113,14 @@ def cmd_new(args) -> int:
     if province is None:
         fail.append(f"--province: {args.province!r} is not a province of Indonesia")
     slug = args.slug or slugify(args.name, max_length=64, word_boundary=True)
-    if len(slug) < 2:
-        fail.append(f"cannot derive a file name from {args.name!r}; give one with --slug")
+    if check_slug(slug):
+        fail.append(f"cannot derive a file name from {args.name!r} ({check_slug(slug)}); give one with --slug")
     if fail:
-        for line in fail:
-            print(f"portal new: {line}", file=sys.stderr)
-        return 2
+        raise UsageError("\n".join(fail))
     target = os.path.join(args.data, f"{slug}.yml")
     for ext in (".yml", ".yaml"):
-        if os.path.exists(os.path.join(args.data, slug + ext)):
-            print(f"portal new: {slug}{ext} already exists; nothing was written (use --slug to choose another name)", file=sys.stderr)
-            return 1
+        if os.path.lexists(os.path.join(args.data, slug + ext)):
+            raise CommandError(f"{slug}{ext} already exists; nothing was written (use --slug to choose another name)")
     side = next(s for s in pattern.sides if s.id == args.side)
     other = next(s for s in pattern.sides if s.id != args.side)
     stage = catalog.stages[0]
@@ -115,14 +140,16 @@ def cmd_new(args) -> int:
         visibility=args.visibility,
         today=dt.date.today().isoformat(),
     )
-    with open(target, "x", encoding="utf-8", newline="\n") as fh:
-        fh.write(text)
-    print(f"wrote {os.path.relpath(target)}")
-    check = load_catalog(args.data)
-    own = [p for p in check.report.errors if p.path.endswith(f"/{slug}.yml")]
-    for problem in own:
-        print(problem)
-    return 1 if own else 0
+    today = dt.date.today()
+    _, problems = check_new_partner(catalog, slug, text, today)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        for problem in sorted(errors):
+            print(problem)
+        raise CommandError(f"the new file would not be valid; nothing was written")
+    write_inside(args.data, target, text.encode("utf-8"))
+    print(f"wrote {_shown(target)}")
+    return 0
 
 
 def cmd_schema(args) -> int:
@@ -133,22 +160,20 @@ def cmd_schema(args) -> int:
     text = schema_text(catalog)
     path = schema_path(catalog)
     try:
-        with open(path, encoding="utf-8") as fh:
-            current = fh.read()
-    except FileNotFoundError:
+        current = read_regular(path, 4 * 1024 * 1024).decode("utf-8", errors="replace")
+    except Refused:
         current = None
     if args.check:
         if current != text:
-            print(f"{os.path.relpath(path)} is out of date; run: python scripts/portal.py schema", file=sys.stderr)
+            print(f"{_shown(path)} is out of date; run: python scripts/portal.py schema", file=sys.stderr)
             return 1
-        print(f"{os.path.relpath(path)} is up to date.")
+        print(f"{_shown(path)} is up to date.")
         return 0
     if current != text:
-        with open(path, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        print(f"wrote {os.path.relpath(path)}")
+        write_inside(args.data, path, text.encode("utf-8"), replace=True)
+        print(f"wrote {_shown(path)}")
     else:
-        print(f"{os.path.relpath(path)} is up to date.")
+        print(f"{_shown(path)} is up to date.")
     return 0
 
 
@@ -166,35 +191,37 @@ def cmd_import(args) -> int:
         return 1
     mapping_path = args.mapping or os.path.join(args.data, intake.MAPPING_NAME)
     try:
-        mapping = intake.Mapping.load(mapping_path)
-        with open(args.csv, "rb") as fh:
-            raw = fh.read()
-    except (OSError, ValueError, yaml.YAMLError) as exc:
-        print(f"portal import: {exc}", file=sys.stderr)
-        return 2
-    shown_csv = os.path.relpath(args.csv) if not os.path.isabs(args.csv) else args.csv
-    outcome = intake.import_rows(raw, shown_csv, catalog, mapping, args.today or dt.date.today())
+        mapping = intake.Mapping.load(mapping_path, args.data if not args.mapping else None)
+    except ValueError as exc:
+        raise UsageError(str(exc))
+    try:
+        raw = read_regular(args.csv, MAX_CSV_BYTES)
+    except Refused as exc:
+        raise UsageError(f"{args.csv}: {exc.message}")
+    shown_csv = args.csv
+    today = args.today or dt.date.today()
+    outcome = intake.import_rows(raw, shown_csv, catalog, mapping, today)
     for problem in sorted(outcome.problems + outcome.notes):
         print(problem)
+    written = failed = 0
     for slug, text in outcome.written.items():
         target = os.path.join(args.data, f"{slug}.yml")
         if args.dry_run:
-            print(f"--- would write {os.path.relpath(target)}")
+            print(f"--- would write {_shown(target)}")
             print(text)
             continue
-        with open(target, "x", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        print(f"wrote {os.path.relpath(target)}")
+        try:
+            write_inside(args.data, target, text.encode("utf-8"))
+        except FileExistsError:
+            print(f"{_shown(target)}:1: file: appeared while importing; row not imported")
+            failed += 1
+            continue
+        written += 1
+        print(f"wrote {_shown(target)}")
     verb = "would import" if args.dry_run else "imported"
-    print(f"{verb} {len(outcome.written)} row(s); {len(outcome.problems)} reported; {outcome.empty_rows} empty row(s) ignored.", file=sys.stderr)
-    if outcome.written and not args.dry_run:
-        check = load_catalog(args.data)
-        wrong = [p for p in check.report.errors if any(p.path.endswith(f"/{slug}.yml") for slug in outcome.written)]
-        for problem in wrong:
-            print(problem)
-        if wrong:
-            return 1
-    return 1 if outcome.problems else 0
+    count = len(outcome.written) if args.dry_run else written
+    print(f"{verb} {count} row(s); {len(outcome.problems) + failed} reported; {outcome.empty_rows} empty row(s) ignored.", file=sys.stderr)
+    return 1 if outcome.problems or failed else 0
 
 
 def cmd_report(args) -> int:
@@ -213,20 +240,55 @@ def cmd_mou(args) -> int:
         for problem in known:
             print(problem)
         if not known:
-            print(f"portal mou: no partner {args.slug!r} (see: portal list)", file=sys.stderr)
-        return 1 if known else 2
-    settings = settings_from_mkdocs(args.config)
-    text = agreement.draft(catalog, args.slug, settings.organisation, settings.contact_email, args.lang, args.today)
+            raise UsageError(f"no partner {args.slug!r} (see: portal list)")
+        return 1
+    settings = _settings(args.config)
+    try:
+        text = agreement.draft(catalog, args.slug, settings.organisation, settings.contact_email, args.lang, args.today)
+    except jinja2.TemplateError as exc:
+        raise CommandError(f"the agreement template cannot be used: {exc}")
     if args.html:
         name = catalog.partners[args.slug].data.name
         text = agreement.to_html(text, args.lang, f"MoU – {name}")
     if args.output:
-        with open(args.output, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        print(f"wrote {args.output}")
+        try:
+            write_inside(args.data, os.path.abspath(args.output), text.encode("utf-8"), replace=True)
+        except Refused as exc:
+            raise UsageError(f"-o {args.output}: {exc.message}; to save elsewhere, redirect the output: portal mou {args.slug} > FILE")
+        print(f"wrote {_shown(args.output)}")
     else:
         sys.stdout.write(text)
     return 0
+
+
+def cmd_doctor(args) -> int:
+    settings = _settings(args.config)
+    catalog = load_catalog(args.data)
+    findings = doctor.check(args.config, settings, catalog)
+    for finding in findings:
+        print(finding)
+    if findings:
+        print(f"{len(findings)} thing(s) to change before the site goes live.", file=sys.stderr)
+        return 1
+    print("Ready to go live: addresses, contact and intake are set, the data is valid and holds no template text.")
+    return 0
+
+
+def _settings(config_path: str):
+    try:
+        return settings_from_mkdocs(config_path)
+    except (TypeError, ValueError) as exc:
+        raise UsageError(f"{config_path}: {exc}")
+
+
+def _shown(path: str) -> str:
+    """A path as the user would type it: relative to the current folder when it is below it."""
+    absolute = os.path.abspath(path)
+    try:
+        rel = os.path.relpath(absolute)
+    except ValueError:
+        return absolute
+    return absolute if rel.startswith("..") else rel
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -249,7 +311,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--side", required=True, help="side id within the pattern, e.g. supplier")
     p.add_argument("--province", required=True, help="province, e.g. \"Jawa Barat\"")
     p.add_argument("--summary", help="one-line summary (can be edited later)")
-    p.add_argument("--slug", help="file name to use instead of one derived from the name")
+    p.add_argument("--slug", type=_slug, help="file name to use instead of one derived from the name")
     p.add_argument("--visibility", choices=["public", "unlisted", "hidden"], default="hidden", help="default hidden until reviewed")
     _add_data(p)
     p.set_defaults(func=cmd_new)
@@ -274,27 +336,57 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("report", help="the pipeline and who needs attention today")
     p.add_argument("--today", type=_date, default=None, help="the day to report for (default: today)")
     p.add_argument("--format", choices=sorted(report.FORMATS), default="table", help="table (default), csv, json or md")
-    p.add_argument("--ending-days", type=int, default=60, metavar="N", help="agreements ending within N days (default 60)")
-    p.add_argument("--stale-days", type=int, default=183, metavar="N", help="verification or contact older than N days (default 183, about 6 months)")
+    p.add_argument("--ending-days", type=_days, default=60, metavar="N", help="agreements ending within N days (default 60)")
+    p.add_argument("--stale-days", type=_days, default=183, metavar="N", help="verification or contact older than N days (default 183, about 6 months)")
     _add_data(p)
     p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("mou", help="draft a written agreement (MoU) for one partner")
-    p.add_argument("slug", help="the partner's slug (file name without .yml)")
+    p.add_argument("slug", type=_slug, help="the partner's slug (file name without .yml)")
     p.add_argument("--lang", choices=agreement.LANGS, default="id", help="id (default) or en")
     p.add_argument("--html", action="store_true", help="a printable HTML page instead of Markdown")
-    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of printing")
+    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (inside the data folder) instead of printing")
     p.add_argument("--today", type=_date, default=None, help="the draft's date (default: today)")
     p.add_argument("--config", default=os.path.join(PROJECT, "mkdocs.yml"), help="where the organisation's name is set (extra.portal)")
     _add_data(p)
     p.set_defaults(func=cmd_mou)
+
+    p = sub.add_parser("doctor", help="check that the configuration and data are ready to go live, and say what to change")
+    p.add_argument("--config", default=os.path.join(PROJECT, "mkdocs.yml"), help="the site configuration to check")
+    _add_data(p)
+    p.set_defaults(func=cmd_doctor)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command; every outcome is an exit code (0 fine, 1 problems, 2 usage) and lines of text."""
     _utf8_streams()
     parser = build_parser()
-    args = parser.parse_args(argv)
-    if hasattr(args, "data"):
-        args.data = os.path.abspath(args.data)
-    return args.func(args)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse has printed the usage line and its message
+        return exc.code if isinstance(exc.code, int) else 2
+    name = f"portal {args.command}"
+    try:
+        if hasattr(args, "data"):
+            args.data = os.path.abspath(args.data)
+            if not os.path.isdir(args.data):
+                what = "is not a folder" if os.path.lexists(args.data) else "no such folder"
+                raise UsageError(f"--data {args.data}: {what}")
+        return args.func(args)
+    except UsageError as exc:
+        print(f"{name}: {exc}", file=sys.stderr)
+        return 2
+    except CommandError as exc:
+        print(f"{name}: {exc}", file=sys.stderr)
+        return 1
+    except Refused as exc:
+        print(f"{name}: {exc.message}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"{name}: {where}{exc.strerror or exc}", file=sys.stderr)
+        return 1
+    except (RecursionError, MemoryError) as exc:
+        print(f"{name}: the input is too large or too deeply nested ({type(exc).__name__})", file=sys.stderr)
+        return 1

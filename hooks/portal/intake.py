@@ -11,18 +11,22 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 import yaml
-from pydantic import ValidationError
 from slugify import slugify
 
-from .catalog import Catalog
-from .models import Partner, explain
+from .catalog import Catalog, check_new_partner
 from .problems import Problem
 from .reference import find_province
-from .yamlsource import dotted
+from .safefs import Refused, read_inside, read_regular
+from .yamlsource import MAX_BYTES, load_bytes
 
 SCHEMA_COMMENT = "# yaml-language-server: $schema=partner.schema.json"
 MAPPING_NAME = os.path.join("templates", "intake-mapping.yml")
 ANONYMOUS = {"anonymous", "anonim", "-", "n/a"}  # what form exports write where nobody answered
+# The partner fields a form's column may fill.
+MAPPABLE = (
+    "name", "summary", "description", "pattern", "side", "kind", "sectors", "region.province", "region.city", "website",
+    "contact.email", "contact.phone", "contact.person.name", "contact.person.role", "contact.person.email", "contact.person.phone",
+)  # fmt: skip
 
 
 @dataclass
@@ -32,15 +36,30 @@ class Mapping:
     defaults: dict[str, str]
 
     @classmethod
-    def load(cls, path: str) -> "Mapping":
-        with open(path, encoding="utf-8") as fh:
-            raw = yaml.safe_load(fh) or {}
-        if not isinstance(raw.get("fields"), dict):
+    def load(cls, path: str, root: str | None = None) -> "Mapping":
+        """Read a mapping file (inside the data folder `root`, or one a staff member named); ValueError when unusable."""
+        try:
+            raw_bytes = read_inside(root, path, MAX_BYTES) if root else read_regular(path, MAX_BYTES)
+        except Refused as exc:
+            raise ValueError(f"{path}: {exc.message}")
+        src = load_bytes(raw_bytes, path)
+        if src.problems:
+            raise ValueError(str(src.problems[0]))
+        raw = src.data if isinstance(src.data, dict) else {}
+        fields = raw.get("fields")
+        texts = lambda v: isinstance(v, str) or (isinstance(v, list) and all(isinstance(x, str) for x in v))  # noqa: E731
+        if not isinstance(fields, dict) or not all(isinstance(k, str) and texts(v) for k, v in fields.items()):
             raise ValueError(f"{path}: needs a 'fields:' mapping of field -> list of column headers")
+        unknown = sorted(set(fields) - set(MAPPABLE))
+        if unknown:
+            raise ValueError(f"{path}: fields: {', '.join(unknown)} cannot be filled from a form; use some of: {', '.join(MAPPABLE)}")
+        received, defaults = raw.get("received") or [], raw.get("defaults") or {}
+        if not texts(received) or not isinstance(defaults, dict) or not all(isinstance(v, str) for v in defaults.values()):
+            raise ValueError(f"{path}: 'received' must be a list of headers and 'defaults' a mapping of texts")
         return cls(
-            fields={k: [v] if isinstance(v, str) else list(v) for k, v in raw["fields"].items()},
-            received=list(raw.get("received") or []),
-            defaults=dict(raw.get("defaults") or {}),
+            fields={k: [v] if isinstance(v, str) else list(v) for k, v in fields.items()},
+            received=[received] if isinstance(received, str) else list(received),
+            defaults=dict(defaults),
         )
 
 
@@ -156,15 +175,41 @@ def partner_yaml(data: dict, csv_name: str, row_line: int) -> str:
     return f"{SCHEMA_COMMENT}\n# Imported from {csv_name}, line {row_line}. Hidden until screened; see internal.screening.\n\n{body}"
 
 
+MISDECODED = ("\ufffd", "Ã", "Â", "â€")  # what UTF-8 or undefined bytes look like when read as Windows-1252
+
+
+def _reader(text: str):
+    """A strict CSV reader: malformed quoting is an error, not two rows merged; any field size is read."""
+    dialect = sniff_dialect(text)
+    return csv.reader(io.StringIO(text, newline=""), dialect, strict=True)
+
+
 def import_rows(raw: bytes, csv_name: str, catalog: Catalog, mapping: Mapping, today: dt.date) -> Outcome:
-    """Turn every row into a partner file, or into a reported problem; never both, never neither."""
+    """Turn every row into a partner file, or into a reported problem; never both, never neither.
+
+    Each row becomes the text of its file and is read back and validated exactly as `validate` would,
+    before anything is written; a row that would not be valid is reported with its line and left out."""
+    limit = csv.field_size_limit()
+    csv.field_size_limit(max(limit, len(raw) + 1))  # a long answer is data, not an error
+    try:
+        return _import(raw, csv_name, catalog, mapping, today)
+    finally:
+        csv.field_size_limit(limit)
+
+
+def _import(raw: bytes, csv_name: str, catalog: Catalog, mapping: Mapping, today: dt.date) -> Outcome:
     out = Outcome()
     text, encoding = decode(raw)
-    reader = csv.reader(io.StringIO(text, newline=""), sniff_dialect(text))
+    if encoding == "cp1252":
+        out.notes.append(Problem(csv_name, 1, "file", "is not valid UTF-8; read as Windows-1252 (Excel's default). Check the rows reported as mis-decoded", "note"))
+    reader = _reader(text)
     try:
         header = next(reader)
     except StopIteration:
         out.problems.append(Problem(csv_name, 1, "file", "is empty; expected a header row and one row per response"))
+        return out
+    except csv.Error as exc:
+        out.problems.append(Problem(csv_name, reader.line_num or 1, "header", f"malformed CSV ({exc}); nothing imported"))
         return out
     index = {normalise_header(h): i for i, h in reversed(list(enumerate(header))) if h.strip()}
     columns: dict[str, int] = {}
@@ -179,52 +224,80 @@ def import_rows(raw: bytes, csv_name: str, catalog: Catalog, mapping: Mapping, t
         return out
 
     emails, sites = _known_keys(catalog)
-    slugs = set(catalog.partners) | {n.rsplit(".", 1)[0] for n in os.listdir(catalog.root) if n.endswith((".yml", ".yaml"))}
+    in_file: dict[str, int] = {}  # slug, e-mail or website -> the line of the row in this file that has it
     line = reader.line_num + 1
-    for row in reader:
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            out.problems.append(
+                Problem(csv_name, line, "row", f"malformed CSV quoting ({exc}); this row and the rest of the file were not imported")
+            )
+            break
         row_line, line = line, reader.line_num + 1
         if not any(cell.strip() for cell in row):
             out.empty_rows += 1
             continue
+        if len(row) > len(header):
+            out.problems.append(Problem(csv_name, row_line, "row", f"has {len(row)} values but the header has {len(header)} columns; row not imported"))
+            continue
+        if encoding == "cp1252" and any(mark in cell for cell in row for mark in MISDECODED):
+            out.notes.append(Problem(csv_name, row_line, "row", "looks mis-decoded (characters such as Ã or �); check its text in the file written", "note"))
         cells = {name: row[i].strip() if i < len(row) else "" for name, i in columns.items()}
         cells = {k: ("" if v.casefold() in ANONYMOUS else v) for k, v in cells.items()}
-        answers = {header[i].strip() or f"column {i + 1}": row[i].strip() for i in range(min(len(row), len(header))) if row[i].strip()}
+        answers = {header[i].strip() or f"column {i + 1}": row[i].strip() for i in range(len(row)) if row[i].strip()}
         data, notes = _row_to_partner(cells, catalog, mapping)
         internal = {"screening": answers, "imported_from": f"{os.path.basename(csv_name)}:{row_line}", "imported_on": today.isoformat()}
         if received_col is not None and received_col < len(row) and _received(row[received_col]):
             internal["received"] = _received(row[received_col])
         data["internal"] = internal
-        try:
-            Partner.model_validate(data)
-        except ValidationError as exc:
-            for error in exc.errors(include_url=False):
-                loc, message = explain(error, Partner)
-                out.problems.append(Problem(csv_name, row_line, dotted(loc), f"{message.rstrip('.')}; row not imported"))
+        slug = slugify(data["name"], max_length=64, word_boundary=True) if data["name"] else ""
+        keys = [slug] + [e.lower() for e in _emails(data)] + [k for k in [_website_key(data.get("website"))] if k]
+        earlier = next((in_file[k] for k in keys if k in in_file), None)
+        if earlier is not None:
+            out.problems.append(Problem(csv_name, row_line, "row", f"the same applicant as the row on line {earlier} of this file; skipped"))
             continue
-        slug = slugify(data["name"], max_length=64, word_boundary=True)
-        duplicate = None
-        if len(slug) < 2:
-            out.problems.append(Problem(csv_name, row_line, "name", "cannot make a file name from it; row not imported"))
-            continue
-        if slug in slugs:
-            duplicate = f"a partner with the slug {slug!r} already exists"
-        for email in {data.get("contact", {}).get("email"), data.get("contact", {}).get("person", {}).get("email")} - {None}:
-            if email.lower() in emails and not duplicate:
-                duplicate = f"e-mail {email} is already used by {emails[email.lower()]}"
-        site = _website_key(data.get("website"))
-        if site and site in sites and not duplicate:
-            duplicate = f"website {data['website']} is already used by {sites[site]}"
+        duplicate = _existing(data, slug, catalog, emails, sites)
         if duplicate:
             out.problems.append(Problem(csv_name, row_line, "row", f"{duplicate}; skipped"))
             continue
-        slugs.add(slug)
-        for email in {data.get("contact", {}).get("email"), data.get("contact", {}).get("person", {}).get("email")} - {None}:
-            emails[email.lower()] = slug
-        if site:
-            sites[site] = slug
+        text = partner_yaml(data, os.path.basename(csv_name), row_line)
+        loaded, problems = check_new_partner(catalog, slug if len(slug) >= 2 else f"row-{row_line}", text, today)
+        errors = [p for p in problems if p.severity == "error"]
+        if len(slug) < 2 and data["name"]:
+            errors.append(Problem(csv_name, row_line, "name", "cannot make a file name from it"))
+        if not errors and loaded != data:
+            errors = [Problem(csv_name, row_line, "row", "a value would change its meaning when written as YAML")]
+        if errors:
+            for p in errors:
+                field_name = "name" if p.field == "file" else p.field
+                out.problems.append(Problem(csv_name, row_line, field_name, f"{p.message.rstrip('.')}; row not imported"))
+            continue
+        for key in keys:
+            in_file[key] = row_line
         out.notes.extend(Problem(csv_name, row_line, f, m, "note") for f, m in notes)
-        out.written[slug] = partner_yaml(data, os.path.basename(csv_name), row_line)
+        out.written[slug] = text
     return out
+
+
+def _emails(data: dict) -> list[str]:
+    contact = data.get("contact") or {}
+    return [e for e in (contact.get("email"), (contact.get("person") or {}).get("email")) if isinstance(e, str) and e]
+
+
+def _existing(data: dict, slug: str, catalog: Catalog, emails: dict, sites: dict) -> str | None:
+    """Why a row is a partner the data already has, or None."""
+    if slug in catalog.partners:
+        return f"a partner with the slug {slug!r} already exists"
+    for email in _emails(data):
+        if email.lower() in emails:
+            return f"e-mail {email} is already used by {emails[email.lower()]}"
+    site = _website_key(data.get("website"))
+    if site and site in sites:
+        return f"website {data['website']} is already used by {sites[site]}"
+    return None
 
 
 def _row_to_partner(cells: dict, catalog: Catalog, mapping: Mapping) -> tuple[dict, list[tuple[str, str]]]:

@@ -33,6 +33,11 @@ def read_inside(root: str, path: str, limit: int) -> bytes:
     is opened without following a final link and checked again through its open descriptor."""
     if not inside(root, path):
         raise Refused("is a link (or lies under a linked folder) that leads outside partners/; only files inside partners/ are read")
+    return read_regular(os.path.realpath(path), limit)
+
+
+def read_regular(path: str, limit: int) -> bytes:
+    """The bytes of one regular file (an input a staff member names, such as a CSV export), at most `limit`."""
     real = os.path.realpath(path)
     try:
         before = os.stat(real)
@@ -83,3 +88,40 @@ def list_folder(folder: str) -> list[os.DirEntry]:
         raise Refused("is a file, not a folder")
     except OSError as exc:
         raise Refused(f"cannot be listed: {exc.strerror or exc}")
+
+
+def write_inside(root: str, path: str, data: bytes, replace: bool = False) -> None:
+    """Write one file inside `root`, never through a link and never outside it.
+
+    New files are created exclusively (an existing file is an error, FileExistsError); with `replace`
+    the text goes to a temporary file beside the target first and is then renamed over it, so a
+    failed write leaves the old file whole."""
+    folder = os.path.dirname(os.path.abspath(path))
+    if not inside(root, folder) or os.path.islink(path):
+        raise Refused("is outside the data folder (or a link out of it); commands write only inside partners/")
+    if not os.path.isdir(folder):
+        raise Refused(f"cannot be written: the folder {folder} does not exist")
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+    target = path if not replace else os.path.join(folder, f".{os.path.basename(path)}.{os.getpid()}.tmp")
+    try:
+        fd = os.open(target, flags, 0o644)
+    except FileExistsError:
+        if replace:
+            raise Refused("cannot be written: a temporary file of an earlier run is in the way; remove it")
+        raise
+    except OSError as exc:
+        raise Refused(f"cannot be written: {exc.strerror or exc}")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        if replace:
+            if os.path.exists(path) and not stat.S_ISREG(os.lstat(path).st_mode):
+                raise Refused("is not a regular file; it was left as it is")
+            os.replace(target, path)
+    except OSError as exc:
+        if replace and os.path.exists(target):
+            os.unlink(target)
+        raise Refused(f"cannot be written: {exc.strerror or exc}")
+    except Refused:
+        os.unlink(target)
+        raise

@@ -38,9 +38,14 @@ def is_safe_url(url: str) -> bool:
     return url.strip().lower().startswith(SAFE_SCHEMES)
 
 
+def render_markdown(text: str) -> str:
+    """Markdown to HTML in time linear in the text; raw HTML stays text. Sanitise the result before use."""
+    return _engine().render(text)
+
+
 def markdown_to_html(text: str) -> str:
     """Render partner Markdown and keep only allowlisted tags, attributes and link schemes."""
-    html = _engine().render(text)
+    html = render_markdown(text)
     return nh3.clean(
         html,
         tags=TAGS,

@@ -9,6 +9,8 @@ from urllib.parse import quote, urlencode
 
 import yaml
 
+from .safefs import Refused, read_regular
+
 
 @dataclass
 class Settings:
@@ -25,7 +27,10 @@ class Settings:
 
     @classmethod
     def from_extra(cls, extra: dict | None) -> "Settings":
-        raw = dict((extra or {}).get("portal") or {})
+        raw = (extra or {}).get("portal") or {}
+        if not isinstance(raw, dict):
+            raise ValueError("extra.portal: must be a mapping of settings")
+        raw = dict(raw)
         known = {f.name for f in fields(cls)}
         unknown = sorted(set(raw) - known)
         if unknown:
@@ -61,11 +66,25 @@ _ConfigLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, 
 _ConfigLoader.add_multi_constructor("!", lambda loader, suffix, node: None)
 
 
+def read_mkdocs_config(path: str) -> dict:
+    """mkdocs.yml as plain data (Python tags and !ENV read as nothing); {} when there is none.
+    Raises ValueError with one line for a file that cannot be read or parsed."""
+    try:
+        raw = read_regular(path, 1024 * 1024)
+    except Refused as exc:
+        if exc.message == "does not exist":
+            return {}
+        raise ValueError(exc.message)
+    try:
+        config = yaml.load(raw.decode("utf-8"), Loader=_ConfigLoader) or {}
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise ValueError(f"cannot be read as YAML: {str(exc).splitlines()[0]}")
+    if not isinstance(config, dict):
+        raise ValueError("must be a mapping of settings")
+    return config
+
+
 def settings_from_mkdocs(path: str) -> Settings:
     """The portal settings of a project, for the staff commands (which run without MkDocs)."""
-    try:
-        with open(path, encoding="utf-8") as fh:
-            config = yaml.load(fh, Loader=_ConfigLoader) or {}
-    except FileNotFoundError:
-        return Settings()
-    return Settings.from_extra(config.get("extra"))
+    extra = read_mkdocs_config(path).get("extra")
+    return Settings.from_extra(extra if isinstance(extra, dict) else None)

@@ -1,0 +1,65 @@
+"""Is this configuration ready to go live? Placeholder addresses, contact and intake, data, template text."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from .catalog import Catalog
+from .models import _email
+from .settings import Settings, read_mkdocs_config
+
+# Text that `portal new` and the demo configuration write, which must never reach a public page.
+PLACEHOLDER_TEXT = ("ringkasan singkat tentang mitra ini", "Kota ...", "...")
+_EXAMPLE_HOST = re.compile(r"(^|\.)(example\.(org|com|net|id)|localhost|127\.0\.0\.1)$", re.I)
+
+
+def _placeholder_host(url: str) -> bool:
+    host = (urlsplit(url).hostname or "") if url else ""
+    return not host or bool(_EXAMPLE_HOST.search(host))
+
+
+def template_text(partner) -> list[str]:
+    """The fields of a partner model that still hold placeholder text from `portal new`."""
+    from .privacy import public_texts
+
+    found = []
+    for loc, text in public_texts(partner):
+        if any(mark in text for mark in PLACEHOLDER_TEXT[:2]) or text.strip() == "...":
+            found.append(".".join(str(x) for x in loc))
+    return found
+
+
+def check(config_path: str, settings: Settings, catalog: Catalog) -> list[str]:
+    """One line per thing to change, each naming where to change it; empty when ready."""
+    lines = []
+    try:
+        config = read_mkdocs_config(config_path)
+    except ValueError as exc:
+        return [f"{config_path}: {exc}"]
+    site_url = str(config.get("site_url") or "")
+    if not site_url:
+        lines.append(f"{config_path}: site_url: not set; set it to the public address of the site (https://…/)")
+    elif _placeholder_host(site_url) or not site_url.startswith("https://"):
+        lines.append(f"{config_path}: site_url: {site_url!r} is a placeholder or not https; set the site's real public address")
+    repo_url = str(config.get("repo_url") or "")
+    if repo_url and _placeholder_host(repo_url) or "github.com/example/" in repo_url:
+        lines.append(f"{config_path}: repo_url: {repo_url!r} is the demo's; set your data repository, or remove the line")
+    try:
+        email = _email(settings.contact_email)
+    except ValueError:
+        email = ""
+    if not email or _placeholder_host("mailto://" + email.split("@")[-1]):
+        lines.append(f"{config_path}: extra.portal.contact_email: {settings.contact_email!r} is a placeholder; set the address applicants write to")
+    if settings.intake_form_url and (_placeholder_host(settings.intake_form_url) or not settings.intake_form_url.startswith("https://")):
+        lines.append(f"{config_path}: extra.portal.intake_form_url: {settings.intake_form_url!r} is not a real https form address; set it or leave it empty")
+    if settings.correction_url and (_placeholder_host(settings.correction_url) or not settings.correction_url.startswith("https://")):
+        lines.append(f"{config_path}: extra.portal.correction_url: {settings.correction_url!r} is not a real https address")
+    for problem in catalog.report.errors:
+        lines.append(str(problem))
+    for slug, record in sorted(catalog.partners.items()):
+        if record.data.visibility == "hidden":
+            continue
+        for field_name in template_text(record.data):
+            lines.append(f"{record.path}:1: {field_name}: still holds template text from `portal new`; write the real text or set visibility: hidden")
+    return lines
