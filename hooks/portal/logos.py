@@ -217,13 +217,17 @@ def clean_raster(data: bytes, ext: str) -> Cleaned:
         with Image.open(io.BytesIO(data), formats=[wanted]) as image:
             width, height = image.size
             if width * height > MAX_PIXELS:
-                raise LogoError(f"the image is {width}×{height} pixels; the limit is {MAX_PIXELS:,} pixels")
+                raise LogoError(f"the image is {width}×{height} pixels; the limit is {MAX_PIXELS:,} pixels: scale it down")
             image.seek(0)
             image.load()
             frame = image.copy()
+    except LogoError:
+        raise
+    except Image.DecompressionBombError:
+        raise LogoError(f"the image has far more than {MAX_PIXELS:,} pixels; scale it down")
     except UnidentifiedImageError:
         raise LogoError(f"the file is not a {wanted} image ({_what(data)}); save it as {wanted} or change the extension")
-    except (OSError, SyntaxError, ValueError, EOFError, Image.DecompressionBombError) as exc:
+    except (OSError, SyntaxError, ValueError, EOFError) as exc:
         raise LogoError(f"the {wanted} image cannot be decoded ({str(exc) or type(exc).__name__}); save it again")
     removed = []
     if frame.info:
