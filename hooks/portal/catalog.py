@@ -16,7 +16,7 @@ from .models import SLUG_RE, Partner, Pattern, Term, describe, explain
 from .parallel import fork_map
 from .problems import DataError, Problem, Report
 from .safefs import Refused, list_folder, read_inside
-from .yamlsource import Source, load_file, load_text
+from .yamlsource import Source, load_bytes, load_file
 
 RESERVED = {"stages", "forms"}  # data files at the top of partners/ that are not partners
 LOGO_TYPES = {".png", ".jpg", ".jpeg", ".svg", ".webp"}
@@ -167,6 +167,8 @@ def check_slug(stem: str) -> str | None:
     """Why a file name (without .yml) cannot be a partner's slug, or None when it can."""
     if stem in RESERVED_SLUGS:
         return f"the file name {stem!r} is reserved for the directory's own pages; choose another"
+    if stem in RESERVED:
+        return f"the file name {stem!r} is reserved for the data file {stem}.yml; choose another"
     if not 2 <= len(stem) <= 64:
         return f"the file name {stem!r} must be 2 to 64 characters long"
     if not _slug_re.match(stem):
@@ -326,10 +328,10 @@ def check_new_partner(catalog: Catalog, slug: str, text: str, today: dt.date) ->
     """Check the text of a partner file before it is written, as `validate` would check it once written:
     returns the data as read back and every problem (an empty list of errors means it may be written)."""
     shown_path = f"{shown(catalog.root, catalog.root)}/{slug}.yml"
-    src = load_text(text, shown_path)
+    src = load_bytes(text.encode("utf-8"), shown_path)  # with the size limit a written file would meet
     data = src.data
     partner = _validate(Partner, src)
-    if slug in catalog.partners or slug in RESERVED:
+    if slug in catalog.partners:
         src.problems.append(Problem(shown_path, 1, "file", f"a partner file {slug}.yml already exists"))
     _finish_partner(catalog, src, partner, slug, today)
     return data, src.problems

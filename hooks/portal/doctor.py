@@ -11,7 +11,8 @@ from .settings import Settings, read_mkdocs_config
 
 # Text that `portal new` and the demo configuration write, which must never reach a public page.
 PLACEHOLDER_TEXT = ("ringkasan singkat tentang mitra ini", "Kota ...", "...")
-_EXAMPLE_HOST = re.compile(r"(^|\.)(example\.(org|com|net|id)|localhost|127\.0\.0\.1)$", re.I)
+# Hosts that are placeholders: any with a label "example" (example.org, example.github.io), or this machine.
+_EXAMPLE_HOST = re.compile(r"(^|\.)example(\.|$)|^(localhost|127\.0\.0\.1)$", re.I)
 
 
 def _placeholder_host(url: str) -> bool:

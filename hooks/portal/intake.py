@@ -78,9 +78,18 @@ def normalise_header(text: str) -> str:
 
 
 def decode(raw: bytes) -> tuple[str, str]:
-    """UTF-8 (with or without BOM) when it decodes, else Windows-1252 (Excel's default export)."""
+    """UTF-16 with its byte-order mark (Excel's "Unicode text"), UTF-8 (with or without BOM) when it decodes,
+    else Windows-1252 (Excel's default CSV export)."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return raw.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError:
+            pass
     if raw.startswith(b"\xef\xbb\xbf"):
-        return raw[3:].decode("utf-8"), "utf-8-sig"
+        try:
+            return raw[3:].decode("utf-8"), "utf-8-sig"
+        except UnicodeDecodeError:
+            raw = raw[3:]
     try:
         return raw.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -272,7 +281,7 @@ def _import(raw: bytes, csv_name: str, catalog: Catalog, mapping: Mapping, today
             errors = [Problem(csv_name, row_line, "row", "a value would change its meaning when written as YAML")]
         if errors:
             for p in errors:
-                field_name = "name" if p.field == "file" else p.field
+                field_name = p.field if p.field != "file" else ("name" if p.message.startswith("the file name") else "row")
                 out.problems.append(Problem(csv_name, row_line, field_name, f"{p.message.rstrip('.')}; row not imported"))
             continue
         for key in keys:
