@@ -9,6 +9,8 @@ import time
 
 import pytest
 
+from playwright.sync_api import Error as PlaywrightError
+
 from browser import StaticServer, offline_routes
 from conftest import FIXTURES, ROOT, TODAY, copy_reference_data
 from inert import live_code, live_code_in_search_index
@@ -20,6 +22,11 @@ FILES = sorted(n for n in os.listdir(HOSTILE) if n.endswith(".yml"))
 ACCEPTED = [n for n in FILES if not n.startswith("bad-")]
 REFUSED = [n for n in FILES if n.startswith("bad-")]
 EXPECTED = open(os.path.join(HOSTILE, "expected.txt"), encoding="utf-8").read().splitlines()
+SVG_CLEANED = sorted(
+    line.split(":", 1)[0] for line in open(os.path.join(HOSTILE, "svg", "expected.txt"), encoding="utf-8") if line.rstrip().endswith(": cleaned")
+)
+# Published files made from partner data: each is opened directly in the browser, not only through pages.
+DATA_ASSETS = ("assets/partners/", "api/", "feed.xml", "sitemap.xml", "partners.csv", "search/search_index.json")
 
 
 def tree_with(tmp_path, names):
@@ -103,6 +110,12 @@ def hostile_site(tmp_path_factory):
     shutil.copy(os.path.join(HOSTILE, "logos", "jahat.svg"), os.path.join(folder, "partners", "logos"))
     for name in ACCEPTED:
         shutil.copy(os.path.join(HOSTILE, name), os.path.join(folder, "partners"))
+    # Every SVG of the corpus that is published (after cleaning) becomes some partner's logo.
+    for svg in SVG_CLEANED:
+        shutil.copy(os.path.join(HOSTILE, "svg", svg), os.path.join(folder, "partners", "logos", svg))
+        slug = "logo-" + svg[: -len(".svg")]
+        with open(os.path.join(folder, "partners", f"{slug}.yml"), "w", encoding="utf-8") as fh:
+            fh.write(f"name: Logo {svg}\npattern: agency\nside: agent\nsummary: Logo uji.\nregion: {{province: Bali}}\nlogo: logos/{svg}\n")
     start = time.perf_counter()
     result, site = build(folder)
     assert result.returncode == 0, result.stderr
@@ -147,6 +160,26 @@ def test_no_payload_runs_in_chromium(hostile_site, browser):
             )
             if page.evaluate("window.__pwned !== undefined"):
                 fired.append(f"window.__pwned set on {path}")
+        assets = sorted(
+            os.path.relpath(path, hostile_site).replace(os.sep, "/")
+            for path in site_files(hostile_site)
+            if os.path.relpath(path, hostile_site).replace(os.sep, "/").startswith(DATA_ASSETS)
+        )
+        assert len([a for a in assets if a.endswith(".svg")]) >= len(SVG_CLEANED)
+        opened, downloaded = 0, []
+        for asset in assets:
+            try:
+                page.goto(server.url + asset)
+            except PlaywrightError as exc:  # a file the browser downloads (CSV, gzip) is not run either
+                assert "Download is starting" in str(exc), (asset, exc)
+                downloaded.append(asset)
+                continue
+            page.wait_for_load_state("load")
+            page.evaluate("document.querySelectorAll('*').forEach(e => ['click', 'mouseover', 'focus', 'load'].forEach(t => e.dispatchEvent(new Event(t))))")
+            if page.evaluate("window.__pwned !== undefined"):
+                fired.append(f"window.__pwned set by opening {asset}")
+            opened += 1
+        assert downloaded == ["partners.csv", "sitemap.xml.gz"] and opened == len(assets) - 2
         page.goto(server.url + "partners/")
         page.wait_for_selector(".portal-directory[data-ready=true]")
         page.fill("#f-q", "script")
