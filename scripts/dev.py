@@ -82,11 +82,23 @@ def ensure_chromium() -> str:
     )
 
 
+def preview_address() -> str:
+    """Where `mkdocs serve` shows the site: it serves under the path of site_url."""
+    from urllib.parse import urlsplit
+
+    site_url = ""
+    with open(os.path.join(ROOT, "mkdocs.yml"), encoding="utf-8") as fh:
+        for line in fh:
+            if line.startswith("site_url:"):
+                site_url = line.split(":", 1)[1].strip().strip("'\"")
+    return "http://127.0.0.1:8000" + (urlsplit(site_url).path or "/")
+
+
 def cmd_build(args: list[str]) -> int:
     ensure_venv("requirements.txt")
     run([PY, "scripts/portal.py", "validate"], env=env())
     run([PY, "-m", "mkdocs", "build", "--strict", *args], env=env())
-    print("\nBuilt the demo site into site/. Preview it with live reload:\n  .venv/bin/mkdocs serve    (then open http://127.0.0.1:8000/)")
+    print(f"\nBuilt the demo site into site/. Preview it with live reload:\n  .venv/bin/mkdocs serve    (then open {preview_address()})")
     return 0
 
 

@@ -142,3 +142,21 @@ def test_check_jsonschema_accepts_the_examples_and_refuses_a_typo(tmp_path):
     bad.write_text("name: A\npattern: agency\nside: agent\nsumary: x\nregion: {province: Bali}\n", encoding="utf-8")
     refused = subprocess.run([tool, "--schemafile", schema, str(bad)], capture_output=True, text=True)
     assert refused.returncode == 1 and "sumary" in refused.stdout
+
+
+def test_publish_workflow_can_publish_from_a_private_repository_either_way():
+    with open(os.path.join(ROOT, ".github", "workflows", "publish.yml"), encoding="utf-8") as fh:
+        text = fh.read()
+    flow = yaml.load(text, Loader=yaml.BaseLoader)
+    assert "keep it PRIVATE" in text
+    build = flow["jobs"]["build"]["steps"]
+    mkdocs = next(s for s in build if "mkdocs build" in s.get("run", ""))
+    assert "pull_request" in mkdocs["env"]["PORTAL_PREVIEW"]  # edit links only in a pull request's preview
+    assert "vars.PUBLISH_TO != 'repository'" in flow["jobs"]["deploy"]["if"]
+    push = flow["jobs"]["push-site"]
+    assert push["needs"] == "build" and "vars.PUBLISH_TO == 'repository'" in push["if"]
+    checkout = next(s for s in push["steps"] if s.get("uses", "").startswith("actions/checkout"))
+    assert checkout["with"]["repository"] == "${{ vars.PUBLIC_SITE_REPO }}"
+    assert checkout["with"]["ssh-key"] == "${{ secrets.PUBLIC_SITE_DEPLOY_KEY }}"
+    script = push["steps"][-1]["run"]
+    assert "cp -R site/. public/" in script and "partners" not in script  # only the built site leaves
