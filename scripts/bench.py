@@ -24,11 +24,10 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
-sys.path.insert(0, os.path.join(ROOT, "hooks"))
 
 import yaml  # noqa: E402
 
-from portal.reference import provinces  # noqa: E402
+from portal_kemitraan.core.reference import provinces  # noqa: E402
 
 WORDS = (
     "tani makmur sejahtera jaya mandiri lestari berkah sumber rejeki maju bersama karya abadi mulia sentosa "
@@ -182,8 +181,12 @@ def run_measured(cmd: list[str], cwd: str) -> tuple[float, int, str]:
 
 def directory_in_browser(site: str) -> dict:
     """Open /partners/ in headless Chromium: bytes fetched, time until usable, time per filter keystroke."""
-    sys.path.insert(0, os.path.join(ROOT, "tests"))
-    from browser import CHROMIUM_ARGS, StaticServer, chromium_path, offline_routes  # noqa: E402
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("portal_test_browser", os.path.join(ROOT, "tests", "browser.py"))
+    browser = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(browser)
+    CHROMIUM_ARGS, StaticServer, chromium_path, offline_routes = browser.CHROMIUM_ARGS, browser.StaticServer, browser.chromium_path, browser.offline_routes
     from playwright.sync_api import sync_playwright
 
     server = StaticServer(site)

@@ -33,13 +33,14 @@ def ensure_venv(requirements: str) -> None:
         print(f"creating {VENV}", flush=True)
         venv.EnvBuilder(with_pip=True).create(VENV)
     digest = hashlib.sha256()
-    for name in sorted(n for n in os.listdir(ROOT) if n.startswith("requirements") and n.endswith(".txt")):
+    for name in sorted(n for n in os.listdir(ROOT) if (n.startswith("requirements") and n.endswith(".txt")) or n == "pyproject.toml"):
         with open(os.path.join(ROOT, name), "rb") as fh:
             digest.update(name.encode() + fh.read())
     stamp = os.path.join(VENV, f".installed-{os.path.basename(requirements)}")
     wanted = digest.hexdigest()
     if os.path.exists(stamp) and open(stamp).read() == wanted:
         return
+    # The project itself is installed editable (requirements*.txt start with `-e .`), with its pinned dependencies.
     run([PY, "-m", "pip", "install", "--disable-pip-version-check", "-q", "-r", requirements])
     with open(stamp, "w") as fh:
         fh.write(wanted)
@@ -96,7 +97,7 @@ def preview_address() -> str:
 
 def cmd_build(args: list[str]) -> int:
     ensure_venv("requirements.txt")
-    run([PY, "scripts/portal.py", "validate"], env=env())
+    run([os.path.join(BIN, "portal"), "validate"], env=env())
     run([PY, "-m", "mkdocs", "build", "--strict", *args], env=env())
     print(f"\nBuilt the demo site into site/. Preview it with live reload:\n  .venv/bin/mkdocs serve    (then open {preview_address()})")
     return 0

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Staff commands for the partner data: validate, new, list, schema (run with --help)."""
+"""Thin shim for `portal` (the console script installed into .venv by `python3 scripts/dev.py build`)."""
 
 import os
 import sys
@@ -7,10 +7,14 @@ import sys
 if not sys.flags.utf8_mode:  # UTF-8 for file names, files and the console, whatever the locale says
     os.execv(sys.executable, [sys.executable, "-X", "utf8", *sys.argv])
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(os.path.dirname(HERE), "hooks"))
-
-from portal.cli import main  # noqa: E402
+try:
+    from portal_kemitraan.staff.cli import main
+except ImportError:  # run with another Python: use the project's own environment
+    here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    venv_python = os.path.join(here, ".venv", "Scripts" if os.name == "nt" else "bin", "python")
+    if os.path.exists(venv_python) and os.path.realpath(sys.executable) != os.path.realpath(venv_python):
+        os.execv(venv_python, [venv_python, "-X", "utf8", *sys.argv])
+    sys.exit("portal: the project is not installed; run `python3 scripts/dev.py build` first")
 
 if __name__ == "__main__":
     sys.exit(main())

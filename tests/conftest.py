@@ -11,7 +11,6 @@ import sys
 import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, os.path.join(ROOT, "hooks"))
 
 DATA = os.path.join(ROOT, "partners")
 FIXTURES = os.path.join(ROOT, "tests", "fixtures")
@@ -72,6 +71,16 @@ def built_site(tmp_path_factory):
     result, site = build(project(str(tmp_path_factory.mktemp("example"))))
     assert result.returncode == 0, result.stderr
     return site, result
+
+
+@pytest.fixture(scope="session")
+def zensical_site(tmp_path_factory):
+    """The example data rendered by `portal render --out` and built by Zensical instead of MkDocs."""
+    from sitebuild import build_zensical, project
+
+    result, site = build_zensical(project(str(tmp_path_factory.mktemp("zensical"))))
+    assert result.returncode == 0, result.stdout + result.stderr
+    return site
 
 
 @pytest.fixture(scope="session")

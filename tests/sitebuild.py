@@ -41,3 +41,20 @@ def site_files(site_dir: str):
 def read(site_dir: str, rel: str) -> str:
     with open(os.path.join(site_dir, rel), encoding="utf-8") as fh:
         return fh.read()
+
+
+def build_zensical(project_dir: str):
+    """The same project through the engine-neutral path: `portal render --out`, then `zensical build`."""
+    import subprocess
+    import sys
+
+    out = os.path.join(project_dir, "zensical")
+    bin_dir = os.path.dirname(sys.executable)
+    env = dict(os.environ, SOURCE_DATE_EPOCH=EPOCH)
+    rendered = subprocess.run(
+        [os.path.join(bin_dir, "portal"), "render", "--out", out, "--config", os.path.join(project_dir, "mkdocs.yml")],
+        capture_output=True, text=True, cwd=project_dir, env=env,
+    )
+    assert rendered.returncode == 0, rendered.stdout + rendered.stderr
+    built = subprocess.run([os.path.join(bin_dir, "zensical"), "build"], capture_output=True, text=True, cwd=out, env=env)
+    return built, os.path.join(out, "site")

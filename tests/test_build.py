@@ -217,26 +217,25 @@ def test_hostile_text_is_inert(tmp_path):
 
 
 def test_serve_watches_the_data_folder():
-    import importlib.util
     from types import SimpleNamespace
 
     from conftest import ROOT
+    from portal_kemitraan.adapters.mkdocs import MkDocsAdapter
+    from portal_kemitraan.core.settings import Settings
 
-    spec = importlib.util.spec_from_file_location("portal_hook_for_test", os.path.join(ROOT, "hooks", "portal_hook.py"))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    module._state["settings"] = SimpleNamespace(data_dir="partners")
+    adapter = MkDocsAdapter()
+    adapter.settings = Settings(data_dir="data-mitra")
     watched = []
     server = SimpleNamespace(watch=lambda path, *a, **k: watched.append(path))
-    module.on_serve(server, SimpleNamespace(config_file_path=os.path.join(ROOT, "mkdocs.yml")), None)
-    assert os.path.join(ROOT, "partners") in watched
+    adapter.on_serve(server, SimpleNamespace(config_file_path=os.path.join(ROOT, "mkdocs.yml")), None)
+    assert watched[0] == os.path.join(ROOT, "data-mitra")
 
 
 def test_prerendered_pages_are_the_ones_mkdocs_asks_for():
     """prerender() keys its pages by the URL MkDocs will give them; a mismatch would render twice."""
     from mkdocs.structure.files import File
 
-    from portal.pages import page_url
+    from portal_kemitraan.render.pages import page_url
 
     for uri in ("partners/kwt-melati.md", "partners/index.md", "index.md", "patterns/agency.md", "partners/page/2.md"):
         for directory_urls in (True, False):

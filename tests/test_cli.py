@@ -5,7 +5,7 @@ import os
 import yaml
 
 from conftest import DATA, TODAY, run_portal
-from portal.catalog import load_catalog
+from portal_kemitraan.core.catalog import load_catalog
 
 C_LOCALE = {"LANG": "C", "LC_ALL": "C", "PYTHONIOENCODING": "", "PYTHONUTF8": "0"}
 

@@ -53,7 +53,7 @@ def test_csv_for_spreadsheets(built_site):
 
 
 def test_csv_cells_cannot_become_formulas():
-    from portal.csvout import cell as _cell
+    from portal_kemitraan.render.csvout import cell as _cell
 
     assert _cell("=HYPERLINK(\"http://x\")").startswith("'=")
     assert _cell("@SUM(A1)").startswith("'@")

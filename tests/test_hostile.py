@@ -14,7 +14,7 @@ from playwright.sync_api import Error as PlaywrightError
 from browser import StaticServer, offline_routes
 from conftest import FIXTURES, ROOT, TODAY, copy_reference_data
 from inert import live_code, live_code_in_search_index
-from portal.catalog import load_catalog
+from portal_kemitraan.core.catalog import load_catalog
 from sitebuild import build, project, site_files
 
 HOSTILE = os.path.join(FIXTURES, "hostile")
@@ -95,10 +95,10 @@ def test_validating_the_whole_corpus_is_bounded_in_time_and_memory(tmp_path):
 def test_memory_of_validating_the_corpus_stays_small(tmp_path):
     root = tree_with(tmp_path, FILES)
     code = (
-        "import resource, sys, datetime; sys.path.insert(0, %r);"
-        "from portal.catalog import load_catalog; load_catalog(%r, today=datetime.date(2026, 12, 1));"
+        "import resource, sys, datetime;"
+        "from portal_kemitraan.core.catalog import load_catalog; load_catalog(%r, today=datetime.date(2026, 12, 1));"
         "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
-    ) % (os.path.join(ROOT, "hooks"), root)
+    ) % (root,)
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     peak_kib = int(result.stdout.strip())
     assert peak_kib < 300 * 1024, f"peak {peak_kib / 1024:.0f} MiB"

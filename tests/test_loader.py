@@ -2,8 +2,8 @@
 
 import time
 
-from portal import yamlsource
-from portal.yamlsource import load_bytes, load_file, load_text
+from portal_kemitraan.core import yamlsource
+from portal_kemitraan.core.yamlsource import load_bytes, load_file, load_text
 
 
 def test_lines_are_remembered_for_nested_values():

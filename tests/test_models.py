@@ -3,8 +3,8 @@
 import pytest
 from pydantic import ValidationError
 
-from portal.models import Partner
-from portal.reference import find_province, provinces
+from portal_kemitraan.core.models import Partner
+from portal_kemitraan.core.reference import find_province, provinces
 
 BASE = {"name": "Mitra", "pattern": "agency", "side": "agent", "summary": "Ringkas.", "region": {"province": "Bali"}}
 

@@ -6,9 +6,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from portal.catalog import Source, _validate
-from portal.models import Partner
-from portal.yamlsource import load_bytes, load_text
+from portal_kemitraan.core.catalog import Source, _validate
+from portal_kemitraan.core.models import Partner
+from portal_kemitraan.core.yamlsource import load_bytes, load_text
 
 LINE = re.compile(r"^partners/x\.yml:\d+: [^:]+: .+$", re.S)
 

@@ -9,8 +9,8 @@ import jsonschema
 import yaml
 
 from conftest import DATA
-from portal.catalog import load_catalog
-from portal.schema import schema_text
+from portal_kemitraan.core.catalog import load_catalog
+from portal_kemitraan.staff.schema import schema_text
 
 
 def _jsonable(value):

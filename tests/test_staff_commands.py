@@ -8,7 +8,7 @@ import os
 import yaml
 
 from conftest import FIXTURES, TODAY, copy_reference_data, run_portal
-from portal.catalog import load_catalog
+from portal_kemitraan.core.catalog import load_catalog
 
 INTAKE = os.path.join(FIXTURES, "intake")
 

@@ -15,8 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import FIXTURES, ROOT, TODAY, copy_reference_data, run_portal
-from portal import cli
-from portal.catalog import load_catalog
+from portal_kemitraan.staff import cli
+from portal_kemitraan.core.catalog import load_catalog
 
 CORPUS = os.path.join(FIXTURES, "hostile-commands")
 EXPECTED = yaml.safe_load(open(os.path.join(CORPUS, "expected.yml"), encoding="utf-8"))

@@ -15,13 +15,13 @@ import pytest
 from pydantic import BaseModel
 
 from conftest import TODAY, copy_reference_data
-from portal import exports
-from portal.catalog import Catalog, PartnerRecord, load_catalog
-from portal.models import Partner
-from portal.pages import Generated, SitePlan
-from portal.public import PublicSite, build_public_site
-from portal.sanitize import markdown_to_html
-from portal.settings import Settings
+from portal_kemitraan.render import exports
+from portal_kemitraan.core.catalog import Catalog, PartnerRecord, load_catalog
+from portal_kemitraan.core.models import Partner
+from portal_kemitraan.render.pages import Generated, SitePlan
+from portal_kemitraan.core.public import PublicSite, build_public_site
+from portal_kemitraan.core.sanitize import markdown_to_html
+from portal_kemitraan.core.settings import Settings
 from sitebuild import site_files
 
 MAX_DESCRIPTION = 20_000
@@ -222,22 +222,18 @@ def test_the_feed_escapes_what_a_template_would_not(tmp_path):
 
 
 def test_a_generated_page_whose_front_matter_mkdocs_dropped_stops_the_build():
-    import portal_hook
     from mkdocs.exceptions import PluginError
 
+    from portal_kemitraan.adapters.mkdocs import MkDocsAdapter
+
     page_meta = {"title": "X", "template": "partner.html", "robots": "noindex", "search": {"exclude": True}}
-    plan = SimpleNamespace(pages={"partners/x.md": Generated("partners/x.md", page_meta, "partner", "x")})
-    state = dict(portal_hook._state)
-    portal_hook._state.update(plan=plan)
-    try:
-        page = SimpleNamespace(file=SimpleNamespace(src_uri="partners/x.md"), meta={}, edit_url=None)
-        with pytest.raises(PluginError, match=r"partners/x.md: MkDocs lost the generated front matter \(robots, search, template, title\)"):
-            portal_hook.on_page_markdown("", page, SimpleNamespace(repo_url=None, edit_uri=None), None)
-        page.meta = dict(page_meta)
-        assert portal_hook.on_page_markdown("", page, SimpleNamespace(repo_url=None, edit_uri=None), None) == ""
-    finally:
-        portal_hook._state.clear()
-        portal_hook._state.update(state)
+    adapter = MkDocsAdapter()
+    adapter.plan = SimpleNamespace(pages={"partners/x.md": Generated("partners/x.md", page_meta, "partner", "x")})
+    page = SimpleNamespace(file=SimpleNamespace(src_uri="partners/x.md"), meta={}, edit_url=None)
+    with pytest.raises(PluginError, match=r"partners/x.md: MkDocs lost the generated front matter \(robots, search, template, title\)"):
+        adapter.on_page_markdown("", page, SimpleNamespace(repo_url=None, edit_uri=None), None)
+    page.meta = dict(page_meta)
+    assert adapter.on_page_markdown("", page, SimpleNamespace(repo_url=None, edit_uri=None), None) == ""
 
 
 # --- the published site never links into the repository -------------------------------------------------

@@ -9,8 +9,8 @@ import pytest
 from PIL import Image
 
 from conftest import FIXTURES, TODAY, copy_reference_data
-from portal.catalog import load_catalog
-from portal.logos import SVG_ATTRIBUTES, SVG_ELEMENTS, SVG_NS, LogoError, clean_svg
+from portal_kemitraan.core.catalog import load_catalog
+from portal_kemitraan.core.logos import SVG_ATTRIBUTES, SVG_ELEMENTS, SVG_NS, LogoError, clean_svg
 
 SVG_DIR = os.path.join(FIXTURES, "hostile", "svg")
 SVG_EXPECTED = dict(

@@ -6,7 +6,7 @@ import shutil
 import pytest
 
 from conftest import FIXTURES, TODAY, copy_reference_data, run_portal
-from portal.catalog import load_catalog
+from portal_kemitraan.core.catalog import load_catalog
 
 CASES = sorted(os.listdir(os.path.join(FIXTURES, "invalid")))
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from .catalog import Catalog
-from .models import _email
-from .settings import Settings, read_mkdocs_config
+from ..core.catalog import Catalog
+from ..core.models import email_address
+from ..core.settings import Settings, read_mkdocs_config
 
 # Text that `portal new` and the demo configuration write, which must never reach a public page.
 PLACEHOLDER_TEXT = ("ringkasan singkat tentang mitra ini", "Kota ...", "...")
@@ -22,7 +22,7 @@ def _placeholder_host(url: str) -> bool:
 
 def template_text(partner) -> list[str]:
     """The fields of a partner model that still hold placeholder text from `portal new`."""
-    from .privacy import public_texts
+    from ..core.privacy import public_texts
 
     found = []
     for loc, text in public_texts(partner):
@@ -47,7 +47,7 @@ def check(config_path: str, settings: Settings, catalog: Catalog) -> list[str]:
     if repo_url and _placeholder_host(repo_url) or "github.com/example/" in repo_url:
         lines.append(f"{config_path}: repo_url: {repo_url!r} is the demo's; set your data repository, or remove the line")
     try:
-        email = _email(settings.contact_email)
+        email = email_address(settings.contact_email)
     except ValueError:
         email = ""
     if not email or _placeholder_host("mailto://" + email.split("@")[-1]):

@@ -9,10 +9,10 @@ import jinja2
 import nh3
 from jinja2.sandbox import SandboxedEnvironment
 
-from . import templating
-from .catalog import Catalog
-from .safefs import Refused, read_inside
-from .sanitize import render_markdown
+from ..render import templating
+from ..core.catalog import Catalog
+from ..core.safefs import Refused, read_inside
+from ..core.sanitize import render_markdown
 
 MAX_TEMPLATE_BYTES = 256 * 1024
 

@@ -284,7 +284,7 @@ def _read_partner(job: tuple[str, str, str]) -> tuple[Source, Partner | None]:
     return src, partner
 
 
-def load_catalog(root: str, today: dt.date | None = None) -> Catalog:
+def load_catalog(root: str, today: dt.date | None = None, parallel: bool = True) -> Catalog:
     """Read every data file under `root` (the partners/ folder) and check it; never raises for bad data."""
     today = today or dt.date.today()
     catalog = Catalog(root=root)
@@ -307,7 +307,7 @@ def load_catalog(root: str, today: dt.date | None = None) -> Catalog:
             continue
         stems[stem] = shown_path
         jobs.append((os.path.join(root, name), shown_path, root))
-    for src, partner in fork_map(_read_partner, jobs):
+    for src, partner in fork_map(_read_partner, jobs, parallel):
         stem = src.path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
         _finish_partner(catalog, src, partner, stem, today)
         catalog.report.extend(src.problems)
@@ -337,9 +337,9 @@ def check_new_partner(catalog: Catalog, slug: str, text: str, today: dt.date) ->
     return data, src.problems
 
 
-def load_valid_catalog(root: str, today: dt.date | None = None) -> Catalog:
+def load_valid_catalog(root: str, today: dt.date | None = None, parallel: bool = True) -> Catalog:
     """Like load_catalog, but raise DataError (with every error line) when anything is wrong."""
-    catalog = load_catalog(root, today)
+    catalog = load_catalog(root, today, parallel)
     if not catalog.report.ok:
         raise DataError(catalog.report)
     return catalog

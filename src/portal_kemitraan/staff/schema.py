@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 import os
 
-from .catalog import Catalog
-from .models import Partner
+from ..core.catalog import Catalog
+from ..core.models import Partner
 
 SCHEMA_NAME = "partner.schema.json"
 

@@ -117,7 +117,8 @@ _EMAIL_LOCAL = re.compile(r"^[A-Za-z0-9_+'-]+(?:\.[A-Za-z0-9_+'-]+)*$")
 _EMAIL_DOMAIN = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
 
 
-def _email(value: str) -> str:
+def email_address(value: str) -> str:
+    """The address with its domain in lower case; ValueError when it is not an address like nama@contoh.id."""
     local, at, domain = value.rpartition("@")
     if not at or len(local) > 64 or not _EMAIL_LOCAL.match(local) or not _EMAIL_DOMAIN.match(domain):
         shown = value if len(value) <= 80 else value[:77] + "…"
@@ -126,7 +127,7 @@ def _email(value: str) -> str:
     return f"{local}@{domain.lower()}"
 
 
-Email = Annotated[str, Strict(), StringConstraints(strip_whitespace=True, max_length=254), AfterValidator(_email)]
+Email = Annotated[str, Strict(), StringConstraints(strip_whitespace=True, max_length=254), AfterValidator(email_address)]
 
 
 def _province(value: str) -> str:

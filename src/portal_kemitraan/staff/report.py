@@ -6,9 +6,10 @@ import datetime as dt
 import json
 from dataclasses import dataclass, field
 
-from .catalog import Catalog
-from .csvout import csv_text
-from .public import agreement_status
+from ..core.catalog import Catalog
+from ..render.csvout import csv_text
+from ..core.public import agreement_status
+from ..core.settings import ENDING_SOON_DAYS, STALE_DAYS
 
 RECOMMENDED = ("logo", "description", "website", "contact")
 # Stages at which a partnership is under way; an ended agreement there means the stage is out of date.
@@ -51,7 +52,7 @@ def _date(value) -> dt.date | None:
     return None
 
 
-def build_report(catalog: Catalog, today: dt.date, ending_days: int = 60, stale_days: int = 183) -> Report:
+def build_report(catalog: Catalog, today: dt.date, ending_days: int = ENDING_SOON_DAYS, stale_days: int = STALE_DAYS) -> Report:
     report = Report(today)
     by_stage: dict[str, list[str]] = {s.id: [] for s in catalog.stages}
     for slug in sorted(catalog.partners):

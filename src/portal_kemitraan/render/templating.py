@@ -1,10 +1,10 @@
-"""One Jinja2 environment for every template file: HTML and XML autoescaped, others plain."""
+"""The Jinja2 environment of the project's templates: HTML, XML and SVG autoescaped, others plain. A file of
+the same name in the site's overrides folder wins over the built-in one, as Material's own templates do."""
 
 from __future__ import annotations
 
 import json
 import os
-from functools import lru_cache
 
 import jinja2
 
@@ -20,9 +20,9 @@ def _yaml_scalar(value) -> str:
     return json.dumps(str(value), ensure_ascii=False)
 
 
-@lru_cache(maxsize=8)
-def environment(extra_dir: str | None = None) -> jinja2.Environment:
-    dirs = [extra_dir, TEMPLATES] if extra_dir else [TEMPLATES]
+def environment(overrides: str | None = None) -> jinja2.Environment:
+    """An environment reading `overrides` first (when given), then the built-in templates."""
+    dirs = [overrides, TEMPLATES] if overrides else [TEMPLATES]
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(dirs),
         autoescape=_autoescape,
@@ -36,5 +36,6 @@ def environment(extra_dir: str | None = None) -> jinja2.Environment:
     return env
 
 
-def render(template: str, extra_dir: str | None = None, **context) -> str:
-    return environment(extra_dir).get_template(template).render(**context)
+def render(template: str, overrides: str | None = None, **context) -> str:
+    """One template rendered once (staff commands); pages use one environment for the whole build."""
+    return environment(overrides).get_template(template).render(**context)

@@ -13,11 +13,11 @@ from urllib.parse import urlsplit
 import yaml
 from slugify import slugify
 
-from .catalog import Catalog, check_new_partner
-from .problems import Problem
-from .reference import find_province
-from .safefs import Refused, read_inside, read_regular
-from .yamlsource import MAX_BYTES, load_bytes
+from ..core.catalog import Catalog, check_new_partner
+from ..core.problems import Problem
+from ..core.reference import find_province
+from ..core.safefs import Refused, read_inside, read_regular
+from ..core.yamlsource import MAX_BYTES, load_bytes
 
 SCHEMA_COMMENT = "# yaml-language-server: $schema=partner.schema.json"
 MAPPING_NAME = os.path.join("templates", "intake-mapping.yml")

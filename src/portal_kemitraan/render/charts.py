@@ -17,15 +17,14 @@ def top_n(rows: list[tuple[str, int]], n: int, other: str = "Lainnya") -> list[t
     return head + [(other, sum(v for _, v in tail))]
 
 
-def bar_chart(rows: list[tuple[str, int]], title: str) -> str:
+def bar_chart(rows: list[tuple[str, int]], title: str, env=None) -> str:
     """A horizontal bar chart; bar lengths are proportional to the largest value."""
     peak = max((v for _, v in rows), default=0) or 1
     bars = [
         {"label": label, "value": value, "y": i * ROW, "width": round(BAR_WIDTH * value / peak, 1)}
         for i, (label, value) in enumerate(rows)
     ]
-    return templating.render(
-        "chart.svg.j2",
+    return (env or templating.environment()).get_template("chart.svg.j2").render(
         title=title,
         bars=bars,
         height=max(ROW, len(rows) * ROW),

@@ -6,7 +6,7 @@ import json
 import xml.etree.ElementTree as ET
 
 from .csvout import csv_text
-from .public import PublicSite
+from ..core.public import PublicSite
 
 # Public fields of the API, in order. Nothing outside this list is exported.
 API_FIELDS = [

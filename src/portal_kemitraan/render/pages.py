@@ -8,10 +8,8 @@ import math
 from dataclasses import dataclass
 
 from . import charts, templating
-from .parallel import fork_map
-from .public import PublicSite
-
-PAGE_SIZE = 48  # cards per directory page without JavaScript
+from ..core.parallel import fork_map
+from ..core.public import PublicSite
 
 
 @dataclass(frozen=True)
@@ -56,22 +54,17 @@ def page_url(src_uri: str, directory_urls: bool = True) -> str:
     return stem + "/"
 
 
-_rendering: "SitePlan | None" = None  # the plan whose pages prerender() is mapping over
-
-
-def _render_one(job: tuple[str, str]) -> str:
-    src_uri, url = job
-    return _rendering.render(src_uri, url)
-
-
 class SitePlan:
     """Everything the hook needs from the core: generated pages, their HTML, and blocks for hand-written pages."""
 
-    def __init__(self, site: PublicSite, settings, sources: dict[str, str] | None = None):
-        """`sources` (slug -> data file) is given only for a staff preview, to offer edit links."""
+    def __init__(self, site: PublicSite, settings, sources: dict[str, str] | None = None, overrides: str | None = None):
+        """`sources` (slug -> data file) is given only for a staff preview, to offer edit links;
+        `overrides` is a folder whose templates win over the built-in ones of the same name."""
         self.site = site
         self.settings = settings
         self.sources = sources or {}
+        self.templates = templating.environment(overrides)
+        self.page_size = settings.page_size
         self.pages: dict[str, Generated] = {}
         self._by_slug = {p["slug"]: p for p in site.pages}
         self._ready: dict[tuple[str, str], str] = {}
@@ -84,7 +77,7 @@ class SitePlan:
 
     def _plan(self) -> None:
         site = self.site
-        pages = max(1, math.ceil(len(site.listed) / PAGE_SIZE))
+        pages = max(1, math.ceil(len(site.listed) / self.page_size))
         for n in range(1, pages + 1):
             meta = {
                 "title": "Direktori mitra",
@@ -148,16 +141,11 @@ class SitePlan:
             "today": self.site.today,
         }
 
-    def prerender(self, directory_urls: bool = True) -> None:
+    def prerender(self, directory_urls: bool = True, parallel: bool = True) -> None:
         """Render every partner page now, on every core for large sites; render() then returns them."""
-        global _rendering
         keys = [uri for uri, page in self.pages.items() if page.kind == "partner"]
         urls = [page_url(uri, directory_urls) for uri in keys]
-        _rendering = self
-        try:
-            bodies = fork_map(_render_one, list(zip(keys, urls)))
-        finally:
-            _rendering = None
+        bodies = fork_map(lambda job: self.render(*job), list(zip(keys, urls)), parallel)
         self._ready = {(k, u): body for k, u, body in zip(keys, urls, bodies)}
 
     def render(self, src_uri: str, page_url: str) -> str:
@@ -169,32 +157,35 @@ class SitePlan:
         ctx = self._context(page_url)
         if page.kind == "partner":
             partner = self._by_slug[page.key]
-            return templating.render("partner.html.j2", partner=partner, jsonld=self.jsonld(partner), **ctx)
+            return self._render("partner.html.j2", partner=partner, jsonld=self.jsonld(partner), **ctx)
         if page.kind == "directory":
             n = int(page.key)
-            total = max(1, math.ceil(len(self.site.listed) / PAGE_SIZE))
-            chunk = self.site.listed[(n - 1) * PAGE_SIZE : n * PAGE_SIZE]
-            return templating.render("directory.html.j2", page_no=n, page_count=total, chunk=chunk, embed=False, **ctx)
+            total = max(1, math.ceil(len(self.site.listed) / self.page_size))
+            chunk = self.site.listed[(n - 1) * self.page_size : n * self.page_size]
+            return self._render("directory.html.j2", page_no=n, page_count=total, chunk=chunk, embed=False, **ctx)
         if page.kind == "embed":
-            chunk = self.site.listed[:PAGE_SIZE]
-            return templating.render("directory.html.j2", page_no=1, page_count=1, chunk=chunk, embed=True, **ctx)
+            chunk = self.site.listed[: self.page_size]
+            return self._render("directory.html.j2", page_no=1, page_count=1, chunk=chunk, embed=True, **ctx)
         if page.kind == "patterns":
-            return templating.render("patterns.html.j2", counts=self.site.by_pattern(), **ctx)
+            return self._render("patterns.html.j2", counts=self.site.by_pattern(), **ctx)
         if page.kind == "pattern":
             pattern = self.site.patterns[page.key]
             members = {s.id: [p for p in self.site.listed if p["pattern"] == page.key and p["side"] == s.id] for s in pattern.sides}
-            return templating.render("pattern.html.j2", pid=page.key, pattern=pattern, members=members, **ctx)
+            return self._render("pattern.html.j2", pid=page.key, pattern=pattern, members=members, **ctx)
         raise KeyError(src_uri)
+
+    def _render(self, name: str, **context) -> str:
+        return self.templates.get_template(name).render(**context)
 
     def block(self, name: str, page_url: str) -> str:
         """HTML for a `<!-- portal: NAME -->` marker in a hand-written page."""
         ctx = self._context(page_url)
         if name == "stats":
             ctx["pattern_chart"] = charts.bar_chart(
-                [(self.site.patterns[k].name.id, v) for k, v in self.site.by_pattern().items()], "Jumlah mitra menurut pola"
+                [(self.site.patterns[k].name.id, v) for k, v in self.site.by_pattern().items()], "Jumlah mitra menurut pola", self.templates
             )
-            ctx["province_chart"] = charts.bar_chart(charts.top_n(list(self.site.by_province().items()), 8), "Jumlah mitra menurut provinsi")
-        return templating.render(f"blocks/{name}.html.j2", **ctx)
+            ctx["province_chart"] = charts.bar_chart(charts.top_n(list(self.site.by_province().items()), 8), "Jumlah mitra menurut provinsi", self.templates)
+        return self._render(f"blocks/{name}.html.j2", **ctx)
 
     def jsonld(self, p: dict) -> str:
         data = {

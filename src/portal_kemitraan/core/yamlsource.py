@@ -29,8 +29,7 @@ _ALLOWED_TAGS = {
     "tag:yaml.org,2002:null",
     "tag:yaml.org,2002:timestamp",
 }
-_resolver = yaml.resolver.Resolver()
-_constructor = yaml.constructor.SafeConstructor()
+_resolver = yaml.resolver.Resolver()  # stateless: only its class-level tables of implicit types are used
 
 
 @dataclass
@@ -153,7 +152,7 @@ class _Frame:
 _MAYBE_TYPED = frozenset(_resolver.yaml_implicit_resolvers)
 
 
-def _scalar(event) -> object:
+def _scalar(event, constructor: yaml.constructor.SafeConstructor) -> object:
     tag = event.tag
     if tag in (None, "!"):
         value = event.value
@@ -169,7 +168,7 @@ def _scalar(event) -> object:
         raise _Stop(event.start_mark.line + 1, "yaml", f"the tag {tag!r} is not allowed in partner data")
     node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
     try:
-        return _constructor.construct_object(node, deep=True)
+        return constructor.construct_object(node, deep=True)
     except (ValueError, yaml.constructor.ConstructorError, OverflowError):
         # Looks like a date or number but is not one (2025-13-40): keep the text, so the
         # model reports it against its field along with every other problem in the file.
@@ -180,6 +179,8 @@ def _build(text: str, lines: dict) -> object:
     """Turn the parser's events into dicts, lists and scalars, without recursion."""
     stack: list[_Frame] = []
     anchors: dict[str, tuple[object, int]] = {}
+    # One constructor per file: it remembers every object it made, so a shared one would keep them all alive.
+    constructor = yaml.constructor.SafeConstructor()
     total = 0
     documents = 0
     result = None
@@ -226,7 +227,7 @@ def _build(text: str, lines: dict) -> object:
                 top.key = event.value
                 top.key_line = line
                 continue
-            value = _scalar(event)
+            value = _scalar(event, constructor)
             total += 1
             if total > MAX_NODES:
                 raise _Stop(line, "yaml", f"more than {MAX_NODES:,} values; the file is too large or expands too far")

@@ -10,11 +10,9 @@ from .models import Pattern, Term
 from .parallel import fork_map
 from .reference import province_by_name, provinces
 from .sanitize import is_safe_url, markdown_to_html
+from .settings import ENDING_SOON_DAYS
 
-ENDING_SOON_DAYS = 60
-
-
-def agreement_status(start: dt.date | None, end: dt.date | None, today: dt.date, soon_days: int = ENDING_SOON_DAYS) -> str:
+def agreement_status(start: dt.date | None, end: dt.date | None, today: dt.date, soon_days: int) -> str:
     """'upcoming', 'active', 'ending' (within soon_days), 'ended', or 'open' (no end date)."""
     if start and today < start:
         return "upcoming"
@@ -36,7 +34,7 @@ def _logo_url(logo: str | None) -> str | None:
     return f"assets/partners/{logo}" if logo else None
 
 
-def public_partner(catalog: Catalog, record: PartnerRecord, today: dt.date, soon_days: int = ENDING_SOON_DAYS) -> dict:
+def public_partner(catalog: Catalog, record: PartnerRecord, today: dt.date, soon_days: int) -> dict:
     """Every public field of one partner. `internal` and non-consented persons never enter this dict."""
     p = record.data
     pattern = catalog.patterns[p.pattern]
@@ -154,23 +152,11 @@ class PublicSite:
         return sorted(counts.items(), key=lambda kv: kv[0].casefold())
 
 
-_projecting: tuple | None = None  # (catalog, today, soon_days) while build_public_site maps over partners
-
-
-def _project(slug: str) -> dict:
-    catalog, today, soon_days = _projecting
-    return public_partner(catalog, catalog.partners[slug], today, soon_days)
-
-
-def build_public_site(catalog: Catalog, today: dt.date, soon_days: int = ENDING_SOON_DAYS) -> PublicSite:
+def build_public_site(catalog: Catalog, today: dt.date, soon_days: int = ENDING_SOON_DAYS, parallel: bool = True) -> PublicSite:
     """Project a valid catalog onto its public form; hidden partners are dropped here, once."""
-    global _projecting
     shown = [slug for slug in sorted(catalog.partners) if catalog.partners[slug].data.visibility != "hidden"]
-    _projecting = (catalog, today, soon_days)
-    try:
-        projected = fork_map(_project, shown)  # Markdown and sanitising dominate: spread over the cores
-    finally:
-        _projecting = None
+    # Markdown and sanitising dominate: spread over the cores.
+    projected = fork_map(lambda slug: public_partner(catalog, catalog.partners[slug], today, soon_days), shown, parallel)
     listed, unlisted, logos = [], [], {}
     for slug, public in zip(shown, projected):
         record = catalog.partners[slug]

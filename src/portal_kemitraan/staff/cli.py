@@ -10,15 +10,16 @@ import sys
 import jinja2
 from slugify import slugify
 
-from . import agreement, doctor, intake, report, templating
-from .catalog import Catalog, check_new_partner, check_slug, load_catalog
-from .reference import find_province
-from .safefs import Refused, read_regular, write_inside
+from . import agreement, doctor, intake, report
+from ..render import templating
+from ..core.catalog import Catalog, check_new_partner, check_slug, load_catalog
+from ..core.reference import find_province
+from ..core.safefs import Refused, read_regular, write_inside
 from .schema import schema_path, schema_text
-from .settings import settings_from_mkdocs
+from ..core.settings import settings_from_mkdocs
 
-PROJECT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-DEFAULT_DATA = os.path.join(PROJECT, "partners")
+DEFAULT_DATA = "partners"  # relative to the current folder: run the commands from the project folder
+DEFAULT_CONFIG = "mkdocs.yml"
 EARLIEST_DAY, LATEST_DAY = dt.date(1900, 1, 1), dt.date(2199, 12, 31)  # --today and --date outside this are typos
 MAX_CSV_BYTES = 64 * 1024 * 1024
 
@@ -228,7 +229,10 @@ def cmd_report(args) -> int:
     catalog = load_catalog(args.data)
     if _refuse_invalid(catalog, "report"):
         return 1
-    result = report.build_report(catalog, args.today or dt.date.today(), ending_days=args.ending_days, stale_days=args.stale_days)
+    settings = _settings(args.config)
+    ending = settings.ending_soon_days if args.ending_days is None else args.ending_days
+    stale = settings.stale_days if args.stale_days is None else args.stale_days
+    result = report.build_report(catalog, args.today or dt.date.today(), ending_days=ending, stale_days=stale)
     sys.stdout.write(report.FORMATS[args.format](result))
     return 0
 
@@ -271,6 +275,26 @@ def cmd_doctor(args) -> int:
         print(f"{len(findings)} thing(s) to change before the site goes live.", file=sys.stderr)
         return 1
     print("Ready to go live: addresses, contact and intake are set, the data is valid and holds no template text.")
+    return 0
+
+
+def cmd_render(args) -> int:
+    from ..adapters.folder import RenderError, project_files, write_folder
+    from ..core.problems import DataError
+
+    try:
+        files = project_files(args.config)
+        count = write_folder(os.path.abspath(args.out), files)
+    except DataError as exc:
+        for line in exc.report.lines(notes=False):
+            print(line)
+        raise CommandError("the data has errors; nothing was rendered (see validate)")
+    except (ValueError, RenderError) as exc:
+        raise UsageError(str(exc))
+    except OSError as exc:
+        raise CommandError(f"{exc.filename or args.out}: {exc.strerror or exc}")
+    print(f"wrote {count} files into {_shown(args.out)}: mkdocs.yml (without the hook), docs/ and overrides/;")
+    print(f"build them with another engine, e.g.: cd {_shown(args.out)} && zensical build")
     return 0
 
 
@@ -336,8 +360,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("report", help="the pipeline and who needs attention today")
     p.add_argument("--today", type=_date, default=None, help="the day to report for (default: today)")
     p.add_argument("--format", choices=sorted(report.FORMATS), default="table", help="table (default), csv, json or md")
-    p.add_argument("--ending-days", type=_days, default=60, metavar="N", help="agreements ending within N days (default 60)")
-    p.add_argument("--stale-days", type=_days, default=183, metavar="N", help="verification or contact older than N days (default 183, about 6 months)")
+    p.add_argument("--ending-days", type=_days, default=None, metavar="N", help="agreements ending within N days (default: extra.portal.ending_soon_days, 60)")
+    p.add_argument("--stale-days", type=_days, default=None, metavar="N", help="verification or contact older than N days (default: extra.portal.stale_days, 183)")
+    p.add_argument("--config", default=DEFAULT_CONFIG, help="where the portal's settings are (extra.portal)")
     _add_data(p)
     p.set_defaults(func=cmd_report)
 
@@ -347,12 +372,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--html", action="store_true", help="a printable HTML page instead of Markdown")
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (inside the data folder) instead of printing")
     p.add_argument("--today", type=_date, default=None, help="the draft's date (default: today)")
-    p.add_argument("--config", default=os.path.join(PROJECT, "mkdocs.yml"), help="where the organisation's name is set (extra.portal)")
+    p.add_argument("--config", default=DEFAULT_CONFIG, help="where the organisation's name is set (extra.portal)")
     _add_data(p)
     p.set_defaults(func=cmd_mou)
 
+    p = sub.add_parser("render", help="write the site's pages, exports and logos as a docs folder for any engine (e.g. zensical)")
+    p.add_argument("--out", required=True, metavar="DIR", help="the folder to write (new, empty, or written by render before)")
+    p.add_argument("--config", default=DEFAULT_CONFIG, help="the site configuration (mkdocs.yml)")
+    p.set_defaults(func=cmd_render)
+
     p = sub.add_parser("doctor", help="check that the configuration and data are ready to go live, and say what to change")
-    p.add_argument("--config", default=os.path.join(PROJECT, "mkdocs.yml"), help="the site configuration to check")
+    p.add_argument("--config", default=DEFAULT_CONFIG, help="the site configuration to check")
     _add_data(p)
     p.set_defaults(func=cmd_doctor)
     return parser
@@ -390,3 +420,8 @@ def main(argv: list[str] | None = None) -> int:
     except (RecursionError, MemoryError) as exc:
         print(f"{name}: the input is too large or too deeply nested ({type(exc).__name__})", file=sys.stderr)
         return 1
+
+
+def main_exit() -> None:
+    """The `portal` console script."""
+    sys.exit(main())

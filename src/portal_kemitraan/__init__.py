@@ -1,0 +1,3 @@
+"""Portal Kemitraan: partner files in, a public partner portal out (core, render, staff, adapters)."""
+
+__version__ = "0.3.0"

@@ -1,0 +1,130 @@
+"""The engine-neutral adapter: writes the rendered site as a docs folder (Markdown pages with front matter
+and HTML bodies, hand-written pages with their blocks filled in, exports, logos) for any MkDocs-like engine."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+
+import yaml
+
+from ..core.catalog import load_catalog
+from ..core.problems import DataError
+from ..core.public import build_public_site
+from ..core.settings import Settings
+from ..render import exports
+from ..render.pages import SitePlan, page_url
+
+MARKER = re.compile(r"<!--\s*portal:\s*([a-z-]+)\s*-->")
+STAMP = ".portal-render"  # marks a folder this command made, so that it may be written again
+# Overrides of Material's own partials that only fit MkDocs' Material: Zensical has its own search interface.
+MKDOCS_ONLY = {"partials/search.html"}
+
+
+class RenderError(Exception):
+    """The folder cannot be written (the message says why)."""
+
+
+def render_files(config: dict, config_dir: str, today=None) -> dict[str, str | bytes]:
+    """Every file of the docs folder, by its path: generated pages, hand-written pages with blocks, exports, logos."""
+    extra = config.get("extra") if isinstance(config.get("extra"), dict) else {}
+    settings = Settings.from_extra(extra)
+    root = os.path.join(config_dir, settings.data_dir)
+    today = today or settings.build_date()
+    catalog = load_catalog(root, today=today)
+    if not catalog.report.ok:
+        raise DataError(catalog.report)
+    site = build_public_site(catalog, today, settings.ending_soon_days)
+    theme = config.get("theme") if isinstance(config.get("theme"), dict) else {}
+    overrides = os.path.join(config_dir, theme["custom_dir"]) if theme.get("custom_dir") else None
+    directory_urls = config.get("use_directory_urls", True) is not False
+    plan = SitePlan(site, settings, overrides=overrides)
+    out: dict[str, str | bytes] = {}
+    for src_uri, page in plan.pages.items():
+        front = json.dumps(page.meta, ensure_ascii=False, sort_keys=True)
+        body = plan.render(src_uri, page_url(src_uri, directory_urls))
+        # The body is raw HTML in a Markdown file: one block wrapped in a div keeps every engine from
+        # reading Markdown inside it.
+        out[src_uri] = f"---\n{front}\n---\n\n<div class=\"portal-generated\">\n{body.strip()}\n</div>\n"
+    out.update(exports.files(site, str(config.get("site_url") or ""), str(config.get("site_name") or settings.organisation)))
+    out.update(site.logos)
+    docs_dir = os.path.join(config_dir, str(config.get("docs_dir") or "docs"))
+    for base, _, names in os.walk(docs_dir):
+        for name in names:
+            path = os.path.join(base, name)
+            rel = os.path.relpath(path, docs_dir).replace(os.sep, "/")
+            with open(path, "rb") as fh:
+                data = fh.read()
+            if name.endswith(".md"):
+                text = data.decode("utf-8")
+                url = page_url(rel, directory_urls)
+                data = MARKER.sub(lambda m: plan.block(m.group(1), url), text)
+            out.setdefault(rel, data)
+    return out
+
+
+def engine_config(config_text: str) -> str:
+    """The site configuration for another engine: the same settings, without the MkDocs hook (the pages are
+    already rendered), reading `docs/` and `overrides/` beside it."""
+    kept, skipping = [], False
+    for line in config_text.splitlines():
+        if skipping and (line.startswith((" ", "\t", "-")) or not line.strip()):
+            continue
+        skipping = line.startswith("hooks:")
+        if skipping or line.startswith(("docs_dir:", "site_dir:")):
+            continue
+        kept.append(line)
+    text = "\n".join(kept) + "\n"
+    yaml.load(text, Loader=_AnyTag)  # still a mapping a YAML parser reads
+    return "docs_dir: docs\nsite_dir: site\n" + text
+
+
+class _AnyTag(yaml.SafeLoader):
+    """Accepts MkDocs' tags (!!python/name:…, !ENV) as plain values, only to check the result parses."""
+
+
+_AnyTag.add_multi_constructor("", lambda loader, suffix, node: None)
+
+
+def project_files(config_path: str) -> dict[str, str | bytes]:
+    """A whole project for another engine: `mkdocs.yml` (hook-free), `docs/` (rendered), `overrides/`."""
+    from ..core.settings import read_mkdocs_config
+
+    config = read_mkdocs_config(config_path)
+    config_dir = os.path.dirname(os.path.abspath(config_path))
+    files = {f"docs/{rel}": data for rel, data in render_files(config, config_dir).items()}
+    with open(config_path, encoding="utf-8") as fh:
+        files["mkdocs.yml"] = engine_config(fh.read())
+    theme = config.get("theme") if isinstance(config.get("theme"), dict) else {}
+    if theme.get("custom_dir"):
+        custom = os.path.join(config_dir, theme["custom_dir"])
+        for base, _, names in os.walk(custom):
+            for name in names:
+                path = os.path.join(base, name)
+                rel = os.path.relpath(path, custom).replace(os.sep, "/")
+                if rel in MKDOCS_ONLY:
+                    continue
+                with open(path, "rb") as fh:
+                    files[f"{theme['custom_dir']}/{rel}"] = fh.read()
+    return files
+
+
+def write_folder(out_dir: str, files: dict[str, str | bytes]) -> int:
+    """Write the files into `out_dir`, which must be new, empty, or made by this command before."""
+    if os.path.lexists(out_dir):
+        if not os.path.isdir(out_dir) or os.path.islink(out_dir):
+            raise RenderError(f"{out_dir} is not a folder")
+        if os.listdir(out_dir) and not os.path.exists(os.path.join(out_dir, STAMP)):
+            raise RenderError(f"{out_dir} is not empty and was not made by `portal render`; choose a new folder")
+        shutil.rmtree(out_dir)
+    os.makedirs(out_dir)
+    with open(os.path.join(out_dir, STAMP), "w", encoding="utf-8") as fh:
+        fh.write("Written by `portal render`; the whole folder is replaced on the next run.\n")
+    for rel, content in sorted(files.items()):
+        target = os.path.join(out_dir, *rel.split("/"))
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        with open(target, "wb") as fh:
+            fh.write(content.encode("utf-8") if isinstance(content, str) else content)
+    return len(files)

@@ -1,0 +1,128 @@
+"""The MkDocs adapter: validates in on_config, adds the rendered pages, exports and logos as virtual files,
+fills the page bodies, keeps the repository out of published pages, and watches the data in serve."""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File, InclusionLevel
+
+from ..core.catalog import load_catalog, shown
+from ..core.problems import DataError
+from ..core.public import build_public_site
+from ..core.settings import Settings
+from ..render import exports
+from ..render.minify import strip_indentation
+from ..render.pages import SitePlan
+
+log = logging.getLogger("mkdocs.hooks.portal")
+MARKER = re.compile(r"<!--\s*portal:\s*([a-z-]+)\s*-->")
+PREVIEW_ENV = "PORTAL_PREVIEW"  # set to 1 for a staff preview build with edit links into the repository
+
+
+class MkDocsAdapter:
+    """One object per MkDocs process; its state is rebuilt in every on_config (each build or rebuild)."""
+
+    def __init__(self):
+        self.command: str | None = None
+        self.settings: Settings | None = None
+        self.root: str | None = None
+        self.plan: SitePlan | None = None
+
+    # -- events --------------------------------------------------------------------------------
+
+    def on_startup(self, command, dirty):
+        self.command = command
+
+    def is_preview(self) -> bool:
+        """A staff preview (`mkdocs serve`, or PORTAL_PREVIEW=1): the only builds whose pages link into the repository."""
+        return self.command == "serve" or os.environ.get(PREVIEW_ENV, "").strip().lower() in ("1", "true", "yes")
+
+    def on_config(self, config):
+        try:
+            settings = Settings.from_extra(config.extra)
+        except ValueError as exc:
+            raise PluginError(str(exc))
+        root = os.path.join(os.path.dirname(config.config_file_path), settings.data_dir)
+        today = settings.build_date()
+        # Forking a threaded process (the live-reload server) can deadlock: serve works in one process.
+        parallel = self.command != "serve"
+        catalog = load_catalog(root, today=today, parallel=parallel)
+        if not catalog.report.ok:
+            for line in catalog.report.lines(notes=False):
+                log.error(line)
+            raise PluginError(str(DataError(catalog.report)))
+        site = build_public_site(catalog, today, settings.ending_soon_days, parallel=parallel)
+        preview = self.is_preview()
+        sources = None
+        if preview:
+            sources = {slug: rec.path for slug, rec in catalog.partners.items()}
+            data_path = shown(root, root)
+            sources.update({f"patterns/{pid}": f"{data_path}/patterns/{pid}.yml" for pid in catalog.patterns})
+        else:
+            # The published site never points readers into the data repository (no edit pencil, no repo link).
+            config.repo_url = None
+            config.repo_name = None
+            config.edit_uri = None
+        overrides = config.theme.custom_dir if config.theme.custom_dir else None
+        plan = SitePlan(site, settings, sources, overrides=overrides)
+        plan.prerender(directory_urls=config.use_directory_urls, parallel=parallel)
+        self.settings, self.root, self.plan = settings, root, plan
+        return config
+
+    def on_files(self, files, config):
+        plan = self.plan
+        for page in plan.pages.values():
+            in_nav = page.kind in ("directory", "patterns") and page.key in (None, 1)
+            inclusion = InclusionLevel.UNDEFINED if in_nav else InclusionLevel.NOT_IN_NAV
+            files.append(File.generated(config, page.src_uri, content=page.markdown(), inclusion=inclusion))
+        for path, text in exports.files(plan.site, config.site_url or "", config.site_name).items():
+            files.append(File.generated(config, path, content=text))
+        for dest, data in plan.site.logos.items():
+            files.append(File.generated(config, dest, content=data))  # the cleaned bytes, never the file itself
+        return files
+
+    def on_page_markdown(self, markdown, page, config, files):
+        generated = self.plan.pages.get(page.file.src_uri)
+        if generated is not None:
+            # MkDocs drops front matter it cannot parse without a word; a partner page without its
+            # noindex or search exclusion must never be published, so check every key arrived.
+            lost = sorted(k for k, v in generated.meta.items() if page.meta.get(k) != v)
+            if lost:
+                raise PluginError(f"{page.file.src_uri}: MkDocs lost the generated front matter ({', '.join(lost)}); refusing to publish this page")
+            base = _data_edit_base(config)
+            page.edit_url = base + generated.edit_path if base and generated.edit_path and self.is_preview() else None
+        elif not self.is_preview():
+            page.edit_url = None
+        return markdown
+
+    def on_page_content(self, html, page, config, files):
+        plan = self.plan
+        if page.file.src_uri in plan.pages:
+            return plan.render(page.file.src_uri, page.url)
+        if "<!--" in html:
+            return MARKER.sub(lambda m: plan.block(m.group(1), page.url), html)
+        return html
+
+    def on_post_page(self, output, page, config):
+        return strip_indentation(output)
+
+    def on_serve(self, server, config, builder):
+        data_dir = self.settings.data_dir if self.settings else "partners"
+        server.watch(os.path.join(os.path.dirname(config.config_file_path), data_dir))
+        server.watch(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+        return server
+
+
+def _data_edit_base(config) -> str | None:
+    """The edit address of the repository root: edit_uri with its docs folder taken off."""
+    if not config.repo_url or not config.edit_uri:
+        return None
+    docs = os.path.basename(os.path.normpath(config.docs_dir)) + "/"
+    edit = config.edit_uri if config.edit_uri.endswith("/") else config.edit_uri + "/"
+    if edit.endswith(docs):
+        edit = edit[: -len(docs)]
+    return config.repo_url.rstrip("/") + "/" + edit.lstrip("/")

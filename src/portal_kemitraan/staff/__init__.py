@@ -1,0 +1,1 @@
+"""Staff commands over the core: validate, new, import, report, mou, doctor, render."""
