@@ -98,7 +98,8 @@ def preview_address() -> str:
 def cmd_build(args: list[str]) -> int:
     ensure_venv("requirements.txt")
     run([os.path.join(BIN, "portal"), "validate"], env=env())
-    run([PY, "-m", "mkdocs", "build", "--strict", *args], env=env())
+    run([PY, "-m", "mkdocs", "build", "--strict", *args], env=env())  # Indonesian, at / (empties site/ first)
+    run([PY, "-m", "mkdocs", "build", "--strict", "-f", "mkdocs.en.yml", *args], env=env())  # English, at /en/
     print(f"\nBuilt the demo site into site/. Preview it with live reload:\n  .venv/bin/mkdocs serve    (then open {preview_address()})")
     return 0
 
@@ -117,11 +118,18 @@ def cmd_serve(args: list[str]) -> int:
     return 0
 
 
+def cmd_catalogs(args: list[str]) -> int:
+    """Bring the message catalogs (src/portal_kemitraan/locales/) in step with the templates and code."""
+    ensure_venv("requirements.txt")
+    code = "from portal_kemitraan.render import catalogs; changed = catalogs.update_all(); print('updated:', ', '.join(changed) or 'nothing')"
+    return subprocess.run([PY, "-c", code], cwd=ROOT, env=env()).returncode
+
+
 def main() -> int:
-    commands = {"build": cmd_build, "test": cmd_test, "serve": cmd_serve}
+    commands = {"build": cmd_build, "test": cmd_test, "serve": cmd_serve, "catalogs": cmd_catalogs}
     if len(sys.argv) < 2 or sys.argv[1] not in commands:
         print(__doc__)
-        print("usage: python3 scripts/dev.py {build|test|serve} [extra arguments]")
+        print("usage: python3 scripts/dev.py {build|test|serve|catalogs} [extra arguments]")
         return 2
     try:
         return commands[sys.argv[1]](sys.argv[2:])

@@ -55,7 +55,7 @@ def build_site(project_dir: str, *extra, env=None) -> subprocess.CompletedProces
     full_env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
     full_env.update(env or {})
     return subprocess.run(
-        [PY, "-m", "mkdocs", "build", "--strict", "-f", os.path.join(project_dir, "mkdocs.yml"), *extra],
+        [PY, "-m", "mkdocs", "build", "--strict", *(extra if "-f" in extra else ("-f", os.path.join(project_dir, "mkdocs.yml"), *extra))],
         capture_output=True,
         text=True,
         cwd=project_dir,

@@ -15,7 +15,7 @@ EPOCH = str(int(dt.datetime(TODAY.year, TODAY.month, TODAY.day, tzinfo=dt.timezo
 def project(dest: str, with_partners: bool = True, extra_yaml: dict | None = None) -> str:
     """A copy of this project's site sources around a partners/ folder, with settings in extra.portal changed."""
     os.makedirs(dest, exist_ok=True)
-    for name in ("docs", "overrides", "hooks"):
+    for name in ("docs", "docs-en", "overrides", "hooks"):
         shutil.copytree(os.path.join(ROOT, name), os.path.join(dest, name), ignore=shutil.ignore_patterns("__pycache__"))
     config = open(os.path.join(ROOT, "mkdocs.yml"), encoding="utf-8").read()
     for key, value in (extra_yaml or {}).items():
@@ -23,12 +23,16 @@ def project(dest: str, with_partners: bool = True, extra_yaml: dict | None = Non
         assert n == 1, key
     with open(os.path.join(dest, "mkdocs.yml"), "w", encoding="utf-8") as fh:
         fh.write(config)
+    shutil.copy(os.path.join(ROOT, "mkdocs.en.yml"), dest)
     copy_reference_data(dest, with_partners=with_partners)
     return dest
 
 
-def build(project_dir: str):
+def build(project_dir: str, english: bool = True):
+    """Both editions, as the build command makes them: Indonesian into site/, then English into site/en/."""
     result = build_site(project_dir, env={"SOURCE_DATE_EPOCH": EPOCH})
+    if result.returncode == 0 and english:
+        result = build_site(project_dir, "-f", os.path.join(project_dir, "mkdocs.en.yml"), env={"SOURCE_DATE_EPOCH": EPOCH})
     return result, os.path.join(project_dir, "site")
 
 

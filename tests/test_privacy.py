@@ -114,13 +114,13 @@ def test_no_internal_or_unconsented_or_hidden_value_in_any_file(private_site):
 
 
 def test_unlisted_values_only_on_their_own_page(private_site):
-    own = "partners/mitra-unlisted-uji/index.html"
+    own = ("partners/mitra-unlisted-uji/index.html", "en/partners/mitra-unlisted-uji/index.html")  # each edition
     values = [sentinel("unlisted", n) for n in range(1, 6)] + ["mitra-unlisted-uji"]
     seen_on_own_page = False
     for rel, text in every_file(private_site):
         for value in values:
             if value.lower() in text:
-                assert rel == own, f"{value} in {rel}"
+                assert rel in own, f"{value} in {rel}"
                 seen_on_own_page = True
     assert seen_on_own_page
 

@@ -37,6 +37,13 @@
     this.labels = {};
   }
 
+  /* The page's words, from the site's message catalog (data-text-* on the directory): "{total} mitra." and
+     the like, with the singular or plural form chosen by the number. */
+  Directory.prototype.say = function (key, n, values) {
+    var text = this.root.getAttribute("data-text-" + key + (n === 1 ? "-one" : "-other")) || "";
+    return text.replace(/\{(\w+)\}/g, function (all, name) { return name in values ? String(values[name]) : all; });
+  };
+
   function mark(name) {
     if (window.performance && performance.mark) performance.mark(name);  // read by scripts/bench.py
   }
@@ -58,7 +65,7 @@
     this.meta = data;
     this.rows = data.rows.map(function (r) {
       return {
-        slug: r[f.slug], name: r[f.name], summary: r[f.summary], pattern: r[f.pattern], side: r[f.side],
+        slug: r[f.slug], name: r[f.name], summary: r[f.summary], summaryLang: r[f.summary_lang], pattern: r[f.pattern], side: r[f.side],
         province: r[f.province], city: r[f.city] || "", stage: r[f.stage], sectors: r[f.sectors] || [],
         logo: r[f.logo],
         text: fold([r[f.name], r[f.summary], r[f.city], r[f.province], (r[f.sectors] || []).join(" ")].join(" "))
@@ -177,7 +184,7 @@
     this.render(hits);
     var total = this.rows.length;
     var filtered = FILTERS.some(function (name) { return v[name]; });
-    this.count.textContent = filtered ? hits.length + " dari " + total + " mitra cocok dengan saringan." : total + " mitra.";
+    this.count.textContent = filtered ? this.say("filtered", hits.length, { hits: hits.length, total: total }) : this.say("all", total, { total: total });
     this.empty.hidden = hits.length > 0;
     this.more.hidden = hits.length <= this.shown;
   };
@@ -220,7 +227,9 @@
     if (this.target) link.target = this.target;
     heading.appendChild(link);
     body.appendChild(heading);
-    body.appendChild(el("p", "portal-card__summary", row.summary));
+    var summary = el("p", "portal-card__summary", row.summary);
+    if (row.summaryLang) summary.setAttribute("lang", row.summaryLang);  // Indonesian text on an English page
+    body.appendChild(summary);
     var tags = el("p", "portal-card__meta");
     tags.appendChild(el("span", "portal-tag portal-tag--pattern", (meta.patterns[row.pattern] || row.pattern) + " · " + (meta.sides[row.side] || row.side)));
     tags.appendChild(el("span", "portal-tag", row.province));
@@ -253,7 +262,7 @@
       });
       var name = form.elements.nama.value.trim();
       var href = "mailto:" + form.getAttribute("data-to") +
-        "?subject=" + encodeURIComponent("Pengajuan kemitraan: " + name) +
+        "?subject=" + encodeURIComponent(form.getAttribute("data-subject") + ": " + name) +
         "&body=" + encodeURIComponent(lines.join("\n"));
       form.setAttribute("data-mailto", href);
       window.location.href = href;
@@ -275,7 +284,8 @@
       if (form.elements.controls.value === "0") url.searchParams.set("controls", "0");
       var height = parseInt(form.elements.height.value, 10) || 800;
       var code = '<iframe src="' + url.href.replace(/&/g, "&amp;").replace(/"/g, "&quot;") +
-        '" title="Direktori mitra" width="100%" height="' + height + '" style="border:0" loading="lazy"></iframe>';
+        '" title="' + form.elements.code.getAttribute("data-title").replace(/&/g, "&amp;").replace(/"/g, "&quot;") +
+        '" width="100%" height="' + height + '" style="border:0" loading="lazy"></iframe>';
       form.elements.code.value = code;
       if (preview) { preview.src = url.href; preview.height = String(height); }
     }

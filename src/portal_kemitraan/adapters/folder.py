@@ -15,7 +15,9 @@ from ..core.problems import DataError
 from ..core.public import build_public_site
 from ..core.settings import Settings
 from ..render import exports
+from ..render.i18n import Locale
 from ..render.pages import SitePlan, page_url
+from .mkdocs import site_language
 
 MARKER = re.compile(r"<!--\s*portal:\s*([a-z-]+)\s*-->")
 STAMP = ".portal-render"  # marks a folder this command made, so that it may be written again
@@ -40,7 +42,8 @@ def render_files(config: dict, config_dir: str, today=None) -> dict[str, str | b
     theme = config.get("theme") if isinstance(config.get("theme"), dict) else {}
     overrides = os.path.join(config_dir, theme["custom_dir"]) if theme.get("custom_dir") else None
     directory_urls = config.get("use_directory_urls", True) is not False
-    plan = SitePlan(site, settings, overrides=overrides)
+    locale = site_language(theme.get("language"))
+    plan = SitePlan(site, settings, overrides=overrides, locale=locale)
     out: dict[str, str | bytes] = {}
     for src_uri, page in plan.pages.items():
         front = json.dumps(page.meta, ensure_ascii=False, sort_keys=True)
@@ -48,7 +51,7 @@ def render_files(config: dict, config_dir: str, today=None) -> dict[str, str | b
         # The body is raw HTML in a Markdown file: one block wrapped in a div keeps every engine from
         # reading Markdown inside it.
         out[src_uri] = f"---\n{front}\n---\n\n<div class=\"portal-generated\">\n{body.strip()}\n</div>\n"
-    out.update(exports.files(site, str(config.get("site_url") or ""), str(config.get("site_name") or settings.organisation)))
+    out.update(exports.files(site, str(config.get("site_url") or ""), str(config.get("site_name") or settings.organisation), locale))
     out.update(site.logos)
     docs_dir = os.path.join(config_dir, str(config.get("docs_dir") or "docs"))
     for base, _, names in os.walk(docs_dir):
@@ -65,9 +68,10 @@ def render_files(config: dict, config_dir: str, today=None) -> dict[str, str | b
     return out
 
 
-def engine_config(config_text: str) -> str:
+def engine_config(config_text: str, theme_text: dict | None = None) -> str:
     """The site configuration for another engine: the same settings, without the MkDocs hook (the pages are
-    already rendered), reading `docs/` and `overrides/` beside it."""
+    already rendered), reading `docs/` and `overrides/` beside it, with the theme's words (extra.portal_text)
+    that the hook would otherwise add."""
     kept, skipping = [], False
     for line in config_text.splitlines():
         if skipping and (line.startswith((" ", "\t", "-")) or not line.strip()):
@@ -76,6 +80,8 @@ def engine_config(config_text: str) -> str:
         if skipping or line.startswith(("docs_dir:", "site_dir:")):
             continue
         kept.append(line)
+        if line.rstrip() == "extra:" and theme_text is not None:
+            kept.append("  portal_text: " + json.dumps(theme_text, ensure_ascii=False, sort_keys=True))
     text = "\n".join(kept) + "\n"
     yaml.load(text, Loader=_AnyTag)  # still a mapping a YAML parser reads
     return "docs_dir: docs\nsite_dir: site\n" + text
@@ -95,8 +101,9 @@ def project_files(config_path: str) -> dict[str, str | bytes]:
     config = read_mkdocs_config(config_path)
     config_dir = os.path.dirname(os.path.abspath(config_path))
     files = {f"docs/{rel}": data for rel, data in render_files(config, config_dir).items()}
+    theme = config.get("theme") if isinstance(config.get("theme"), dict) else {}
     with open(config_path, encoding="utf-8") as fh:
-        files["mkdocs.yml"] = engine_config(fh.read())
+        files["mkdocs.yml"] = engine_config(fh.read(), Locale(site_language(theme.get("language"))).theme_text())
     theme = config.get("theme") if isinstance(config.get("theme"), dict) else {}
     if theme.get("custom_dir"):
         custom = os.path.join(config_dir, theme["custom_dir"])

@@ -16,6 +16,7 @@ from ..core.public import build_public_site
 from ..core.settings import Settings
 from ..render import exports
 from ..render.minify import strip_indentation
+from ..render.i18n import LANGUAGES
 from ..render.pages import SitePlan
 
 log = logging.getLogger("mkdocs.hooks.portal")
@@ -68,7 +69,9 @@ class MkDocsAdapter:
             config.repo_name = None
             config.edit_uri = None
         overrides = config.theme.custom_dir if config.theme.custom_dir else None
-        plan = SitePlan(site, settings, sources, overrides=overrides)
+        locale = site_language(config.theme["language"])
+        plan = SitePlan(site, settings, sources, overrides=overrides, locale=locale)
+        config.extra["portal_text"] = plan.locale.theme_text()  # the overrides' words, in this edition's language
         plan.prerender(directory_urls=config.use_directory_urls, parallel=parallel)
         self.settings, self.root, self.plan = settings, root, plan
         return config
@@ -79,7 +82,7 @@ class MkDocsAdapter:
             in_nav = page.kind in ("directory", "patterns") and page.key in (None, 1)
             inclusion = InclusionLevel.UNDEFINED if in_nav else InclusionLevel.NOT_IN_NAV
             files.append(File.generated(config, page.src_uri, content=page.markdown(), inclusion=inclusion))
-        for path, text in exports.files(plan.site, config.site_url or "", config.site_name).items():
+        for path, text in exports.files(plan.site, config.site_url or "", config.site_name, plan.locale.code).items():
             files.append(File.generated(config, path, content=text))
         for dest, data in plan.site.logos.items():
             files.append(File.generated(config, dest, content=data))  # the cleaned bytes, never the file itself
@@ -115,6 +118,14 @@ class MkDocsAdapter:
         server.watch(os.path.join(os.path.dirname(config.config_file_path), data_dir))
         server.watch(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
         return server
+
+
+def site_language(theme_language: str | None) -> str:
+    """The edition's language from the theme's (`id`, `en`; `en-GB` counts as `en`); PluginError otherwise."""
+    code = (theme_language or LANGUAGES[0]).split("-")[0].lower()
+    if code not in LANGUAGES:
+        raise PluginError(f"theme.language: {theme_language!r} has no message catalog; the site speaks: {', '.join(LANGUAGES)}")
+    return code
 
 
 def _data_edit_base(config) -> str | None:

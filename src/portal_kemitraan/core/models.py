@@ -248,7 +248,9 @@ class Partner(Model):
     side: Slug = Field(description="Which of the pattern's two sides this partner is on.")
     summary: Summary = Field(description="One or two plain sentences, at most 280 characters.")
     region: Region
+    summary_en: Optional[Summary] = Field(None, description="The summary in English, for the English edition (optional).")
     description: Optional[Markdown] = Field(None, description="Longer text in Markdown.")
+    description_en: Optional[Markdown] = Field(None, description="The description in English (optional); without it the English page shows the Indonesian text.")
     kind: Optional[Kind] = None
     forms: list[Slug] = Field(default_factory=list, max_length=20, description="Form ids from partners/forms.yml.")
     sectors: list[ShortLine] = Field(default_factory=list, max_length=20)

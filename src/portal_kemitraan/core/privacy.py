@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 # Top-level fields whose text is published (and so may not name a person who did not consent).
-TEXT_FIELDS = frozenset({"name", "summary", "description", "sectors", "region", "contact", "activities", "evaluations", "agreement"})
+TEXT_FIELDS = frozenset({"name", "summary", "summary_en", "description", "description_en", "sectors", "region", "contact", "activities", "evaluations", "agreement"})
 _PHONE_LIKE = re.compile(r"\+?\d[\d \t().-]{4,}\d")
 MIN_NAME = 4  # shorter names ("Ani") match too many ordinary words to be worth a warning
 
@@ -25,8 +25,9 @@ def _national(digits: str) -> str:
 def public_texts(partner) -> list[tuple[tuple, str]]:
     """(location, text) of every published free-text value of a partner model."""
     out: list[tuple[tuple, str]] = [(("name",), partner.name), (("summary",), partner.summary)]
-    if partner.description:
-        out.append((("description",), partner.description))
+    for key in ("summary_en", "description", "description_en"):
+        if getattr(partner, key):
+            out.append(((key,), getattr(partner, key)))
     out += [(("sectors", i), s) for i, s in enumerate(partner.sectors)]
     if partner.region.city:
         out.append((("region", "city"), partner.region.city))

@@ -37,8 +37,6 @@ def _logo_url(logo: str | None) -> str | None:
 def public_partner(catalog: Catalog, record: PartnerRecord, today: dt.date, soon_days: int) -> dict:
     """Every public field of one partner. `internal` and non-consented persons never enter this dict."""
     p = record.data
-    pattern = catalog.patterns[p.pattern]
-    side = catalog.side(p.pattern, p.side)
     stage_id = catalog.stage_of(record)
     province = province_by_name(p.region.province)
     contact = None
@@ -66,12 +64,12 @@ def public_partner(catalog: Catalog, record: PartnerRecord, today: dt.date, soon
         "url": f"partners/{record.slug}/",
         "name": p.name,
         "summary": p.summary,
+        "summary_en": p.summary_en,
         "description_html": markdown_to_html(p.description) if p.description else "",
+        "description_html_en": markdown_to_html(p.description_en) if p.description_en else "",
         "kind": p.kind,
         "pattern": p.pattern,
-        "pattern_name": pattern.name.id,
         "side": p.side,
-        "side_label": side.label.id,
         "forms": list(p.forms),
         "sectors": list(p.sectors),
         "province": province["name"],
@@ -83,7 +81,6 @@ def public_partner(catalog: Catalog, record: PartnerRecord, today: dt.date, soon
         "contact": contact,
         "stage": stage_id,
         "stage_index": catalog.stage_ids.index(stage_id),
-        "stage_label": catalog.stage(stage_id).label.id,
         "agreement": agreement,
         "activities": [
             {"title": x.title, "date": _iso(x.date), "summary": x.summary}

@@ -78,15 +78,15 @@ class Settings(BaseModel):
             return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc).date()
         return dt.date.today()
 
-    def correction_href(self, partner: dict) -> str:
-        """Where 'Request a correction' goes, prefilled with the partner's slug and name."""
+    def correction_href(self, partner: dict, locale=None) -> str:
+        """Where 'Request a correction' goes, prefilled with the partner's slug and name; `locale` (an
+        i18n.Locale) translates the e-mail's subject and prompts."""
         if self.correction_url:
             return self.correction_url.format(slug=quote(partner["slug"]), name=quote(partner["name"]))
-        subject = f"Koreksi profil mitra: {partner['name']} ({partner['slug']})"
-        body = (
-            f"Profil: /partners/{partner['slug']}/\n"
-            "Bagian yang keliru:\n\nSeharusnya:\n\nNama dan peran pengirim:\n"
-        )
+        _ = locale.gettext if locale is not None else (lambda text: text)
+        prefix = locale.prefix if locale is not None else ""
+        subject = _("Koreksi profil mitra: {name} ({slug})").format(name=partner["name"], slug=partner["slug"])
+        body = _("Profil: {url}\nBagian yang keliru:\n\nSeharusnya:\n\nNama dan peran pengirim:\n").format(url=f"/{prefix}partners/{partner['slug']}/")
         return f"mailto:{self.contact_email}?" + urlencode({"subject": subject, "body": body}, quote_via=quote)
 
 

@@ -8,6 +8,7 @@ import math
 from dataclasses import dataclass
 
 from . import charts, templating
+from .i18n import Locale, localized
 from ..core.parallel import fork_map
 from ..core.public import PublicSite
 
@@ -57,13 +58,19 @@ def page_url(src_uri: str, directory_urls: bool = True) -> str:
 class SitePlan:
     """Everything the hook needs from the core: generated pages, their HTML, and blocks for hand-written pages."""
 
-    def __init__(self, site: PublicSite, settings, sources: dict[str, str] | None = None, overrides: str | None = None):
+    def __init__(self, site: PublicSite, settings, sources: dict[str, str] | None = None, overrides: str | None = None, locale: str = "id"):
         """`sources` (slug -> data file) is given only for a staff preview, to offer edit links;
-        `overrides` is a folder whose templates win over the built-in ones of the same name."""
+        `overrides` is a folder whose templates win over the built-in ones of the same name;
+        `locale` is the language of this edition of the site."""
         self.site = site
         self.settings = settings
         self.sources = sources or {}
-        self.templates = templating.environment(overrides)
+        self.locale = Locale(locale)
+        self.templates = templating.environment(overrides, self.locale, settings)
+        pick = self.locale.pick
+        sides = {(pid, s.id): s.label.model_dump() for pid, pat in site.patterns.items() for s in pat.sides}
+        stages = {s.id: s.label.model_dump() for s in site.stages}
+        self.templates.globals.update(side_label=lambda pid, sid: pick(sides[(pid, sid)]), stage_label=lambda sid: pick(stages[sid]))
         self.page_size = settings.page_size
         self.pages: dict[str, Generated] = {}
         self._by_slug = {p["slug"]: p for p in site.pages}
@@ -77,22 +84,27 @@ class SitePlan:
 
     def _plan(self) -> None:
         site = self.site
+        _, t = self.locale.gettext, self.locale.pick
         pages = max(1, math.ceil(len(site.listed) / self.page_size))
         for n in range(1, pages + 1):
             meta = {
-                "title": "Direktori mitra",
-                "description": f"Daftar {len(site.listed)} mitra: cari dan saring menurut pola, sektor, provinsi dan tahap.",
+                "title": _("Direktori mitra"),
+                "description": self.locale.ngettext(
+                    "Daftar {n} mitra: cari dan saring menurut pola, sektor, provinsi dan tahap.",
+                    "Daftar {n} mitra: cari dan saring menurut pola, sektor, provinsi dan tahap.",
+                    len(site.listed),
+                ).format(n=len(site.listed)),
                 "template": "directory.html",
                 "hide": ["toc"],
             }
             if n > 1:
-                meta["title"] = f"Direktori mitra (halaman {n})"
+                meta["title"] = _("Direktori mitra (halaman {n})").format(n=n)
                 meta["search"] = {"exclude": True}
             self._add(Generated("partners/index.md" if n == 1 else f"partners/page/{n}.md", meta, "directory", n))
         for p in site.pages:
             meta = {
                 "title": _escape(p["name"]),
-                "description": _escape(p["summary"]),
+                "description": _escape(localized(p, "summary", self.locale.code)[0]),
                 "template": "partner.html",
                 "hide": ["toc"],
             }
@@ -104,7 +116,7 @@ class SitePlan:
             Generated(
                 "embed/index.md",
                 {
-                    "title": "Direktori mitra (sematan)",
+                    "title": _("Direktori mitra (sematan)"),
                     "template": "embed.html",
                     "robots": "noindex",
                     "search": {"exclude": True},
@@ -116,14 +128,14 @@ class SitePlan:
         self._add(
             Generated(
                 "patterns/index.md",
-                {"title": "Pola kemitraan", "description": "Empat pola kemitraan dan dua pihak di setiap pola.", "hide": ["toc"]},
+                {"title": _("Pola kemitraan"), "description": _("Empat pola kemitraan dan dua pihak di setiap pola."), "hide": ["toc"]},
                 "patterns",
             )
         )
         for pid, pattern in self.site.patterns.items():
             meta = {
-                "title": _escape(pattern.name.id),
-                "description": _escape(pattern.summary.id),
+                "title": _escape(t(pattern.name.model_dump())),
+                "description": _escape(t(pattern.summary.model_dump())),
                 "template": "pattern.html",
             }
             self._add(Generated(f"patterns/{pid}.md", meta, "pattern", pid, self.sources.get(f"patterns/{pid}")))
@@ -181,10 +193,12 @@ class SitePlan:
         """HTML for a `<!-- portal: NAME -->` marker in a hand-written page."""
         ctx = self._context(page_url)
         if name == "stats":
+            _, t = self.locale.gettext, self.locale.pick
             ctx["pattern_chart"] = charts.bar_chart(
-                [(self.site.patterns[k].name.id, v) for k, v in self.site.by_pattern().items()], "Jumlah mitra menurut pola", self.templates
+                [(t(self.site.patterns[k].name.model_dump()), v) for k, v in self.site.by_pattern().items()], _("Jumlah mitra menurut pola"), self.templates
             )
-            ctx["province_chart"] = charts.bar_chart(charts.top_n(list(self.site.by_province().items()), 8), "Jumlah mitra menurut provinsi", self.templates)
+            rows = charts.top_n(list(self.site.by_province().items()), 8, other=_("Lainnya"))
+            ctx["province_chart"] = charts.bar_chart(rows, _("Jumlah mitra menurut provinsi"), self.templates)
         return self._render(f"blocks/{name}.html.j2", **ctx)
 
     def jsonld(self, p: dict) -> str:
@@ -192,7 +206,7 @@ class SitePlan:
             "@context": "https://schema.org",
             "@type": "Organization",
             "name": p["name"],
-            "description": p["summary"],
+            "description": localized(p, "summary", self.locale.code)[0],
             "address": {"@type": "PostalAddress", "addressRegion": p["province"], "addressCountry": "ID"},
         }
         if p["city"]:

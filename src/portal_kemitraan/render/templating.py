@@ -7,6 +7,7 @@ import json
 import os
 
 import jinja2
+import markupsafe
 
 TEMPLATES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "templates")
 
@@ -15,13 +16,21 @@ def _autoescape(name: str | None) -> bool:
     return bool(name) and any(part in name for part in (".html", ".xml", ".svg"))
 
 
+def _lang_attr(lang: str | None):
+    return markupsafe.Markup(f' lang="{lang}"') if lang else ""
+
+
 def _yaml_scalar(value) -> str:
     """A value as a YAML double-quoted scalar (JSON strings are valid YAML)."""
     return json.dumps(str(value), ensure_ascii=False)
 
 
-def environment(overrides: str | None = None) -> jinja2.Environment:
-    """An environment reading `overrides` first (when given), then the built-in templates."""
+def environment(overrides: str | None = None, locale=None, settings=None) -> jinja2.Environment:
+    """An environment reading `overrides` first (when given), then the built-in templates, speaking the
+    language of `locale` (an i18n.Locale; Indonesian when not given)."""
+    from .i18n import Locale, localized, phone
+
+    locale = locale or Locale("id")
     dirs = [overrides, TEMPLATES] if overrides else [TEMPLATES]
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(dirs),
@@ -30,7 +39,19 @@ def environment(overrides: str | None = None) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        extensions=["jinja2.ext.i18n"],
     )
+    env.install_gettext_translations(locale.translations, newstyle=True)
+    env.globals.update(
+        lang=locale.code,
+        t=lambda texts: locale.pick(texts.model_dump() if hasattr(texts, "model_dump") else texts),
+        format_date=locale.date,
+        text=lambda p, field: localized(p, field, locale.code)[0],
+        lang_of=lambda p, field: _lang_attr(localized(p, field, locale.code)[1]),
+    )
+    env.filters["phone"] = phone
+    if settings is not None:
+        env.globals["correction_href"] = lambda p: settings.correction_href(p, locale)
     env.filters["yaml"] = _yaml_scalar
     env.filters["tojson_attr"] = lambda v: json.dumps(v, ensure_ascii=False, sort_keys=True)
     return env

@@ -1,0 +1,110 @@
+"""Languages of the site: gettext catalogs (Babel) for every user-facing string, and dates and numbers
+formatted for the locale. Message ids are the Indonesian text, the site's first language."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+
+from babel.dates import format_date
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
+from babel.support import Translations
+
+LOCALES_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "locales")
+LANGUAGES = ("id", "en")  # the first is the site's own language, at /
+DOMAIN = "messages"
+
+
+def catalog_path(locale: str) -> str:
+    return os.path.join(LOCALES_DIR, locale, "LC_MESSAGES", f"{DOMAIN}.po")
+
+
+def translations(locale: str) -> Translations:
+    """The compiled catalog of one language (compiled in memory from its .po file: no build step)."""
+    if locale not in LANGUAGES:
+        raise ValueError(f"unknown language {locale!r}; the site has: {', '.join(LANGUAGES)}")
+    with open(catalog_path(locale), "rb") as fh:
+        catalog = read_po(fh, locale=locale, domain=DOMAIN)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog)
+    buffer.seek(0)
+    return Translations(buffer, domain=DOMAIN)
+
+
+def N_(message: str) -> str:
+    """Marks a message for the catalog where it is translated later (the theme's strings below)."""
+    return message
+
+
+# Strings of the Material overrides (overrides/*.html): the adapters hand them to the theme, translated, as
+# config.extra.portal_text, since the theme's templates cannot read our catalogs themselves.
+THEME_MESSAGES = (
+    N_("Ingin bekerja sama?"), N_("Jadi mitra"), N_("Mitra baru"), N_("Halaman tidak ditemukan"),
+    N_("Alamat yang Anda buka tidak ada, atau profil mitra ini sudah tidak ditampilkan."),
+    N_("Buka direktori mitra"), N_("untuk mencari menurut nama, pola atau provinsi."),
+    N_("Gunakan kotak pencarian di bagian atas halaman."), N_("Ajukan kemitraan"), N_("bila Anda ingin menjadi mitra."),
+    N_("Tautan portal"), N_("Direktori mitra"), N_("Data terbuka"), N_("Umpan mitra baru"),
+)
+
+
+class Locale:
+    """One language of the site: its translations, and how it writes dates, numbers and phone numbers."""
+
+    def __init__(self, code: str):
+        self.code = code
+        self.translations = translations(code)
+        self.prefix = "" if code == LANGUAGES[0] else f"{code}/"  # where this edition lives under the site
+
+    def theme_text(self) -> dict[str, str]:
+        """The theme's strings in this language, keyed by their Indonesian text."""
+        return {message: self.gettext(message) for message in THEME_MESSAGES}
+
+    def gettext(self, message: str) -> str:
+        return self.translations.gettext(message)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return self.translations.ngettext(singular, plural, n)
+
+    def date(self, value: str | dt.date | None, form: str = "long") -> str:
+        if not value:
+            return ""
+        day = dt.date.fromisoformat(value) if isinstance(value, str) else value
+        return format_date(day, format=form, locale=self.code)
+
+    def number(self, value: int | float) -> str:
+        return format_decimal(value, locale=self.code)
+
+    def pick(self, texts: dict) -> str:
+        """The text of this language from {'id': …, 'en': …}, falling back to the first language."""
+        return texts.get(self.code) or texts.get(LANGUAGES[0]) or ""
+
+
+def phone(value: str | None) -> str:
+    """+62225550142 -> +62 22 555 0142: a readable grouping of an Indonesian number (others as stored)."""
+    if not value:
+        return ""
+    if not value.startswith("+62"):
+        return value
+    rest = value[3:]
+    if rest.startswith("8"):  # mobile: 8xx-xxxx-xxxx
+        groups = [rest[:3], rest[3:7], rest[7:]]
+    elif rest[:2] in ("21", "22", "24", "31", "61"):  # two-digit area codes of the large cities
+        groups = [rest[:2], rest[2:5], rest[5:]]
+    else:
+        groups = [rest[:3], rest[3:6], rest[6:]]
+    return "+62 " + " ".join(g for g in groups if g)
+
+
+def localized(partner: dict, field: str, locale: str) -> tuple[str, str | None]:
+    """A partner's text in a language, and the language it is really in when it had to fall back:
+    ('…', None) when the text is in `locale`, ('…', 'id') when an English page shows Indonesian text."""
+    if locale != LANGUAGES[0]:
+        own = partner.get(f"{field}_{locale}")
+        if own:
+            return own, None
+        value = partner.get(field) or ""
+        return value, (LANGUAGES[0] if value else None)
+    return partner.get(field) or "", None

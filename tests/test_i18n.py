@@ -1,0 +1,137 @@
+"""Two editions from one set of templates: every string comes from a catalog, no catalog is stale or has an
+untranslated string, and the English edition is complete, switchable, and honest about Indonesian text."""
+
+import json
+import os
+import re
+import xml.etree.ElementTree as ET
+
+from babel.messages.checkers import python_format
+
+from conftest import ROOT, copy_reference_data, TODAY
+from portal_kemitraan.core.catalog import load_catalog
+from portal_kemitraan.core.public import build_public_site
+from portal_kemitraan.render import catalogs
+from portal_kemitraan.render.i18n import LANGUAGES, Locale, phone
+from portal_kemitraan.render.pages import SitePlan
+from portal_kemitraan.core.settings import Settings
+from sitebuild import read, site_files
+
+
+def test_no_catalog_is_stale():
+    """Every message in the code is in each catalog, and nothing else is: run `python3 scripts/dev.py catalogs`."""
+    wanted = catalogs.messages_of(catalogs.extract())
+    assert len(wanted) > 100
+    for locale in LANGUAGES:
+        have = catalogs.messages_of(catalogs.read(locale))
+        assert sorted(map(str, wanted - have)) == [], f"{locale}: missing (run: python3 scripts/dev.py catalogs)"
+        assert sorted(map(str, have - wanted)) == [], f"{locale}: stale (run: python3 scripts/dev.py catalogs)"
+
+
+def test_the_english_catalog_translates_every_string_keeping_its_placeholders():
+    untranslated, broken = [], []
+    for message in catalogs.read("en"):
+        if not message.id:
+            continue
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        if not all(strings):
+            untranslated.append(message.id)
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        for text in strings:
+            if set(re.findall(r"%\(\w+\)s|\{\w+\}", text)) != set(re.findall(r"%\(\w+\)s|\{\w+\}", ids[-1])):
+                broken.append(message.id)
+        try:
+            python_format(None, message)
+        except Exception as exc:  # babel's own placeholder checker
+            broken.append((message.id, str(exc)))
+    assert untranslated == [] and broken == []
+
+
+def test_no_indonesian_ui_string_is_left_outside_the_catalogs():
+    """A template line with Indonesian words must pass them through _() or {% trans %} (data aside)."""
+    words = re.compile(r">[^<{}]*\b(mitra|dan|yang|untuk|dengan|tidak|halaman|Semua|Tampilkan|Belum)\b[^<{}]*<")
+    folder = os.path.join(os.path.dirname(catalogs.__file__), "templates")
+    offenders = []
+    for base, _, names in os.walk(folder):
+        for name in names:
+            if not name.endswith(".html.j2"):
+                continue
+            for number, line in enumerate(open(os.path.join(base, name), encoding="utf-8"), 1):
+                if words.search(line) and "trans" not in line:
+                    offenders.append(f"{name}:{number}: {line.strip()[:80]}")
+    assert offenders == []
+
+
+def test_dates_numbers_and_phones_are_written_for_the_locale():
+    assert Locale("id").date("2026-10-02") == "2 Oktober 2026"
+    assert Locale("en").date("2026-10-02") == "October 2, 2026"
+    assert phone("+62225550142") == "+62 22 555 0142"
+    assert phone("+6281234567890") == "+62 812 3456 7890"
+    assert phone("+6561234567") == "+6561234567"
+    en = Locale("en")
+    assert en.ngettext("%(count)s mitra", "%(count)s mitra", 1) == "%(count)s partner"
+    assert en.ngettext("%(count)s mitra", "%(count)s mitra", 3) == "%(count)s partners"
+
+
+def test_english_pages_mark_indonesian_text_and_use_english_text_where_given(tmp_path):
+    root = copy_reference_data(str(tmp_path), with_partners=True)
+    with open(os.path.join(root, "mitra-dwibahasa.yml"), "w", encoding="utf-8") as fh:
+        fh.write(
+            "name: Mitra Dwibahasa\npattern: agency\nside: agent\nsummary: Ringkasan dalam bahasa Indonesia.\n"
+            "summary_en: A summary in English.\ndescription: Uraian **panjang**.\nregion: {province: Bali}\n"
+        )
+    site = build_public_site(load_catalog(root, today=TODAY), TODAY)
+    en = SitePlan(site, Settings(), locale="en")
+    both = en.render("partners/mitra-dwibahasa.md", "partners/mitra-dwibahasa/")
+    assert '<p class="portal-lead">A summary in English.</p>' in both
+    assert '<div lang="id"><p>Uraian <strong>panjang</strong>.</p>' in both  # no English description: marked
+    melati = en.render("partners/kwt-melati.md", "partners/kwt-melati/")
+    assert '<p class="portal-lead" lang="id">' in melati and "Partnership stage" in melati
+    assert en.pages["partners/mitra-dwibahasa.md"].meta["description"] == "A summary in English."
+    indonesian = SitePlan(site, Settings(), locale="id").render("partners/mitra-dwibahasa.md", "partners/mitra-dwibahasa/")
+    assert '<p class="portal-lead">Ringkasan dalam bahasa Indonesia.</p>' in indonesian and 'lang="id"><p>Uraian' not in indonesian
+
+
+def test_the_english_edition_is_built_at_en_with_its_own_search_sitemap_and_exports(built_site):
+    site, _ = built_site
+    english = os.path.join(site, "en")
+    home = read(english, "index.html")
+    assert '<html lang="en"' in home and "Growing together through partnership" in home
+    assert "Partners by pattern" in home and "Become a partner" in home
+    profile = read(english, "partners/koperasi-tani-sumber-rejeki/index.html")
+    assert "<h2>Partnership stage</h2>" in profile and "Ask for a correction" in profile
+    assert '<time datetime="2026-10-02">October 2, 2026</time>' in profile
+    assert "+62 22 555 0142" in profile  # a readable phone number
+    correction = re.search(r'href="(mailto:[^"]+)" data-correction', profile).group(1)
+    assert "Partner%20profile%20correction" in correction and "%2Fen%2Fpartners%2F" in correction
+    # the switch leads to the same page in the other edition, and hreflang says so
+    assert 'href="../../../partners/koperasi-tani-sumber-rejeki/" hreflang="id"' in profile
+    indonesian = read(site, "partners/koperasi-tani-sumber-rejeki/index.html")
+    assert 'href="../../en/partners/koperasi-tani-sumber-rejeki/" hreflang="en"' in indonesian
+    assert '<link rel="alternate" href="https://example.github.io/portal-kemitraan/en/partners/koperasi-tani-sumber-rejeki/" hreflang="en">' in indonesian
+    # each edition has its own search index in its language, and exports with its labels
+    index = json.loads(read(english, "search/search_index.json"))
+    assert index["config"]["lang"] == ["en"] and any(d["location"] == "partners/kwt-melati/" for d in index["docs"])
+    assert "Growing together" not in read(site, "search/search_index.json")
+    api = json.loads(read(english, "api/partners.json"))
+    melati = next(p for p in api["partners"] if p["slug"] == "kwt-melati")
+    assert melati["pattern_name"] == "General trade" or melati["pattern_name"].isascii()
+    assert json.loads(read(english, "api/directory.json"))["stages"]["identification"] != json.loads(read(site, "api/directory.json"))["stages"]["identification"]
+    tree = ET.fromstring(read(english, "sitemap.xml").encode("utf-8"))
+    locs = [e.text for e in tree.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
+    assert locs and all(loc.startswith("https://example.github.io/portal-kemitraan/en/") for loc in locs)
+    feed = ET.fromstring(read(english, "feed.xml").encode("utf-8"))
+    assert feed.get("{http://www.w3.org/XML/1998/namespace}lang") == "en"
+
+
+def test_no_english_page_is_left_with_indonesian_interface_words(built_site):
+    site, _ = built_site
+    english = os.path.join(site, "en")
+    interface = re.compile(r"\b(Cari nama|Semua pola|Tampilkan lebih banyak|Ajukan koreksi|Tahap kemitraan|Jadi mitra|Direktori mitra)\b")
+    found = []
+    for path in site_files(english):
+        if path.endswith(".html"):
+            text = open(path, encoding="utf-8").read()
+            text = re.sub(r'<[^>]+lang="id"[^>]*>.*?</', "", text, flags=re.S)  # text marked Indonesian is data
+            found += [f"{os.path.relpath(path, english)}: {m.group(0)}" for m in interface.finditer(text)]
+    assert found == []
