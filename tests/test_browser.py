@@ -22,14 +22,33 @@ PAGES = {
 }
 
 
-@pytest.fixture(scope="session", params=["mkdocs", "zensical"])
+@pytest.fixture(scope="session", params=["mkdocs", "english", "zensical"])
 def server(request):
-    """The site built by each engine: MkDocs with the hook (the default), and Zensical from `portal render`."""
-    site = request.getfixturevalue("built_site")[0] if request.param == "mkdocs" else request.getfixturevalue("zensical_site")
+    """The site as each build makes it: MkDocs with the hook (the default), its English edition at /en/,
+    and Zensical from `portal render`. The tests address pages relative to the edition's root."""
+    site = request.getfixturevalue("zensical_site") if request.param == "zensical" else request.getfixturevalue("built_site")[0]
     srv = StaticServer(site)
-    srv.engine = request.param
-    yield srv.url
+    yield srv.url + ("en/" if request.param == "english" else "")
     srv.stop()
+
+
+@pytest.fixture
+def says(request):
+    """The words a person sees, in the language of the edition under test: says(indonesian, english)."""
+    english = "server" in request.fixturenames and request.node.callspec.params.get("server") == "english"
+    return lambda indonesian, in_english: in_english if english else indonesian
+
+
+@pytest.fixture
+def shot(request):
+    """A screenshot path for this test's page, named by the build it comes from."""
+    build = request.node.callspec.params.get("server", "mkdocs")
+
+    def path(name):
+        os.makedirs(ARTIFACTS, exist_ok=True)
+        return os.path.join(ARTIFACTS, f"{build}-{name}.png")
+
+    return path
 
 
 @pytest.fixture(scope="session")
@@ -59,14 +78,14 @@ def wait_directory(page):
     page.wait_for_selector(".portal-directory[data-ready=true]")
 
 
-def test_directory_filters_narrow_the_list_and_the_address_restores_them(page, server):
+def test_directory_filters_narrow_the_list_and_the_address_restores_them(page, server, says):
     page.goto(server + "partners/")
     wait_directory(page)
     expect(cards(page)).to_have_count(14)
     page.select_option("#f-pattern", "general-trade")
     expect(cards(page)).to_have_count(4)
     assert "pattern=general-trade" in page.url
-    expect(page.locator(".portal-count")).to_have_text("4 dari 14 mitra cocok dengan saringan.")
+    expect(page.locator(".portal-count")).to_have_text(says("4 dari 14 mitra cocok dengan saringan.", "4 of 14 partners match the filters."))
     page.select_option("#f-side", "supplier")
     expect(cards(page)).to_have_count(3)
     assert "side=supplier" in page.url
@@ -122,9 +141,9 @@ def test_search_finds_a_partner_by_name(page, server, request):
     assert page.console_errors == []
 
 
-def test_profile_shows_the_correction_link_with_the_slug(page, server):
+def test_profile_shows_the_correction_link_with_the_slug(page, server, says):
     page.goto(server + PAGES["profile"])
-    link = page.get_by_role("link", name=re.compile("Ajukan koreksi"))
+    link = page.get_by_role("link", name=re.compile(says("Ajukan koreksi", "Ask for a correction")))
     expect(link).to_be_visible()
     href = link.get_attribute("href")
     assert "koperasi-tani-sumber-rejeki" in href and href.startswith("mailto:")
@@ -139,7 +158,7 @@ def test_join_page_has_the_form_iframe_and_a_plain_link(page, form_server):
     expect(page.frame_locator("iframe.portal-intake__frame").locator("h1")).to_have_text("Formulir kemitraan (contoh)")
 
 
-def test_join_page_without_form_composes_an_email(page, server):
+def test_join_page_without_form_composes_an_email(page, server, says):
     page.goto(server + "join/")
     form = page.locator("form.portal-mailform")
     expect(form).to_have_attribute("action", "mailto:kemitraan@example.org")
@@ -157,8 +176,8 @@ def test_join_page_without_form_composes_an_email(page, server):
     parts = urlsplit(href)
     assert parts.scheme == "mailto" and unquote(parts.path) == "kemitraan@example.org"
     query = parse_qs(parts.query)
-    assert query["subject"] == ["Pengajuan kemitraan: Koperasi Maju Jaya"]
-    assert "Pola yang diminati:\nDagang umum" in query["body"][0]
+    assert query["subject"] == [says("Pengajuan kemitraan", "Partnership application") + ": Koperasi Maju Jaya"]
+    assert says("Pola yang diminati:\nDagang umum", "Pattern of interest:\nGeneral trade") in query["body"][0]
     assert "Pasokan sayur, 2 ton per minggu" in query["body"][0]
 
 
@@ -172,7 +191,7 @@ def test_no_console_errors(page, server, name):
 
 
 @pytest.mark.parametrize("name", list(PAGES))
-def test_phone_viewport_has_no_horizontal_scroll(browser, server, name):
+def test_phone_viewport_has_no_horizontal_scroll(browser, server, name, shot):
     context = browser.new_context(viewport={"width": 360, "height": 740}, device_scale_factor=2, is_mobile=True, has_touch=True)
     offline_routes(context)
     page = context.new_page()
@@ -180,13 +199,12 @@ def test_phone_viewport_has_no_horizontal_scroll(browser, server, name):
     page.wait_for_load_state("networkidle")
     overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 0, f"{name} scrolls sideways by {overflow}px"
-    os.makedirs(ARTIFACTS, exist_ok=True)
-    page.screenshot(path=os.path.join(ARTIFACTS, f"{name}-phone.png"), full_page=True)
+    page.screenshot(path=shot(f"{name}-phone"), full_page=True)
     context.close()
 
 
 @pytest.mark.parametrize("name", list(PAGES))
-def test_accessibility_has_no_serious_or_critical_violations(page, server, name):
+def test_accessibility_has_no_serious_or_critical_violations(page, server, name, shot):
     page.goto(server + PAGES[name])
     page.wait_for_load_state("networkidle")
     if name == "directory":
@@ -198,8 +216,7 @@ def test_accessibility_has_no_serious_or_critical_violations(page, server, name)
         if v["impact"] in ("serious", "critical")
     ]
     assert bad == [], "\n".join(bad)
-    os.makedirs(ARTIFACTS, exist_ok=True)
-    page.screenshot(path=os.path.join(ARTIFACTS, f"{name}.png"), full_page=True)
+    page.screenshot(path=shot(name), full_page=True)
 
 
 def test_embed_takes_filters_from_its_address_and_can_hide_them(page, server):
@@ -212,6 +229,23 @@ def test_embed_takes_filters_from_its_address_and_can_hide_them(page, server):
     expect(page.locator("header.md-header")).to_be_hidden()
     expect(page.locator("footer.md-footer")).to_be_hidden()
     assert page.console_errors == []
+
+
+def test_language_switch_leads_to_the_same_page_in_the_other_edition(page, server, says, request):
+    if request.node.callspec.params["server"] == "zensical":
+        pytest.skip("the Zensical path renders the Indonesian edition only (README: Engines)")
+    page.goto(server + PAGES["profile"])
+    switch = page.locator(".md-header__option .md-select button")
+    expect(switch).to_be_visible()
+    switch.hover()
+    other = page.get_by_role("link", name=says("English", "Bahasa Indonesia"))
+    expect(other).to_be_visible()
+    other.click()
+    page.wait_for_load_state("load")
+    assert page.url.endswith(("en/" if says("id", "en") == "id" else "") + PAGES["profile"]) and "/en/en/" not in page.url
+    expect(page.locator("html")).to_have_attribute("lang", says("en", "id"))
+    expect(page.locator("h1")).to_have_text("Koperasi Tani Sumber Rejeki")
+    expect(page.get_by_role("link", name=re.compile(says("Ask for a correction", "Ajukan koreksi")))).to_be_visible()
 
 
 def test_embed_builder_makes_the_iframe_code(page, server):
