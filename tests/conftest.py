@@ -38,16 +38,27 @@ def data_dir(tmp_path):
     return copy_reference_data(str(tmp_path))
 
 
-def run_portal(*args, env=None, cwd=None):
-    """Run the staff command as a user would, capturing its output as text."""
-    full_env = dict(os.environ)
-    full_env.update(env or {})
-    return subprocess.run(
-        [PY, os.path.join(ROOT, "scripts", "portal.py"), *args],
-        capture_output=True,
-        cwd=cwd or ROOT,
-        env=full_env,
-    )
+def run_portal(*args, env=None, cwd=None, subprocess_run=False):
+    """Run a staff command, capturing its output (bytes, as a process would give it). In this process by
+    default (fast); as a real process through scripts/portal.py when an environment is given or asked for."""
+    if env is not None or subprocess_run:
+        full_env = dict(os.environ)
+        full_env.update(env or {})
+        return subprocess.run([PY, os.path.join(ROOT, "scripts", "portal.py"), *args], capture_output=True, cwd=cwd or ROOT, env=full_env)
+    import contextlib
+    import io
+
+    from portal_kemitraan.staff import cli
+
+    out, err = io.StringIO(), io.StringIO()
+    previous = os.getcwd()
+    try:
+        os.chdir(cwd or ROOT)
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = cli.main([str(a) for a in args])
+    finally:
+        os.chdir(previous)
+    return subprocess.CompletedProcess(["portal", *args], code, out.getvalue().encode("utf-8"), err.getvalue().encode("utf-8"))
 
 
 def build_site(project_dir: str, *extra, env=None) -> subprocess.CompletedProcess:

@@ -2,6 +2,8 @@
 
 import os
 
+import pytest
+
 import yaml
 
 from conftest import DATA, TODAY, run_portal
@@ -26,6 +28,13 @@ def test_validate_usage_error_exit_2(tmp_path):
     assert run_portal("validate", "--data", str(tmp_path / "nope")).returncode == 2
     assert run_portal("validate", "--today", "31-12-2026").returncode == 2
     assert run_portal().returncode == 2
+
+
+@pytest.mark.parametrize("command", ["validate", "new", "list", "schema", "import", "report", "mou", "render", "doctor"])
+def test_each_command_runs_as_a_real_process(command):
+    """One subprocess smoke test per command (the rest of the tests run the commands in-process)."""
+    result = run_portal(command, "--help", subprocess_run=True)
+    assert result.returncode == 0 and b"usage: portal " + command.encode() in result.stdout and not result.stderr
 
 
 def test_every_command_has_help():

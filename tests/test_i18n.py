@@ -120,6 +120,9 @@ def test_the_english_edition_is_built_at_en_with_its_own_search_sitemap_and_expo
     tree = ET.fromstring(read(english, "sitemap.xml").encode("utf-8"))
     locs = [e.text for e in tree.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
     assert locs and all(loc.startswith("https://example.github.io/portal-kemitraan/en/") for loc in locs)
+    entry = next(u for u in tree if u.find("{http://www.sitemaps.org/schemas/sitemap/0.9}loc").text.endswith("/en/partners/kwt-melati/"))
+    alternates = {a.get("hreflang"): a.get("href") for a in entry.iter("{http://www.w3.org/1999/xhtml}link")}
+    assert alternates == {"id": "https://example.github.io/portal-kemitraan/partners/kwt-melati/", "en": "https://example.github.io/portal-kemitraan/en/partners/kwt-melati/"}
     feed = ET.fromstring(read(english, "feed.xml").encode("utf-8"))
     assert feed.get("{http://www.w3.org/XML/1998/namespace}lang") == "en"
 

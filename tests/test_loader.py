@@ -1,6 +1,5 @@
 """The YAML loader: line numbers, duplicate keys, aliases, limits, encodings; it never raises on bad input."""
 
-import time
 
 from portal_kemitraan.core import yamlsource
 from portal_kemitraan.core.yamlsource import load_bytes, load_file, load_text
@@ -33,11 +32,9 @@ def test_merge_keys_and_small_aliases_work():
     assert src.data["use"] == {"x": 1, "y": 3}
 
 
-def test_billion_laughs_is_refused_quickly():
+def test_billion_laughs_is_refused_before_it_expands():
     levels = ['a0: &a0 ["lol"]'] + [f"a{i}: &a{i} [" + ",".join([f"*a{i-1}"] * 10) + "]" for i in range(1, 12)]
-    start = time.perf_counter()
-    src = load_text("\n".join(levels) + "\n", "bomb.yml")
-    assert time.perf_counter() - start < 1.0
+    src = load_text("\n".join(levels) + "\n", "bomb.yml")  # 10^11 values if expanded: a hang would fail
     assert src.data is None
     assert "aliases expand" in src.problems[0].message
 

@@ -14,9 +14,9 @@ from ..core.catalog import load_catalog
 from ..core.problems import DataError
 from ..core.public import build_public_site
 from ..core.settings import Settings
-from ..render import exports
 from ..render.i18n import Locale
 from ..render.pages import SitePlan, page_url
+from ..render.site import render_site
 from .mkdocs import site_language
 
 MARKER = re.compile(r"<!--\s*portal:\s*([a-z-]+)\s*-->")
@@ -44,15 +44,9 @@ def render_files(config: dict, config_dir: str, today=None) -> dict[str, str | b
     directory_urls = config.get("use_directory_urls", True) is not False
     locale = site_language(theme.get("language"))
     plan = SitePlan(site, settings, overrides=overrides, locale=locale)
-    out: dict[str, str | bytes] = {}
-    for src_uri, page in plan.pages.items():
-        front = json.dumps(page.meta, ensure_ascii=False, sort_keys=True)
-        body = plan.render(src_uri, page_url(src_uri, directory_urls))
-        # The body is raw HTML in a Markdown file: one block wrapped in a div keeps every engine from
-        # reading Markdown inside it.
-        out[src_uri] = f"---\n{front}\n---\n\n<div class=\"portal-generated\">\n{body.strip()}\n</div>\n"
-    out.update(exports.files(site, str(config.get("site_url") or ""), str(config.get("site_name") or settings.organisation), locale))
-    out.update(site.logos)
+    site_url, title = str(config.get("site_url") or ""), str(config.get("site_name") or settings.organisation)
+    files = render_site(site, settings, locale, site_url, title, directory_urls, plan=plan)
+    out: dict[str, str | bytes] = {f.path: f.content for f in files}
     docs_dir = os.path.join(config_dir, str(config.get("docs_dir") or "docs"))
     for base, _, names in os.walk(docs_dir):
         for name in names:
