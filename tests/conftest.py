@@ -100,7 +100,7 @@ def built_site_with_form(tmp_path_factory):
     from sitebuild import build, project
 
     folder = str(tmp_path_factory.mktemp("with-form"))
-    result, site = build(project(folder, extra_yaml={"intake_form_url": "https://forms.example.org/kemitraan"}))
+    result, site = build(project(folder, extra_yaml={"intake_form_url": "https://forms.example.org/kemitraan"}), english=False)
     assert result.returncode == 0, result.stderr
     return site
 

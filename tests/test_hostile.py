@@ -142,7 +142,7 @@ def test_no_payload_runs_in_chromium(hostile_site, browser):
         page.on("dialog", lambda d: (fired.append(f"dialog on {page.url}: {d.message}"), d.dismiss()))
         for path in pages:
             page.goto(server.url + path)
-            page.wait_for_load_state("networkidle")
+            page.wait_for_load_state("load")
             # fire any event handler that might have slipped through, on every element of the content
             page.evaluate(
                 "document.querySelectorAll('.md-content *').forEach(e => ['mouseover', 'mouseenter', 'focus', 'toggle', 'load', 'error']"

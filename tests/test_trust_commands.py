@@ -191,7 +191,7 @@ def playground(tmp_path_factory):
     return base
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(command=st.sampled_from(COMMANDS), args=st.lists(argument, max_size=8))
 def test_any_arguments_give_an_exit_code_and_never_a_traceback_or_a_write_outside(playground, command, args):
     root = os.path.join(playground, "partners")
