@@ -42,6 +42,10 @@ class MkDocsAdapter:
         """A staff preview (`mkdocs serve`, or PORTAL_PREVIEW=1): the only builds whose pages link into the repository."""
         return self.command == "serve" or os.environ.get(PREVIEW_ENV, "").strip().lower() in ("1", "true", "yes")
 
+    def parallel(self) -> bool:
+        """Forking a threaded process (the live-reload server) can deadlock: `serve` works in one process."""
+        return self.command != "serve"
+
     def on_config(self, config):
         try:
             settings = Settings.from_extra(config.extra)
@@ -49,8 +53,7 @@ class MkDocsAdapter:
             raise PluginError(str(exc))
         root = os.path.join(os.path.dirname(config.config_file_path), settings.data_dir)
         today = settings.build_date()
-        # Forking a threaded process (the live-reload server) can deadlock: serve works in one process.
-        parallel = self.command != "serve"
+        parallel = self.parallel()
         catalog = load_catalog(root, today=today, parallel=parallel)
         if not catalog.report.ok:
             for line in catalog.report.lines(notes=False):

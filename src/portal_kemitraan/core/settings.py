@@ -64,6 +64,8 @@ class Settings(BaseModel):
                 if error["type"] == "extra_forbidden":
                     known = ", ".join(cls.model_fields)
                     lines.append(f"extra.portal.{where}: unknown setting; known: {known}")
+                elif error["type"].startswith("date_"):
+                    lines.append(f"extra.portal.{where}: must be a date written as YYYY-MM-DD")
                 else:
                     message = str((error.get("ctx") or {}).get("error") or error["msg"])
                     lines.append(f"extra.portal.{where}: {message[:1].lower() + message[1:]}")
