@@ -116,3 +116,24 @@ def browser():
         instance = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS, headless=True)
         yield instance
         instance.close()
+
+
+@pytest.fixture(scope="session")
+def hostile_site(tmp_path_factory):
+    """The accepted hostile corpus and every published hostile SVG, built once (Indonesian edition)."""
+    from sitebuild import build, project
+    from test_hostile import ACCEPTED, HOSTILE, SVG_CLEANED
+
+    folder = project(str(tmp_path_factory.mktemp("hostile")), with_partners=False)
+    shutil.copy(os.path.join(HOSTILE, "logos", "jahat.svg"), os.path.join(folder, "partners", "logos"))
+    for name in ACCEPTED:
+        shutil.copy(os.path.join(HOSTILE, name), os.path.join(folder, "partners"))
+    # Every SVG of the corpus that is published (after cleaning) becomes some partner's logo.
+    for svg in SVG_CLEANED:
+        shutil.copy(os.path.join(HOSTILE, "svg", svg), os.path.join(folder, "partners", "logos", svg))
+        slug = "logo-" + svg[: -len(".svg")]
+        with open(os.path.join(folder, "partners", f"{slug}.yml"), "w", encoding="utf-8") as fh:
+            fh.write(f"name: Logo {svg}\npattern: agency\nside: agent\nsummary: Logo uji.\nregion: {{province: Bali}}\nlogo: logos/{svg}\n")
+    result, site = build(folder, english=False)
+    assert result.returncode == 0, result.stderr
+    return site

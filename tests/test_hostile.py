@@ -96,23 +96,6 @@ def test_memory_of_validating_the_corpus_stays_small(tmp_path):
     assert peak_kib < 300 * 1024, f"peak {peak_kib / 1024:.0f} MiB"
 
 
-@pytest.fixture(scope="module")
-def hostile_site(tmp_path_factory):
-    folder = project(str(tmp_path_factory.mktemp("hostile")), with_partners=False)
-    shutil.copy(os.path.join(HOSTILE, "logos", "jahat.svg"), os.path.join(folder, "partners", "logos"))
-    for name in ACCEPTED:
-        shutil.copy(os.path.join(HOSTILE, name), os.path.join(folder, "partners"))
-    # Every SVG of the corpus that is published (after cleaning) becomes some partner's logo.
-    for svg in SVG_CLEANED:
-        shutil.copy(os.path.join(HOSTILE, "svg", svg), os.path.join(folder, "partners", "logos", svg))
-        slug = "logo-" + svg[: -len(".svg")]
-        with open(os.path.join(folder, "partners", f"{slug}.yml"), "w", encoding="utf-8") as fh:
-            fh.write(f"name: Logo {svg}\npattern: agency\nside: agent\nsummary: Logo uji.\nregion: {{province: Bali}}\nlogo: logos/{svg}\n")
-    result, site = build(folder, english=False)
-    assert result.returncode == 0, result.stderr
-    return site
-
-
 def test_accepted_files_build_into_pages_without_live_code(hostile_site):
     for name in ACCEPTED:
         assert os.path.exists(os.path.join(hostile_site, "partners", name[:-4], "index.html")), name

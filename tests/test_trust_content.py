@@ -172,9 +172,9 @@ def test_every_template_and_export_rendered_from_sentinel_data_holds_no_private_
 # --- outputs are written by real serialisers and parse back ----------------------------------------------
 
 
-def test_every_structured_file_of_the_hostile_site_parses_back(hostile_site_for_parsing):
+def test_every_structured_file_of_the_hostile_site_parses_back(hostile_site):
     counts = {"json": 0, "xml": 0, "csv": 0, "svg": 0}
-    for path in site_files(hostile_site_for_parsing):
+    for path in site_files(hostile_site):
         ext = path.rsplit(".", 1)[-1]
         if ext not in counts:
             continue
@@ -188,23 +188,7 @@ def test_every_structured_file_of_the_hostile_site_parses_back(hostile_site_for_
             rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""), strict=True))
             assert len({len(r) for r in rows}) == 1, path
         counts[ext] += 1
-    assert counts["json"] > 20 and counts["xml"] >= 2 and counts["csv"] == 2 and counts["svg"] >= 1, counts
-
-
-@pytest.fixture(scope="module")
-def hostile_site_for_parsing(tmp_path_factory):
-    import shutil
-
-    from sitebuild import build, project
-    from test_hostile import ACCEPTED, HOSTILE
-
-    folder = project(str(tmp_path_factory.mktemp("parse")), with_partners=True)
-    shutil.copy(os.path.join(HOSTILE, "logos", "jahat.svg"), os.path.join(folder, "partners", "logos"))
-    for name in ACCEPTED:
-        shutil.copy(os.path.join(HOSTILE, name), os.path.join(folder, "partners"))
-    result, site = build(folder)
-    assert result.returncode == 0, result.stderr
-    return site
+    assert counts["json"] > 20 and counts["xml"] >= 2 and counts["csv"] == 1 and counts["svg"] >= 10, counts
 
 
 def test_the_feed_escapes_what_a_template_would_not(tmp_path):
