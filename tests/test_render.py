@@ -81,3 +81,22 @@ def test_the_render_command_reports_data_errors_without_writing(tmp_path):
     assert code == 1 and "bad-long-name.yml:1: name: is 201 characters long" in out
     assert not (tmp_path / "out").exists()
     assert TODAY  # the fixture data is dated; the render uses SOURCE_DATE_EPOCH or today
+
+
+def test_a_template_of_the_same_name_in_overrides_wins(tmp_path):
+    from conftest import copy_reference_data
+    from portal_kemitraan.core.catalog import load_catalog
+    from portal_kemitraan.core.public import build_public_site
+    from portal_kemitraan.core.settings import Settings
+    from portal_kemitraan.render.pages import SitePlan
+
+    root = copy_reference_data(str(tmp_path), with_partners=True)
+    site = build_public_site(load_catalog(root, today=TODAY), TODAY)
+    overrides = tmp_path / "overrides"
+    (overrides / "blocks").mkdir(parents=True)
+    (overrides / "partner.html.j2").write_text('<article class="milik-situs">{{ partner.name }} · {{ _("Kontak") }}</article>\n')
+    (overrides / "blocks" / "cta.html.j2").write_text("<p>ajakan sendiri</p>\n")
+    plan = SitePlan(site, Settings(), overrides=str(overrides), locale="en")
+    assert plan.render("partners/kwt-melati.md", "partners/kwt-melati/") == '<article class="milik-situs">Kelompok Wanita Tani Melati · Contact</article>\n'
+    assert plan.block("cta", "") == "<p>ajakan sendiri</p>\n"
+    assert "portal-stats" in plan.block("stats", "")  # the others stay the built-in ones
