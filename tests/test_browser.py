@@ -189,6 +189,12 @@ def test_join_page_without_form_composes_an_email(page, server, says):
     assert "Pasokan sayur, 2 ton per minggu" in query["body"][0]
 
 
+# Console errors and the phone layout are checked on the two MkDocs editions; the Zensical build runs the
+# functional and accessibility tests (a documented subset, to keep the suite within two minutes).
+MKDOCS_EDITIONS = pytest.mark.parametrize("server", ["mkdocs", "english"], indirect=True)
+
+
+@MKDOCS_EDITIONS
 @pytest.mark.parametrize("name", list(PAGES) + ["guide", "patterns", "404", "unlisted"])
 def test_no_console_errors(page, server, name):
     path = {"guide": "guide/", "patterns": "patterns/", "404": "tidak-ada/", "unlisted": "partners/yayasan-usaha-mikro-sulsel/"}.get(name, PAGES.get(name))
@@ -198,6 +204,7 @@ def test_no_console_errors(page, server, name):
     assert errors == []
 
 
+@MKDOCS_EDITIONS
 @pytest.mark.parametrize("name", list(PAGES))
 def test_phone_viewport_has_no_horizontal_scroll(browser, server, name, shot):
     context = browser.new_context(viewport={"width": 360, "height": 740}, device_scale_factor=2, is_mobile=True, has_touch=True)
