@@ -95,6 +95,16 @@ def zensical_site(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def small_pages_site(tmp_path_factory):
+    """The example data with six cards per directory page, so that the directory has more than one page."""
+    from sitebuild import build, project
+
+    result, site = build(project(str(tmp_path_factory.mktemp("small-pages")), extra_yaml={"page_size": 6}), english=False)
+    assert result.returncode == 0, result.stderr
+    return site
+
+
+@pytest.fixture(scope="session")
 def built_site_with_form(tmp_path_factory):
     """The same data with an external intake form configured."""
     from sitebuild import build, project

@@ -119,6 +119,55 @@ def test_directory_filters_narrow_the_list_and_the_address_restores_them(page, s
     assert page.console_errors == []
 
 
+def shown(locator) -> bool:
+    """What a person sees: the element is rendered and not hidden by any style rule."""
+    return locator.is_visible() and locator.evaluate("e => getComputedStyle(e).display !== 'none' && getComputedStyle(e).visibility !== 'hidden'")
+
+
+def test_show_more_appears_only_when_there_is_more_and_shows_it(page, small_pages_site):
+    srv = StaticServer(small_pages_site)
+    try:
+        page.goto(srv.url + "partners/")
+        wait_directory(page)
+        more = page.locator(".portal-more")
+        expect(cards(page)).to_have_count(6)
+        assert shown(more)
+        more.click()
+        expect(cards(page)).to_have_count(12)
+        assert shown(more)
+        more.click()
+        expect(cards(page)).to_have_count(14)
+        assert not shown(more)
+        page.select_option("#f-pattern", "general-trade")  # 4 partners: one screen, no button
+        expect(cards(page)).to_have_count(4)
+        assert not shown(more)
+    finally:
+        srv.stop()
+
+
+def test_show_more_is_not_shown_when_everything_fits(page, server):
+    page.goto(server + "partners/")
+    wait_directory(page)
+    expect(cards(page)).to_have_count(14)
+    assert not shown(page.locator(".portal-more")) and not shown(page.locator(".portal-empty"))
+
+
+def test_options_that_would_show_nothing_are_disabled_and_a_stale_side_is_dropped(page, server):
+    page.goto(server + "partners/?province=Jawa+Tengah")
+    wait_directory(page)
+    assert page.locator("#f-pattern option[value='agency']").is_disabled()
+    assert not page.locator("#f-pattern option[value='operational-cooperation']").is_disabled()
+    page.goto(server + "partners/")
+    wait_directory(page)
+    page.select_option("#f-pattern", "general-trade")
+    page.select_option("#f-side", "supplier")
+    expect(cards(page)).to_have_count(3)
+    page.select_option("#f-pattern", "foster-parent")
+    assert page.input_value("#f-side") == ""
+    expect(cards(page)).to_have_count(page.evaluate("document.querySelectorAll('.portal-cards > li').length"))
+    assert "side=" not in page.url and cards(page).count() > 0
+
+
 def test_directory_counts_follow_the_filters(page, server):
     page.goto(server + "partners/?province=Jawa+Tengah")
     wait_directory(page)

@@ -76,7 +76,16 @@
       self.labels[option.parentNode.name + "=" + option.value] = option.textContent;
     });
     if (this.pages) this.pages.hidden = true;
-    this.form.addEventListener("change", function () { self.shown = self.pageSize; self.update(true); });
+    this.form.addEventListener("change", function (event) {
+      // A side belongs to one pattern: choosing another pattern drops a side that is not one of its own.
+      var side = self.form.elements.side;
+      if (event.target.name === "pattern" && side.value) {
+        var chosen = side.options[side.selectedIndex];
+        if (event.target.value && chosen.getAttribute("data-pattern") !== event.target.value) side.value = "";
+      }
+      self.shown = self.pageSize;
+      self.update(true);
+    });
     // Typing updates the list at once and the address after a pause: the first pause of a burst of
     // typing adds a history entry (so Back undoes the search), later ones replace it.
     var timer = null;
@@ -196,8 +205,12 @@
       for (var i = 0; i < options.length; i++) {
         var option = options[i];
         if (!option.value) continue;
-        var text = self.labels[name + "=" + option.value] + " (" + (counts[name][option.value] || 0) + ")";
+        var count = counts[name][option.value] || 0;
+        var text = self.labels[name + "=" + option.value] + " (" + count + ")";
         if (option.textContent !== text) option.textContent = text;
+        // An option that would show nothing cannot be chosen (the current choice stays, to be undone).
+        // Patterns stay open while a side is chosen: choosing another pattern drops that side.
+        option.disabled = count === 0 && option.value !== v[name] && !(name === "pattern" && v.side);
         if (name === "side") option.hidden = !!(v.pattern && option.getAttribute("data-pattern") !== v.pattern);
       }
     });
