@@ -32,14 +32,14 @@ def check(src):
     return model
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(mappings)
 def test_any_mapping_gives_a_model_or_error_lines(data):
     text = yaml.safe_dump(data, allow_unicode=True)
     check(load_text(text, "partners/x.yml"))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(st.text(max_size=300))
 def test_any_text_gives_a_model_or_error_lines(text):
     check(load_text(text, "partners/x.yml"))
