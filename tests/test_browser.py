@@ -222,7 +222,9 @@ def test_join_page_without_form_composes_an_email(page, server, says):
     page.fill("#j-name", "Koperasi Maju Jaya")
     page.fill("#j-person", "Dewi, sekretaris")
     page.fill("#j-email", "dewi@example.org")
-    page.fill("#j-province", "Jawa Timur")
+    page.fill("#j-phone", "0812 3456 7890")
+    page.select_option("#j-province", "Jawa Timur")
+    assert page.locator("#j-province option").count() == 39  # a choice of the 38 provinces
     page.select_option("#j-pattern", "general-trade")
     page.fill("#j-offer", "Pasokan sayur, 2 ton per minggu")
     page.click("form.portal-mailform button[type=submit]")
@@ -236,6 +238,8 @@ def test_join_page_without_form_composes_an_email(page, server, says):
     assert query["subject"] == [says("Pengajuan kemitraan", "Partnership application") + ": Koperasi Maju Jaya"]
     assert says("Pola yang diminati:\nDagang umum", "Pattern of interest:\nGeneral trade") in query["body"][0]
     assert "Pasokan sayur, 2 ton per minggu" in query["body"][0]
+    assert says("Telepon atau WhatsApp:\n0812 3456 7890", "Phone or WhatsApp:\n0812 3456 7890") in query["body"][0]
+    assert says("Provinsi:\nJawa Timur", "Province:\nJawa Timur") in query["body"][0] and "*" not in query["body"][0]
 
 
 # Console errors are checked on the two MkDocs editions; the Zensical build runs the functional and

@@ -270,8 +270,9 @@
       var lines = [];
       Array.prototype.forEach.call(form.querySelectorAll("input, select, textarea"), function (field) {
         var label = form.querySelector('label[for="' + field.id + '"]');
-        var value = field.tagName === "SELECT" ? field.options[field.selectedIndex].text : field.value.trim();
-        lines.push((label ? label.textContent : field.name) + ":\n" + (value || "-") + "\n");
+        var value = field.tagName === "SELECT" ? (field.value ? field.options[field.selectedIndex].text : "") : field.value.trim();
+        var name = label ? label.textContent.replace(/\s*\*\s*$/, "") : field.name;  // without the required mark
+        lines.push(name + ":\n" + (value || "-") + "\n");
       });
       var name = form.elements.nama.value.trim();
       var href = "mailto:" + form.getAttribute("data-to") +

@@ -11,6 +11,7 @@ from . import charts, templating
 from .i18n import Locale, localized
 from ..core.parallel import fork_map
 from ..core.public import PublicSite
+from ..core.reference import provinces
 
 
 @dataclass(frozen=True)
@@ -149,6 +150,7 @@ class SitePlan:
             "patterns": self.site.patterns,
             "stages": self.site.stages,
             "forms": {f.id: f for f in self.site.forms},
+            "provinces": [row["name"] for row in provinces()],
             "settings": self.settings,
             "today": self.site.today,
         }
