@@ -96,7 +96,7 @@ def test_embed_view_has_no_site_chrome_and_reads_filters(built_site):
     assert 'data-link-target="_blank"' in html and '<meta name="robots" content="noindex">' in html
     assert 'target="_blank" rel="noopener">Jadi mitra</a>' in html
     builder = read(site, "guide/embed/index.html")
-    assert 'class="portal-filters portal-embed-builder" data-embed="../../embed/"' in builder
+    assert 'class="portal-filters portal-embed-builder" data-search-exclude data-embed="../../embed/"' in builder
     assert '<iframe class="portal-embed-preview" src="../../embed/"' in builder
 
 
