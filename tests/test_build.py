@@ -243,3 +243,31 @@ def test_prerendered_pages_are_the_ones_mkdocs_asks_for():
         for directory_urls in (True, False):
             expected = File(uri, "docs", "site", directory_urls).url
             assert page_url(uri, directory_urls) == ("" if expected in (".", "./") else expected)  # as Page.url
+
+
+def test_link_previews_carry_open_graph_tags_with_an_existing_absolute_image(built_site):
+    from html.parser import HTMLParser
+
+    class Meta(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.tags = {}
+
+        def handle_starttag(self, tag, attrs):
+            a = dict(attrs)
+            if tag == "meta" and (a.get("property") or a.get("name", "")).startswith(("og:", "twitter:")):
+                self.tags[a.get("property") or a.get("name")] = a.get("content")
+
+    site, _ = built_site
+    base = "https://example.github.io/portal-kemitraan/"
+    for rel, title in (("partners/koperasi-tani-sumber-rejeki/index.html", "Koperasi Tani Sumber Rejeki"), ("index.html", "Beranda"),
+                       ("en/partners/kwt-melati/index.html", "Kelompok Wanita Tani Melati")):
+        parser = Meta()
+        parser.feed(read(site, rel))
+        tags = parser.tags
+        assert tags["og:title"] == title and tags["og:description"] and tags["og:site_name"] == "Portal Kemitraan"
+        assert tags["og:image"].startswith(base) and tags["twitter:card"] in ("summary", "summary_large_image")
+        assert os.path.isfile(os.path.join(site, *tags["og:image"][len(base):].split("/"))), tags["og:image"]
+        if "index.html" != rel:
+            assert tags["og:url"] == base + rel[: -len("index.html")]
+    assert parser.tags["og:locale"] == "en_US"

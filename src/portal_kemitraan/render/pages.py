@@ -109,6 +109,8 @@ class SitePlan:
                 "template": "partner.html",
                 "hide": ["toc"],
             }
+            if p["logo"] and not p["logo"].endswith(".svg"):  # link previews show raster images only
+                meta["image"] = p["logo"]
             if not p["listed"]:
                 meta["robots"] = "noindex"
                 meta["search"] = {"exclude": True}
