@@ -33,17 +33,38 @@ def chromium_path() -> str:
 
 
 class _Quiet(SimpleHTTPRequestHandler):
+    """Like a static host: the site under `prefix`, and its 404.html (status 404) for any missing address."""
+
+    prefix = "/"
+
     def log_message(self, *args):
         pass
 
+    def translate_path(self, path):
+        path = path.split("?", 1)[0]
+        inside = path[len(self.prefix) - 1 :] if path.startswith(self.prefix) else "/__outside-the-site__/"
+        return super().translate_path(inside)
+
+    def send_error(self, code, message=None, explain=None):
+        page = os.path.join(self.directory, "404.html")
+        if code != 404 or self.command != "GET" or not os.path.exists(page):
+            return super().send_error(code, message, explain)
+        with open(page, "rb") as fh:
+            body = fh.read()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
 
 class StaticServer:
-    """Serves a folder on 127.0.0.1 on a free port until stopped."""
+    """Serves a folder on 127.0.0.1 on a free port until stopped, at the root or under another path."""
 
-    def __init__(self, folder: str):
-        handler = functools.partial(_Quiet, directory=folder)
+    def __init__(self, folder: str, prefix: str = "/"):
+        handler = functools.partial(type("Handler", (_Quiet,), {"prefix": prefix}), directory=folder)
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_port}/"
+        self.url = f"http://127.0.0.1:{self.httpd.server_port}{prefix}"
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
         self.thread.start()
 

@@ -5,6 +5,7 @@
   "use strict";
 
   var FILTERS = ["q", "pattern", "side", "sector", "province", "stage"];
+  var PARAMS = FILTERS.concat(["sort"]);  // kept in the address; sort orders the list, it filters nothing
 
   function fold(text) {
     return (text || "").normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
@@ -30,6 +31,8 @@
     this.more = root.querySelector(".portal-more");
     this.empty = root.querySelector(".portal-empty");
     this.pages = root.querySelector(".portal-pages");
+    this.toggle = root.querySelector(".portal-filters__toggle");
+    this.chips = root.querySelector(".portal-chips");
     this.base = root.getAttribute("data-base") || "";
     this.pageSize = parseInt(root.getAttribute("data-page-size"), 10) || 48;
     this.target = root.getAttribute("data-link-target") || "";
@@ -67,7 +70,7 @@
       return {
         slug: r[f.slug], name: r[f.name], summary: r[f.summary], summaryLang: r[f.summary_lang], pattern: r[f.pattern], side: r[f.side],
         province: r[f.province], city: r[f.city] || "", stage: r[f.stage], sectors: r[f.sectors] || [],
-        logo: r[f.logo],
+        logo: r[f.logo], since: r[f.since] || "",
         text: fold([r[f.name], r[f.summary], r[f.city], r[f.province], (r[f.sectors] || []).join(" ")].join(" "))
       };
     });
@@ -102,6 +105,22 @@
       setTimeout(function () { self.shown = self.pageSize; self.update(true); }, 0);
     });
     this.more.addEventListener("click", function () { self.shown += self.pageSize; self.apply(); });
+    // On a phone the filters wait behind one button, so the first partner is on the first screen.
+    if (this.toggle) this.toggle.addEventListener("click", function () {
+      var open = self.toggle.getAttribute("aria-expanded") !== "true";
+      self.toggle.setAttribute("aria-expanded", String(open));
+      self.form.classList.toggle("is-open", open);
+    });
+    // An active filter is shown as a chip; pressing it removes that filter.
+    if (this.chips) this.chips.addEventListener("click", function (event) {
+      var chip = event.target.closest("button[data-name]");
+      if (!chip) return;
+      self.form.elements[chip.getAttribute("data-name")].value = "";
+      self.shown = self.pageSize;
+      self.update(true);
+      var next = self.chips.querySelector("button") || self.form.elements.q;
+      next.focus();
+    });
     this.onPop = function () { self.readURL(); self.apply(); };
     window.addEventListener("popstate", this.onPop);
     this.readURL();
@@ -113,7 +132,7 @@
   Directory.prototype.values = function () {
     var out = {};
     var form = this.form;
-    FILTERS.forEach(function (name) { out[name] = (form.elements[name].value || "").trim(); });
+    PARAMS.forEach(function (name) { out[name] = (form.elements[name].value || "").trim(); });
     return out;
   };
 
@@ -123,9 +142,9 @@
     // Other parameters (such as controls=0 of the embedded view) are kept as they are.
     this.keep = {};
     var keep = this.keep;
-    params.forEach(function (value, name) { if (FILTERS.indexOf(name) < 0) keep[name] = value; });
+    params.forEach(function (value, name) { if (PARAMS.indexOf(name) < 0) keep[name] = value; });
     form.hidden = keep.controls === "0";
-    FILTERS.forEach(function (name) {
+    PARAMS.forEach(function (name) {
       var value = params.get(name) || "";
       var field = form.elements[name];
       if (field.tagName === "SELECT" && !field.querySelector('option[value="' + CSS.escape(value) + '"]')) value = "";
@@ -138,7 +157,7 @@
     var keep = this.keep || {};
     Object.keys(keep).forEach(function (name) { params.set(name, keep[name]); });
     var values = this.values();
-    FILTERS.forEach(function (name) { if (values[name]) params.set(name, values[name]); });
+    PARAMS.forEach(function (name) { if (values[name]) params.set(name, values[name]); });
     var query = params.toString();
     var url = window.location.pathname + (query ? "?" + query : "") + window.location.hash;
     if (url === window.location.pathname + window.location.search + window.location.hash) return;
@@ -190,7 +209,8 @@
       }
     }
     this.showCounts(v, counts);
-    this.render(hits);
+    this.showChips(v);
+    this.render(this.sorted(hits, v.sort));
     var total = this.rows.length;
     var filtered = FILTERS.some(function (name) { return v[name]; });
     this.count.textContent = filtered ? this.say("filtered", hits.length, { hits: hits.length, total: total }) : this.say("all", total, { total: total });
@@ -216,6 +236,48 @@
     });
   };
 
+  /* Name order by the page's language; newest by the date of joining (undated last); province, then name. */
+  Directory.prototype.sorted = function (hits, how) {
+    var lang = document.documentElement.lang || "id";
+    var collator = window.Intl && Intl.Collator ? new Intl.Collator(lang, { sensitivity: "base", numeric: true }) : null;
+    function byName(a, b) { return collator ? collator.compare(a.name, b.name) : (a.name < b.name ? -1 : a.name > b.name ? 1 : 0); }
+    var order = hits.slice();
+    if (how === "newest") order.sort(function (a, b) { return a.since === b.since ? byName(a, b) : (a.since < b.since ? 1 : -1); });
+    else if (how === "province") order.sort(function (a, b) { return a.province === b.province ? byName(a, b) : (collator ? collator.compare(a.province, b.province) : (a.province < b.province ? -1 : 1)); });
+    else order.sort(byName);
+    return order;
+  };
+
+  Directory.prototype.showChips = function (v) {
+    if (!this.chips) return;
+    var self = this;
+    var fragment = document.createDocumentFragment();
+    var active = 0;
+    FILTERS.forEach(function (name) {
+      if (!v[name]) return;
+      var label;
+      if (name === "q") {
+        label = self.chips.getAttribute("data-text-query").replace("{q}", v.q);
+      } else {
+        active++;
+        var field = self.form.elements[name];
+        var fieldLabel = self.form.querySelector('label[for="' + field.id + '"]').textContent;
+        label = fieldLabel + ": " + self.labels[name + "=" + v[name]];
+      }
+      var li = el("li");
+      var chip = el("button", "portal-chip", label);
+      chip.type = "button";
+      chip.setAttribute("data-name", name);
+      chip.setAttribute("aria-label", self.chips.getAttribute("data-text-remove").replace("{label}", label));
+      chip.appendChild(el("span", "portal-chip__x", "\u00d7")).setAttribute("aria-hidden", "true");
+      li.appendChild(chip);
+      fragment.appendChild(li);
+    });
+    this.chips.replaceChildren(fragment);
+    this.chips.hidden = !this.chips.firstChild;
+    if (this.toggle) this.toggle.querySelector(".portal-filters__active").textContent = active ? " (" + active + ")" : "";
+  };
+
   Directory.prototype.card = function (row) {
     var meta = this.meta;
     var li = el("li", "portal-card");
@@ -229,7 +291,7 @@
       img.loading = "lazy";
       li.appendChild(img);
     } else {
-      var badge = el("span", "portal-logo portal-logo--initials", initials(row.name));
+      var badge = el("span", "portal-logo portal-logo--initials portal-logo--" + row.pattern, initials(row.name));
       badge.setAttribute("aria-hidden", "true");
       li.appendChild(badge);
     }
@@ -310,9 +372,20 @@
     update();
   }
 
+  /* A profile's "print" button: shown only where a script can open the print dialog. */
+  function initPrint() {
+    Array.prototype.forEach.call(document.querySelectorAll("button.portal-print"), function (button) {
+      if (button.getAttribute("data-ready")) return;
+      button.setAttribute("data-ready", "true");
+      button.hidden = typeof window.print !== "function";
+      button.addEventListener("click", function () { window.print(); });
+    });
+  }
+
   var current = null;
 
   function init() {
+    initPrint();
     initMailForm();
     initEmbedBuilder();
     var root = document.querySelector(".portal-directory");

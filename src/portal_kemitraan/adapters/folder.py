@@ -43,8 +43,8 @@ def render_files(config: dict, config_dir: str, today=None) -> dict[str, str | b
     overrides = os.path.join(config_dir, theme["custom_dir"]) if theme.get("custom_dir") else None
     directory_urls = config.get("use_directory_urls", True) is not False
     locale = site_language(theme.get("language"))
-    plan = SitePlan(site, settings, overrides=overrides, locale=locale)
     site_url, title = str(config.get("site_url") or ""), str(config.get("site_name") or settings.organisation)
+    plan = SitePlan(site, settings, overrides=overrides, locale=locale, site_url=site_url)
     files = render_site(site, settings, locale, site_url, title, directory_urls, plan=plan)
     out: dict[str, str | bytes] = {f.path: f.content for f in files}
     docs_dir = os.path.join(config_dir, str(config.get("docs_dir") or "docs"))

@@ -73,7 +73,7 @@ class MkDocsAdapter:
             config.edit_uri = None
         overrides = config.theme.custom_dir if config.theme.custom_dir else None
         locale = site_language(config.theme["language"])
-        plan = SitePlan(site, settings, sources, overrides=overrides, locale=locale)
+        plan = SitePlan(site, settings, sources, overrides=overrides, locale=locale, site_url=config.site_url or "")
         config.extra["portal_text"] = plan.locale.theme_text()  # the overrides' words, in this edition's language
         plan.prerender(directory_urls=config.use_directory_urls, parallel=parallel)
         self.settings, self.root, self.plan = settings, root, plan

@@ -21,7 +21,7 @@ CSV_FIELDS = [
     "email", "phone", "contact_person", "agreement_type", "agreement_start", "agreement_end", "agreement_status",
     "since", "last_verified", "url",
 ]  # fmt: skip
-DIRECTORY_FIELDS = ["slug", "name", "summary", "summary_lang", "pattern", "side", "province", "city", "stage", "sectors", "logo"]
+DIRECTORY_FIELDS = ["slug", "name", "summary", "summary_lang", "pattern", "side", "province", "city", "stage", "sectors", "logo", "since"]
 
 
 def _dumps(value) -> str:

@@ -7,7 +7,7 @@ import json
 import math
 from dataclasses import dataclass
 
-from . import charts, templating
+from . import charts, diagrams, geo, qr, templating
 from .i18n import Locale, localized
 from ..core.parallel import fork_map
 from ..core.public import PublicSite
@@ -59,12 +59,14 @@ def page_url(src_uri: str, directory_urls: bool = True) -> str:
 class SitePlan:
     """Everything the hook needs from the core: generated pages, their HTML, and blocks for hand-written pages."""
 
-    def __init__(self, site: PublicSite, settings, sources: dict[str, str] | None = None, overrides: str | None = None, locale: str = "id"):
+    def __init__(self, site: PublicSite, settings, sources: dict[str, str] | None = None, overrides: str | None = None, locale: str = "id", site_url: str = ""):
         """`sources` (slug -> data file) is given only for a staff preview, to offer edit links;
         `overrides` is a folder whose templates win over the built-in ones of the same name;
-        `locale` is the language of this edition of the site."""
+        `locale` is the language of this edition of the site; `site_url` its public address (for the QR code
+        printed on a profile; without it there is none)."""
         self.site = site
         self.settings = settings
+        self.site_url = site_url.rstrip("/") + "/" if site_url else ""
         self.sources = sources or {}
         self.locale = Locale(locale)
         self.templates = templating.environment(overrides, self.locale, settings)
@@ -173,7 +175,8 @@ class SitePlan:
         ctx = self._context(page_url)
         if page.kind == "partner":
             partner = self._by_slug[page.key]
-            return self._render("partner.html.j2", partner=partner, jsonld=self.jsonld(partner), **ctx)
+            address = self.site_url + partner["url"] if self.site_url else ""
+            return self._render("partner.html.j2", partner=partner, jsonld=self.jsonld(partner), address=address, qr=qr.svg(address) if address else "", **ctx)
         if page.kind == "directory":
             n = int(page.key)
             total = max(1, math.ceil(len(self.site.listed) / self.page_size))
@@ -187,8 +190,25 @@ class SitePlan:
         if page.kind == "pattern":
             pattern = self.site.patterns[page.key]
             members = {s.id: [p for p in self.site.listed if p["pattern"] == page.key and p["side"] == s.id] for s in pattern.sides}
-            return self._render("pattern.html.j2", pid=page.key, pattern=pattern, members=members, **ctx)
+            return self._render("pattern.html.j2", pid=page.key, pattern=pattern, members=members, flow=self._flow(pattern), **ctx)
         raise KeyError(src_uri)
+
+    def _flow(self, pattern) -> dict[str, str]:
+        """The pattern's two sides and what flows between them, drawn for a wide screen and for a phone."""
+        if not pattern.flows or len(pattern.sides) != 2:
+            return {}
+        t = self.locale.pick
+        a, b = pattern.sides
+        flows = [(f.source == a.id, t(f.label.model_dump())) for f in pattern.flows]
+        title = self.locale.gettext("Alur antara {a} dan {b}").format(a=t(a.label.model_dump()), b=t(b.label.model_dump()))
+        names = t(a.label.model_dump()), t(b.label.model_dump())
+        return {
+            "wide": self._diagram(diagrams.flow_wide(*names, flows), title, "wide"),
+            "narrow": self._diagram(diagrams.flow_narrow(*names, flows), title, "narrow"),
+        }
+
+    def _diagram(self, drawing, title: str, variant: str = "") -> str:
+        return self._render("diagram.svg.j2", d=drawing, title=title, variant=variant)
 
     def _render(self, name: str, **context) -> str:
         return self.templates.get_template(name).render(**context)
@@ -198,11 +218,27 @@ class SitePlan:
         ctx = self._context(page_url)
         if name == "stats":
             _, t = self.locale.gettext, self.locale.pick
-            ctx["pattern_chart"] = charts.bar_chart(
-                [(t(self.site.patterns[k].name.model_dump()), v) for k, v in self.site.by_pattern().items()], _("Jumlah mitra menurut pola"), self.templates
+            by_stage = self.site.by_stage()
+            ctx["stage_chart"] = charts.bar_chart(
+                [(t(s.label.model_dump()), by_stage[s.id]) for s in self.site.stages], _("Mitra menurut tahap kemitraan"), self.templates,
             )
-            rows = charts.top_n(list(self.site.by_province().items()), 8, other=_("Lainnya"))
-            ctx["province_chart"] = charts.bar_chart(rows, _("Jumlah mitra menurut provinsi"), self.templates)
+            ctx["active_agreements"] = sum(1 for p in self.site.listed if p["agreement"] and p["agreement"]["status"] in ("active", "ending", "open"))
+        if name == "map":
+            counts: dict[tuple[str, str], int] = {}
+            for p in self.site.listed:
+                key = (p["province_id"], p["province"])
+                counts[key] = counts.get(key, 0) + 1
+            ctx["map"] = {
+                "width": geo.WIDTH,
+                "height": geo.HEIGHT,
+                "outline": geo.outline_path(),
+                "markers": geo.markers([(pid, name, n) for (pid, name), n in counts.items()]),
+            }
+        if name == "stages":
+            _, t = self.locale.gettext, self.locale.pick
+            labels = [t(s.label.model_dump()) for s in self.site.stages]
+            back = len(labels) - 6 if len(labels) > 6 else 1
+            ctx["stage_svg"] = self._diagram(diagrams.stage_flow(labels, back, _("tahun berikutnya")), _("Alur tahap kemitraan"))
         return self._render(f"blocks/{name}.html.j2", **ctx)
 
     def jsonld(self, p: dict) -> str:

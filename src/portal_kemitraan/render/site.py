@@ -38,7 +38,7 @@ def render_site(
     plan: SitePlan | None = None,
 ) -> list[OutputFile]:
     """Every file of one edition of the site, in a stable order."""
-    plan = plan or SitePlan(site, settings, overrides=overrides, locale=locale)
+    plan = plan or SitePlan(site, settings, overrides=overrides, locale=locale, site_url=site_url)
     out = []
     for src_uri, page in plan.pages.items():
         body = plan.render(src_uri, page_url(src_uri, directory_urls))
