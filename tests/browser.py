@@ -87,3 +87,35 @@ def offline_routes(context) -> None:
         return route.fulfill(status=204, body="")
 
     context.route("**/*", handle)
+
+
+def contact_sheet(folder: str, out: str, width: int = 300, cap: int = 1100) -> int:
+    """One image of every screenshot in `folder` (name order), in a grid of `width`-pixel thumbnails each
+    under its file name; tall phone pages are cut at `cap` pixels of thumbnail. Returns how many it holds."""
+    from PIL import Image, ImageDraw
+
+    names = sorted(n for n in os.listdir(folder) if n.endswith(".png") and os.path.join(folder, n) != out)
+    if not names:
+        return 0
+    thumbs = []
+    for name in names:
+        with Image.open(os.path.join(folder, name)) as im:
+            im = im.convert("RGB")
+            scale = width / im.width
+            thumb = im.resize((width, max(1, round(im.height * scale))), Image.LANCZOS)
+            thumbs.append((name[: -len(".png")], thumb.crop((0, 0, width, min(thumb.height, cap)))))
+    columns = min(6, len(thumbs))
+    label, gap = 18, 12
+    rows = [thumbs[i : i + columns] for i in range(0, len(thumbs), columns)]
+    heights = [max(t.height for _, t in row) + label for row in rows]
+    sheet = Image.new("RGB", (columns * (width + gap) + gap, sum(heights) + gap * (len(rows) + 1)), "#e8e8e8")
+    draw = ImageDraw.Draw(sheet)
+    y = gap
+    for row, height in zip(rows, heights):
+        for i, (name, thumb) in enumerate(row):
+            x = gap + i * (width + gap)
+            draw.text((x, y + 2), name, fill="#111")
+            sheet.paste(thumb, (x, y + label))
+        y += height + gap
+    sheet.save(out, optimize=True)
+    return len(thumbs)

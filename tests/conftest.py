@@ -147,3 +147,21 @@ def hostile_site(tmp_path_factory):
     result, site = build(folder, english=False)
     assert result.returncode == 0, result.stderr
     return site
+
+
+def pytest_sessionstart(session):
+    """Screenshots are of this run only: a page type that no longer exists must not linger on the sheet."""
+    shutil.rmtree(os.path.join(ROOT, "test-artifacts", "screenshots"), ignore_errors=True)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """After the browser tests, one contact sheet of all their screenshots, for a reviewer to look at the
+    whole site at once: test-artifacts/contact-sheet.png."""
+    folder = os.path.join(ROOT, "test-artifacts", "screenshots")
+    if os.path.isdir(folder):
+        from browser import contact_sheet
+
+        n = contact_sheet(folder, os.path.join(ROOT, "test-artifacts", "contact-sheet.png"))
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        if n and reporter:
+            reporter.write_line(f"contact sheet of {n} screenshots: test-artifacts/contact-sheet.png")

@@ -1,6 +1,7 @@
 """The site in a real Chromium: directory filters and the address, search, profile, join page,
 console errors, phone layout, accessibility (axe-core), and screenshots for a person to look at."""
 
+import json
 import os
 import re
 
@@ -198,12 +199,36 @@ def test_search_finds_a_partner_by_name(page, server, request):
 
 
 def test_profile_shows_the_correction_link_with_the_slug(page, server, says):
+    """The correction action is on the first screen (desktop), before the profile's long sections, and again
+    at the end; both carry the slug."""
     page.goto(server + PAGES["profile"])
-    link = page.get_by_role("link", name=re.compile(says("Ajukan koreksi", "Ask for a correction")))
-    expect(link).to_be_visible()
-    href = link.get_attribute("href")
-    assert "koperasi-tani-sumber-rejeki" in href and href.startswith("mailto:")
+    links = page.get_by_role("link", name=re.compile(says("Ajukan koreksi", "Ask for a correction")))
+    expect(links).to_have_count(2)
+    top = links.first
+    expect(top).to_be_visible()
+    assert top.bounding_box()["y"] + top.bounding_box()["height"] <= 800
+    assert page.evaluate("""() => { const a = document.querySelector('[data-correction]'); const d = document.querySelector('.portal-description');
+        return !!(a.compareDocumentPosition(d) & Node.DOCUMENT_POSITION_FOLLOWING); }""")
+    for i in range(2):
+        href = links.nth(i).get_attribute("href")
+        assert "koperasi-tani-sumber-rejeki" in href and href.startswith("mailto:")
+    # The header: name, pattern and side, province, agreement status; the first facts below it.
+    head = page.locator(".portal-partner__head")
+    expect(head.locator("h1")).to_have_text("Koperasi Tani Sumber Rejeki")
+    expect(head).to_contain_text(says("Dagang umum · Pemasok", "General trade · Supplier"))
+    expect(head).to_contain_text("Jawa Barat")
+    expect(head).to_contain_text(says("segera berakhir", "ending soon"))
+    expect(page.locator(".portal-keyfacts")).to_contain_text(says("Pelaksanaan", "Implementation"))
     assert page.console_errors == []
+
+
+def test_print_button_opens_the_print_dialog(page, server, says):
+    page.add_init_script("window.__printed = 0; window.print = () => { window.__printed += 1; };")
+    page.goto(server + PAGES["profile"])
+    button = page.get_by_role("button", name=says("Cetak profil", "Print profile"))
+    expect(button).to_be_visible()
+    button.click()
+    assert page.evaluate("window.__printed") == 1
 
 
 def test_join_page_has_the_form_iframe_and_a_plain_link(page, form_server):
@@ -256,7 +281,11 @@ def test_no_console_errors(page, server, name):
     assert errors == []
 
 
-@pytest.mark.parametrize("name", list(PAGES))
+# Every page type: the five above, and the pattern list, the guide (stage diagram), the embed and the 404.
+A11Y_PAGES = {**PAGES, "patterns": "patterns/", "guide": "guide/", "embed": "embed/", "404": "tidak-ada/"}
+
+
+@pytest.mark.parametrize("name", list(A11Y_PAGES))
 def test_accessibility_has_no_violations_in_either_scheme_or_size(page, server, name, shot, request):
     """axe-core finds nothing, of any impact, in light and dark, on a desktop and a phone screen, and the
     page never scrolls sideways. Screenshots of each combination are written for a person to look at."""
@@ -268,7 +297,7 @@ def test_accessibility_has_no_violations_in_either_scheme_or_size(page, server, 
     # Colours are measured as they end up: no fading between schemes, so no waiting for it.
     page.add_init_script("addEventListener('DOMContentLoaded', () => document.head.insertAdjacentHTML('beforeend',"
                          " '<style>*, *::before, *::after { transition: none !important; animation: none !important; }</style>'))")
-    page.goto(server + PAGES[name])
+    page.goto(server + A11Y_PAGES[name])
     settle(page)
     bad = []
     for width, height in ((1280, 800), (390, 844)):
@@ -314,7 +343,7 @@ def test_language_switch_leads_to_the_same_page_in_the_other_edition(page, serve
     assert page.url.endswith(("en/" if says("id", "en") == "id" else "") + PAGES["profile"]) and "/en/en/" not in page.url
     expect(page.locator("html")).to_have_attribute("lang", says("en", "id"))
     expect(page.locator("h1")).to_have_text("Koperasi Tani Sumber Rejeki")
-    expect(page.get_by_role("link", name=re.compile(says("Ask for a correction", "Ajukan koreksi")))).to_be_visible()
+    expect(page.get_by_role("link", name=re.compile(says("Ask for a correction", "Ajukan koreksi"))).first).to_be_visible()
 
 
 def test_embed_builder_makes_the_iframe_code(page, server):
@@ -326,3 +355,204 @@ def test_embed_builder_makes_the_iframe_code(page, server):
     assert code.startswith('<iframe src="' + server + "embed/?pattern=foster-parent&amp;controls=0")
     assert 'height="600"' in code
     expect(page.locator("iframe.portal-embed-preview")).to_have_attribute("src", server + "embed/?pattern=foster-parent&controls=0")
+
+
+# -- design: what a person sees on a phone and a desktop ---------------------------------------------------
+
+
+def visible_box(locator):
+    """The element's box if a person can see it (displayed, with a size), else None."""
+    return locator.bounding_box() if locator.is_visible() else None
+
+
+def test_directory_on_a_phone_shows_a_partner_first_and_filters_behind_one_button(page, server, says):
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(server + "partners/")
+    wait_directory(page)
+    first = cards(page).first.locator(".portal-card__name")
+    box = visible_box(first)
+    assert box and box["y"] + box["height"] <= 844, f"the first partner's name is below the fold: {box}"
+    # The facets wait behind "Saring"; the button says so and opens them.
+    toggle = page.locator(".portal-filters__toggle")
+    expect(toggle).to_be_visible()
+    expect(toggle).to_have_accessible_name(says("Saring", "Filter"))
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+    expect(page.locator("#f-pattern")).to_be_hidden()
+    toggle.click()
+    expect(toggle).to_have_attribute("aria-expanded", "true")
+    expect(page.locator("#f-pattern")).to_be_visible()
+    page.select_option("#f-province", "Jawa Timur")
+    expect(cards(page)).to_have_count(2)
+    expect(toggle).to_have_text(says("Saring (1)", "Filter (1)"))
+    # The active filter is a chip; pressing it removes the filter and brings every partner back.
+    chip = page.locator(".portal-chips button")
+    expect(chip).to_have_count(1)
+    expect(chip).to_be_visible()
+    expect(chip).to_contain_text("Jawa Timur")
+    assert "province=Jawa+Timur" in page.url
+    toggle.click()  # closing the facets leaves the chip in view
+    expect(page.locator("#f-pattern")).to_be_hidden()
+    expect(chip).to_be_visible()
+    chip.click()
+    expect(cards(page)).to_have_count(14)
+    expect(page.locator(".portal-chips")).to_be_hidden()
+    assert "province=" not in page.url
+    assert page.console_errors == []
+
+
+def test_directory_on_a_desktop_shows_the_filters_without_the_button(page, server):
+    page.goto(server + "partners/")
+    wait_directory(page)
+    expect(page.locator(".portal-filters__toggle")).to_be_hidden()
+    expect(page.locator("#f-pattern")).to_be_visible()
+    # Cards form a grid: at 1280 px two or more share a row.
+    tops = [round(cards(page).nth(i).bounding_box()["y"]) for i in range(2)]
+    assert tops[0] == tops[1]
+
+
+def test_directory_sorts_by_name_newest_and_province(page, server, built_site):
+    partners = json.loads(open(os.path.join(built_site[0], "api", "partners.json"), encoding="utf-8").read())["partners"]
+    page.goto(server + "partners/")
+    wait_directory(page)
+    names = lambda: cards(page).locator(".portal-card__name").all_text_contents()
+    assert names() == sorted(names(), key=str.casefold)
+    page.select_option("#f-sort", "newest")
+    newest = max((p for p in partners if p["since"]), key=lambda p: (p["since"], p["name"]))
+    expect(cards(page).first.locator(".portal-card__name")).to_have_text(newest["name"])
+    assert "sort=newest" in page.url
+    page.select_option("#f-sort", "province")
+    first_province = min(p["province"].casefold() for p in partners)
+    expect(cards(page).first.locator(".portal-tag").nth(1)).to_have_text(re.compile(first_province, re.I))
+    page.reload()
+    wait_directory(page)
+    assert page.input_value("#f-sort") == "province"
+
+
+def test_home_search_box_goes_to_the_directory_with_the_words(page, server):
+    page.goto(server)
+    box = page.locator("#portal-home-q")
+    expect(box).to_be_visible()
+    box.fill("kopi")
+    box.press("Enter")
+    page.wait_for_url(re.compile(r"partners/\?q=kopi$"))
+    wait_directory(page)
+    assert page.input_value("#f-q") == "kopi"
+    expect(cards(page)).to_have_count(1)
+    expect(cards(page).first).to_contain_text("CV Kopi Gayo Mandiri")
+
+
+def test_map_markers_are_sized_by_partners_and_lead_to_the_province(page, server, says):
+    page.goto(server)
+    pins = page.locator("a.portal-map__pin")
+    count = pins.count()
+    assert count >= 5
+    frame = page.locator(".portal-map__frame").bounding_box()
+    sizes = {}
+    for i in range(count):
+        box = visible_box(pins.nth(i))
+        assert box, f"marker {i} is not visible"
+        assert frame["x"] <= box["x"] and box["x"] + box["width"] <= frame["x"] + frame["width"] + 1
+        sizes[pins.nth(i).get_attribute("data-province")] = box["width"]
+    assert sizes["Jawa Timur"] > sizes["Aceh"]  # two partners against one
+    # The same numbers as a table, opened by its summary.
+    table = page.locator(".portal-map__table table")
+    expect(table).to_be_hidden()
+    page.locator(".portal-map__table summary").click()
+    expect(table).to_be_visible()
+    expect(table.locator("tbody tr")).to_have_count(count)
+    expect(table.locator("tr", has_text="Jawa Timur").locator("td")).to_have_text("2")
+    page.locator('a.portal-map__pin[data-province="Jawa Timur"]').click()
+    page.wait_for_url(re.compile(r"partners/\?province=Jawa"))
+    wait_directory(page)
+    expect(cards(page)).to_have_count(2)
+    assert page.input_value("#f-province") == "Jawa Timur"
+
+
+def test_diagrams_and_charts_are_readable_on_a_phone_and_a_desktop(page, server):
+    """Text in the build-time drawings stays at least 12 px on screen: the tall drawing on a phone, the
+    wide one on a desktop."""
+    def smallest_text(selector):
+        return page.evaluate(
+            "sel => Math.min(...Array.from(document.querySelectorAll(sel)).filter(e => e.getClientRects().length)"
+            ".map(e => e.getBoundingClientRect().height))", selector)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(server + PAGES["pattern"])
+    expect(page.locator(".portal-diagram--narrow")).to_be_visible()
+    expect(page.locator(".portal-diagram--wide")).to_be_hidden()
+    assert smallest_text(".portal-diagram--narrow text") >= 12
+    page.set_viewport_size({"width": 1280, "height": 800})
+    expect(page.locator(".portal-diagram--wide")).to_be_visible()
+    expect(page.locator(".portal-diagram--narrow")).to_be_hidden()
+    assert smallest_text(".portal-diagram--wide text") >= 12
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(server + "guide/")
+    assert smallest_text(".portal-diagram text") >= 12
+    page.goto(server)
+    assert page.evaluate("parseFloat(getComputedStyle(document.querySelector('.portal-bars th')).fontSize)") >= 12
+
+
+def test_every_page_has_one_content_width(page, server):
+    """No page keeps an empty right-hand column: the content is as wide on a pattern page as on the home."""
+    widths = set()
+    for path in ("", "partners/", PAGES["profile"], PAGES["pattern"], "patterns/", "guide/", "join/"):
+        page.goto(server + path)
+        widths.add(round(page.locator(".md-content").bounding_box()["width"]))
+        expect(page.locator(".md-sidebar--secondary")).to_have_count(0)
+    assert len(widths) == 1, widths
+
+
+def pdf_pages(pdf: bytes) -> int:
+    return len(re.findall(rb"/Type\s*/Page(?![s\w])", pdf))
+
+
+@pytest.mark.parametrize("server", ["mkdocs"], indirect=True)
+def test_printed_profiles_fit_two_a4_pages_and_carry_a_qr_code_of_their_address(page, server, built_site):
+    """Every profile prints on one or two A4 pages without the site's navigation, and its QR code, read back
+    by a decoder (zxing-cpp) from the printed page, is the profile's public address."""
+    import zxingcpp
+    from PIL import Image
+    import io
+
+    site = built_site[0]
+    partners = json.loads(open(os.path.join(site, "api", "partners.json"), encoding="utf-8").read())["partners"]
+    site_url = "https://example.github.io/portal-kemitraan/"
+    for p in partners:
+        page.goto(server + p["url"])
+        page.emulate_media(media="print")
+        pages = pdf_pages(page.pdf(format="A4"))
+        assert 1 <= pages <= 2, f"{p['slug']}: {pages} pages"
+        if p["slug"] == "koperasi-tani-sumber-rejeki":
+            for hidden in (".md-header", ".md-sidebar--primary", ".md-footer", ".portal-partner__actions"):
+                expect(page.locator(hidden).first).to_be_hidden()
+            qr = page.locator(".portal-qr")
+            expect(qr).to_be_visible()
+            image = Image.open(io.BytesIO(qr.screenshot(scale="css")))
+            found = zxingcpp.read_barcodes(image.convert("L").resize((image.width * 4, image.height * 4), Image.NEAREST))
+            assert [r.text for r in found] == [site_url + p["url"]]
+        page.emulate_media(media="screen")
+        expect(page.locator(".portal-qr")).to_be_hidden()
+
+
+def test_404_page_links_work_wherever_the_site_is_served(browser, built_site, says):
+    """A host serves 404.html for every missing address. Served under another path than site_url's (a
+    preview), at any depth, the page still finds the site: styles load and its links lead to real pages."""
+    srv = StaticServer(built_site[0], prefix="/preview-7/")
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    offline_routes(context)
+    page = context.new_page()
+    try:
+        response = page.goto(srv.url + "partners/no-such-partner/deeper/")
+        assert response.status == 404
+        link = page.get_by_role("link", name="Buka direktori mitra")
+        expect(link).to_have_attribute("href", "/preview-7/partners/")
+        # Material's stylesheet arrived: the header has the site's colour, not the browser's default.
+        page.wait_for_function("getComputedStyle(document.querySelector('.md-header')).backgroundColor === 'rgb(29, 106, 52)'")
+        link.click()
+        page.wait_for_url(srv.url + "partners/")
+        expect(page.locator("h1")).to_have_text("Direktori mitra")
+        # At the configured path itself nothing needs changing.
+        page.goto(srv.url + "en/nothing-here/")
+        expect(page.get_by_role("link", name="Buka direktori mitra")).to_have_attribute("href", "/preview-7/partners/")
+    finally:
+        context.close()
+        srv.stop()

@@ -4,6 +4,7 @@ import json
 import os
 import re
 import shutil
+import urllib.parse
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -140,10 +141,22 @@ def test_pattern_pages_explain_and_group_partners(built_site):
     assert "github.com" not in html  # no edit link in the published site
 
 
-def test_home_has_charts_recent_partners_and_call_to_action(built_site):
+def test_home_has_search_numbers_map_chart_recent_partners_and_call_to_action(built_site):
     site, _ = built_site
     html = read(site, "index.html")
-    assert html.count('<svg class="portal-chart"') == 2
+    # A search box that goes to the directory with the words as ?q=
+    assert re.search(r'<form class="portal-search" action="partners/" method="get" role="search"', html)
+    assert '<input id="portal-home-q" name="q" type="search"' in html
+    # The stage chart is a table of every stage (no "other" bucket), its numbers in the text.
+    chart = html[html.index('<table class="portal-bars">') : html.index("</table>", html.index('<table class="portal-bars">'))]
+    assert chart.count("<tr>") == 11 and "Lainnya" not in chart and "<caption>Mitra menurut tahap kemitraan</caption>" in chart
+    # The map: one marker per province with partners, each to the directory filtered by it; the same as a table.
+    pins = re.findall(r'<a class="portal-map__pin" href="partners/\?province=([^"]+)"', html)
+    provinces = {p["province"] for p in json.loads(read(site, "api/partners.json"))["partners"]}
+    assert sorted(urllib.parse.unquote_plus(p) for p in pins) == sorted(provinces)
+    assert 'aria-label="Jawa Timur: 2 mitra"' in html
+    table = html[html.index('<details class="portal-map__table"') :]
+    assert table.count('<th scope="row">') == len(provinces)
     assert '<a class="md-button md-button--primary" href="join/">Jadi mitra</a>' in html
     recent = re.findall(r'data-slug="([a-z0-9-]+)"', html[html.index("Mitra yang baru bergabung") :])
     assert recent[:2] == ["bumdes-makmur-bersama", "kwt-melati"]

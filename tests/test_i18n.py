@@ -97,7 +97,7 @@ def test_the_english_edition_is_built_at_en_with_its_own_search_sitemap_and_expo
     english = os.path.join(site, "en")
     home = read(english, "index.html")
     assert '<html lang="en"' in home and "Growing together through partnership" in home
-    assert "Partners by pattern" in home and "Become a partner" in home
+    assert "Partners by partnership stage" in home and "Map of partners by province" in home and "Become a partner" in home
     profile = read(english, "partners/koperasi-tani-sumber-rejeki/index.html")
     assert "<h2>Partnership stage</h2>" in profile and "Ask for a correction" in profile
     assert '<time datetime="2026-10-02">October 2, 2026</time>' in profile

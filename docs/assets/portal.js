@@ -361,7 +361,7 @@
       var height = parseInt(form.elements.height.value, 10) || 800;
       var code = '<iframe src="' + url.href.replace(/&/g, "&amp;").replace(/"/g, "&quot;") +
         '" title="' + form.elements.code.getAttribute("data-title").replace(/&/g, "&amp;").replace(/"/g, "&quot;") +
-        '" width="100%" height="' + height + '" style="border:0" loading="lazy"></iframe>';
+        '" height="' + height + '" style="width:100%;border:0" loading="lazy"></iframe>';
       form.elements.code.value = code;
       if (preview) { preview.src = url.href; preview.height = String(height); }
     }

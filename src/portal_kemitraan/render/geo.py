@@ -10,7 +10,7 @@ from functools import lru_cache
 import yaml
 
 HERE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "maps")
-WEST, EAST, SOUTH, NORTH = 94.6, 141.4, -11.4, 6.4  # degrees: the frame drawn
+WEST, EAST, SOUTH, NORTH = 93.2, 142.4, -12.0, 6.8  # degrees: the frame drawn, with room for the largest marker
 WIDTH = 720  # SVG user units across
 SCALE = WIDTH / (EAST - WEST)
 HEIGHT = round((NORTH - SOUTH) * SCALE)
