@@ -144,9 +144,9 @@ def test_pattern_pages_explain_and_group_partners(built_site):
 def test_home_has_search_numbers_map_chart_recent_partners_and_call_to_action(built_site):
     site, _ = built_site
     html = read(site, "index.html")
-    # A search box that goes to the directory with the words as ?q=
+    # A search box that goes to the directory with the words as ?cari= (Material's own search takes ?q=)
     assert re.search(r'<form class="portal-search" action="partners/" method="get" role="search"', html)
-    assert '<input id="portal-home-q" name="q" type="search"' in html
+    assert '<input id="portal-home-q" name="cari" type="search"' in html
     # The stage chart is a table of every stage (no "other" bucket), its numbers in the text.
     chart = html[html.index('<table class="portal-bars">') : html.index("</table>", html.index('<table class="portal-bars">'))]
     assert chart.count("<tr>") == 11 and "Lainnya" not in chart and "<caption>Mitra menurut tahap kemitraan</caption>" in chart

@@ -6,6 +6,9 @@
 
   var FILTERS = ["q", "pattern", "side", "sector", "province", "stage"];
   var PARAMS = FILTERS.concat(["sort"]);  // kept in the address; sort orders the list, it filters nothing
+  // The words typed are ?cari= in the address: Material opens its own search dialog for ?q=.
+  function param(name) { return name === "q" ? "cari" : name; }
+  var ADDRESS = PARAMS.map(param);
 
   function fold(text) {
     return (text || "").normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
@@ -142,10 +145,10 @@
     // Other parameters (such as controls=0 of the embedded view) are kept as they are.
     this.keep = {};
     var keep = this.keep;
-    params.forEach(function (value, name) { if (PARAMS.indexOf(name) < 0) keep[name] = value; });
+    params.forEach(function (value, name) { if (ADDRESS.indexOf(name) < 0) keep[name] = value; });
     form.hidden = keep.controls === "0";
     PARAMS.forEach(function (name) {
-      var value = params.get(name) || "";
+      var value = params.get(param(name)) || "";
       var field = form.elements[name];
       if (field.tagName === "SELECT" && !field.querySelector('option[value="' + CSS.escape(value) + '"]')) value = "";
       field.value = value;
@@ -157,7 +160,7 @@
     var keep = this.keep || {};
     Object.keys(keep).forEach(function (name) { params.set(name, keep[name]); });
     var values = this.values();
-    PARAMS.forEach(function (name) { if (values[name]) params.set(name, values[name]); });
+    PARAMS.forEach(function (name) { if (values[name]) params.set(param(name), values[name]); });
     var query = params.toString();
     var url = window.location.pathname + (query ? "?" + query : "") + window.location.hash;
     if (url === window.location.pathname + window.location.search + window.location.hash) return;
