@@ -23,10 +23,10 @@ def imported(root, slug):
         return yaml.safe_load(fh)
 
 
-def import_cleanly(tmp_path, name):
+def import_cleanly(tmp_path, name, *extra):
     """Import a fixture into a copy of the example data, expecting every row to be imported."""
     root = example_tree(tmp_path)
-    code, out, err = do_import(root, name)
+    code, out, err = do_import(root, name, *extra)
     assert code == 0, out + err
     return root
 
@@ -69,7 +69,7 @@ def test_google_forms_export(tmp_path):
 
 
 def test_microsoft_forms_excel_export_in_cp1252_with_semicolons(tmp_path):
-    root = import_cleanly(tmp_path, "microsoft-forms-excel.csv")
+    root = import_cleanly(tmp_path, "microsoft-forms-excel.csv", "--date-order", "mdy")  # 11/10, 11/11: either order
     ene = imported(root, "dapur-bu-ene")
     assert ene["name"] == "Dapur Bu Ené"
     assert ene["pattern"] == "general-trade" and ene["side"] == "supplier"
@@ -224,3 +224,82 @@ def test_every_staff_command_has_help():
     for command in ("import", "report", "mou"):
         result = run_portal(command, "--help")
         assert result.returncode == 0 and b"usage:" in result.stdout
+
+
+# -- dates in the form's locale, decided once per file ---------------------------------------------------
+
+
+def test_indonesian_google_forms_export_is_read_day_first_for_every_row(tmp_path):
+    """03/11/2026 and 20/11/2026 in one file: the second settles day/month for the first as well."""
+    root = import_cleanly(tmp_path, "google-forms-id-dmy.csv")
+    tenun = imported(root, "kelompok-tenun-ikat-sumba-jaya")
+    assert tenun["internal"]["received"] == "2026-11-03"
+    assert imported(root, "toko-oleh-oleh-pesisir")["internal"]["received"] == "2026-11-20"
+    # The join page's own labels: the applicant's name and role, e-mail, phone or WhatsApp, all private.
+    person = tenun["contact"]["person"]
+    assert person == {"name": "Rahmi Lalu, ketua", "email": "rahmi@example.id", "phone": "0812 3456 7001", "consent": False}
+    assert tenun["pattern"] == "foster-parent" and tenun["region"]["province"] == "Nusa Tenggara Timur"
+    screening = tenun["internal"]["screening"]
+    assert screening["Bentuk kerja sama yang ditawarkan dan manfaatnya"] == "Pelatihan pewarnaan alami bagi 30 penenun."
+
+
+def test_english_google_forms_export_is_read_month_first(tmp_path):
+    root = import_cleanly(tmp_path, "google-forms-en-mdy.csv")
+    harbour = imported(root, "harbour-fish-processing-ltd")
+    assert harbour["internal"]["received"] == "2026-11-03"
+    assert harbour["pattern"] == "operational-cooperation"
+    assert harbour["contact"]["person"]["name"] == "Maria Chen, partnerships"
+    assert harbour["contact"]["person"]["phone"] == "+62 811 555 0303"
+    assert imported(root, "green-valley-seeds")["internal"]["received"] == "2026-11-20"
+
+
+def test_indonesian_microsoft_forms_export_is_read_day_first(tmp_path):
+    root = import_cleanly(tmp_path, "microsoft-forms-id-dmy.csv")
+    assert imported(root, "koperasi-garam-rakyat-madura")["internal"]["received"] == "2026-11-21"
+    assert imported(root, "bengkel-sepeda-listrik-kudus")["internal"]["received"] == "2026-11-02"
+
+
+def test_dates_no_value_settles_are_refused_until_the_order_is_given(tmp_path):
+    root = example_tree(tmp_path)
+    before = sorted(os.listdir(root))
+    code, out, err = do_import(root, "ambiguous-dates.csv")
+    assert code == 1 and sorted(os.listdir(root)) == before
+    assert "ambiguous-dates.csv:1: Timestamp: dates such as 03/11/2026 9:15:01 could be day/month or month/day" in out
+    assert "--date-order dmy" in out and "nothing imported" in out
+    code, out, err = do_import(root, "ambiguous-dates.csv", "--date-order", "dmy")
+    assert code == 0, out
+    assert imported(root, "usaha-kecil-satu")["internal"]["received"] == "2026-11-03"
+
+
+def test_dates_in_both_orders_or_against_the_given_order_are_refused(tmp_path):
+    root = example_tree(tmp_path)
+    code, out, _ = do_import(root, "mixed-dates.csv", "--date-order", "dmy")
+    assert code == 1 and "mixes day/month (20/11/2026 9:15:01) and month/day (11/25/2026 10:00:00) dates; nothing imported" in out
+    code, out, _ = do_import(root, "google-forms-id-dmy.csv", "--date-order", "mdy")
+    assert code == 1 and "the dates are dmy (e.g. 03/11/2026 9.15.01), not mdy as --date-order says" in out
+
+
+def test_dry_run_lists_the_columns_that_feed_no_field(tmp_path):
+    root = example_tree(tmp_path)
+    code, out, _ = do_import(root, "google-forms-id-dmy.csv", "--dry-run")
+    assert code == 0
+    line = next(l for l in out.splitlines() if l.startswith("columns that feed no field"))
+    assert line == ("columns that feed no field (kept under internal.screening): Alamat email, "
+                    "Bentuk kerja sama yang ditawarkan dan manfaatnya, Perkiraan waktu, tenaga dan biaya; sekali jalan atau berjangka")
+
+
+def test_imported_prospects_add_no_notes_to_validate_until_they_are_made_public(tmp_path):
+    """Every applicant's own contact is private (consent: false): expected while the partner is hidden, so
+    `validate` stays quiet about it; the note comes back once the partner is published."""
+    root = import_cleanly(tmp_path, "google-forms-id-dmy.csv")
+    result = run_portal("validate", "--data", root)
+    out = result.stdout.decode("utf-8")
+    assert result.returncode == 0 and "kelompok-tenun-ikat-sumba-jaya" not in out
+    path = os.path.join(root, "kelompok-tenun-ikat-sumba-jaya.yml")
+    with open(path, encoding="utf-8") as fh:
+        text = fh.read()
+    assert "[[Calon mitra: Kelompok Tenun Ikat Sumba Jaya." in text
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write(text.replace("visibility: hidden", "visibility: public").replace("[[Calon mitra: Kelompok Tenun Ikat Sumba Jaya. Tulis ringkasannya sebelum dipublikasikan.]]", "Kelompok penenun ikat di Sumba Timur."))
+    out = run_portal("validate", "--data", root).stdout.decode("utf-8")
+    assert "kelompok-tenun-ikat-sumba-jaya.yml" in out and "contact.person: note: has no consent: true" in out

@@ -250,8 +250,19 @@ def test_doctor_passes_a_ready_configuration_and_catches_template_text(tmp_path)
     code, out, err = run("doctor", "--data", root, "--config", config)
     assert code == 0, out + err
     assert out.startswith("Ready to go live")
+    # `new` will not write a public partner whose summary is still the placeholder...
     code, out, err = run("new", "Koperasi Baru Sekali", "--pattern", "agency", "--side", "agent", "--province", "Bali", "--visibility", "public", "--data", root)
-    assert code == 0, err
+    assert code == 1 and not os.path.exists(os.path.join(root, "koperasi-baru-sekali.yml"))
+    assert "summary: still holds the placeholder [[Ringkasan satu kalimat tentang Koperasi Baru Sekali]]; write the real text before the partner is public" in out
+    # ...writes a hidden one, and once someone makes it public by hand, validate and doctor refuse it.
+    code, out, err = run("new", "Koperasi Baru Sekali", "--pattern", "agency", "--side", "agent", "--province", "Bali", "--data", root)
+    assert code == 0, out + err
+    path = os.path.join(root, "koperasi-baru-sekali.yml")
+    with open(path, encoding="utf-8") as fh:
+        text = fh.read().replace("visibility: hidden", "visibility: unlisted")
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write(text)
+    code, out, err = run("validate", "--data", root)
+    assert code == 1 and "koperasi-baru-sekali.yml:8: summary: still holds the placeholder" in out
     code, out, err = run("doctor", "--data", root, "--config", config)
-    assert code == 1
-    assert "partners/koperasi-baru-sekali.yml:1: summary: still holds template text from `portal new`" in out
+    assert code == 1 and "summary: still holds the placeholder" in out

@@ -203,13 +203,17 @@ def _cross_check(root: str, catalog: Catalog, src: Source, partner: Partner, tod
     if agreement and agreement.start and agreement.end and agreement.end <= agreement.start:
         src.error(("agreement", "end"), f"must be after start ({agreement.start.isoformat()})")
     _check_dates(src, partner, today)
+    if partner.visibility != "hidden":
+        for loc, found in privacy.placeholders(partner):
+            src.error(loc, f"still holds the placeholder {found}; write the real text before the partner is {partner.visibility}")
     person = partner.contact.person if partner.contact else None
     if person is not None and not person.consent:
-        src.error(
-            ("contact", "person"),
-            "has no consent: true, so this person is kept for staff and not published",
-            severity="note",
-        )
+        if partner.visibility != "hidden":  # a hidden prospect's private contact is expected: no note to act on
+            src.error(
+                ("contact", "person"),
+                "has no consent: true, so this person is kept for staff and not published",
+                severity="note",
+            )
         for loc, what in privacy.mentions(partner, person):
             src.error(
                 loc,

@@ -8,6 +8,8 @@ import re
 TEXT_FIELDS = frozenset({"name", "summary", "summary_en", "description", "description_en", "sectors", "region", "contact", "activities", "evaluations", "agreement"})
 _PHONE_LIKE = re.compile(r"\+?\d[\d \t().-]{4,}\d")
 MIN_NAME = 4  # shorter names ("Ani") match too many ordinary words to be worth a warning
+# Text a command wrote for staff to replace ("[[tulis ringkasan]]"): never published.
+PLACEHOLDER = re.compile(r"\[\[[^\[\]\n]{0,200}\]\]")
 
 
 def _fold(text: str) -> str:
@@ -46,6 +48,11 @@ def public_texts(partner) -> list[tuple[tuple, str]]:
             if value:
                 out.append((("evaluations", i, key), value))
     return out
+
+
+def placeholders(partner) -> list[tuple[tuple, str]]:
+    """Where the public text of `partner` still holds a placeholder written by `portal new` or `import`."""
+    return [(loc, m.group(0)) for loc, text in public_texts(partner) for m in [PLACEHOLDER.search(text)] if m]
 
 
 def mentions(partner, person) -> list[tuple[tuple, str]]:

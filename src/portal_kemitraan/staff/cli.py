@@ -134,7 +134,7 @@ def cmd_new(args) -> int:
         side=args.side,
         side_label=side.label.id,
         other_side=other.id,
-        summary=args.summary or f"{args.name}: ringkasan singkat tentang mitra ini.",
+        summary=args.summary or f"[[Ringkasan satu kalimat tentang {args.name}]]",
         province=province["name"],
         stage=stage.id,
         stage_label=stage.label.id,
@@ -201,9 +201,11 @@ def cmd_import(args) -> int:
         raise UsageError(f"{args.csv}: {exc.message}")
     shown_csv = args.csv
     today = args.today or dt.date.today()
-    outcome = intake.import_rows(raw, shown_csv, catalog, mapping, today)
+    outcome = intake.import_rows(raw, shown_csv, catalog, mapping, today, args.date_order)
     for problem in sorted(outcome.problems + outcome.notes):
         print(problem)
+    if args.dry_run and outcome.unmapped:
+        print(f"columns that feed no field (kept under internal.screening): {', '.join(outcome.unmapped)}")
     written = failed = 0
     for slug, text in outcome.written.items():
         target = os.path.join(args.data, f"{slug}.yml")
@@ -353,6 +355,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("csv", help="the responses file (CSV with a header row; , ; or tab; UTF-8 or Windows-1252)")
     p.add_argument("--mapping", metavar="FILE", help="column mapping (default: partners/templates/intake-mapping.yml)")
     p.add_argument("--dry-run", action="store_true", help="show what would be written, write nothing")
+    p.add_argument("--date-order", choices=("dmy", "mdy"), help="day/month order of the timestamps when the file cannot settle it")
     p.add_argument("--today", type=_date, default=None, help="date recorded as imported_on (default: today)")
     _add_data(p)
     p.set_defaults(func=cmd_import)

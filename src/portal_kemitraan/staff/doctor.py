@@ -1,4 +1,5 @@
-"""Is this configuration ready to go live? Placeholder addresses, contact and intake, data, template text."""
+"""Is this configuration ready to go live? Placeholder addresses, contact and intake, and the data (which
+refuses template text in public partners)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,6 @@ from ..core.models import email_address
 from ..core.settings import Settings, read_mkdocs_config
 
 # Text that `portal new` and the demo configuration write, which must never reach a public page.
-PLACEHOLDER_TEXT = ("ringkasan singkat tentang mitra ini", "Kota ...", "...")
 # Hosts that are placeholders: any with a label "example" (example.org, example.github.io), or this machine.
 _EXAMPLE_HOST = re.compile(r"(^|\.)example(\.|$)|^(localhost|127\.0\.0\.1)$", re.I)
 
@@ -18,17 +18,6 @@ _EXAMPLE_HOST = re.compile(r"(^|\.)example(\.|$)|^(localhost|127\.0\.0\.1)$", re
 def _placeholder_host(url: str) -> bool:
     host = (urlsplit(url).hostname or "") if url else ""
     return not host or bool(_EXAMPLE_HOST.search(host))
-
-
-def template_text(partner) -> list[str]:
-    """The fields of a partner model that still hold placeholder text from `portal new`."""
-    from ..core.privacy import public_texts
-
-    found = []
-    for loc, text in public_texts(partner):
-        if any(mark in text for mark in PLACEHOLDER_TEXT[:2]) or text.strip() == "...":
-            found.append(".".join(str(x) for x in loc))
-    return found
 
 
 def check(config_path: str, settings: Settings, catalog: Catalog) -> list[str]:
@@ -58,9 +47,4 @@ def check(config_path: str, settings: Settings, catalog: Catalog) -> list[str]:
         lines.append(f"{config_path}: extra.portal.correction_url: {settings.correction_url!r} is not a real https address")
     for problem in catalog.report.errors:
         lines.append(str(problem))
-    for slug, record in sorted(catalog.partners.items()):
-        if record.data.visibility == "hidden":
-            continue
-        for field_name in template_text(record.data):
-            lines.append(f"{record.path}:1: {field_name}: still holds template text from `portal new`; write the real text or set visibility: hidden")
     return lines

@@ -71,6 +71,7 @@ class Outcome:
     problems: list[Problem] = field(default_factory=list)
     notes: list[Problem] = field(default_factory=list)
     empty_rows: int = 0
+    unmapped: list[str] = field(default_factory=list)  # columns that feed no field (kept in internal.screening)
 
 
 def normalise_header(text: str) -> str:
@@ -156,14 +157,44 @@ def _side_id(value: str, pattern_id: str, catalog: Catalog) -> str | None:
     return None
 
 
-def _received(value: str) -> str | None:
-    """A date from the export's timestamp column, in the common layouts of form exports."""
-    value = value.strip()
-    for fmt in ("%Y-%m-%d %H:%M:%S", "%Y/%m/%d %H:%M:%S", "%m/%d/%Y %H:%M:%S", "%d/%m/%Y %H:%M:%S", "%m/%d/%y %H:%M:%S", "%d/%m/%Y %H.%M.%S", "%m/%d/%Y %I:%M:%S %p", "%Y-%m-%d"):
-        try:
-            return dt.datetime.strptime(value, fmt).date().isoformat()
-        except ValueError:
+_SLASHED = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})\b")
+_YEAR_FIRST = re.compile(r"^\s*(\d{4})[/-](\d{1,2})[/-](\d{1,2})\b")
+
+
+def date_order(values: list[str]) -> tuple[str | None, str | None]:
+    """Which order the day/month/year timestamps of one file use, from the values alone: a first number
+    above 12 can only be a day (dmy), a second above 12 only a day (mdy). Returns (order, None), (None, None)
+    when the values cannot tell, or (None, why) when they contradict each other."""
+    first = second = None
+    for value in values:
+        m = _SLASHED.match(value)
+        if not m:
             continue
+        a, b = int(m.group(1)), int(m.group(2))
+        if a > 12 and first is None:
+            first = value.strip()
+        if b > 12 and second is None:
+            second = value.strip()
+    if first and second:
+        return None, f"mixes day/month ({first}) and month/day ({second}) dates"
+    return ("dmy" if first else "mdy" if second else None), None
+
+
+def _received(value: str, order: str | None) -> str | None:
+    """The date of a timestamp (Google Forms: 2026/11/02 9:15:31, 20/11/2026 14.05.33; Microsoft Forms:
+    11/20/2026 2:05:33 PM), day and month read in the file's order; None when it is not a date."""
+    m = _YEAR_FIRST.match(value)
+    try:
+        if m:
+            return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))).isoformat()
+        m = _SLASHED.match(value)
+        if m and order:
+            a, b, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
+            year += 2000 if year < 100 else 0
+            day, month = (a, b) if order == "dmy" else (b, a)
+            return dt.date(year, month, day).isoformat()
+    except ValueError:
+        return None
     return None
 
 
@@ -193,7 +224,7 @@ def _reader(text: str):
     return csv.reader(io.StringIO(text, newline=""), dialect, strict=True)
 
 
-def import_rows(raw: bytes, csv_name: str, catalog: Catalog, mapping: Mapping, today: dt.date) -> Outcome:
+def import_rows(raw: bytes, csv_name: str, catalog: Catalog, mapping: Mapping, today: dt.date, order: str | None = None) -> Outcome:
     """Turn every row into a partner file, or into a reported problem; never both, never neither.
 
     Each row becomes the text of its file and is read back and validated exactly as `validate` would,
@@ -201,12 +232,12 @@ def import_rows(raw: bytes, csv_name: str, catalog: Catalog, mapping: Mapping, t
     limit = csv.field_size_limit()
     csv.field_size_limit(max(limit, len(raw) + 1))  # a long answer is data, not an error
     try:
-        return _import(raw, csv_name, catalog, mapping, today)
+        return _import(raw, csv_name, catalog, mapping, today, order)
     finally:
         csv.field_size_limit(limit)
 
 
-def _import(raw: bytes, csv_name: str, catalog: Catalog, mapping: Mapping, today: dt.date) -> Outcome:
+def _import(raw: bytes, csv_name: str, catalog: Catalog, mapping: Mapping, today: dt.date, order: str | None) -> Outcome:
     out = Outcome()
     text, encoding = decode(raw)
     if encoding == "cp1252":
@@ -231,6 +262,13 @@ def _import(raw: bytes, csv_name: str, catalog: Catalog, mapping: Mapping, today
     if "name" not in columns:
         out.problems.append(Problem(csv_name, 1, "header", f"no column for the partner's name; expected one of: {', '.join(mapping.fields.get('name', []))}"))
         return out
+    used = set(columns.values()) | ({received_col} if received_col is not None else set())
+    out.unmapped = [h.strip() or f"column {i + 1}" for i, h in enumerate(header) if i not in used]
+    if received_col is not None:
+        order, why = _file_date_order(text, received_col, order)
+        if why:
+            out.problems.append(Problem(csv_name, 1, header[received_col].strip() or "received", f"{why}; nothing imported"))
+            return out
 
     emails, sites = _known_keys(catalog)
     in_file: dict[str, int] = {}  # slug, e-mail or website -> the line of the row in this file that has it
@@ -259,8 +297,9 @@ def _import(raw: bytes, csv_name: str, catalog: Catalog, mapping: Mapping, today
         answers = {header[i].strip() or f"column {i + 1}": row[i].strip() for i in range(len(row)) if row[i].strip()}
         data, notes = _row_to_partner(cells, catalog, mapping)
         internal = {"screening": answers, "imported_from": f"{os.path.basename(csv_name)}:{row_line}", "imported_on": today.isoformat()}
-        if received_col is not None and received_col < len(row) and _received(row[received_col]):
-            internal["received"] = _received(row[received_col])
+        received = _received(row[received_col], order) if received_col is not None and received_col < len(row) else None
+        if received:
+            internal["received"] = received
         data["internal"] = internal
         slug = slugify(data["name"], max_length=64, word_boundary=True) if data["name"] else ""
         keys = [slug] + [e.lower() for e in _emails(data)] + [k for k in [_website_key(data.get("website"))] if k]
@@ -289,6 +328,34 @@ def _import(raw: bytes, csv_name: str, catalog: Catalog, mapping: Mapping, today
         out.notes.extend(Problem(csv_name, row_line, f, m, "note") for f, m in notes)
         out.written[slug] = text
     return out
+
+
+def _file_date_order(text: str, column: int, given: str | None) -> tuple[str | None, str | None]:
+    """The day/month order of the file's timestamps: settled by the values, else `given` (--date-order);
+    (None, why) when neither can settle it or they disagree. Never a guess."""
+    values = []
+    reader = _reader(text)
+    try:
+        next(reader)
+        for row in reader:
+            if column < len(row):
+                values.append(row[column])
+    except (csv.Error, StopIteration):
+        pass  # the main pass reports malformed rows; the rows read so far still count
+    found, mixed = date_order(values)
+    if mixed:
+        return None, mixed
+    ambiguous = [v.strip() for v in values if _SLASHED.match(v)]
+    if found and given and found != given:
+        return None, f"the dates are {found} (e.g. {ambiguous[0]}), not {given} as --date-order says"
+    if found or not ambiguous:
+        return found or given, None
+    if given:
+        return given, None
+    return None, (
+        f"dates such as {ambiguous[0]} could be day/month or month/day and no value settles it; "
+        "pass --date-order dmy (Indonesian forms) or --date-order mdy (English forms)"
+    )
 
 
 def _emails(data: dict) -> list[str]:
@@ -328,7 +395,7 @@ def _row_to_partner(cells: dict, catalog: Catalog, mapping: Mapping) -> tuple[di
     summary = " ".join(summary.split())
     if len(summary) > 280:
         summary = summary[:277].rsplit(" ", 1)[0] + "…"
-    data["summary"] = summary or f"Calon mitra: {data['name']}."
+    data["summary"] = summary or f"[[Calon mitra: {data['name']}. Tulis ringkasannya sebelum dipublikasikan.]]"
     province = cells.get("region.province", "")
     found = find_province(province) if province else None
     data["region"] = {"province": found["name"] if found else province}
