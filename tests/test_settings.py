@@ -25,7 +25,9 @@ from portal_kemitraan.staff.report import build_report
         ({"reply_day": 5}, "extra.portal.reply_day: unknown setting; known: organisation"),
         ({"contact_email": "bukan surel"}, "extra.portal.contact_email: 'bukan surel' is not an e-mail address"),
         ({"intake_form_url": "http://forms.example.org"}, "extra.portal.intake_form_url: 'http://forms.example.org' must be an https:// address"),
-        ({"correction_url": "https://x.example.org/?p={partner}"}, "extra.portal.correction_url: may use only {slug} and {name}"),
+        ({"correction_form": {"url": "https://x.example.org/f", "fields": {"partner": "entry.1"}}}, "extra.portal.correction_form.fields.partner.[key]: input should be 'slug', 'name' or 'address'"),
+        ({"correction_form": {"url": "https://x.example.org/f", "fields": {"slug": "entry 1&x=2"}}}, "extra.portal.correction_form.fields.slug: string should match pattern"),
+        ({"data_licence": {"id": "CC0-1.0", "title": "CC0"}}, "extra.portal.data_licence.url: field required"),
         ({"today": "kemarin"}, "extra.portal.today: must be a date written as YYYY-MM-DD"),
     ],
 )

@@ -153,7 +153,7 @@ def test_report_other_formats():
     table = report("table")
     assert "ALUR KEMITRAAN" in table and " 8. Pelaksanaan" in table and "koperasi-tani-sumber-rejeki  sari  MoU berakhir 2027-01-15" in table
     rows = list(csv.DictReader(io.StringIO(report("csv"))))
-    assert {r["section"] for r in rows} == {"pipeline", "ending", "ended", "stale", "incomplete"}
+    assert {r["section"] for r in rows} == {"pipeline", "ending", "ended", "stale", "incomplete", "due"}
     assert sum(r["section"] == "pipeline" for r in rows) == 16
     md = report("md")
     assert md.startswith("# Laporan kemitraan per 2026-12-01") and "| 8. Pelaksanaan | 4 |" in md

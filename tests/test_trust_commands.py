@@ -169,9 +169,10 @@ def test_a_data_folder_in_a_loop_of_links_is_one_line(tmp_path):
 
 # --- every command, arbitrary arguments ---------------------------------------------------------------
 
-COMMANDS = ["validate", "new", "list", "schema", "import", "report", "mou", "doctor"]
+COMMANDS = ["validate", "new", "list", "schema", "import", "report", "mou", "doctor", "verify", "verified", "new-activity"]
 FLAGS = ["--data", "--today", "--slug", "--pattern", "--side", "--province", "--summary", "--visibility", "--mapping", "--dry-run",
-         "--format", "--ending-days", "--stale-days", "--lang", "--html", "-o", "--output", "--config", "--check", "-q"]  # fmt: skip
+         "--format", "--ending-days", "--stale-days", "--lang", "--html", "-o", "--output", "--config", "--check", "-q", "--days", "--date",
+         "--out", "--date-order"]  # fmt: skip
 PATHS = ["partners", "partners/kwt-melati.yml", "partners/logos", "partners/x/../../keluar", "../keluar", "/tmp/keluar-abs",
          "/proc/self/environ", "/dev/null", "/dev/zero", "", ".", "..", "keluar.md", "partners/../keluar.md", "pipa", "tautan-keluar"]  # fmt: skip
 WORDS = ["kwt-melati", "agency", "agent", "supplier", "Bali", "Atlantis", "2026-12-01", "2026-02-30", "0", "-5", "1e9", "id", "en",

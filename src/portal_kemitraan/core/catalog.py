@@ -328,14 +328,15 @@ def _finish_partner(catalog: Catalog, src: Source, partner: Partner | None, stem
         _cross_check(catalog.root, catalog, src, partner, today)
 
 
-def check_new_partner(catalog: Catalog, slug: str, text: str, today: dt.date) -> tuple[object, list[Problem]]:
+def check_new_partner(catalog: Catalog, slug: str, text: str, today: dt.date, replacing: str | None = None) -> tuple[object, list[Problem]]:
     """Check the text of a partner file before it is written, as `validate` would check it once written:
-    returns the data as read back and every problem (an empty list of errors means it may be written)."""
-    shown_path = f"{shown(catalog.root, catalog.root)}/{slug}.yml"
+    returns the data as read back and every problem (an empty list of errors means it may be written).
+    `replacing` names the file (as shown) when the text is a new version of an existing partner."""
+    shown_path = replacing or f"{shown(catalog.root, catalog.root)}/{slug}.yml"
     src = load_bytes(text.encode("utf-8"), shown_path)  # with the size limit a written file would meet
     data = src.data
     partner = _validate(Partner, src)
-    if slug in catalog.partners:
+    if slug in catalog.partners and not replacing:
         src.problems.append(Problem(shown_path, 1, "file", f"a partner file {slug}.yml already exists"))
     _finish_partner(catalog, src, partner, slug, today)
     return data, src.problems

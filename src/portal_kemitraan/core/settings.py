@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from typing import Annotated, Optional
+from typing import Annotated, Literal, Optional
 from urllib.parse import quote, urlencode, urlsplit
 
 import yaml
@@ -20,13 +20,34 @@ def _https_or_empty(value: str) -> str:
     return value
 
 
-def _correction_fields(value: str) -> str:
-    try:
-        value.format(slug="x", name="x")
-    except (KeyError, IndexError, ValueError):
-        raise ValueError("may use only {slug} and {name} as placeholders")
-    return value
+FormField = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.:-]{1,64}$")]
 
+
+class PrefilledForm(BaseModel):
+    """An outside form that takes answers in its address, such as a Google Form's `entry.N=` parameters
+    ("Get pre-filled link" shows each question's number): which parameter receives which value."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    url: Annotated[str, AfterValidator(_https_or_empty), StringConstraints(min_length=1)]
+    fields: dict[Literal["slug", "name", "address"], FormField] = Field(min_length=1)
+
+    def href(self, values: dict[str, str]) -> str:
+        """The form's address with the configured answers filled in (Google Forms also wants usp=pp_url)."""
+        params = [("usp", "pp_url")] if "docs.google.com/forms" in self.url else []
+        params += [(param, values[key]) for key, param in self.fields.items() if values.get(key)]
+        return self.url + ("&" if "?" in self.url else "?") + urlencode(params, quote_via=quote)
+
+
+class Licence(BaseModel):
+    """The licence of the published data: a name people read, an SPDX-style id and its legal text's address."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    id: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9.+-]{1,64}$")]
+    title: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    url: Annotated[str, AfterValidator(_https_or_empty), StringConstraints(min_length=1)]
+
+
+CC_BY_4 = Licence(id="CC-BY-4.0", title="Creative Commons Attribution 4.0 International", url="https://creativecommons.org/licenses/by/4.0/")
 
 ENDING_SOON_DAYS = 60  # the one default for "agreement ending soon", used by the site and `report`
 STALE_DAYS = 183  # about six months without verification or contact
@@ -41,7 +62,8 @@ class Settings(BaseModel):
     data_dir: Annotated[str, StringConstraints(min_length=1, max_length=200)] = "partners"
     contact_email: Annotated[str, AfterValidator(email_address)] = "kemitraan@example.org"
     intake_form_url: Annotated[str, AfterValidator(_https_or_empty)] = ""  # an outside form; empty: the mailto form
-    correction_url: Annotated[str, AfterValidator(_https_or_empty), AfterValidator(_correction_fields)] = ""
+    correction_form: Optional[PrefilledForm] = None  # a form for corrections, prefilled; else e-mail
+    data_licence: Optional[Licence] = None  # the open data's licence; None: CC BY 4.0
     reply_days: Annotated[int, Field(ge=1, le=60)] = 5  # working days until an applicant hears back
     follow_up: Annotated[str, StringConstraints(min_length=1, max_length=200)] = "staf kemitraan"
     ending_soon_days: Annotated[int, Field(ge=1, le=3650)] = ENDING_SOON_DAYS
@@ -71,6 +93,10 @@ class Settings(BaseModel):
                     lines.append(f"extra.portal.{where}: {message[:1].lower() + message[1:]}")
             raise ValueError("\n".join(lines))
 
+    @property
+    def licence(self) -> Licence:
+        return self.data_licence or CC_BY_4
+
     def build_date(self) -> dt.date:
         """The date the site is built 'as of': fixed by setting or SOURCE_DATE_EPOCH for reproducible builds."""
         if self.today:
@@ -80,11 +106,16 @@ class Settings(BaseModel):
             return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc).date()
         return dt.date.today()
 
-    def correction_href(self, partner: dict, locale=None) -> str:
-        """Where 'Request a correction' goes, prefilled with the partner's slug and name; `locale` (an
-        i18n.Locale) translates the e-mail's subject and prompts."""
-        if self.correction_url:
-            return self.correction_url.format(slug=quote(partner["slug"]), name=quote(partner["name"]))
+    def correction_href(self, partner: dict, locale=None, address: str = "") -> str:
+        """Where 'Request a correction' goes: the correction form with the partner's slug, name (and the
+        page's `address`) filled in, else an e-mail (see correction_mailto)."""
+        if self.correction_form:
+            return self.correction_form.href({"slug": partner["slug"], "name": partner["name"], "address": address})
+        return self.correction_mailto(partner, locale)
+
+    def correction_mailto(self, partner: dict, locale=None) -> str:
+        """A correction e-mail to contact_email with the partner's slug and name; `locale` (an i18n.Locale)
+        translates its subject and prompts. The fallback beside a form, for whoever has no browser session."""
         _ = locale.gettext if locale is not None else (lambda text: text)
         prefix = locale.prefix if locale is not None else ""
         subject = _("Koreksi profil mitra: {name} ({slug})").format(name=partner["name"], slug=partner["slug"])

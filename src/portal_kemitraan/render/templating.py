@@ -51,7 +51,8 @@ def environment(overrides: str | None = None, locale=None, settings=None) -> jin
     )
     env.filters["phone"] = phone
     if settings is not None:
-        env.globals["correction_href"] = lambda p: settings.correction_href(p, locale)
+        env.globals["correction_href"] = lambda p, address="": settings.correction_href(p, locale, address)
+        env.globals["correction_mailto"] = lambda p: settings.correction_mailto(p, locale)
     env.filters["yaml"] = _yaml_scalar
     env.filters["tojson_attr"] = lambda v: json.dumps(v, ensure_ascii=False, sort_keys=True)
     return env

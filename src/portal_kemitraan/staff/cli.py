@@ -10,13 +10,14 @@ import sys
 import jinja2
 from slugify import slugify
 
-from . import agreement, doctor, intake, report
+from . import agreement, doctor, intake, report, verify, yamledit
 from ..render import templating
 from ..core.catalog import Catalog, check_new_partner, check_slug, load_catalog
 from ..core.reference import find_province
-from ..core.safefs import Refused, read_regular, write_inside
+from ..core.safefs import Refused, folder_inside, read_inside, read_regular, write_inside
 from .schema import schema_path, schema_text
-from ..core.settings import settings_from_mkdocs
+from ..core.settings import read_mkdocs_config, settings_from_mkdocs
+from ..core.yamlsource import MAX_BYTES as MAX_PARTNER_BYTES
 
 DEFAULT_DATA = "partners"  # relative to the current folder: run the commands from the project folder
 DEFAULT_CONFIG = "mkdocs.yml"
@@ -58,6 +59,13 @@ def _days(text: str) -> int:
     if not 0 <= value <= 36_500:
         raise argparse.ArgumentTypeError(f"{text!r} is not between 0 and 36500 days")
     return value
+
+
+def _text(text: str) -> str:
+    """A line of text from the command line: not empty; the partner checks refuse control characters."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("must not be empty")
+    return text
 
 
 def _slug(text: str) -> str:
@@ -267,6 +275,103 @@ def cmd_mou(args) -> int:
     return 0
 
 
+def _partner_file(args, catalog: Catalog) -> tuple[str, str]:
+    """The path and text of the partner named by args.slug: a usage error when there is none."""
+    record = catalog.partners.get(args.slug)
+    if record is None:
+        raise UsageError(f"no partner {args.slug!r} (see: portal list)")
+    path = next((os.path.join(args.data, args.slug + ext) for ext in (".yml", ".yaml") if os.path.isfile(os.path.join(args.data, args.slug + ext))), None)
+    if path is None:
+        raise CommandError(f"{args.slug}: its file is not a plain .yml file in {_shown(args.data)}")
+    return path, read_inside(args.data, path, MAX_PARTNER_BYTES).decode("utf-8")
+
+
+def _write_edit(args, catalog: Catalog, path: str, new: str, today: dt.date, what: str) -> int:
+    """Write an edited partner file after checking it as `validate` would; nothing is written otherwise."""
+    _, problems = check_new_partner(catalog, args.slug, new, today, replacing=catalog.partners[args.slug].path)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        for problem in sorted(errors):
+            print(problem)
+        raise CommandError(f"the file would not be valid after this change; nothing was written")
+    write_inside(args.data, path, new.encode("utf-8"), replace=True)
+    print(f"{_shown(path)}: {what}")
+    return 0
+
+
+def cmd_verify(args) -> int:
+    from ..core.public import build_public_site
+
+    catalog = load_catalog(args.data)
+    if _refuse_invalid(catalog, "verify"):
+        return 1
+    settings = _settings(args.config)
+    today = args.today or dt.date.today()
+    days = settings.stale_days if args.days is None else args.days
+    slugs = verify.due(catalog, today, days)
+    if not slugs:
+        print(f"No published profile is due for a check (last checked within {days} days).")
+        return 0
+    config = read_mkdocs_config(args.config) if os.path.isfile(args.config) else {}
+    site_url = str(config.get("site_url") or "")
+    site = build_public_site(catalog, today, settings.ending_soon_days, parallel=False)
+    found = verify.messages(catalog, site, slugs, settings, site_url, args.lang)
+    folder = os.path.abspath(args.out) if args.out else verify.outbox(args.data, today)
+    if not args.dry_run:
+        folder_inside(args.data, folder)
+        # Messages hold contact details: the outbox keeps itself out of git.
+        ignore = os.path.join(os.path.dirname(folder) if os.path.basename(os.path.dirname(folder)) == ".outbox" else folder, ".gitignore")
+        if not os.path.exists(ignore):
+            write_inside(args.data, ignore, b"# Verification messages hold contact details: never committed.\n*\n")
+    for m in found:
+        last = m.last_verified or "never"
+        to = m.to_email or "NO ADDRESS: send by hand"
+        print(f"{m.slug}: last checked {last}; to {to}")
+        if not args.dry_run:
+            write_inside(args.data, os.path.join(folder, f"{m.slug}.eml"), verify.eml(m, settings, today), replace=True)
+    if not args.dry_run:
+        write_inside(args.data, os.path.join(folder, "mail-merge.csv"), verify.merge_csv(found).encode("utf-8"), replace=True)
+        print(f"wrote {len(found)} message(s) and mail-merge.csv to {_shown(folder)}", file=sys.stderr)
+    else:
+        print(f"{len(found)} profile(s) due for a check; nothing written (--dry-run)", file=sys.stderr)
+    return 0
+
+
+def cmd_verified(args) -> int:
+    catalog = load_catalog(args.data)
+    if _refuse_invalid(catalog, "verified"):
+        return 1
+    today = dt.date.today() if args.today is None else args.today
+    when = args.date or today
+    if when > today:
+        raise UsageError(f"--date {when.isoformat()} is in the future")
+    path, text = _partner_file(args, catalog)
+    try:
+        new = yamledit.set_value(text, "last_verified", when)
+    except yamledit.EditError as exc:
+        raise CommandError(f"{_shown(path)}: {exc}")
+    if new == text:
+        print(f"{_shown(path)}: last_verified is already {when.isoformat()}")
+        return 0
+    return _write_edit(args, catalog, path, new, today, f"last_verified: {when.isoformat()}")
+
+
+def cmd_new_activity(args) -> int:
+    catalog = load_catalog(args.data)
+    if _refuse_invalid(catalog, "new-activity"):
+        return 1
+    today = dt.date.today() if args.today is None else args.today
+    item = {"title": args.title.strip(), "date": args.date or today}
+    if args.summary:
+        item["summary"] = args.summary.strip()
+    path, text = _partner_file(args, catalog)
+    try:
+        new = yamledit.append_item(text, "activities", item)
+    except yamledit.EditError as exc:
+        raise CommandError(f"{_shown(path)}: {exc}")
+    return _write_edit(args, catalog, path, new, today, f"activity added: {item['title']} ({item['date'].isoformat()})")
+
+
 def cmd_doctor(args) -> int:
     settings = _settings(args.config)
     catalog = load_catalog(args.data)
@@ -378,6 +483,32 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--config", default=DEFAULT_CONFIG, help="where the organisation's name is set (extra.portal)")
     _add_data(p)
     p.set_defaults(func=cmd_mou)
+
+    p = sub.add_parser("verify", help="write a check-your-profile message to each partner due for one (.eml and a mail-merge CSV)")
+    p.add_argument("--days", type=_days, default=None, metavar="N", help="due when last checked more than N days ago (default: extra.portal.stale_days, 183)")
+    p.add_argument("--lang", choices=("id", "en"), default="id", help="the messages' language: id (default) or en")
+    p.add_argument("--out", metavar="DIR", help="folder inside the data folder (default: partners/.outbox/verify-DATE/, ignored by git)")
+    p.add_argument("--dry-run", action="store_true", help="list who is due, write nothing")
+    p.add_argument("--today", type=_date, default=None, help="the day to check against (default: today)")
+    p.add_argument("--config", default=DEFAULT_CONFIG, help="the site configuration (site_url, extra.portal)")
+    _add_data(p)
+    p.set_defaults(func=cmd_verify)
+
+    p = sub.add_parser("verified", help="record that a partner checked its profile (sets last_verified, keeps the file's layout)")
+    p.add_argument("slug", type=_slug, help="the partner's slug")
+    p.add_argument("--date", type=_date, default=None, help="the day it was checked (default: today)")
+    p.add_argument("--today", type=_date, default=None, help=argparse.SUPPRESS)
+    _add_data(p)
+    p.set_defaults(func=cmd_verified)
+
+    p = sub.add_parser("new-activity", help="add an activity to a partner's file (shown on its page and in the news)")
+    p.add_argument("slug", type=_slug, help="the partner's slug")
+    p.add_argument("title", type=_text, help="what happened, in a few words")
+    p.add_argument("--date", type=_date, default=None, help="when (default: today)")
+    p.add_argument("--summary", type=_text, default=None, help="one or two sentences more")
+    p.add_argument("--today", type=_date, default=None, help=argparse.SUPPRESS)
+    _add_data(p)
+    p.set_defaults(func=cmd_new_activity)
 
     p = sub.add_parser("render", help="write the site's pages, exports and logos as a docs folder for any engine (e.g. zensical)")
     p.add_argument("--out", required=True, metavar="DIR", help="the folder to write (new, empty, or written by render before)")

@@ -43,8 +43,9 @@ def check(config_path: str, settings: Settings, catalog: Catalog) -> list[str]:
         lines.append(f"{config_path}: extra.portal.contact_email: {settings.contact_email!r} is a placeholder; set the address applicants write to")
     if settings.intake_form_url and (_placeholder_host(settings.intake_form_url) or not settings.intake_form_url.startswith("https://")):
         lines.append(f"{config_path}: extra.portal.intake_form_url: {settings.intake_form_url!r} is not a real https form address; set it or leave it empty")
-    if settings.correction_url and (_placeholder_host(settings.correction_url) or not settings.correction_url.startswith("https://")):
-        lines.append(f"{config_path}: extra.portal.correction_url: {settings.correction_url!r} is not a real https address")
+    form = settings.correction_form
+    if form and _placeholder_host(form.url):
+        lines.append(f"{config_path}: extra.portal.correction_form.url: {form.url!r} is not a real https address")
     for problem in catalog.report.errors:
         lines.append(str(problem))
     return lines

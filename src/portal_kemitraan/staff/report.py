@@ -36,7 +36,13 @@ SECTIONS = {
     "ended": "Kesepakatan berakhir, tahap belum diperbarui",
     "stale": "Lama tidak diperiksa atau dihubungi",
     "incomplete": "Profil publik belum lengkap",
+    "due": "Waktunya diperiksa mitra (portal verify)",
 }
+
+
+def is_due(last_verified: dt.date | None, today: dt.date, days: int) -> bool:
+    """A published profile is due for a check (`portal verify`) when it was never checked, or not within `days`."""
+    return last_verified is None or (today - last_verified).days > days
 
 
 def _date(value) -> dt.date | None:
@@ -78,6 +84,9 @@ def build_report(catalog: Catalog, today: dt.date, ending_days: int = ENDING_SOO
                 old.insert(0, "belum pernah diperiksa mitra")
             if old:
                 report.items.append(Item("stale", slug, "; ".join(old), owner))
+        if p.visibility != "hidden" and is_due(p.last_verified, today, stale_days):
+            when = f"terakhir diperiksa {p.last_verified.isoformat()}" if p.last_verified else "belum pernah diperiksa"
+            report.items.append(Item("due", slug, when, owner))
         if p.visibility == "public":
             missing = [name for name in RECOMMENDED if not getattr(p, name)]
             if missing:
@@ -97,6 +106,7 @@ def to_json(report: Report) -> str:
         "today": report.today.isoformat(),
         "pipeline": [{"stage": sid, "label": label, "count": len(slugs), "partners": slugs} for sid, label, slugs in report.stages],
         "attention": {key: [{"slug": i.slug, "detail": i.detail, "owner": i.owner} for i in report.items if i.section == key] for key in SECTIONS},
+        "due_for_check": sum(1 for i in report.items if i.section == "due"),
     }
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 

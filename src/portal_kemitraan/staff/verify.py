@@ -1,0 +1,115 @@
+"""The verification loop: who is due for a check, the message each partner gets, and recording the check."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime
+
+from ..core.catalog import Catalog, check_new_partner
+from ..core.public import PublicSite
+from ..render import templating
+from ..render.csvout import csv_text
+from ..render.exports import Labels
+from ..render.i18n import Locale, localized
+from . import yamledit
+from .report import is_due
+
+MERGE_FIELDS = ["slug", "name", "to_name", "to_email", "subject", "body", "page", "last_verified"]
+
+
+def due(catalog: Catalog, today: dt.date, days: int) -> list[str]:
+    """Slugs of published (public or unlisted) partners due for a check, longest unchecked first."""
+    rows = [
+        (rec.data.last_verified or dt.date.min, slug)
+        for slug, rec in catalog.partners.items()
+        if rec.data.visibility != "hidden" and is_due(rec.data.last_verified, today, days)
+    ]
+    return [slug for _, slug in sorted(rows)]
+
+
+@dataclass(frozen=True)
+class Message:
+    slug: str
+    name: str
+    to_name: str
+    to_email: str  # empty when the file has no address: the message is written for staff to send by hand
+    subject: str
+    body: str
+    page: str
+    last_verified: str
+
+
+def recipient(catalog: Catalog, slug: str) -> tuple[str, str]:
+    """Who is asked: the contact person (staff may write to them even before they consent to be shown),
+    else the partner's own address, else the applicant's address kept under internal."""
+    p = catalog.partners[slug].data
+    person = p.contact.person if p.contact else None
+    if person and person.email:
+        return person.name, person.email
+    if p.contact and p.contact.email:
+        return p.name, p.contact.email
+    applicant = (p.internal or {}).get("applicant") if isinstance(p.internal, dict) else None
+    if isinstance(applicant, dict) and isinstance(applicant.get("email"), str):
+        return str(applicant.get("name") or p.name), applicant["email"]
+    return (person.name if person else p.name), ""
+
+
+def messages(catalog: Catalog, site: PublicSite, slugs: list[str], settings, site_url: str, lang: str = "id") -> list[Message]:
+    """One message per partner: its public data exactly as published (from PublicSite), its page's address,
+    and how to answer. Written in Indonesian or English from templates/verify-message.txt.j2."""
+    locale = Locale(lang)
+    env = templating.environment(locale=locale, settings=settings)
+    labels = Labels(site, locale)
+    by_slug = {p["slug"]: p for p in site.pages}
+    base = site_url.rstrip("/") + "/" if site_url else ""
+    out = []
+    for slug in slugs:
+        p = by_slug[slug]
+        page = base + (locale.prefix or "") + p["url"] if base else p["url"]
+        to_name, to_email = recipient(catalog, slug)
+        context = {
+            "p": p,
+            "labels": labels.of(p),
+            "summary": localized(p, "summary", locale.code)[0],
+            "page": page,
+            "to_name": to_name,
+            "correction": settings.correction_href(p, locale, page) if settings.correction_form else "",
+            "settings": settings,
+        }
+        text = env.get_template("verify-message.txt.j2").render(**context)
+        subject, _, body = text.partition("\n\n")
+        out.append(Message(slug, p["name"], to_name, to_email, " ".join(subject.removeprefix("Subject: ").split()), body.strip() + "\n", page, p["last_verified"] or ""))
+    return out
+
+
+def eml(message: Message, settings, today: dt.date) -> bytes:
+    """The message as an unsent e-mail (.eml) that any mail program opens as a draft ready to send."""
+    mail = EmailMessage()
+    mail["From"] = Address(settings.organisation, addr_spec=settings.contact_email)
+    if message.to_email:
+        mail["To"] = Address(message.to_name, addr_spec=message.to_email)
+    mail["Subject"] = message.subject
+    mail["Date"] = format_datetime(dt.datetime.combine(today, dt.time(9, 0), tzinfo=dt.timezone.utc))
+    mail["X-Unsent"] = "1"  # Outlook and others open it as a draft
+    mail.set_content(message.body)
+    return bytes(mail)
+
+
+def merge_csv(messages_: list[Message]) -> str:
+    """All messages as one mail-merge table (one row per partner; formula-like cells escaped)."""
+    return csv_text(MERGE_FIELDS, ([getattr(m, f) for f in MERGE_FIELDS] for m in messages_), bom=True)
+
+
+def record(catalog: Catalog, slug: str, path: str, text: str, when: dt.date, today: dt.date) -> tuple[str, list]:
+    """The partner file's text with last_verified set to `when`, and the errors it would have (none: write it)."""
+    new = yamledit.set_value(text, "last_verified", when)
+    _, problems = check_new_partner(catalog, slug, new, today, replacing=path)
+    return new, [p for p in problems if p.severity == "error"]
+
+
+def outbox(data_dir: str, today: dt.date) -> str:
+    return os.path.join(data_dir, ".outbox", f"verify-{today.isoformat()}")

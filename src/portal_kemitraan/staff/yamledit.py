@@ -1,0 +1,121 @@
+"""Edits to a partner file made in place: one value set or one list item added, every other byte kept.
+
+The file is composed by PyYAML to find where a key's value starts and ends; the change is spliced into
+the text there, so comments, order, quoting and blank lines stay exactly as staff wrote them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import yaml
+
+# Where a key that is not there yet goes: after the first of these keys present, else before the second list.
+AFTER = {"last_verified": ("since",), "activities": ("description_en", "description", "summary_en", "summary")}
+BEFORE = ("evaluations", "since", "last_verified", "visibility", "internal")
+
+
+class EditError(ValueError):
+    """The file's layout does not allow this edit without rewriting it."""
+
+
+def scalar(value) -> str:
+    """A YAML scalar for a value: ISO dates bare, text double-quoted (JSON's escapes are YAML's)."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return json.dumps(str(value), ensure_ascii=False)
+
+
+def _top(text: str):
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        raise EditError(f"cannot be read as YAML ({str(exc).splitlines()[0]})")
+    if not isinstance(node, yaml.MappingNode) or node.flow_style:
+        raise EditError("is not a block mapping of fields")
+    return node
+
+
+def _line_end(text: str, index: int) -> int:
+    """The index just after the newline that ends the line holding `index` (or the end of the text). A
+    value's end at the very start of a line (where a block scalar's `|` text ends) is already there."""
+    if index > 0 and text[index - 1] == "\n":
+        return index
+    end = text.find("\n", index)
+    return len(text) if end < 0 else end + 1
+
+
+def _line_start(text: str, index: int) -> int:
+    return text.rfind("\n", 0, index) + 1
+
+
+def _last_index(node) -> int:
+    """Where the last value inside a node ends (a block collection's own end mark lies on the next line)."""
+    while isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and node.value and not node.flow_style:
+        last = node.value[-1]
+        node = last[1] if isinstance(node, yaml.MappingNode) else last
+    return node.end_mark.index
+
+
+def _insert_point(text: str, top, key: str) -> int:
+    keys = {k.value: (k, v) for k, v in top.value}
+    for after in AFTER.get(key, ()):
+        if after in keys:
+            return _line_end(text, _last_index(keys[after][1]))
+    for before in BEFORE:
+        if before in keys and before != key:
+            return _line_start(text, keys[before][0].start_mark.index)
+    return len(text)
+
+
+def _ensure_newline(text: str) -> str:
+    return text if not text or text.endswith("\n") else text + "\n"
+
+
+def set_value(text: str, key: str, value) -> str:
+    """Set a top-level scalar field (such as last_verified) to `value`, adding the line if it is missing."""
+    text = _ensure_newline(text)
+    top = _top(text)
+    for k, v in top.value:
+        if k.value == key:
+            if not isinstance(v, yaml.ScalarNode):
+                raise EditError(f"{key}: is not a single value; edit it by hand")
+            if v.tag == "tag:yaml.org,2002:null" and v.start_mark.index == v.end_mark.index:  # `key:` with nothing after
+                return text[: v.start_mark.index] + " " + scalar(value) + text[v.end_mark.index :]
+            return text[: v.start_mark.index] + scalar(value) + text[v.end_mark.index :]
+    at = _insert_point(text, top, key)
+    return text[:at] + f"{key}: {scalar(value)}\n" + text[at:]
+
+
+def append_item(text: str, key: str, item: dict) -> str:
+    """Add one mapping to the end of a top-level list (such as activities), creating the list if needed."""
+    text = _ensure_newline(text)
+    top = _top(text)
+    for k, v in top.value:
+        if k.value != key:
+            continue
+        if isinstance(v, yaml.ScalarNode) and v.tag == "tag:yaml.org,2002:null":
+            return text[: v.start_mark.index].rstrip(" ") + "\n" + _block(item, 2) + text[_line_end(text, v.end_mark.index) :]
+        if not isinstance(v, yaml.SequenceNode):
+            raise EditError(f"{key}: is not a list; edit it by hand")
+        if v.flow_style:
+            if v.value:
+                raise EditError(f"{key}: is written as [a, b] on one line; write it as a block list to add to it")
+            return text[: v.start_mark.index].rstrip(" ") + "\n" + _block(item, k.start_mark.column + 2) + text[_line_end(text, v.end_mark.index) :]
+        if not v.value:
+            raise EditError(f"{key}: has no items to follow")
+        first = v.value[0]
+        dash = text.rfind("-", 0, first.start_mark.index)
+        indent = dash - _line_start(text, dash)
+        at = _line_end(text, _last_index(v))
+        return text[:at] + _block(item, indent) + text[at:]
+    at = _insert_point(text, top, key)
+    return text[:at] + f"{key}:\n" + _block(item, 2) + text[at:]
+
+
+def _block(item: dict, indent: int) -> str:
+    pad = " " * indent
+    lines = []
+    for i, (name, value) in enumerate(item.items()):
+        lines.append(f"{pad}{'- ' if i == 0 else '  '}{name}: {scalar(value)}")
+    return "\n".join(lines) + "\n"
