@@ -282,7 +282,7 @@ def test_no_console_errors(page, server, name):
 
 
 # Every page type: the five above, and the pattern list, the guide (stage diagram), the embed and the 404.
-A11Y_PAGES = {**PAGES, "patterns": "patterns/", "guide": "guide/", "embed": "embed/", "404": "tidak-ada/"}
+A11Y_PAGES = {**PAGES, "patterns": "patterns/", "guide": "guide/", "embed": "embed/", "news": "kabar/", "404": "tidak-ada/"}
 
 
 @pytest.mark.parametrize("name", list(A11Y_PAGES))
@@ -596,3 +596,24 @@ def test_pattern_sides_sit_side_by_side_on_a_desktop_and_stack_on_a_phone(page, 
     page.set_viewport_size({"width": 390, "height": 844})
     a, b = panels.nth(0).bounding_box(), panels.nth(1).bounding_box()
     assert b["y"] >= a["y"] + a["height"] and round(a["x"]) == round(b["x"])
+
+
+def test_news_filters_narrow_the_activities_and_the_address_keeps_them(page, server, says):
+    page.goto(server + "kabar/")
+    page.wait_for_selector(".portal-news[data-ready=true]")
+    items = page.locator(".portal-news__list > li")
+    before = items.count()
+    assert before >= 3
+    expect(page.locator("#n-province")).to_be_visible()
+    page.select_option("#n-province", "Jawa Tengah")
+    expect(items).not_to_have_count(before)
+    for text in items.locator(".portal-news__partner").all_text_contents():
+        assert text.endswith("Jawa Tengah")
+    expect(page.locator(".portal-news .portal-count")).to_contain_text(says("kabar cocok dengan saringan", "match the filters"))
+    assert "province=Jawa+Tengah" in page.url
+    page.reload()
+    page.wait_for_selector(".portal-news[data-ready=true]")
+    assert page.input_value("#n-province") == "Jawa Tengah"
+    page.select_option("#n-province", "")
+    expect(items).to_have_count(before)
+    assert page.console_errors == []

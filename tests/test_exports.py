@@ -15,7 +15,7 @@ from test_build import HIDDEN, PRIVATE, PUBLIC, UNLISTED
 API_KEYS = {
     "slug", "url", "name", "summary", "summary_en", "description_html", "description_html_en", "kind", "pattern", "pattern_name", "side", "side_label",
     "forms", "sectors", "province", "province_id", "city", "location", "website", "logo", "contact", "stage",
-    "stage_label", "agreement", "activities", "evaluations", "since", "last_verified",
+    "stage_label", "agreement", "activities", "evaluations", "since", "last_verified", "address",
 }  # fmt: skip
 
 

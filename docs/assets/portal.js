@@ -385,10 +385,96 @@
     });
   }
 
+  /* The news (kabar/): choosing a pattern or province loads every activity (api/activities.json) and shows
+     those that match, in place of the page's twenty; with no choice the page and its pager stay as built. */
+  function initNews() {
+    var root = document.querySelector(".portal-news");
+    if (!root || root.getAttribute("data-ready") || !window.fetch || !window.URLSearchParams) return;
+    root.setAttribute("data-ready", "loading");
+    var form = root.querySelector(".portal-news__filters");
+    var list = root.querySelector(".portal-news__list");
+    var count = root.querySelector(".portal-count");
+    var empty = root.querySelector(".portal-empty");
+    var pages = root.querySelector(".portal-pages");
+    var base = root.getAttribute("data-base") || "";
+    var original = list ? Array.prototype.slice.call(list.children) : [];
+    var originalCount = count.textContent;
+    var data = null;
+    function say(key, n, values) {
+      var text = root.getAttribute("data-text-" + key + (n === 1 ? "-one" : "-other")) || "";
+      return text.replace(/\{(\w+)\}/g, function (all, name) { return name in values ? String(values[name]) : all; });
+    }
+    function item(row) {
+      var li = el("li", "portal-news__item");
+      li.appendChild(el("p", "portal-news__date", row.date || ""));
+      var title = el("h2", "portal-news__title", row.title);
+      title.setAttribute("lang", "id");
+      li.appendChild(title);
+      var partner = el("p", "portal-news__partner");
+      var link = el("a", null, row.name);
+      link.href = base + row.url;
+      partner.appendChild(link);
+      partner.appendChild(document.createTextNode(" · " + (data.patterns[row.pattern] || row.pattern) + " · " + row.province));
+      li.appendChild(partner);
+      if (row.summary) {
+        var summary = el("p", "portal-news__summary", row.summary);
+        summary.setAttribute("lang", "id");
+        li.appendChild(summary);
+      }
+      return li;
+    }
+    function apply() {
+      var pattern = form.elements.pattern.value, province = form.elements.province.value;
+      if (!pattern && !province) {
+        if (list) list.replaceChildren.apply(list, original);
+        count.textContent = originalCount;
+        empty.hidden = true;
+        if (pages) pages.hidden = false;
+        return;
+      }
+      var hits = data.rows.filter(function (r) { return (!pattern || r.pattern === pattern) && (!province || r.province === province); });
+      var fragment = document.createDocumentFragment();
+      hits.forEach(function (r) { fragment.appendChild(item(r)); });
+      if (list) list.replaceChildren(fragment);
+      count.textContent = say("filtered", hits.length, { hits: hits.length, total: data.rows.length });
+      empty.hidden = hits.length > 0;
+      if (pages) pages.hidden = true;
+    }
+    function readURL() {
+      var params = new URLSearchParams(window.location.search);
+      ["pattern", "province"].forEach(function (name) {
+        var field = form.elements[name], value = params.get(name) || "";
+        field.value = field.querySelector('option[value="' + CSS.escape(value) + '"]') ? value : "";
+      });
+    }
+    fetch(root.getAttribute("data-src"), { credentials: "same-origin" })
+      .then(function (response) { if (!response.ok) throw new Error("HTTP " + response.status); return response.json(); })
+      .then(function (json) {
+        var f = {};
+        json.fields.forEach(function (name, i) { f[name] = i; });
+        data = { patterns: json.patterns, rows: json.rows.map(function (r) {
+          return { date: r[f.date], title: r[f.title], summary: r[f.summary], slug: r[f.slug], name: r[f.name], url: r[f.url], pattern: r[f.pattern], province: r[f.province] };
+        }) };
+        form.hidden = false;
+        form.addEventListener("change", function () {
+          var params = new URLSearchParams();
+          ["pattern", "province"].forEach(function (name) { if (form.elements[name].value) params.set(name, form.elements[name].value); });
+          var query = params.toString();
+          window.history.replaceState(window.history.state, "", window.location.pathname + (query ? "?" + query : ""));
+          apply();
+        });
+        readURL();
+        apply();
+        root.setAttribute("data-ready", "true");
+      })
+      .catch(function () { root.setAttribute("data-ready", "error"); });
+  }
+
   var current = null;
 
   function init() {
     initPrint();
+    initNews();
     initMailForm();
     initEmbedBuilder();
     var root = document.querySelector(".portal-directory");

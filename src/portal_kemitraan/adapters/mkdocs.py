@@ -82,10 +82,9 @@ class MkDocsAdapter:
     def on_files(self, files, config):
         plan = self.plan
         for page in plan.pages.values():
-            in_nav = page.kind in ("directory", "patterns") and page.key in (None, 1)
-            inclusion = InclusionLevel.UNDEFINED if in_nav else InclusionLevel.NOT_IN_NAV
+            inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
             files.append(File.generated(config, page.src_uri, content=page.markdown(), inclusion=inclusion))
-        for path, text in exports.files(plan.site, config.site_url or "", config.site_name, plan.locale.code).items():
+        for path, text in exports.files(plan.site, config.site_url or "", config.site_name, plan.locale.code, plan.settings.licence.model_dump()).items():
             files.append(File.generated(config, path, content=text))
         for dest, data in plan.site.logos.items():
             files.append(File.generated(config, dest, content=data))  # the cleaned bytes, never the file itself

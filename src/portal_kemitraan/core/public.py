@@ -141,6 +141,16 @@ class PublicSite:
         dated = [p for p in self.listed if p["since"]]
         return sorted(dated, key=lambda p: (p["since"], p["slug"]), reverse=True)[:n]
 
+    def activities(self) -> list[dict]:
+        """Every activity of every listed partner, newest first (undated last), each with its partner's
+        public facts: the partnership news."""
+        items = [
+            {**a, "slug": p["slug"], "name": p["name"], "url": p["url"], "pattern": p["pattern"], "side": p["side"], "province": p["province"], "n": i}
+            for p in self.listed
+            for i, a in enumerate(p["activities"])
+        ]
+        return sorted(items, key=lambda a: (a["date"] or "", a["slug"], -a["n"]), reverse=True)
+
     def sectors(self) -> list[tuple[str, int]]:
         counts: dict[str, int] = {}
         for p in self.listed:

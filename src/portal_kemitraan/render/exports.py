@@ -1,4 +1,5 @@
-"""Machine-readable exports built with the site: directory data, JSON API, CSV and the Atom feed."""
+"""Machine-readable exports built with the site: directory data, JSON API, CSV, XLSX, a Frictionless data
+package, and Atom feeds of new partners and of partnership news."""
 
 from __future__ import annotations
 
@@ -13,14 +14,27 @@ from ..core.public import PublicSite
 API_FIELDS = [
     "slug", "url", "name", "summary", "summary_en", "description_html", "description_html_en", "kind", "pattern",
     "pattern_name", "side", "side_label", "forms", "sectors", "province", "province_id", "city", "location", "website",
-    "logo", "contact", "stage", "stage_label", "agreement", "activities", "evaluations", "since", "last_verified",
+    "logo", "contact", "stage", "stage_label", "agreement", "activities", "evaluations", "since", "last_verified", "address",
 ]  # fmt: skip
 LABELS = ("pattern_name", "side_label", "stage_label")  # in the language of the edition that exports them
-CSV_FIELDS = [
-    "slug", "name", "summary", "pattern", "side", "province", "city", "kind", "sectors", "forms", "stage", "website",
-    "email", "phone", "contact_person", "agreement_type", "agreement_start", "agreement_end", "agreement_status",
-    "since", "last_verified", "url",
+# Table columns (CSV, XLSX, the data package's schema): codes with the labels of the edition's language beside
+# them, and each profile's absolute address. (name, Frictionless type, title)
+TABLE = [
+    ("slug", "string", "Slug (alamat tetap)", "Slug (permanent address)"), ("name", "string", "Nama", "Name"),
+    ("summary", "string", "Ringkasan", "Summary"), ("pattern", "string", "Kode pola", "Pattern code"),
+    ("pattern_name", "string", "Pola", "Pattern"), ("side", "string", "Kode pihak", "Side code"), ("side_label", "string", "Pihak", "Side"),
+    ("province_id", "string", "Kode provinsi", "Province code"), ("province", "string", "Provinsi", "Province"),
+    ("city", "string", "Kota/kabupaten", "City or regency"), ("kind", "string", "Jenis", "Kind"),
+    ("sectors", "string", "Sektor (dipisah ;)", "Sectors (separated by ;)"),
+    ("forms", "string", "Bentuk kerja sama (dipisah ;)", "Forms of cooperation (separated by ;)"),
+    ("stage", "string", "Kode tahap", "Stage code"), ("stage_label", "string", "Tahap", "Stage"), ("website", "string", "Situs web", "Website"),
+    ("email", "string", "Surel", "E-mail"), ("phone", "string", "Telepon", "Phone"), ("contact_person", "string", "Narahubung", "Contact person"),
+    ("agreement_type", "string", "Jenis kesepakatan", "Agreement type"), ("agreement_start", "date", "Kesepakatan mulai", "Agreement start"),
+    ("agreement_end", "date", "Kesepakatan berakhir", "Agreement end"), ("agreement_status", "string", "Status kesepakatan", "Agreement status"),
+    ("since", "date", "Bermitra sejak", "Partner since"), ("last_verified", "date", "Terakhir diperiksa", "Last checked"),
+    ("url", "string", "Alamat profil", "Profile address"),
 ]  # fmt: skip
+CSV_FIELDS = [row[0] for row in TABLE]
 DIRECTORY_FIELDS = ["slug", "name", "summary", "summary_lang", "pattern", "side", "province", "city", "stage", "sectors", "logo", "since"]
 
 
@@ -41,8 +55,8 @@ class Labels:
         return {"pattern_name": self.patterns[p["pattern"]], "side_label": self.sides[(p["pattern"], p["side"])], "stage_label": self.stages[p["stage"]]}
 
 
-def api_record(p: dict, labels: Labels) -> dict:
-    record = {**p, **labels.of(p)}
+def api_record(p: dict, labels: Labels, base: str = "") -> dict:
+    record = {**p, **labels.of(p), "address": base + p["url"] if base else None}
     return {k: record.get(k) for k in API_FIELDS}
 
 
@@ -81,21 +95,24 @@ def directory_json(site: PublicSite, locale: Locale) -> str:
     return _dumps({"fields": DIRECTORY_FIELDS, "rows": rows, **meta})
 
 
-def partners_json(site: PublicSite, labels: Labels) -> str:
-    data = {"generated": site.today.isoformat(), "count": len(site.listed), "partners": [api_record(p, labels) for p in site.listed]}
+def partners_json(site: PublicSite, labels: Labels, base: str = "", licence: dict | None = None) -> str:
+    data = {"generated": site.today.isoformat(), "count": len(site.listed), "partners": [api_record(p, labels, base) for p in site.listed]}
+    if licence:
+        data["licence"] = licence
     data.update(shared_data(site))
     return json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1) + "\n"
 
 
-def partner_json(p: dict, labels: Labels) -> str:
-    return json.dumps(api_record(p, labels), ensure_ascii=False, sort_keys=True, indent=1) + "\n"
+def partner_json(p: dict, labels: Labels, base: str = "") -> str:
+    return json.dumps(api_record(p, labels, base), ensure_ascii=False, sort_keys=True, indent=1) + "\n"
 
 
-def partners_csv(site: PublicSite) -> str:
-    return csv_text(CSV_FIELDS, _csv_rows(site), bom=True)  # codes, not labels: the same in every edition
+def partners_csv(site: PublicSite, labels: Labels, base: str = "") -> str:
+    return csv_text(CSV_FIELDS, _table_rows(site, labels, base), bom=True)
 
 
-def _csv_rows(site: PublicSite):
+def _table_rows(site: PublicSite, labels: Labels, base: str = ""):
+    """One row per listed partner, in CSV_FIELDS order (dates as ISO text; the XLSX writer makes them dates)."""
     for p in site.listed:
         contact = p["contact"] or {}
         person = contact.get("person") or {}
@@ -109,6 +126,8 @@ def _csv_rows(site: PublicSite):
             "agreement_start": agreement.get("start"),
             "agreement_end": agreement.get("end"),
             "agreement_status": agreement.get("status"),
+            "url": base + p["url"],
+            **labels.of(p),
         }
         yield [row[f] for f in CSV_FIELDS]
 
@@ -124,18 +143,7 @@ def atom_feed(site: PublicSite, site_url: str, title: str, locale: Locale | None
     base = site_url.rstrip("/") + "/"
     entries = sorted((p for p in site.listed if p["since"]), key=lambda p: (p["since"], p["slug"]), reverse=True)[:limit]
     updated = entries[0]["since"] if entries else site.today.isoformat()
-    feed = ET.Element("feed", {"xmlns": ATOM, "xml:lang": locale.code})
-
-    def sub(parent, tag, text=None, **attrs):
-        element = ET.SubElement(parent, tag, attrs)
-        element.text = text
-        return element
-
-    sub(feed, "title", locale.gettext("{site}: mitra baru").format(site=title))
-    sub(feed, "id", base + "feed.xml")
-    sub(feed, "link", rel="self", href=base + "feed.xml")
-    sub(feed, "link", rel="alternate", href=base + "partners/")
-    sub(feed, "updated", f"{updated}T00:00:00Z")
+    feed, sub = _feed(locale, locale.gettext("{site}: mitra baru").format(site=title), base + "feed.xml", base + "partners/", updated)
     for p in entries:
         entry = sub(feed, "entry")
         sub(entry, "title", p["name"])
@@ -149,20 +157,108 @@ def atom_feed(site: PublicSite, site_url: str, title: str, locale: Locale | None
         if lang:
             element.set("xml:lang", lang)
         sub(sub(entry, "author"), "name", p["name"])
+    return _serialise(feed)
+
+
+def activities_json(site: PublicSite, labels: Labels) -> str:
+    """The partnership news for the news page's filters: one compact row per activity, newest first."""
+    fields = ["date", "title", "summary", "slug", "name", "url", "pattern", "province"]
+    rows = [[a[f] for f in fields] for a in site.activities()]
+    return _dumps({"fields": fields, "rows": rows, "patterns": labels.patterns})
+
+
+def news_feed(site: PublicSite, site_url: str, title: str, locale: Locale | None = None, limit: int = 50) -> str:
+    """The newest activities as an Atom feed (undated ones are left out: a feed entry needs a date)."""
+    locale = locale or Locale("id")
+    labels = Labels(site, locale)
+    base = site_url.rstrip("/") + "/"
+    items = [a for a in site.activities() if a["date"]][:limit]
+    feed, sub = _feed(locale, locale.gettext("{site}: kabar kemitraan").format(site=title), base + "kabar.xml", base + "kabar/",
+                      items[0]["date"] if items else site.today.isoformat())
+    for a in items:
+        entry = sub(feed, "entry")
+        sub(entry, "title", f"{a['name']}: {a['title']}").set("xml:lang", "id")
+        sub(entry, "id", f"{base}{a['url']}#kegiatan-{a['date']}-{a['n']}")
+        sub(entry, "link", rel="alternate", href=base + a["url"])
+        sub(entry, "published", f"{a['date']}T00:00:00Z")
+        sub(entry, "updated", f"{a['date']}T00:00:00Z")
+        sub(entry, "category", term=a["pattern"], label=labels.patterns[a["pattern"]])
+        if a["summary"]:
+            sub(entry, "summary", a["summary"]).set("xml:lang", "id")
+        sub(sub(entry, "author"), "name", a["name"])
+    return _serialise(feed)
+
+
+def _feed(locale: Locale, title: str, self_url: str, alternate: str, updated: str):
+    feed = ET.Element("feed", {"xmlns": ATOM, "xml:lang": locale.code})
+
+    def sub(parent, tag, text=None, **attrs):
+        element = ET.SubElement(parent, tag, attrs)
+        element.text = text
+        return element
+
+    sub(feed, "title", title)
+    sub(feed, "id", self_url)
+    sub(feed, "link", rel="self", href=self_url)
+    sub(feed, "link", rel="alternate", href=alternate)
+    sub(feed, "updated", f"{updated}T00:00:00Z")
+    return feed, sub
+
+
+def _serialise(feed) -> str:
     ET.indent(feed, space=" ")
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode") + "\n"
 
 
-def files(site: PublicSite, site_url: str, title: str, locale: str = "id") -> dict[str, str]:
+def datapackage(site: PublicSite, site_url: str, title: str, licence: dict, locale: Locale) -> str:
+    """A Frictionless Data Package descriptor of the tables (fields, types, licence), so the data can be
+    checked and loaded by standard tools."""
+    schema = {
+        "fields": [
+            {"name": name, "type": kind, "title": title_en if locale.code == "en" else title_id, **({"format": "uri"} if name == "url" else {})}
+            for name, kind, title_id, title_en in TABLE
+        ],
+        "primaryKey": ["slug"],
+        "missingValues": [""],
+    }
+    base = site_url.rstrip("/") + "/" if site_url else ""
+    licences = [{"name": licence["id"], "path": licence["url"], "title": licence["title"]}]
+    package = {
+        "name": "partners",
+        "title": title,
+        "description": locale.gettext("Mitra yang profilnya terbuka untuk umum, dengan pola, pihak, wilayah, tahap dan kesepakatan."),
+        "licenses": licences,
+        "created": f"{site.today.isoformat()}T00:00:00Z",
+        "resources": [
+            {"name": "partners-csv", "path": "partners.csv", "profile": "tabular-data-resource", "format": "csv", "mediatype": "text/csv",
+             "encoding": "utf-8-sig", "schema": schema, "licenses": licences},
+            {"name": "partners-xlsx", "path": "partners.xlsx", "profile": "tabular-data-resource", "format": "xlsx",
+             "mediatype": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "schema": schema, "licenses": licences},
+        ],
+    }
+    if base:
+        package["homepage"] = base
+    return json.dumps(package, ensure_ascii=False, indent=1) + "\n"
+
+
+def files(site: PublicSite, site_url: str, title: str, locale: str = "id", licence: dict | None = None) -> dict[str, str | bytes]:
     """Every export of one edition of the site, by its path in that edition."""
+    from .xlsx import workbook
+
     lang = Locale(locale)
     labels = Labels(site, lang)
-    out = {
+    base = site_url.rstrip("/") + "/" if site_url else ""
+    licence = licence or {"id": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0 International", "url": "https://creativecommons.org/licenses/by/4.0/"}
+    out: dict[str, str | bytes] = {
         "api/directory.json": directory_json(site, lang),
-        "api/partners.json": partners_json(site, labels),
-        "partners.csv": partners_csv(site),
+        "api/partners.json": partners_json(site, labels, base, licence),
+        "api/activities.json": activities_json(site, labels),
+        "partners.csv": partners_csv(site, labels, base),
+        "partners.xlsx": workbook(TABLE, list(_table_rows(site, labels, base)), site.today, lang),
+        "datapackage.json": datapackage(site, site_url, title, licence, lang),
         "feed.xml": atom_feed(site, site_url, title, lang),
+        "kabar.xml": news_feed(site, site_url, title, lang),
     }
     for p in site.listed:
-        out[f"api/partners/{p['slug']}.json"] = partner_json(p, labels)
+        out[f"api/partners/{p['slug']}.json"] = partner_json(p, labels, base)
     return out

@@ -42,7 +42,7 @@ def N_(message: str) -> str:
 # Strings of the Material overrides (overrides/*.html): the adapters hand them to the theme, translated, as
 # config.extra.portal_text, since the theme's templates cannot read our catalogs themselves.
 THEME_MESSAGES = (
-    N_("Ingin bekerja sama?"), N_("Jadi mitra"), N_("Mitra baru"), N_("Halaman tidak ditemukan"),
+    N_("Ingin bekerja sama?"), N_("Jadi mitra"), N_("Mitra baru"), N_("Kabar kemitraan"), N_("Halaman tidak ditemukan"),
     N_("Alamat yang Anda buka tidak ada, atau profil mitra ini sudah tidak ditampilkan."),
     N_("Buka direktori mitra"), N_("untuk mencari menurut nama, pola atau provinsi."),
     N_("Gunakan kotak pencarian di bagian atas halaman."), N_("Ajukan kemitraan"), N_("bila Anda ingin menjadi mitra."),

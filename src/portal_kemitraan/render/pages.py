@@ -24,10 +24,18 @@ class Generated:
     key: str | int | None = None
     edit_path: str | None = None  # data file a staff member edits for this page
 
+    @property
+    def in_nav(self) -> bool:
+        """The first page of each generated list is in the site's navigation; profiles and later pages are not."""
+        return self.kind in ("directory", "patterns", "news") and self.key in (None, 1)
+
     def markdown(self) -> str:
         # JSON is YAML too, and much faster to write than PyYAML's dumper: this runs once per partner.
         front = json.dumps(self.meta, ensure_ascii=False, sort_keys=True)
         return f"---\n{front}\n---\n"
+
+
+NEWS_PAGE = 20  # activities per page of the news
 
 
 def _base(page_url: str) -> str:
@@ -130,6 +138,18 @@ class SitePlan:
                 "embed",
             )
         )
+        news = site.activities()
+        news_pages = max(1, math.ceil(len(news) / NEWS_PAGE))
+        for n in range(1, news_pages + 1):
+            meta = {
+                "title": _("Kabar kemitraan") if n == 1 else _("Kabar kemitraan (halaman {n})").format(n=n),
+                "description": _("Kegiatan terbaru bersama para mitra, dari yang paling baru."),
+                "template": "news.html",
+                "hide": ["toc"],
+            }
+            if n > 1:
+                meta["search"] = {"exclude": True}
+            self._add(Generated("kabar/index.md" if n == 1 else f"kabar/page/{n}.md", meta, "news", n))
         self._add(
             Generated(
                 "patterns/index.md",
@@ -182,6 +202,12 @@ class SitePlan:
             total = max(1, math.ceil(len(self.site.listed) / self.page_size))
             chunk = self.site.listed[(n - 1) * self.page_size : n * self.page_size]
             return self._render("directory.html.j2", page_no=n, page_count=total, chunk=chunk, embed=False, **ctx)
+        if page.kind == "news":
+            n = int(page.key)
+            news = self.site.activities()
+            total = max(1, math.ceil(len(news) / NEWS_PAGE))
+            chunk = news[(n - 1) * NEWS_PAGE : n * NEWS_PAGE]
+            return self._render("news.html.j2", page_no=n, page_count=total, items=chunk, total=len(news), **ctx)
         if page.kind == "embed":
             chunk = self.site.listed[: self.page_size]
             return self._render("directory.html.j2", page_no=1, page_count=1, chunk=chunk, embed=True, **ctx)

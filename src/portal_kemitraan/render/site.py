@@ -42,9 +42,8 @@ def render_site(
     out = []
     for src_uri, page in plan.pages.items():
         body = plan.render(src_uri, page_url(src_uri, directory_urls))
-        in_nav = page.kind in ("directory", "patterns") and page.key in (None, 1)
-        out.append(OutputFile(src_uri, page_text(page.meta, body), "page", in_nav))
-    for path, text in exports.files(site, site_url, title or settings.organisation, locale).items():
+        out.append(OutputFile(src_uri, page_text(page.meta, body), "page", page.in_nav))
+    for path, text in exports.files(site, site_url, title or settings.organisation, locale, settings.licence.model_dump()).items():
         out.append(OutputFile(path, text, "export"))
     for path, data in site.logos.items():
         out.append(OutputFile(path, data, "asset"))

@@ -1,0 +1,68 @@
+"""The partner table as an Excel workbook (openpyxl), byte-identical for the same data and build date.
+
+A comma CSV opens as one column in Excel set to Indonesian (whose list separator is ;); a workbook opens
+the same everywhere, with real dates, a frozen header row and filters."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import zipfile
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from .csvout import cell
+
+
+def workbook(table: list[tuple], rows: list[list], today: dt.date, locale) -> bytes:
+    """`table` is (name, type, Indonesian title, English title) per column; `rows` hold the values in that
+    order (ISO text for dates). Row 1 has the column names (as in the CSV and the data package)."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "mitra" if locale.code == "id" else "partners"
+    sheet.append([name for name, *_ in table])
+    for values in rows:
+        sheet.append([_value(v, kind) for v, (_, kind, *_) in zip(values, table)])
+    for column, (name, kind, title_id, title_en) in enumerate(table, start=1):
+        sheet.cell(row=1, column=column).font = Font(bold=True)
+        sheet.column_dimensions[get_column_letter(column)].width = 12 if kind == "date" else min(48, max(10, len(name) + 4))
+        if kind == "date":
+            for row in range(2, len(rows) + 2):
+                sheet.cell(row=row, column=column).number_format = "yyyy-mm-dd"
+    sheet.freeze_panes = "B2"
+    sheet.auto_filter.ref = sheet.dimensions
+    stamp = dt.datetime.combine(today, dt.time())
+    book.properties.created = book.properties.modified = stamp
+    book.properties.creator = "portal-kemitraan"
+    raw = io.BytesIO()
+    book.save(raw)
+    return _fixed_times(raw.getvalue(), today)
+
+
+def _value(value, kind: str):
+    if value in (None, ""):
+        return None
+    if kind == "date":
+        return dt.date.fromisoformat(value)
+    return cell(value)  # text that Excel would run as a formula is kept as text
+
+
+def _fixed_times(data: bytes, today: dt.date) -> bytes:
+    """The same zip with every member dated `today`, and the document's 'modified' time (which openpyxl sets
+    to the moment of saving) set to `today`, so two builds of the same data are identical."""
+    stamp = f"{today.isoformat()}T00:00:00Z".encode()
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=(today.year, today.month, today.day, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = info.external_attr
+            data = source.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                data = re.sub(rb"(<dcterms:(?:modified|created)[^>]*>)[^<]*(</dcterms:)", lambda m: m.group(1) + stamp + m.group(2), data)
+            target.writestr(fixed, data)
+    return out.getvalue()
