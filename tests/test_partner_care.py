@@ -96,7 +96,8 @@ def test_verified_records_the_date_in_place_keeping_every_other_byte(tmp_path):
     assert code == 0, out + err
     after = read(path)
     assert changed_lines(before, after) == ["-last_verified: 2026-02-01", "+last_verified: 2026-11-20"]
-    assert len(after) == len(before)
+    assert after == before.replace("last_verified: 2026-02-01", "last_verified: 2026-11-20")  # every other byte
+    assert after.count("#") == before.count("#") == 3  # the comments among them
     code, out, err = run("report", "--data", root, "--today", TODAY.isoformat(), "--format", "json")
     assert code == 0, out + err
     import json
@@ -166,3 +167,24 @@ def test_new_activity_refuses_what_validate_would_refuse_and_writes_nothing(tmp_
     assert code == 1 and "activities[0].title: contains the invisible direction control U+202E" in out and read(path) == before
     code, out, err = run("new-activity", "toko-tani-berkah", "  ", "--data", root)
     assert code == 2 and read(path) == before
+
+
+def test_profile_correction_opens_the_prefilled_form_with_the_address_beside_it():
+    from portal_kemitraan.core.catalog import load_catalog
+    from portal_kemitraan.core.public import build_public_site
+    from portal_kemitraan.core.settings import Settings
+    from portal_kemitraan.render.pages import SitePlan
+    from conftest import DATA
+
+    site = build_public_site(load_catalog(DATA, today=TODAY), TODAY)
+    form = {"url": "https://docs.google.com/forms/d/e/FORM/viewform", "fields": {"slug": "entry.111", "name": "entry.222", "address": "entry.333"}}
+    plan = SitePlan(site, Settings.from_extra({"portal": {"correction_form": form}}), site_url="https://contoh.id/")
+    html = plan.render("partners/kwt-melati.md", "partners/kwt-melati/")
+    href = ("https://docs.google.com/forms/d/e/FORM/viewform?usp=pp_url&amp;entry.111=kwt-melati&amp;entry.222=Kelompok%20Wanita%20Tani%20Melati"
+            "&amp;entry.333=https%3A%2F%2Fcontoh.id%2Fpartners%2Fkwt-melati%2F")
+    assert html.count(f'<a class="md-button" href="{href}" data-correction="kwt-melati">') == 2
+    assert html.count('Atau tulis ke <a href="mailto:kemitraan@example.org?subject=') == 2
+    assert html.count(">kemitraan@example.org</a>.") == 2
+    # Without a form, the button is the e-mail, and the address is still written out beside it.
+    plain = SitePlan(site, Settings()).render("partners/kwt-melati.md", "partners/kwt-melati/")
+    assert plain.count('<a class="md-button" href="mailto:kemitraan@example.org?subject=') == 2 and ">kemitraan@example.org</a>." in plain
