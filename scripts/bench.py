@@ -70,7 +70,7 @@ def partner(rng: random.Random, i: int) -> tuple[str, dict]:
         "description": description,
         "stage": rng.choice(STAGES),
         "contact": {"email": f"mitra{i}@example.org", "phone": f"0812 555{i:05d}"[:16]},
-        "since": f"20{rng.randint(18, 26)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+        "since": f"20{rng.randint(18, 25)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",  # never after the day it runs
         "last_verified": f"2026-{rng.randint(1, 10):02d}-{rng.randint(1, 28):02d}",
         "visibility": rng.choice(["public"] * 18 + ["unlisted", "hidden"]),
         "internal": {"owner": rng.choice(["sari", "dimas", "ayu"]), "notes": "catatan staf"},
@@ -152,6 +152,10 @@ def make_baseline(folder: str, rows: list[tuple[str, dict]]) -> None:
             fh.write(baseline_page(d))
     config = open(os.path.join(ROOT, "mkdocs.yml"), encoding="utf-8").read()
     config = config.replace("hooks:\n  - hooks/portal_hook.py\n", "not_in_nav: |\n  /partners/*\n  /patterns/*\n  /guide/embed.md\n")
+    # The overrides take their words from extra.portal_text, which the hook sets; the baseline has no hook.
+    from portal_kemitraan.render.i18n import Locale
+
+    config = config.replace("\nextra:\n", "\nextra:\n  portal_text: " + json.dumps(Locale("id").theme_text(), ensure_ascii=False) + "\n", 1)
     nav_start = config.index("\nnav:")
     config = config[:nav_start] + "\nnav:\n  - Beranda: index.md\n  - Direktori mitra: partners/index.md\n  - Panduan kemitraan: guide/index.md\n  - Jadi mitra: join.md\n"
     for name in ("overrides",):
