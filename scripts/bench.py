@@ -253,7 +253,72 @@ def directory_in_browser(site: str) -> dict:
     return {"cards": timing["cards"], "ready": timing["ready"], "raw": raw, "gzip": packed, "keys": keystrokes, "select": select, "requests": len(sizes)}
 
 
-def bench(n: int, browser: bool, keep: str | None) -> None:
+def profile_chrome(path: str) -> int:
+    """Bytes of a profile page that are not the partner's own: the page without its <article> and JSON-LD."""
+    with open(path, encoding="utf-8") as fh:
+        html = fh.read()
+    total = len(html.encode("utf-8"))
+    for open_tag, close_tag in (('<article class="portal-partner"', "</article>"), ('<script type="application/ld+json">', "</script>")):
+        start = html.find(open_tag)
+        if start >= 0:
+            end = html.find(close_tag, start) + len(close_tag)
+            total -= len(html[start:end].encode("utf-8"))
+    return total
+
+
+def preview_edit(project: str, slug: str, timeout: float = 900) -> tuple[float, float]:
+    """`mkdocs serve` on the project: seconds until the site is first served, and from saving an edit to
+    one partner's file until its profile is served with the edit (polling the page every 0.1 s)."""
+    import socket
+    import urllib.request
+    from urllib.parse import urlsplit
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    config = yaml.safe_load(open(os.path.join(project, "mkdocs.yml"), encoding="utf-8").read().split("\nhooks:", 1)[0])
+    base = urlsplit(config.get("site_url") or "/").path or "/"
+    url = f"http://127.0.0.1:{port}{base}partners/{slug}/"
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", SOURCE_DATE_EPOCH="1796083200")
+    proc = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"], cwd=project, env=env,  # watching needs livereload
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def fetch() -> str:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                return response.read().decode("utf-8", "replace")
+        except OSError:
+            return ""
+
+    try:
+        start = time.perf_counter()
+        while not fetch():
+            if time.perf_counter() - start > timeout or proc.poll() is not None:
+                return float("nan"), float("nan")
+            time.sleep(0.2)
+        first = time.perf_counter() - start
+        time.sleep(1.0)  # let the watcher settle after the first build
+        path = os.path.join(project, "partners", f"{slug}.yml")
+        text = open(path, encoding="utf-8").read()
+        marker = f"diubah {time.time_ns()}"
+        edited = text.replace("\nsummary: ", f"\nsummary: {marker} ", 1) if "\nsummary: \"" not in text else text.replace('\nsummary: "', f'\nsummary: "{marker} ', 1)
+        with open(path, "w", encoding="utf-8") as fh:
+            fh.write(edited)
+        saved = time.perf_counter()
+        while marker not in fetch():
+            if time.perf_counter() - saved > timeout or proc.poll() is not None:
+                return first, float("nan")
+            time.sleep(0.1)
+        return first, time.perf_counter() - saved
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def bench(n: int, browser: bool, keep: str | None, preview: bool = True) -> None:
     work = keep or tempfile.mkdtemp(prefix=f"portal-bench-{n}-")
     project = os.path.join(work, "project")
     baseline = os.path.join(work, "baseline")
@@ -263,18 +328,26 @@ def bench(n: int, browser: bool, keep: str | None) -> None:
     rows = make_project(project, n)
     make_baseline(baseline, rows)
     py = sys.executable
-    v_s, v_mem, _ = run_measured([py, os.path.join(ROOT, "scripts", "portal.py"), "validate", "--quiet", "--data", os.path.join(project, "partners")], project)
+    validate = [py, os.path.join(ROOT, "scripts", "portal.py"), "validate", "--quiet", "--data", os.path.join(project, "partners")]
+    v_s, v_mem, _ = run_measured(validate, project)
+    w_s, _, _ = run_measured(validate, project)  # nothing changed since the first run
     b_s, b_mem, _ = run_measured([py, "-m", "mkdocs", "build", "--strict", "-q"], project)
     p_s, p_mem, _ = run_measured([py, "-m", "mkdocs", "build", "-q"], baseline)
     site = os.path.join(project, "site")
     profiles = [os.path.getsize(os.path.join(site, "partners", s, "index.html")) for s, d in rows if d["visibility"] != "hidden"]
     listed = sum(1 for _, d in rows if d["visibility"] == "public")
     print(f"N={n} ({listed} listed) on {os.cpu_count()} cores, {sys.platform}, Python {sys.version.split()[0]}")
-    print(f"  validation:           {v_s:8.2f} s   (peak {v_mem / 1024:.0f} MiB)")
+    print(f"  validation:           {v_s:8.2f} s cold, {w_s:.2f} s again with nothing changed   (peak {v_mem / 1024:.0f} MiB)")
     print(f"  build (hook):         {b_s:8.2f} s   (peak {b_mem / 1024:.0f} MiB)")
     print(f"  build (plain MkDocs): {p_s:8.2f} s   (peak {p_mem / 1024:.0f} MiB)")
     print(f"  hook overhead:        {(b_s / p_s - 1) * 100:+8.1f} %")
     print(f"  profile page:         {statistics.median(profiles) / 1024:8.1f} KiB median, {max(profiles) / 1024:.1f} KiB largest")
+    chrome = [profile_chrome(os.path.join(site, "partners", s, "index.html")) for s, d in rows if d["visibility"] != "hidden"]
+    print(f"  profile chrome:       {statistics.median(chrome) / 1000:8.1f} KB median (the page without the partner's own article)")
+    if preview:
+        slug = next(s for s, d in rows if d["visibility"] == "public")
+        first, edit = preview_edit(project, slug)
+        print(f"  preview (mkdocs serve): {first:6.1f} s until first served, {edit:.1f} s from saving an edit to its profile served")
     if browser:
         d = directory_in_browser(site)
         print(f"  directory transfer:   {d['raw'] / 1024:8.0f} KiB raw, {d['gzip'] / 1024:.0f} KiB gzipped, {d['requests']} requests")
@@ -291,9 +364,10 @@ def main() -> int:
     parser.add_argument("sizes", nargs="*", type=int, default=[100, 1000, 10000])
     parser.add_argument("--no-browser", action="store_true", help="skip the Chromium measurements")
     parser.add_argument("--keep", metavar="DIR", help="keep the generated projects in DIR")
+    parser.add_argument("--no-preview", action="store_true", help="skip the mkdocs serve edit-to-served measurement")
     args = parser.parse_args()
     for n in args.sizes:
-        bench(n, not args.no_browser, os.path.join(args.keep, str(n)) if args.keep else None)
+        bench(n, not args.no_browser, os.path.join(args.keep, str(n)) if args.keep else None, not args.no_preview)
     return 0
 
 

@@ -1,0 +1,111 @@
+"""The staff preview (`mkdocs serve`): after saving a partner file, every page that shows the partner is
+served updated; an added partner appears and a deleted one disappears. Real server, small N."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+
+from conftest import TODAY
+from sitebuild import EPOCH, project
+
+BASE = "/portal-kemitraan/"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def preview(tmp_path_factory):
+    root = project(str(tmp_path_factory.mktemp("preview")))
+    port = free_port()
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", SOURCE_DATE_EPOCH=EPOCH)
+    proc = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"], cwd=root, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}{BASE}"
+    try:
+        wait_for(lambda: get(url) is not None, "the first build")
+        time.sleep(1)  # the watcher starts after the first build
+        yield root, url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def get(url: str) -> str | None:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.read().decode("utf-8")
+    except (urllib.error.URLError, OSError):
+        return None
+
+
+def wait_for(check, what: str, timeout: float = 60) -> None:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if check():
+            return
+        time.sleep(0.2)
+    pytest.fail(f"the preview did not show {what} within {timeout:.0f} s")
+
+
+def edit(root: str, name: str, old: str, new: str) -> None:
+    path = os.path.join(root, "partners", name)
+    with open(path, encoding="utf-8") as fh:
+        text = fh.read()
+    assert old in text
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write(text.replace(old, new, 1))
+
+
+def updated(url: str, pages: dict[str, bool]) -> bool:
+    """Each page (path -> whether NEW should be in it) served as expected; pages are written one by one
+    during a rebuild, so the check is repeated until all agree."""
+    for path, present in pages.items():
+        body = get(url + path)
+        if present and (body is None or NEW not in body):
+            return False
+        if not present and body is not None and NEW in body:
+            return False
+    return True
+
+
+NEW = "Toko Tani Berkah Sentosa"
+
+
+def test_an_edit_reaches_every_page_that_shows_the_partner(preview):
+    root, url = preview
+    edit(root, "toko-tani-berkah.yml", 'name: "Toko Tani Berkah"', f'name: "{NEW}"')
+    # Its profile, the directory's first page and data, its pattern page, the home page's newest partners.
+    pages = {"partners/toko-tani-berkah/": True, "partners/": True, "api/directory.json": True, "patterns/agency/": True, "": True}
+    wait_for(lambda: updated(url, pages), "the edit on every page that shows the partner")
+
+
+def test_an_added_partner_appears_and_a_deleted_one_disappears(preview):
+    root, url = preview
+    source = os.path.join(root, "partners", "kwt-melati.yml")
+    with open(source, encoding="utf-8") as fh:
+        text = fh.read().replace('name: "Kelompok Wanita Tani Melati"', 'name: "Kelompok Wanita Tani Mawar"')
+    with open(os.path.join(root, "partners", "kwt-mawar.yml"), "w", encoding="utf-8") as fh:
+        fh.write(text)
+    shown = lambda: get(url + "partners/kwt-mawar/") is not None and "Kelompok Wanita Tani Mawar" in (get(url + "partners/") or "") \
+        and "kwt-mawar" in (get(url + "api/directory.json") or "")  # noqa: E731
+    wait_for(shown, "the added partner on its page, in the directory and its data")
+    os.remove(os.path.join(root, "partners", "kwt-mawar.yml"))
+    gone = lambda: get(url + "partners/kwt-mawar/") is None and "Kelompok Wanita Tani Mawar" not in (get(url + "partners/") or "x") \
+        and "kwt-mawar" not in (get(url + "api/directory.json") or "kwt-mawar")  # noqa: E731
+    wait_for(gone, "the deleted partner gone from its page, the directory and its data")
