@@ -165,3 +165,7 @@ def pytest_sessionfinish(session, exitstatus):
         reporter = session.config.pluginmanager.get_plugin("terminalreporter")
         if n and reporter:
             reporter.write_line(f"contact sheet of {n} screenshots: test-artifacts/contact-sheet.png")
+
+
+# `validate` keeps its outcome in the user's cache folder: the tests use one of their own.
+os.environ["XDG_CACHE_HOME"] = os.path.join(ROOT, "test-artifacts", "cache")

@@ -10,7 +10,7 @@ import sys
 import jinja2
 from slugify import slugify
 
-from . import agreement, doctor, intake, report, verify, yamledit
+from . import agreement, checkcache, doctor, intake, report, verify, yamledit
 from ..render import templating
 from ..core.catalog import Catalog, check_new_partner, check_slug, load_catalog
 from ..core.reference import find_province
@@ -85,14 +85,27 @@ def _print_report(catalog: Catalog, quiet_notes: bool = False) -> None:
 
 
 def cmd_validate(args) -> int:
-    catalog = load_catalog(args.data, today=args.today)
-    _print_report(catalog, quiet_notes=args.quiet)
-    errors = len(catalog.report.errors)
+    today = args.today or dt.date.today()
+    key = None if args.no_cache else checkcache.fingerprint(args.data, today)
+    outcome = checkcache.load(args.data, key) if key else None
+    if outcome is None:
+        catalog = load_catalog(args.data, today=today)
+        report = catalog.report
+        outcome = {
+            "lines": {"errors": [str(p) for p in report.errors], "warnings": [str(p) for p in report.warnings], "notes": [str(p) for p in report.notes]},
+            "summary": f"OK: {len(catalog.partners)} partners, {len(catalog.patterns)} patterns, {len(catalog.stages)} stages, {len(catalog.forms)} forms.",
+        }
+        if key:
+            checkcache.store(args.data, key, outcome)
+    lines = outcome["lines"]
+    for line in lines.get("errors", []) + lines.get("warnings", []) + ([] if args.quiet else lines.get("notes", [])):
+        print(line)
+    errors = len(lines.get("errors", []))
     if errors:
         print(f"{errors} error{'s' if errors != 1 else ''}; nothing was published.", file=sys.stderr)
         return 1
     if not args.quiet:
-        print(f"OK: {len(catalog.partners)} partners, {len(catalog.patterns)} patterns, {len(catalog.stages)} stages, {len(catalog.forms)} forms.")
+        print(outcome.get("summary", "OK"))
     return 0
 
 
@@ -434,6 +447,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_data(p)
     p.add_argument("--today", type=_date, default=None, help="date to check last_verified against (default: today)")
     p.add_argument("-q", "--quiet", action="store_true", help="print errors only, no notes or summary")
+    p.add_argument("--no-cache", action="store_true", help="check every file even when nothing changed since the last run")
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("new", help="write a new, valid partner file to fill in")
