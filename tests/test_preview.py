@@ -26,12 +26,13 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def preview(tmp_path_factory):
+@pytest.fixture(scope="module", params=[["--dirty"], []], ids=["dirty", "full"])
+def preview(tmp_path_factory, request):
+    """The README's preview (`mkdocs serve --dirty`: only what changed is rebuilt) and plain `mkdocs serve`."""
     root = project(str(tmp_path_factory.mktemp("preview")))
     port = free_port()
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", SOURCE_DATE_EPOCH=EPOCH)
-    proc = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"], cwd=root, env=env,
+    proc = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", *request.param, "-a", f"127.0.0.1:{port}"], cwd=root, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}{BASE}"
     try:
@@ -91,7 +92,8 @@ def test_an_edit_reaches_every_page_that_shows_the_partner(preview):
     root, url = preview
     edit(root, "toko-tani-berkah.yml", 'name: "Toko Tani Berkah"', f'name: "{NEW}"')
     # Its profile, the directory's first page and data, its pattern page, the home page's newest partners.
-    pages = {"partners/toko-tani-berkah/": True, "partners/": True, "api/directory.json": True, "patterns/agency/": True, "": True}
+    pages = {"partners/toko-tani-berkah/": True, "partners/": True, "api/directory.json": True, "patterns/agency/": True, "": True,
+             "api/partners/toko-tani-berkah.json": True, "api/partners.json": True, "partners.csv": True}
     wait_for(lambda: updated(url, pages), "the edit on every page that shows the partner")
 
 

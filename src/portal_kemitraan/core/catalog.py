@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pydantic import BaseModel, ValidationError
 
 from . import privacy
+from .memo import CheckedFile, Memo, signature
 from .logos import MAX_LOGO_BYTES, LogoError, clean_logo
 from .models import SLUG_RE, Partner, Pattern, Term, describe, explain
 from .parallel import fork_map
@@ -288,8 +289,10 @@ def _read_partner(job: tuple[str, str, str]) -> tuple[Source, Partner | None]:
     return src, partner
 
 
-def load_catalog(root: str, today: dt.date | None = None, parallel: bool = True) -> Catalog:
-    """Read every data file under `root` (the partners/ folder) and check it; never raises for bad data."""
+def load_catalog(root: str, today: dt.date | None = None, parallel: bool = True, memo: Memo | None = None) -> Catalog:
+    """Read every data file under `root` (the partners/ folder) and check it; never raises for bad data.
+    With a `memo` (kept by a long-running preview), partner files unchanged since the last call, with the
+    same reference data and date, are not read again."""
     today = today or dt.date.today()
     catalog = Catalog(root=root)
     if not os.path.isdir(root):
@@ -311,13 +314,54 @@ def load_catalog(root: str, today: dt.date | None = None, parallel: bool = True)
             continue
         stems[stem] = shown_path
         jobs.append((os.path.join(root, name), shown_path, root))
-    for src, partner in fork_map(_read_partner, jobs, parallel):
-        stem = src.path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
-        _finish_partner(catalog, src, partner, stem, today)
-        catalog.report.extend(src.problems)
-        if partner is not None and not any(p.severity == "error" for p in src.problems):
-            catalog.partners[stem] = PartnerRecord(stem, src.path, partner)
+    context = _reference_key(catalog, today) if memo is not None else ()
+    kept: dict[str, CheckedFile] = {}
+    fresh = []
+    for job in jobs:
+        entry = memo.checked(job[0], context) if memo is not None else None
+        if entry is None:
+            fresh.append(job)
+        else:
+            kept[job[0]] = entry
+    read = dict(zip((job[0] for job in fresh), fork_map(_read_partner, fresh, parallel)))
+    for path, shown_path, _ in jobs:
+        stem = shown_path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+        entry = kept.get(path)
+        if entry is None:
+            src, partner = read[path]
+            _finish_partner(catalog, src, partner, stem, today)
+            problems = src.problems
+            if memo is not None:
+                entry = CheckedFile(signature(path) or (), context, tuple(problems), partner, _logo_entry(root, catalog, partner))
+                kept[path] = entry
+        else:
+            problems, partner = list(entry.problems), entry.partner
+            if entry.logo is not None:
+                catalog.logos[partner.logo] = entry.logo[2]
+        catalog.report.extend(problems)
+        if partner is not None and not any(p.severity == "error" for p in problems):
+            catalog.partners[stem] = PartnerRecord(stem, shown_path, partner)
+    if memo is not None:
+        memo.files = kept
     return catalog
+
+
+def _reference_key(catalog: Catalog, today: dt.date) -> tuple:
+    """What a partner's checks depend on besides its own file: the date and the reference data."""
+    return (
+        today,
+        tuple((pid, p.model_dump_json()) for pid, p in catalog.patterns.items()),
+        tuple(t.model_dump_json() for t in catalog.stages),
+        tuple(t.model_dump_json() for t in catalog.forms),
+    )
+
+
+def _logo_entry(root: str, catalog: Catalog, partner: Partner | None) -> tuple | None:
+    """The logo a checked partner publishes, with the state of its file, for the memo."""
+    if partner is None or partner.logo is None or partner.logo not in catalog.logos:
+        return None
+    path = os.path.join(root, partner.logo)
+    return (path, signature(path), catalog.logos[partner.logo])
 
 
 def _finish_partner(catalog: Catalog, src: Source, partner: Partner | None, stem: str, today: dt.date) -> None:

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from .catalog import Catalog, PartnerRecord
+from .memo import Memo
 from .models import Pattern, Term
 from .parallel import fork_map
 from .reference import province_by_name, provinces
@@ -96,6 +97,10 @@ def public_partner(catalog: Catalog, record: PartnerRecord, today: dt.date, soon
     }
 
 
+def _same(entry: tuple | None, partner, context: tuple) -> bool:
+    return entry is not None and entry[0] is partner and entry[1] == context
+
+
 @dataclass(frozen=True)
 class PublicSite:
     """What the site publishes and nothing else: listed partners, unlisted ones (own page only), the public
@@ -109,6 +114,14 @@ class PublicSite:
     listed: tuple[dict, ...]
     unlisted: tuple[dict, ...]
     logos: dict[str, bytes] = field(default_factory=dict)  # site path -> bytes to publish
+    # Aggregates over all partners, computed once: every directory and news page shows them, and
+    # recomputing them per page made the build quadratic in the number of partners.
+    _totals: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def _once(self, name: str, compute):
+        if name not in self._totals:
+            self._totals[name] = compute()
+        return self._totals[name]
 
     @property
     def pages(self) -> list[dict]:
@@ -119,12 +132,18 @@ class PublicSite:
         return [s.id for s in self.stages]
 
     def by_pattern(self) -> dict[str, int]:
+        return self._once('by_pattern', self._by_pattern)
+
+    def _by_pattern(self) -> dict[str, int]:
         counts = {pid: 0 for pid in self.patterns}
         for p in self.listed:
             counts[p["pattern"]] += 1
         return counts
 
     def by_province(self) -> dict[str, int]:
+        return self._once('by_province', self._by_province)
+
+    def _by_province(self) -> dict[str, int]:
         counts: dict[str, int] = {}
         for p in self.listed:
             counts[p["province"]] = counts.get(p["province"], 0) + 1
@@ -132,16 +151,25 @@ class PublicSite:
         return dict(sorted(counts.items(), key=lambda kv: (-kv[1], order[kv[0]])))
 
     def by_stage(self) -> dict[str, int]:
+        return self._once('by_stage', self._by_stage)
+
+    def _by_stage(self) -> dict[str, int]:
         counts = {sid: 0 for sid in self.stage_ids}
         for p in self.listed:
             counts[p["stage"]] += 1
         return counts
 
     def recent(self, n: int = 6) -> list[dict]:
+        return self._once(f"recent{n}", lambda: self._recent(n))
+
+    def _recent(self, n: int) -> list[dict]:
         dated = [p for p in self.listed if p["since"]]
         return sorted(dated, key=lambda p: (p["since"], p["slug"]), reverse=True)[:n]
 
     def activities(self) -> list[dict]:
+        return self._once('activities', self._activities)
+
+    def _activities(self) -> list[dict]:
         """Every activity of every listed partner, newest first (undated last), each with its partner's
         public facts: the partnership news."""
         items = [
@@ -152,6 +180,9 @@ class PublicSite:
         return sorted(items, key=lambda a: (a["date"] or "", a["slug"], -a["n"]), reverse=True)
 
     def sectors(self) -> list[tuple[str, int]]:
+        return self._once('sectors', self._sectors)
+
+    def _sectors(self) -> list[tuple[str, int]]:
         counts: dict[str, int] = {}
         for p in self.listed:
             for s in p["sectors"]:
@@ -159,11 +190,19 @@ class PublicSite:
         return sorted(counts.items(), key=lambda kv: kv[0].casefold())
 
 
-def build_public_site(catalog: Catalog, today: dt.date, soon_days: int = ENDING_SOON_DAYS, parallel: bool = True) -> PublicSite:
-    """Project a valid catalog onto its public form; hidden partners are dropped here, once."""
+def build_public_site(catalog: Catalog, today: dt.date, soon_days: int = ENDING_SOON_DAYS, parallel: bool = True, memo: Memo | None = None) -> PublicSite:
+    """Project a valid catalog onto its public form; hidden partners are dropped here, once. With a `memo`,
+    a partner whose checked model and context are those of the last call keeps its projection (the same
+    dict, so later steps can tell unchanged partners by identity)."""
     shown = [slug for slug in sorted(catalog.partners) if catalog.partners[slug].data.visibility != "hidden"]
+    context = (today, soon_days, tuple(catalog.stage_ids))
+    previous = memo.public if memo is not None else {}
+    todo = [slug for slug in shown if not _same(previous.get(slug), catalog.partners[slug].data, context)]
     # Markdown and sanitising dominate: spread over the cores.
-    projected = fork_map(lambda slug: public_partner(catalog, catalog.partners[slug], today, soon_days), shown, parallel)
+    made = dict(zip(todo, fork_map(lambda slug: public_partner(catalog, catalog.partners[slug], today, soon_days), todo, parallel)))
+    projected = [made[slug] if slug in made else previous[slug][2] for slug in shown]
+    if memo is not None:
+        memo.public = {slug: (catalog.partners[slug].data, context, public) for slug, public in zip(shown, projected)}
     listed, unlisted, logos = [], [], {}
     for slug, public in zip(shown, projected):
         record = catalog.partners[slug]

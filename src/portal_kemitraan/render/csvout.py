@@ -24,10 +24,21 @@ def cell(value) -> str:
 
 
 def csv_text(header: list[str], rows: Iterable[Iterable], bom: bool = False, newline: str = "\r\n") -> str:
-    """A whole CSV file: the header, then each row, every cell through `cell`. The BOM makes Excel read UTF-8."""
+    """A whole CSV file: the header, then each row, every cell through `cell`. The BOM makes Excel read UTF-8.
+    A row may also be given as a line csv_line() made."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator=newline)
     writer.writerow([cell(h) for h in header])
     for row in rows:
-        writer.writerow([cell(v) for v in row])
+        if isinstance(row, str):
+            out.write(row)
+        else:
+            writer.writerow([cell(v) for v in row])
     return ("\ufeff" if bom else "") + out.getvalue()
+
+
+def csv_line(row: Iterable, newline: str = "\r\n") -> str:
+    """One row as csv_text writes it."""
+    out = io.StringIO()
+    csv.writer(out, lineterminator=newline).writerow([cell(v) for v in row])
+    return out.getvalue()

@@ -67,17 +67,19 @@ def page_url(src_uri: str, directory_urls: bool = True) -> str:
 class SitePlan:
     """Everything the hook needs from the core: generated pages, their HTML, and blocks for hand-written pages."""
 
-    def __init__(self, site: PublicSite, settings, sources: dict[str, str] | None = None, overrides: str | None = None, locale: str = "id", site_url: str = ""):
+    def __init__(self, site: PublicSite, settings, sources: dict[str, str] | None = None, overrides: str | None = None, locale: str = "id", site_url: str = "",
+                 compiled: templating.CompiledTemplates | None = None, kept: dict | None = None):
         """`sources` (slug -> data file) is given only for a staff preview, to offer edit links;
         `overrides` is a folder whose templates win over the built-in ones of the same name;
         `locale` is the language of this edition of the site; `site_url` its public address (for the QR code
-        printed on a profile; without it there is none)."""
+        printed on a profile; without it there is none); `compiled` keeps compiled templates across builds,
+        and `kept` each partner's page (reused while its public record is the same object)."""
         self.site = site
         self.settings = settings
         self.site_url = site_url.rstrip("/") + "/" if site_url else ""
         self.sources = sources or {}
         self.locale = Locale(locale)
-        self.templates = templating.environment(overrides, self.locale, settings)
+        self.templates = templating.environment(overrides, self.locale, settings, compiled)
         pick = self.locale.pick
         sides = {(pid, s.id): s.label.model_dump() for pid, pat in site.patterns.items() for s in pat.sides}
         stages = {s.id: s.label.model_dump() for s in site.stages}
@@ -85,7 +87,8 @@ class SitePlan:
         self.page_size = settings.page_size
         self.pages: dict[str, Generated] = {}
         self._by_slug = {p["slug"]: p for p in site.pages}
-        self._ready: dict[tuple[str, str], str] = {}
+        self._ready: dict[tuple[str, str], tuple[str, str]] = {}
+        self._kept = kept
         self._plan()
 
     # -- planning ------------------------------------------------------------------------------
@@ -112,19 +115,19 @@ class SitePlan:
                 meta["title"] = _("Direktori mitra (halaman {n})").format(n=n)
                 meta["search"] = {"exclude": True}
             self._add(Generated("partners/index.md" if n == 1 else f"partners/page/{n}.md", meta, "directory", n))
+        kept = self._kept
         for p in site.pages:
-            meta = {
-                "title": _escape(p["name"]),
-                "description": _escape(localized(p, "summary", self.locale.code)[0]),
-                "template": "partner.html",
-                "hide": ["toc"],
-            }
-            if p["logo"] and not p["logo"].endswith(".svg"):  # link previews show raster images only
-                meta["image"] = p["logo"]
-            if not p["listed"]:
-                meta["robots"] = "noindex"
-                meta["search"] = {"exclude": True}
-            self._add(Generated(f"partners/{p['slug']}.md", meta, "partner", p["slug"], self.sources.get(p["slug"])))
+            hit = kept.get(p["slug"]) if kept is not None else None
+            if hit is not None and hit[0] is p and hit[1] == (self.locale.code, self.sources.get(p["slug"])):
+                page = hit[2]
+            else:
+                page = self._partner_page(p)
+                if kept is not None:
+                    kept[p["slug"]] = (p, (self.locale.code, self.sources.get(p["slug"])), page)
+            self._add(page)
+        if kept is not None:
+            for slug in set(kept) - set(self._by_slug):
+                del kept[slug]
         self._add(
             Generated(
                 "embed/index.md",
@@ -165,6 +168,59 @@ class SitePlan:
             }
             self._add(Generated(f"patterns/{pid}.md", meta, "pattern", pid, self.sources.get(f"patterns/{pid}")))
 
+    def _partner_page(self, p: dict) -> Generated:
+        """One partner's profile: its address and front matter."""
+        meta = {
+            "title": _escape(p["name"]),
+            "description": _escape(localized(p, "summary", self.locale.code)[0]),
+            "template": "partner.html",
+            "hide": ["toc"],
+        }
+        if p["logo"] and not p["logo"].endswith(".svg"):  # link previews show raster images only
+            meta["image"] = p["logo"]
+        if not p["listed"]:
+            meta["robots"] = "noindex"
+            meta["search"] = {"exclude": True}
+        return Generated(f"partners/{p['slug']}.md", meta, "partner", p["slug"], self.sources.get(p["slug"]))
+
+    # -- what a page depends on (for a preview that re-renders only what changed) -------------
+
+    def shared_key(self) -> tuple:
+        """What every page depends on besides its own inputs: reference data, settings, language, address,
+        date, and the state of every template file (built-in and overriding)."""
+        site = self.site
+        return (
+            tuple((pid, p.model_dump_json()) for pid, p in site.patterns.items()),
+            tuple(t.model_dump_json() for t in site.stages + site.forms),
+            self.settings.model_dump_json(),
+            self.locale.code,
+            self.site_url,
+            site.today,
+            templating.state(self.templates),
+        )
+
+    def inputs(self, src_uri: str) -> tuple:
+        """The data a generated page's body is made from, beyond shared_key(): equal inputs (compared by
+        value, and by identity first, which the memo of the public projection keeps for unchanged
+        partners) make the same body."""
+        page = self.pages[src_uri]
+        site = self.site
+        if page.kind == "partner":
+            return (self._by_slug[page.key],)
+        if page.kind in ("directory", "embed"):
+            n = int(page.key or 1)
+            chunk = site.listed[(n - 1) * self.page_size : n * self.page_size]
+            return (page.kind, n, chunk, len(site.listed), site.sectors(), site.by_province())
+        if page.kind == "news":
+            n = int(page.key)
+            news = site.activities()
+            return (n, news[(n - 1) * NEWS_PAGE : n * NEWS_PAGE], len(news), site.by_province())
+        if page.kind == "patterns":
+            return (site.by_pattern(),)
+        if page.kind == "pattern":
+            return (page.key, [p for p in site.listed if p["pattern"] == page.key])
+        raise KeyError(src_uri)
+
     # -- rendering -----------------------------------------------------------------------------
 
     def _context(self, page_url: str) -> dict:
@@ -183,20 +239,15 @@ class SitePlan:
         """Render every partner page now, on every core for large sites; render() then returns them."""
         keys = [uri for uri, page in self.pages.items() if page.kind == "partner"]
         urls = [page_url(uri, directory_urls) for uri in keys]
-        bodies = fork_map(lambda job: self.render(*job), list(zip(keys, urls)), parallel)
-        self._ready = {(k, u): body for k, u, body in zip(keys, urls, bodies)}
+        done = fork_map(lambda job: self._render_partner(*job), list(zip(keys, urls)), parallel)
+        self._ready = {(k, u): pair for k, u, pair in zip(keys, urls, done)}
 
     def render(self, src_uri: str, page_url: str) -> str:
         """The body HTML of a generated page."""
-        ready = self._ready.pop((src_uri, page_url), None)
-        if ready is not None:
-            return ready
         page = self.pages[src_uri]
-        ctx = self._context(page_url)
         if page.kind == "partner":
-            partner = self._by_slug[page.key]
-            address = self.site_url + partner["url"] if self.site_url else ""
-            return self._render("partner.html.j2", partner=partner, jsonld=self.jsonld(partner), address=address, qr=qr.svg(address) if address else "", **ctx)
+            return self.render_indexed(src_uri, page_url)[0]
+        ctx = self._context(page_url)
         if page.kind == "directory":
             n = int(page.key)
             total = max(1, math.ceil(len(self.site.listed) / self.page_size))
@@ -218,6 +269,40 @@ class SitePlan:
             members = {s.id: [p for p in self.site.listed if p["pattern"] == page.key and p["side"] == s.id] for s in pattern.sides}
             return self._render("pattern.html.j2", pid=page.key, pattern=pattern, members=members, flow=self._flow(pattern), **ctx)
         raise KeyError(src_uri)
+
+    def render_indexed(self, src_uri: str, page_url: str) -> tuple[str, str | None]:
+        """A page's body and the part of it that site search should index: for a profile, the `indexed`
+        block of its template; None for other pages, which are indexed whole. A body made earlier by
+        prerender() or prepare() is handed out once, so the site's bodies are not all held twice."""
+        ready = self._ready.pop((src_uri, page_url), None)
+        if ready is not None:
+            return ready
+        if self.pages[src_uri].kind == "partner":
+            return self._render_partner(src_uri, page_url)
+        return self.render(src_uri, page_url), None
+
+    def prepare(self, src_uri: str, page_url: str) -> str:
+        """Make a page's body now and keep it for render_indexed(); returns the body."""
+        pair = self.render_indexed(src_uri, page_url)
+        self._ready[(src_uri, page_url)] = pair
+        return pair[0]
+
+    def discard(self, src_uri: str, page_url: str) -> None:
+        """Forget a body made by prepare() that will not be asked for."""
+        self._ready.pop((src_uri, page_url), None)
+
+    def _render_partner(self, src_uri: str, page_url: str) -> tuple[str, str]:
+        """A profile's body and its indexed part."""
+        partner = self._by_slug[self.pages[src_uri].key]
+        address = self.site_url + partner["url"] if self.site_url else ""
+        template = self.templates.get_template("partner.html.j2")
+        context = template.new_context(
+            {"partner": partner, "jsonld": self.jsonld(partner), "address": address, "qr": qr.svg(address) if address else "", **self._context(page_url)}
+        )
+        body = "".join(template.root_render_func(context))
+        block = template.blocks.get("indexed")  # an overriding template without it is indexed whole
+        indexed = "".join(block(template.new_context(context.get_all()))) if block else body
+        return body, indexed
 
     def _flow(self, pattern) -> dict[str, str]:
         """The pattern's two sides and what flows between them, drawn for a wide screen and for a phone."""

@@ -11,6 +11,7 @@ import re
 import zipfile
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
@@ -20,20 +21,17 @@ from .csvout import cell
 def workbook(table: list[tuple], rows: list[list], today: dt.date, locale) -> bytes:
     """`table` is (name, type, Indonesian title, English title) per column; `rows` hold the values in that
     order (ISO text for dates). Row 1 has the column names (as in the CSV and the data package)."""
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "mitra" if locale.code == "id" else "partners"
-    sheet.append([name for name, *_ in table])
-    for values in rows:
-        sheet.append([_value(v, kind) for v, (_, kind, *_) in zip(values, table)])
+    # Write-only mode streams the rows out (with lxml, several times faster at 10,000 partners).
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("mitra" if locale.code == "id" else "partners")
     for column, (name, kind, title_id, title_en) in enumerate(table, start=1):
-        sheet.cell(row=1, column=column).font = Font(bold=True)
         sheet.column_dimensions[get_column_letter(column)].width = 12 if kind == "date" else min(48, max(10, len(name) + 4))
-        if kind == "date":
-            for row in range(2, len(rows) + 2):
-                sheet.cell(row=row, column=column).number_format = "yyyy-mm-dd"
     sheet.freeze_panes = "B2"
-    sheet.auto_filter.ref = sheet.dimensions
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(table))}{len(rows) + 1}"
+    bold = Font(bold=True)
+    sheet.append([_styled(sheet, name, font=bold) for name, *_ in table])
+    for values in rows:
+        sheet.append([_value(sheet, v, kind) for v, (_, kind, *_) in zip(values, table)])
     stamp = dt.datetime.combine(today, dt.time())
     book.properties.created = book.properties.modified = stamp
     book.properties.creator = "portal-kemitraan"
@@ -42,11 +40,18 @@ def workbook(table: list[tuple], rows: list[list], today: dt.date, locale) -> by
     return _fixed_times(raw.getvalue(), today)
 
 
-def _value(value, kind: str):
+def _styled(sheet, value, **style) -> WriteOnlyCell:
+    out = WriteOnlyCell(sheet, value=value)
+    for name, setting in style.items():
+        setattr(out, name, setting)
+    return out
+
+
+def _value(sheet, value, kind: str):
     if value in (None, ""):
         return None
     if kind == "date":
-        return dt.date.fromisoformat(value)
+        return _styled(sheet, dt.date.fromisoformat(value), number_format="yyyy-mm-dd")
     return cell(value)  # text that Excel would run as a formula is kept as text
 
 
