@@ -100,7 +100,7 @@ def cmd_build(args: list[str]) -> int:
     run([os.path.join(BIN, "portal"), "validate"], env=env())
     run([PY, "-m", "mkdocs", "build", "--strict", *args], env=env())  # Indonesian, at / (empties site/ first)
     run([PY, "-m", "mkdocs", "build", "--strict", "-f", "mkdocs.en.yml", *args], env=env())  # English, at /en/
-    print(f"\nBuilt the demo site into site/. Preview it with live reload:\n  .venv/bin/mkdocs serve    (then open {preview_address()})")
+    print(f"\nBuilt the demo site into site/. Preview it with live reload:\n  .venv/bin/mkdocs serve --dirty    (then open {preview_address()})")
     return 0
 
 
@@ -114,7 +114,7 @@ def cmd_test(args: list[str]) -> int:
 
 def cmd_serve(args: list[str]) -> int:
     ensure_venv("requirements.txt")
-    os.execve(PY, [PY, "-m", "mkdocs", "serve", *args], env())
+    os.execve(PY, [PY, "-m", "mkdocs", "serve", "--dirty", *args], env())  # rebuild only what an edit changes
     return 0
 
 

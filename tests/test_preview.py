@@ -93,8 +93,14 @@ def test_an_edit_reaches_every_page_that_shows_the_partner(preview):
     edit(root, "toko-tani-berkah.yml", 'name: "Toko Tani Berkah"', f'name: "{NEW}"')
     # Its profile, the directory's first page and data, its pattern page, the home page's newest partners.
     pages = {"partners/toko-tani-berkah/": True, "partners/": True, "api/directory.json": True, "patterns/agency/": True, "": True,
-             "api/partners/toko-tani-berkah.json": True, "api/partners.json": True, "partners.csv": True}
+             "api/partners/toko-tani-berkah.json": True, "api/partners.json": True, "partners.csv": True,
+             "search/search_index.json": True}
     wait_for(lambda: updated(url, pages), "the edit on every page that shows the partner")
+    # The search index is merged, not replaced by the pages rebuilt: every other page is still in it.
+    index = json.loads(get(url + "search/search_index.json"))
+    locations = {doc["location"].split("#")[0] for doc in index["docs"]}
+    assert {"", "partners/kwt-melati/", "partners/koperasi-tani-sumber-rejeki/", "patterns/agency/", "guide/"} <= locations
+    assert sum(doc["location"] == "partners/toko-tani-berkah/" for doc in index["docs"]) == 1
 
 
 def test_an_added_partner_appears_and_a_deleted_one_disappears(preview):
@@ -111,3 +117,5 @@ def test_an_added_partner_appears_and_a_deleted_one_disappears(preview):
     gone = lambda: get(url + "partners/kwt-mawar/") is None and "Kelompok Wanita Tani Mawar" not in (get(url + "partners/") or "x") \
         and "kwt-mawar" not in (get(url + "api/directory.json") or "kwt-mawar")  # noqa: E731
     wait_for(gone, "the deleted partner gone from its page, the directory and its data")
+    wait_for(lambda: "kwt-mawar" not in (get(url + "search/search_index.json") or "kwt-mawar"), "the deleted partner gone from the search index")
+    assert "partners/kwt-melati/" in get(url + "search/search_index.json")

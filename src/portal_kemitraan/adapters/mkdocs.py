@@ -171,8 +171,12 @@ class MkDocsAdapter:
     def on_post_page(self, output, page, config):
         return strip_indentation(output)
 
+    @event_priority(50)  # before the search plugin writes its index
     def on_post_build(self, config):
         if self.staging is not None:
+            search = config.plugins.get("material/search") or config.plugins.get("search")
+            if search is not None and not self.staging.first:
+                self.staging.merge_search(search)
             self.staging.committed()
 
     def on_serve(self, server, config, builder):
