@@ -11,6 +11,7 @@ project, then prints one line per measurement. It is a benchmark, not a test: it
 from __future__ import annotations
 
 import argparse
+from html import escape
 import datetime as dt
 import gzip
 import json
@@ -256,17 +257,20 @@ def directory_in_browser(site: str) -> dict:
     return {"cards": timing["cards"], "ready": timing["ready"], "raw": raw, "gzip": packed, "keys": keystrokes, "select": select, "requests": len(sizes)}
 
 
-def profile_chrome(path: str) -> int:
-    """Bytes of a profile page that are not the partner's own: the page without its <article> and JSON-LD."""
+def profile_chrome(path: str, own: tuple[str, ...] = ()) -> int:
+    """Bytes of a profile page that are not the partner's own: the page without its <article> and JSON-LD,
+    and without the texts in `own` (its name and summary, as the head's title and description tags
+    repeat them), wherever they occur outside the article."""
     with open(path, encoding="utf-8") as fh:
         html = fh.read()
-    total = len(html.encode("utf-8"))
     for open_tag, close_tag in (('<article class="portal-partner"', "</article>"), ('<script type="application/ld+json">', "</script>")):
         start = html.find(open_tag)
         if start >= 0:
             end = html.find(close_tag, start) + len(close_tag)
-            total -= len(html[start:end].encode("utf-8"))
-    return total
+            html = html[:start] + html[end:]
+    for text in own:
+        html = html.replace(escape(text, quote=True), "")
+    return len(html.encode("utf-8"))
 
 
 def preview_edit(project: str, rows: list[tuple[str, dict]], edits: int = 3, timeout: float = 900) -> tuple[float, list[float]]:
@@ -359,7 +363,9 @@ def bench(n: int, browser: bool, keep: str | None, preview: bool = True) -> None
     print(f"  hook overhead:        {(b_s / p_s - 1) * 100:+8.1f} %")
     print(f"  profile page:         {statistics.median(profiles) / 1024:8.1f} KiB median, {max(profiles) / 1024:.1f} KiB largest")
     chrome = [profile_chrome(os.path.join(site, "partners", s, "index.html")) for s, d in rows if d["visibility"] != "hidden"]
-    print(f"  profile chrome:       {statistics.median(chrome) / 1000:8.1f} KB median (the page without the partner's own article)")
+    bare = [profile_chrome(os.path.join(site, "partners", s, "index.html"), (d["name"], d["summary"])) for s, d in rows if d["visibility"] != "hidden"]
+    print(f"  profile chrome:       {statistics.median(chrome) / 1000:8.1f} KB median (the page without the partner's own article);"
+          f" {statistics.median(bare) / 1000:.1f} KB without its name and summary in the head's tags too")
     if preview:
         first, edits = preview_edit(project, rows)
         shown = ", ".join(f"{t:.2f}" for t in edits)

@@ -61,8 +61,9 @@ def run_portal(*args, env=None, cwd=None, subprocess_run=False):
     return subprocess.CompletedProcess(["portal", *args], code, out.getvalue().encode("utf-8"), err.getvalue().encode("utf-8"))
 
 
-def build_site(project_dir: str, *extra, env=None) -> subprocess.CompletedProcess:
-    """Run `mkdocs build --strict` for a project folder laid out like this repository."""
+def build_site(project_dir: str, *extra, env=None, one_core: bool = False) -> subprocess.CompletedProcess:
+    """Run `mkdocs build --strict` for a project folder laid out like this repository (`one_core`: with the
+    process's CPU affinity set to a single core, as `taskset -c 0` would)."""
     full_env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
     full_env.update(env or {})
     return subprocess.run(
@@ -71,6 +72,7 @@ def build_site(project_dir: str, *extra, env=None) -> subprocess.CompletedProces
         text=True,
         cwd=project_dir,
         env=full_env,
+        preexec_fn=(lambda: os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})) if one_core else None,
     )
 
 

@@ -11,6 +11,20 @@ from typing import Callable, Sequence, TypeVar
 T = TypeVar("T")
 R = TypeVar("R")
 PARALLEL_MIN = 800  # below this, starting workers costs more than it saves
+MIN_ENV = "PORTAL_PARALLEL_MIN"  # another threshold, for tests that need the forked path on small data
+
+
+def cores() -> int:
+    """The cores this process may run on (its CPU affinity, which `taskset` or a container limits)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def _threshold(default: int) -> int:
+    value = os.environ.get(MIN_ENV, "").strip()
+    return int(value) if value.isdigit() and int(value) > 0 else default
 
 
 def _run_chunk(func, chunk, conn) -> None:
@@ -30,8 +44,8 @@ def fork_map(func: Callable[[T], R], items: Sequence[T], parallel: bool = True, 
     workers: `func` may be any callable (a closure, a bound method), since forking copies it rather than
     pickling it. Runs in this process where fork is not available, when told not to (inside a threaded
     server such as `mkdocs serve`, where forking can deadlock), or when a worker fails."""
-    workers = min(os.cpu_count() or 1, 8)
-    if not parallel or len(items) < min_items or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+    workers = min(cores(), 8)
+    if not parallel or len(items) < _threshold(min_items) or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
         return [func(item) for item in items]
     context = multiprocessing.get_context("fork")
     size = -(-len(items) // workers)
