@@ -122,7 +122,10 @@ def load_text(text: str, shown_path: str, src: Source | None = None) -> Source:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
         message = exc.problem or "invalid YAML"
-        if exc.context:
+        if "nesting depth" in message:
+            # libyaml (PyYAML >= 6.0.4) has its own depth limit, far above ours: say it in our words.
+            message = f"nested deeper than {MAX_DEPTH} levels"
+        elif exc.context:
             message = f"{message} ({exc.context})"
         src.problems.append(Problem(shown_path, line, "yaml", message))
     except yaml.YAMLError as exc:  # pragma: no cover - unmarked errors are rare
