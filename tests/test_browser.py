@@ -230,6 +230,10 @@ def test_print_button_opens_the_print_dialog(page, server, says):
     page.goto(server + PAGES["profile"])
     button = page.get_by_role("button", name=says("Cetak profil", "Print profile"))
     expect(button).to_be_visible()
+    # It sits beside the correction link as its equal: same height, same line.
+    correction = page.locator(".portal-partner__actions a.md-button")
+    box, beside = button.bounding_box(), correction.bounding_box()
+    assert abs(box["height"] - beside["height"]) < 1 and abs(box["y"] - beside["y"]) < 1, (box, beside)
     button.click()
     assert page.evaluate("window.__printed") == 1
 
@@ -637,3 +641,34 @@ def test_news_filters_narrow_the_activities_and_the_address_keeps_them(page, ser
     page.select_option("#n-province", "")
     expect(items).to_have_count(before)
     assert page.console_errors == []
+
+
+def test_phone_menu_opens_the_navigation_and_leads_to_a_page(page, server, says):
+    """On a phone the site's sections sit behind the header's menu button: hidden until it is pressed."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(server)
+    settle(page)
+    menu = page.locator("label.md-header__button[for=__drawer]")
+    section = page.locator("nav.md-nav--primary").get_by_role("link", name=says("Kabar kemitraan", "Partnership news"), exact=True)
+    expect(menu).to_be_visible()
+    expect(section).not_to_be_in_viewport()
+    menu.click()
+    expect(section).to_be_in_viewport()
+    section.click()
+    page.wait_for_url("**/kabar/")
+    expect(page.locator("h1")).to_have_text(says("Kabar kemitraan", "Partnership news"))
+
+
+def test_back_to_top_button_appears_on_the_way_up_and_goes_to_the_top(page, server, says):
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(server)
+    settle(page)
+    top = page.locator("button.md-top")
+    expect(top).to_be_hidden()
+    page.mouse.wheel(0, 3000)
+    page.wait_for_function("scrollY > 2000")
+    page.mouse.wheel(0, -400)  # Material shows the button when the reader scrolls back up
+    expect(top).to_be_visible()
+    top.click()
+    page.wait_for_function("scrollY === 0")
+    expect(page.locator("h1")).to_be_in_viewport()
