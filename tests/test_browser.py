@@ -672,3 +672,15 @@ def test_back_to_top_button_appears_on_the_way_up_and_goes_to_the_top(page, serv
     top.click()
     page.wait_for_function("scrollY === 0")
     expect(page.locator("h1")).to_be_in_viewport()
+
+
+def test_the_news_filters_look_like_the_directory_filters(page, server):
+    """One look for a form field across the site: the news page's selects are drawn as the directory's."""
+    look = "(() => { const s = getComputedStyle(document.querySelector(SEL)); const r = document.querySelector(SEL).getBoundingClientRect();" \
+           " return [s.fontSize, s.padding, s.borderTopWidth, s.borderRadius, Math.round(r.height)]; })()"
+    page.goto(server + "partners/")
+    wait_directory(page)
+    directory = page.evaluate(look.replace("SEL", "'#f-province'"))
+    page.goto(server + "kabar/")
+    page.wait_for_selector(".portal-news[data-ready=true]")
+    assert page.evaluate(look.replace("SEL", "'#n-province'")) == directory
