@@ -591,9 +591,15 @@ def test_clear_filters_button_empties_every_filter_and_the_address(page, server,
     wait_directory(page)
     expect(cards(page)).to_have_count(1)
     expect(page.locator(".portal-chips button")).to_have_count(3)
-    page.get_by_role("button", name=says("Hapus saringan", "Clear filters"), exact=True).click()
+    clear = page.get_by_role("button", name=says("Hapus saringan", "Clear filters"), exact=True)
+    clear.click()
     expect(cards(page)).to_have_count(14)
     expect(page.locator(".portal-chips")).to_be_hidden()
+    # With nothing left to clear the button goes, and the reader goes on from the search box.
+    expect(clear).to_be_hidden()
+    expect(page.locator("#f-q")).to_be_focused()
+    page.select_option("#f-stage", "implementation")
+    expect(clear).to_be_visible()
     page.wait_for_function("!location.search.includes('pattern=') && !location.search.includes('cari=')")
     assert page.input_value("#f-q") == "" and page.input_value("#f-province") == ""
 

@@ -105,7 +105,11 @@
     });
     this.form.addEventListener("submit", function (event) { event.preventDefault(); });
     this.form.addEventListener("reset", function () {
-      setTimeout(function () { self.shown = self.pageSize; self.update(true); }, 0);
+      setTimeout(function () {
+        self.shown = self.pageSize;
+        self.update(true);
+        self.form.elements.q.focus();  // the button has gone with the filters: the reader goes on from the search box
+      }, 0);
     });
     this.more.addEventListener("click", function () { self.shown += self.pageSize; self.apply(); });
     // On a phone the filters wait behind one button, so the first partner is on the first screen.
@@ -278,6 +282,9 @@
     });
     this.chips.replaceChildren(fragment);
     this.chips.hidden = !this.chips.firstChild;
+    // "Clear filters" only when there is something to clear.
+    var reset = this.form.querySelector("button[type=reset]");
+    if (reset) reset.hidden = !this.chips.firstChild;
     if (this.toggle) this.toggle.querySelector(".portal-filters__active").textContent = active ? " (" + active + ")" : "";
   };
 
