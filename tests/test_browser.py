@@ -690,3 +690,22 @@ def test_the_news_filters_look_like_the_directory_filters(page, server):
     page.goto(server + "kabar/")
     page.wait_for_selector(".portal-news[data-ready=true]")
     assert page.evaluate(look.replace("SEL", "'#n-province'")) == directory
+
+
+@pytest.mark.parametrize("path", ["", "partners/", PAGES["profile"], "patterns/agency/", "guide/", "kabar/"])
+def test_pages_make_no_request_outside_the_site(browser, server, path):
+    """The map has no tile server, the fonts are the system's, nothing is fetched from another host: a
+    reader's visit is seen by nobody but the site. Every request a page makes while it loads and draws
+    (directory data, search index, logos) goes to the site's own address."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    offline_routes(context)
+    page = context.new_page()
+    requests = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.goto(server + path)
+    settle(page)
+    page.mouse.wheel(0, 10000)  # lazy images below the fold load too
+    page.wait_for_load_state("networkidle")
+    context.close()
+    origin = re.match(r"https?://[^/]+/", server).group(0)
+    assert requests and [url for url in requests if not url.startswith(origin) and not url.startswith("data:")] == []
