@@ -122,3 +122,57 @@ def test_contact_sheet_puts_every_screenshot_in_one_image(tmp_path):
     with Image.open(out) as sheet:
         assert sheet.width == 3 * 212 + 12 and 500 < sheet.height < 600
         assert sheet.getpixel((12 + 5, 12 + 18 + 5)) == (0, 100, 100)  # the first thumbnail, under its label
+
+
+class _Links(HTMLParser):
+    """Every address a reader can follow or a page loads (href, src), and every id it holds."""
+
+    def __init__(self):
+        super().__init__()
+        self.urls: list[str] = []
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if a.get("id"):
+            self.ids.add(a["id"])
+        if tag == "a" and a.get("name"):
+            self.ids.add(a["name"])
+        for attr in ("href", "src"):
+            if a.get(attr) and tag in ("a", "link", "img", "script", "iframe", "source", "area"):
+                self.urls.append(a[attr])
+
+
+def test_every_link_and_anchor_in_the_site_leads_somewhere(built_site):
+    """What a reader clicks and what a page loads exists: every address inside the site (relative, or
+    absolute under site_url) is a file of the build, and every #fragment names an id on its page. Links
+    out (partners' websites, mailto:, tel:) are the partners' and are not followed."""
+    site = built_site[0]
+    home = "https://example.github.io/portal-kemitraan/"
+    pages, parsed = [p for p in site_files(site) if p.endswith(".html")], {}
+
+    def parse(path):
+        if path not in parsed:
+            parser = _Links()
+            with open(path, encoding="utf-8") as fh:
+                parser.feed(fh.read())
+            parsed[path] = parser
+        return parsed[path]
+
+    broken, checked = [], 0
+    for path in pages:
+        rel = os.path.relpath(path, site).replace(os.sep, "/")
+        address = home + ("" if rel == "404.html" else rel)  # the 404 page's links are absolute
+        for url in parse(path).urls:
+            full = urlparse(urljoin(address, url))
+            if full.scheme in ("mailto", "tel", "data") or not (full.scheme + "://" + full.netloc + full.path).startswith(home):
+                continue
+            checked += 1
+            target = os.path.join(site, *full.path[len(urlparse(home).path):].split("/"))
+            if full.path.endswith("/"):
+                target = os.path.join(target, "index.html")
+            if not os.path.isfile(target):
+                broken.append(f"{rel}: {url} (no {os.path.relpath(target, site)})")
+            elif full.fragment and target.endswith(".html") and full.fragment not in parse(target).ids:
+                broken.append(f"{rel}: {url} (no id {full.fragment!r} there)")
+    assert checked > 1000 and broken == [], "\n".join(broken[:40])
