@@ -709,3 +709,19 @@ def test_pages_make_no_request_outside_the_site(browser, server, path):
     context.close()
     origin = re.match(r"https?://[^/]+/", server).group(0)
     assert requests and [url for url in requests if not url.startswith(origin) and not url.startswith("data:")] == []
+
+
+def test_profile_crumbs_lead_to_the_directory_and_the_partners_of_its_pattern(page, server, says):
+    """A reader arriving from a shared link sees where the profile sits and goes on from there."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(server + PAGES["profile"])
+    crumbs = page.get_by_role("navigation", name=says("Letak halaman ini", "Where this page is"))
+    expect(crumbs).to_be_in_viewport()
+    crumbs.get_by_role("link", name=says("Dagang umum", "General trade")).click()
+    wait_directory(page)
+    expect(page.locator("#f-pattern")).to_have_value("general-trade")
+    expect(cards(page)).to_have_count(4)
+    page.go_back()
+    page.get_by_role("navigation", name=says("Letak halaman ini", "Where this page is")).get_by_role("link", name=says("Direktori mitra", "Partner directory")).click()
+    wait_directory(page)
+    expect(cards(page)).to_have_count(14)

@@ -27,7 +27,8 @@ def test_render_writes_a_project_for_another_engine(tmp_path):
     page = (out / "docs" / "partners" / "kwt-melati.md").read_text(encoding="utf-8")
     front = json.loads(page.split("---\n")[1])
     assert front["template"] == "partner.html" and front["title"] == "Kelompok Wanita Tani Melati"
-    assert '<div class="portal-generated">\n<article class="portal-partner" data-slug="kwt-melati">' in page
+    assert page.split("---\n", 2)[2].lstrip().startswith('<div class="portal-generated">\n<nav class="portal-crumbs"')
+    assert '<article class="portal-partner" data-slug="kwt-melati">' in page
     assert "<!-- portal:" not in (out / "docs" / "index.md").read_text(encoding="utf-8")  # blocks filled in
     assert (out / "docs" / "api" / "partners.json").exists() and (out / "docs" / "feed.xml").exists()
     assert (out / "overrides" / "partner.html").exists() and not (out / "overrides" / "partials" / "search.html").exists()
