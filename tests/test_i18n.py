@@ -5,6 +5,7 @@ import json
 import os
 import re
 import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
 
 from babel.messages.checkers import python_format
 
@@ -139,4 +140,50 @@ def test_no_english_page_is_left_with_indonesian_interface_words(built_site):
             text = open(path, encoding="utf-8").read()
             text = re.sub(r'<[^>]+lang="id"[^>]*>.*?</', "", text, flags=re.S)  # text marked Indonesian is data
             found += [f"{os.path.relpath(path, english)}: {m.group(0)}" for m in interface.finditer(text)]
+    assert found == []
+
+
+class _Shown(HTMLParser):
+    """What a reader of a page sees or hears: its text and the labels of its controls (title, aria-label,
+    placeholder, alt), without scripts, styles and code samples (file names such as feed.xml)."""
+
+    SILENT = {"script", "style", "code", "pre", "template"}
+
+    def __init__(self):
+        super().__init__()
+        self.parts: list[str] = []
+        self.silent = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.SILENT:
+            self.silent += 1
+        for name, value in attrs:
+            if name in ("title", "aria-label", "placeholder", "alt") and value:
+                self.parts.append(value)
+
+    def handle_endtag(self, tag):
+        if tag in self.SILENT and self.silent:
+            self.silent -= 1
+
+    def handle_data(self, data):
+        if not self.silent:
+            self.parts.append(data)
+
+
+def test_no_indonesian_page_shows_english_interface_words(built_site):
+    """The Indonesian edition speaks Indonesian: no theme or project words left in English (the issue saw
+    "Permanent link" on every heading and "feed"). Partner data may be in any language; the examples are not."""
+    site, _ = built_site
+    english = re.compile(r"\b(Permanent link|[Ff]eeds?|Search|Skip to content|Table of contents|Back to top|Copy to clipboard|"
+                         r"Previous|Next|Made with|Share|Download|Clear|Filters?|Sort by|Show more|Print)\b")
+    found = []
+    for path in site_files(site):
+        rel = os.path.relpath(path, site).replace(os.sep, "/")
+        if not path.endswith(".html") or rel.startswith("en/"):
+            continue
+        shown = _Shown()
+        shown.feed(read(site, rel))
+        found += [f"{rel}: {m.group(0)}" for m in english.finditer(" ".join(shown.parts))]
+        description = re.search(r'<meta name="description" content="([^"]*)"', read(site, rel))
+        found += [f"{rel} (description): {m.group(0)}" for m in english.finditer(description.group(1) if description else "")]
     assert found == []
