@@ -317,9 +317,8 @@ def test_accessibility_has_no_violations_in_either_scheme_or_size(browser, serve
     page never scrolls sideways. Screenshots of each combination are written for a person to look at."""
     build = request.node.callspec.params["server"]
     zensical = build == "zensical"
-    # Every combination on the Indonesian MkDocs build; the other builds share its stylesheet and markup,
-    # so they are checked in light on the desktop and dark on the phone (Zensical: the desktop only).
-    sizes = {"light": (1280, 390), "dark": (1280, 390)} if build == "mkdocs" else {"light": (1280,), "dark": () if zensical else (390,)}
+    # Every combination on every build: MkDocs, its English edition and Zensical (screenshots of the first two).
+    sizes = {"light": (1280, 390), "dark": (1280, 390)}
     bad = []
     for scheme, widths in sizes.items():
         if not widths:
