@@ -10,7 +10,6 @@ on_files = _adapter.on_files
 on_env = _adapter.on_env
 on_page_markdown = _adapter.on_page_markdown
 on_page_content = _adapter.on_page_content
-on_page_context = _adapter.on_page_context
 on_post_page = _adapter.on_post_page
 on_serve = _adapter.on_serve
 on_post_build = _adapter.on_post_build

@@ -1,6 +1,7 @@
-/* The partner directory: loads api/directory.json, filters in the browser, keeps the filters in the address.
-   Without JavaScript the server-rendered, paginated list stays as it is. Partner values are only ever set
-   with textContent or as attribute values, never as HTML. */
+/* The site's search (Pagefind) behind the header's dialog, the home page's box and the partner directory, which
+   also filters and sorts with it and keeps the choice in the address. Without JavaScript the built, paginated
+   list and plain links stay as they are. Partner values are only ever set with textContent or as attribute
+   values, never as HTML. */
 (function () {
   "use strict";
 
@@ -26,6 +27,136 @@
     return ((words[0] || "").charAt(0) + (words[1] || "").charAt(0)).toUpperCase();
   }
 
+  /* Pagefind, the site's one search engine: its script and index live in pagefind/ beside each edition's
+     pages and are fetched only when a reader searches (the index in small pieces, as needed). */
+  var engines = {};
+  function siteBase(base) { return new URL(base || "./", window.location.href); }
+  function loadPagefind(base) {
+    var root = siteBase(base);
+    var key = root.href;
+    if (!engines[key]) {
+      engines[key] = import(new URL("pagefind/pagefind.js", root).href).then(function (pf) {
+        return Promise.resolve(pf.options({ baseUrl: root.pathname, excerptLength: 22 })).then(function () { return pf; });
+      });
+      engines[key].catch(function () { delete engines[key]; });
+    }
+    return engines[key];
+  }
+
+  /* Pagefind's excerpt marks the matched words with <mark>: rebuilt here as text nodes and <mark> elements,
+     never as HTML, from an inert parsed copy. */
+  function excerptNodes(excerpt) {
+    var fragment = document.createDocumentFragment();
+    var parsed = new DOMParser().parseFromString("<p>" + (excerpt || "") + "</p>", "text/html").body;
+    Array.prototype.forEach.call(parsed.querySelectorAll("p")[0] ? parsed.querySelector("p").childNodes : [], function (node) {
+      if (node.nodeName === "MARK") fragment.appendChild(el("mark", null, node.textContent));
+      else fragment.appendChild(document.createTextNode(node.textContent));
+    });
+    return fragment;
+  }
+
+  function words(root, key, n, values) {
+    var text = root.getAttribute("data-text-" + key + (n === undefined ? "" : n === 1 ? "-one" : "-other")) || "";
+    return text.replace(/\{(\w+)\}/g, function (all, name) { return values && name in values ? String(values[name]) : all; });
+  }
+
+  /* One result of the header's or the home page's search: what it is, its name as a link, where it is, and
+     the words around the match. */
+  function resultItem(data, root) {
+    var meta = data.meta || {};
+    var partner = meta.kind === "partner";
+    var li = el("li", "portal-result" + (partner ? " portal-result--partner" : ""));
+    var link = el("a", "portal-result__title", meta.title || data.url);
+    link.href = data.url;
+    li.appendChild(link);
+    var facts = [words(root, partner ? "partner" : "page")];
+    if (partner) facts.push(meta.tags, meta.province);
+    li.appendChild(el("p", "portal-result__meta", facts.filter(Boolean).join(" · ")));
+    var excerpt = el("p", "portal-result__excerpt");
+    excerpt.appendChild(excerptNodes(data.excerpt));
+    li.appendChild(excerpt);
+    return li;
+  }
+
+  /* A search box with its results below it (the header's dialog, the home page). `root` carries the words
+     (data-text-*) and the edition's base; `partnersOnly` limits it to partners. */
+  function LiveSearch(root, input, list, status, all, partnersOnly) {
+    var seq = 0, timer = null, self = this;
+    this.root = root;
+    function run() {
+      var q = input.value.trim();
+      var mine = ++seq;
+      if (all) {
+        all.hidden = !q;
+        var a = all.querySelector("a");
+        if (a) a.href = a.href.split("?")[0] + (q ? "?cari=" + encodeURIComponent(q) : "");
+      }
+      if (!q) { list.replaceChildren(); status.textContent = ""; root.removeAttribute("data-state"); return; }
+      root.setAttribute("data-state", "searching");
+      status.textContent = words(root, "loading");
+      loadPagefind(root.getAttribute("data-base"))
+        .then(function (pf) { return pf.search(q, partnersOnly ? { filters: { type: "partner" } } : {}); })
+        .then(function (search) {
+          if (mine !== seq || !search) return null;
+          return Promise.all(search.results.slice(0, 8).map(function (r) { return r.data(); })).then(function (rows) { return [search, rows]; });
+        })
+        .then(function (pair) {
+          if (!pair || mine !== seq) return;
+          var fragment = document.createDocumentFragment();
+          pair[1].forEach(function (data) { fragment.appendChild(resultItem(data, root)); });
+          list.replaceChildren(fragment);
+          var n = pair[0].results.length;
+          status.textContent = n ? words(root, "hits", n, { n: n }) : words(root, "none", undefined, { q: q });
+          root.setAttribute("data-state", "done");
+          mark("portal-search-results");
+        })
+        .catch(function (error) {
+          if (mine !== seq) return;
+          status.textContent = words(root, "error");
+          root.setAttribute("data-state", "error");
+          if (window.console) console.warn("Pencarian:", error);
+        });
+    }
+    this.run = run;
+    input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(run, 120); });
+    input.addEventListener("focus", function () { loadPagefind(root.getAttribute("data-base")).catch(function () {}); }, { once: true });
+  }
+
+  /* The header's search: the magnifier link opens a dialog where browsers have <dialog>; elsewhere it stays
+     a link to the directory. */
+  function initHeaderSearch() {
+    var dialog = document.getElementById("portal-search-dialog");
+    var opener = document.querySelector(".portal-search-open");
+    if (!dialog || !opener || dialog.getAttribute("data-ready") || typeof dialog.showModal !== "function") return;
+    dialog.setAttribute("data-ready", "true");
+    var input = dialog.querySelector("input[name=cari]");
+    var live = new LiveSearch(dialog, input, dialog.querySelector(".portal-results"), dialog.querySelector(".portal-search-dialog__status"), dialog.querySelector(".portal-search-dialog__all"), false);
+    function open(event) {
+      if (event) event.preventDefault();
+      if (!dialog.open) dialog.showModal();
+      input.focus();
+      input.select();
+    }
+    opener.addEventListener("click", open);
+    dialog.querySelector(".portal-search-dialog__close").addEventListener("click", function () { dialog.close(); });
+    dialog.addEventListener("click", function (event) { if (event.target === dialog) dialog.close(); });  // the backdrop
+    document.addEventListener("keydown", function (event) {
+      var typing = /^(INPUT|TEXTAREA|SELECT)$/.test((event.target && event.target.tagName) || "") || (event.target && event.target.isContentEditable);
+      if (event.key === "/" && !typing && !dialog.open && !event.ctrlKey && !event.metaKey && !event.altKey) open(event);
+    });
+    void live;
+  }
+
+  /* The home page's search box: results as the reader types; pressing Enter (or the button) opens the
+     directory with the words, where the filters can narrow them. */
+  function initHomeSearch() {
+    var form = document.querySelector("form.portal-search");
+    if (!form || form.getAttribute("data-ready")) return;
+    form.setAttribute("data-ready", "true");
+    var input = form.querySelector("input[name=cari]");
+    new LiveSearch(form, input, form.querySelector(".portal-results"), form.querySelector(".portal-search__status"), form.querySelector(".portal-search__all"), true);
+  }
+
   function Directory(root) {
     this.root = root;
     this.form = root.querySelector(".portal-filters");
@@ -38,50 +169,32 @@
     this.chips = root.querySelector(".portal-chips");
     this.base = root.getAttribute("data-base") || "";
     this.pageSize = parseInt(root.getAttribute("data-page-size"), 10) || 48;
+    this.total = parseInt(root.getAttribute("data-total"), 10) || 0;
     this.target = root.getAttribute("data-link-target") || "";
     this.shown = this.pageSize;
     this.labels = {};
+    this.seq = 0;
+    this.hits = null;  // Pagefind's results for the current choice; null while the built list is shown
   }
 
   /* The page's words, from the site's message catalog (data-text-* on the directory): "{total} mitra." and
      the like, with the singular or plural form chosen by the number. */
-  Directory.prototype.say = function (key, n, values) {
-    var text = this.root.getAttribute("data-text-" + key + (n === 1 ? "-one" : "-other")) || "";
-    return text.replace(/\{(\w+)\}/g, function (all, name) { return name in values ? String(values[name]) : all; });
-  };
+  Directory.prototype.say = function (key, n, values) { return words(this.root, key, n, values); };
 
   function mark(name) {
     if (window.performance && performance.mark) performance.mark(name);  // read by scripts/bench.py
   }
 
-  Directory.prototype.load = function () {
-    var self = this;
+  Directory.prototype.setup = function () {
     mark("portal-directory-init");
-    return fetch(this.root.getAttribute("data-src"), { credentials: "same-origin" })
-      .then(function (response) {
-        if (!response.ok) throw new Error("HTTP " + response.status);
-        return response.json();
-      })
-      .then(function (data) { mark("portal-directory-data"); self.setup(data); });
-  };
-
-  Directory.prototype.setup = function (data) {
-    var f = {};
-    data.fields.forEach(function (name, i) { f[name] = i; });
-    this.meta = data;
-    this.rows = data.rows.map(function (r) {
-      return {
-        slug: r[f.slug], name: r[f.name], summary: r[f.summary], summaryLang: r[f.summary_lang], pattern: r[f.pattern], side: r[f.side],
-        province: r[f.province], city: r[f.city] || "", stage: r[f.stage], sectors: r[f.sectors] || [],
-        logo: r[f.logo], since: r[f.since] || "",
-        text: fold([r[f.name], r[f.summary], r[f.city], r[f.province], (r[f.sectors] || []).join(" ")].join(" "))
-      };
-    });
     var self = this;
+    this.original = Array.prototype.slice.call(this.list.children);
+    this.originalCount = this.count.textContent;
     Array.prototype.forEach.call(this.form.querySelectorAll("option"), function (option) {
-      self.labels[option.parentNode.name + "=" + option.value] = option.textContent;
+      self.labels[option.parentNode.name + "=" + option.value] = option.getAttribute("data-label") || option.textContent;
+      option.setAttribute("data-static", option.textContent);
     });
-    if (this.pages) this.pages.hidden = true;
+    this.form.hidden = false;
     this.form.addEventListener("change", function (event) {
       // A side belongs to one pattern: choosing another pattern drops a side that is not one of its own.
       var side = self.form.elements.side;
@@ -89,21 +202,22 @@
         var chosen = side.options[side.selectedIndex];
         if (event.target.value && chosen.getAttribute("data-pattern") !== event.target.value) side.value = "";
       }
+      if (event.target.name === "q") return;
       self.shown = self.pageSize;
       self.update(true);
     });
-    // Typing updates the list at once and the address after a pause: the first pause of a burst of
+    // Typing searches after a short pause and then writes the address: the first pause of a burst of
     // typing adds a history entry (so Back undoes the search), later ones replace it.
     var timer = null;
     var typing = false;
-    this.form.addEventListener("change", function () { typing = false; });
+    this.form.addEventListener("change", function (event) { if (event.target.name !== "q") typing = false; });
     this.form.querySelector("[name=q]").addEventListener("input", function () {
       self.shown = self.pageSize;
-      self.apply();
       clearTimeout(timer);
-      timer = setTimeout(function () { self.writeURL(!typing); typing = true; }, 400);
+      timer = setTimeout(function () { self.writeURL(!typing); typing = true; self.apply(); }, 150);
     });
-    this.form.addEventListener("submit", function (event) { event.preventDefault(); });
+    this.form.querySelector("[name=q]").addEventListener("focus", function () { loadPagefind(self.base).catch(function () {}); }, { once: true });
+    this.form.addEventListener("submit", function (event) { event.preventDefault(); clearTimeout(timer); self.update(false); });
     this.form.addEventListener("reset", function () {
       setTimeout(function () {
         self.shown = self.pageSize;
@@ -111,7 +225,7 @@
         self.form.elements.q.focus();  // the button has gone with the filters: the reader goes on from the search box
       }, 0);
     });
-    this.more.addEventListener("click", function () { self.shown += self.pageSize; self.apply(); });
+    this.more.addEventListener("click", function () { self.shown += self.pageSize; self.apply(true); });
     // On a phone the filters wait behind one button, so the first partner is on the first screen.
     if (this.toggle) this.toggle.addEventListener("click", function () {
       var open = self.toggle.getAttribute("aria-expanded") !== "true";
@@ -132,8 +246,6 @@
     window.addEventListener("popstate", this.onPop);
     this.readURL();
     this.apply();
-    this.root.setAttribute("data-ready", "true");
-    mark("portal-directory-ready");
   };
 
   Directory.prototype.values = function () {
@@ -179,52 +291,87 @@
 
   var FACETS = ["pattern", "side", "sector", "province", "stage"];
 
-  /* Which filters a row fails, as a count and the last one failed: one pass over the rows serves both
-     the list (rows failing nothing) and the counts beside each option (rows failing only that facet). */
-  function failures(row, v) {
-    var count = 0, which = "";
-    if (v.pattern && row.pattern !== v.pattern) { count++; which = "pattern"; }
-    if (v.side && row.side !== v.side) { count++; which = "side"; }
-    if (v.province && row.province !== v.province) { count++; which = "province"; }
-    if (v.stage && row.stage !== v.stage) { count++; which = "stage"; }
-    if (v.sector && row.sectors.indexOf(v.sector) < 0) { count++; which = "sector"; }
-    for (var i = 0; i < v.words.length; i++) {
-      if (row.text.indexOf(v.words[i]) < 0) { count += 2; which = "q"; break; }
+  /* The query for Pagefind: the words, the chosen facets (a side is named with its pattern: two patterns
+     may share a side's id) and the order. With words and no chosen order, the best matches come first. */
+  Directory.prototype.query = function (v) {
+    var filters = { type: "partner" };
+    if (v.pattern) filters.pattern = v.pattern;
+    if (v.side) {
+      var option = this.form.elements.side.querySelector('option[value="' + CSS.escape(v.side) + '"]' + (v.pattern ? '[data-pattern="' + CSS.escape(v.pattern) + '"]' : ""));
+      filters.side = (option ? option.getAttribute("data-pattern") : v.pattern) + "/" + v.side;
     }
-    return count === 1 ? which : count === 0 ? "" : null;
-  }
-
-  function tally(counts, name, row) {
-    var keys = name === "sector" ? row.sectors : [row[name]];
-    var bucket = counts[name];
-    for (var i = 0; i < keys.length; i++) bucket[keys[i]] = (bucket[keys[i]] || 0) + 1;
-  }
-
-  Directory.prototype.apply = function () {
-    var v = this.values();
-    v.words = fold(v.q).split(/\s+/).filter(Boolean);
-    var hits = [];
-    var counts = { pattern: {}, side: {}, sector: {}, province: {}, stage: {} };
-    for (var r = 0; r < this.rows.length; r++) {
-      var row = this.rows[r];
-      var failed = failures(row, v);
-      if (failed === "") {
-        hits.push(row);
-        for (var f = 0; f < FACETS.length; f++) tally(counts, FACETS[f], row);
-      } else if (failed && failed !== "q") {
-        tally(counts, failed, row);
-      }
-    }
-    this.showCounts(v, counts);
-    this.showChips(v);
-    this.render(this.sorted(hits, v.sort));
-    var total = this.rows.length;
-    var filtered = FILTERS.some(function (name) { return v[name]; });
-    this.count.textContent = filtered ? this.say("filtered", hits.length, { hits: hits.length, total: total }) : this.say("all", total, { total: total });
-    this.empty.hidden = hits.length > 0;
-    this.more.hidden = hits.length <= this.shown;
+    if (v.sector) filters.sector = v.sector;
+    if (v.province) filters.province = v.province;
+    if (v.stage) filters.stage = v.stage;
+    var options = { filters: filters };
+    if (v.sort === "newest") options.sort = { since: "desc" };
+    else if (v.sort === "province") options.sort = { province: "asc" };
+    else if (v.sort === "name" || !v.q) options.sort = { name: "asc" };
+    return options;
   };
 
+  /* Show what the form asks for: the list as built when nothing is chosen, else Pagefind's answer. `more`
+     keeps the results already shown and adds the next ones. */
+  Directory.prototype.apply = function (more) {
+    var v = this.values();
+    var self = this;
+    var mine = ++this.seq;
+    var chosen = FILTERS.some(function (name) { return v[name]; });
+    this.showChips(v);
+    if (!chosen && !more && !v.sort) {
+      this.hits = null;
+      this.list.replaceChildren.apply(this.list, this.original);
+      this.count.textContent = this.originalCount;
+      this.empty.hidden = true;
+      this.more.hidden = this.total <= this.original.length;
+      if (this.pages) this.pages.hidden = !this.more.hidden;
+      this.showCounts(v, null);
+      this.root.setAttribute("data-state", "done");
+      return Promise.resolve();
+    }
+    this.root.setAttribute("data-state", "searching");
+    this.root.setAttribute("aria-busy", "true");
+    return loadPagefind(this.base)
+      .then(function (pf) {
+        return Promise.resolve(self.facetTotals || pf.filters()).then(function (totals) {
+          self.facetTotals = totals;
+          return pf.search(v.q || null, self.query(v));
+        });
+      })
+      .then(function (search) {
+        if (mine !== self.seq) return null;
+        self.hits = search.results;
+        self.showCounts(v, search.filters || null);
+        var start = more ? self.list.children.length : 0;
+        var slice = search.results.slice(start, self.shown);
+        return Promise.all(slice.map(function (r) { return r.data(); })).then(function (rows) { return [search, rows, start]; });
+      })
+      .then(function (triple) {
+        if (!triple || mine !== self.seq) return;
+        var fragment = document.createDocumentFragment();
+        triple[1].forEach(function (data) { fragment.appendChild(self.card(data, !!v.q)); });
+        if (triple[2] > 0) self.list.appendChild(fragment);
+        else self.list.replaceChildren(fragment);
+        var n = triple[0].results.length;
+        self.count.textContent = chosen ? self.say("filtered", n, { hits: n, total: self.total }) : self.say("all", self.total, { total: self.total });
+        self.empty.hidden = n > 0;
+        self.more.hidden = n <= self.shown;
+        if (self.pages) self.pages.hidden = true;
+        self.root.removeAttribute("aria-busy");
+        self.root.setAttribute("data-state", "done");
+        mark("portal-directory-results");
+      })
+      .catch(function (error) {
+        if (mine !== self.seq) return;
+        self.root.removeAttribute("aria-busy");
+        self.root.setAttribute("data-state", "error");
+        if (window.console) console.warn("Direktori: pencarian tidak dapat dimuat; daftar biasa tetap tersedia.", error);
+      });
+  };
+
+  /* Beside each option, how many partners it would show with the other choices kept (Pagefind's counts);
+     an option that would show nothing cannot be chosen. A facet already chosen keeps its options open, so
+     the reader can switch. With nothing chosen, the counts are those the page was built with. */
   Directory.prototype.showCounts = function (v, counts) {
     var self = this;
     FACETS.forEach(function (name) {
@@ -232,29 +379,20 @@
       for (var i = 0; i < options.length; i++) {
         var option = options[i];
         if (!option.value) continue;
-        var count = counts[name][option.value] || 0;
-        var text = self.labels[name + "=" + option.value] + " (" + count + ")";
+        var key = name === "side" ? option.getAttribute("data-pattern") + "/" + option.value : option.value;
+        var text, count = null;
+        if (!counts || v[name]) {
+          text = counts ? self.labels[name + "=" + option.value] : option.getAttribute("data-static");
+        } else {
+          count = (counts[name] || {})[key] || 0;
+          text = self.labels[name + "=" + option.value] + " (" + count + ")";
+        }
         if (option.textContent !== text) option.textContent = text;
-        // An option that would show nothing cannot be chosen (the current choice stays, to be undone).
-        // Patterns stay open while a side is chosen: choosing another pattern drops that side.
-        option.disabled = count === 0 && option.value !== v[name] && !(name === "pattern" && v.side);
+        option.disabled = count === 0 && option.value !== v[name];
         if (name === "side") option.hidden = !!(v.pattern && option.getAttribute("data-pattern") !== v.pattern);
       }
     });
   };
-
-  /* Name order by the page's language; newest by the date of joining (undated last); province, then name. */
-  Directory.prototype.sorted = function (hits, how) {
-    var lang = document.documentElement.lang || "id";
-    var collator = window.Intl && Intl.Collator ? new Intl.Collator(lang, { sensitivity: "base", numeric: true }) : null;
-    function byName(a, b) { return collator ? collator.compare(a.name, b.name) : (a.name < b.name ? -1 : a.name > b.name ? 1 : 0); }
-    var order = hits.slice();
-    if (how === "newest") order.sort(function (a, b) { return a.since === b.since ? byName(a, b) : (a.since < b.since ? 1 : -1); });
-    else if (how === "province") order.sort(function (a, b) { return a.province === b.province ? byName(a, b) : (collator ? collator.compare(a.province, b.province) : (a.province < b.province ? -1 : 1)); });
-    else order.sort(byName);
-    return order;
-  };
-
   Directory.prototype.showChips = function (v) {
     if (!this.chips) return;
     var self = this;
@@ -288,47 +426,49 @@
     if (this.toggle) this.toggle.querySelector(".portal-filters__active").textContent = active ? " (" + active + ")" : "";
   };
 
-  Directory.prototype.card = function (row) {
-    var meta = this.meta;
+  /* A partner's card from its search result, as the built page draws it; with words typed, the words
+     around the match are shown under the summary. */
+  Directory.prototype.card = function (data, withExcerpt) {
+    var meta = data.meta || {};
+    var name = meta.title || "";
     var li = el("li", "portal-card");
-    li.setAttribute("data-slug", row.slug);
-    if (row.logo) {
+    var slug = (data.url || "").replace(/\/$/, "").split("/").pop();
+    li.setAttribute("data-slug", slug);
+    if (meta.image) {
       var img = el("img", "portal-logo");
-      img.src = this.base + row.logo;
+      img.src = new URL(meta.image, siteBase(this.base)).href;
       img.alt = "";
       img.width = 56;
       img.height = 56;
       img.loading = "lazy";
       li.appendChild(img);
     } else {
-      var badge = el("span", "portal-logo portal-logo--initials portal-logo--" + row.pattern, initials(row.name));
+      var badge = el("span", "portal-logo portal-logo--initials portal-logo--" + (meta.pattern || ""), initials(name));
       badge.setAttribute("aria-hidden", "true");
       li.appendChild(badge);
     }
     var body = el("div", "portal-card__body");
     var heading = el("h2", "portal-card__name");
-    var link = el("a", null, row.name);
-    link.href = this.base + "partners/" + encodeURIComponent(row.slug) + "/";
-    if (this.target) link.target = this.target;
+    var link = el("a", null, name);
+    link.href = data.url;
+    if (this.target) { link.target = this.target; link.rel = "noopener"; }
     heading.appendChild(link);
     body.appendChild(heading);
-    var summary = el("p", "portal-card__summary", row.summary);
-    if (row.summaryLang) summary.setAttribute("lang", row.summaryLang);  // Indonesian text on an English page
+    var summary = el("p", "portal-card__summary", meta.summary || "");
+    if (meta.summary_lang) summary.setAttribute("lang", meta.summary_lang);  // Indonesian text on an English page
     body.appendChild(summary);
+    if (withExcerpt && data.excerpt) {
+      var excerpt = el("p", "portal-card__excerpt");
+      excerpt.appendChild(excerptNodes(data.excerpt));
+      body.appendChild(excerpt);
+    }
     var tags = el("p", "portal-card__meta");
-    tags.appendChild(el("span", "portal-tag portal-tag--pattern", (meta.patterns[row.pattern] || row.pattern) + " · " + (meta.sides[row.side] || row.side)));
-    tags.appendChild(el("span", "portal-tag", row.province));
-    tags.appendChild(el("span", "portal-tag portal-tag--stage", meta.stages[row.stage] || row.stage));
+    tags.appendChild(el("span", "portal-tag portal-tag--pattern", meta.tags || ""));
+    tags.appendChild(el("span", "portal-tag", meta.province || ""));
+    tags.appendChild(el("span", "portal-tag portal-tag--stage", meta.stage || ""));
     body.appendChild(tags);
     li.appendChild(body);
     return li;
-  };
-
-  Directory.prototype.render = function (hits) {
-    var fragment = document.createDocumentFragment();
-    var end = Math.min(hits.length, this.shown);
-    for (var i = 0; i < end; i++) fragment.appendChild(this.card(hits[i]));
-    this.list.replaceChildren(fragment);
   };
 
   /* The join form without a server: compose an e-mail with the applicant's answers, one labelled line each. */
@@ -454,27 +594,40 @@
         field.value = field.querySelector('option[value="' + CSS.escape(value) + '"]') ? value : "";
       });
     }
-    fetch(root.getAttribute("data-src"), { credentials: "same-origin" })
-      .then(function (response) { if (!response.ok) throw new Error("HTTP " + response.status); return response.json(); })
-      .then(function (json) {
-        var f = {};
-        json.fields.forEach(function (name, i) { f[name] = i; });
-        data = { patterns: json.patterns, rows: json.rows.map(function (r) {
-          return { date: r[f.date], title: r[f.title], summary: r[f.summary], slug: r[f.slug], name: r[f.name], url: r[f.url], pattern: r[f.pattern], province: r[f.province] };
-        }) };
-        form.hidden = false;
-        form.addEventListener("change", function () {
-          var params = new URLSearchParams();
-          ["pattern", "province"].forEach(function (name) { if (form.elements[name].value) params.set(name, form.elements[name].value); });
-          var query = params.toString();
-          window.history.replaceState(window.history.state, "", window.location.pathname + (query ? "?" + query : ""));
-          apply();
-        });
-        readURL();
-        apply();
-        root.setAttribute("data-ready", "true");
-      })
-      .catch(function () { root.setAttribute("data-ready", "error"); });
+    // Every activity (api/activities.json) is fetched only when a reader filters: it grows with the partners.
+    var loading = null;
+    function load() {
+      if (!loading) {
+        loading = fetch(root.getAttribute("data-src"), { credentials: "same-origin" })
+          .then(function (response) { if (!response.ok) throw new Error("HTTP " + response.status); return response.json(); })
+          .then(function (json) {
+            var f = {};
+            json.fields.forEach(function (name, i) { f[name] = i; });
+            data = { patterns: json.patterns, rows: json.rows.map(function (r) {
+              return { date: r[f.date], title: r[f.title], summary: r[f.summary], slug: r[f.slug], name: r[f.name], url: r[f.url], pattern: r[f.pattern], province: r[f.province] };
+            }) };
+          });
+        loading.catch(function () { loading = null; });
+      }
+      return loading;
+    }
+    function show() {
+      var chosen = form.elements.pattern.value || form.elements.province.value;
+      if (!chosen) { apply(); root.setAttribute("data-ready", "true"); return; }
+      root.setAttribute("data-ready", "loading");
+      load().then(function () { apply(); root.setAttribute("data-ready", "true"); })
+        .catch(function () { root.setAttribute("data-ready", "error"); });
+    }
+    form.hidden = false;
+    form.addEventListener("change", function () {
+      var params = new URLSearchParams();
+      ["pattern", "province"].forEach(function (name) { if (form.elements[name].value) params.set(name, form.elements[name].value); });
+      var query = params.toString();
+      window.history.replaceState(window.history.state, "", window.location.pathname + (query ? "?" + query : ""));
+      show();
+    });
+    readURL();
+    show();
   }
 
   var current = null;
@@ -484,15 +637,16 @@
     initNews();
     initMailForm();
     initEmbedBuilder();
+    initHeaderSearch();
+    initHomeSearch();
     var root = document.querySelector(".portal-directory");
     if (current && current.onPop) window.removeEventListener("popstate", current.onPop);
     current = null;
-    if (!root || !window.fetch || !window.URLSearchParams) return;
+    if (!root || !window.URLSearchParams || !window.Promise) return;
     current = new Directory(root);
-    current.load().catch(function (error) {
-      root.setAttribute("data-ready", "error");
-      if (window.console) console.warn("Direktori: data tidak dapat dimuat; daftar biasa tetap tersedia.", error);
-    });
+    current.setup();
+    root.setAttribute("data-ready", "true");
+    mark("portal-directory-ready");
   }
 
   if (window.document$ && typeof window.document$.subscribe === "function") {

@@ -7,6 +7,7 @@ import gc
 import logging
 import os
 import re
+import threading
 
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
@@ -17,7 +18,7 @@ from ..core.memo import Memo
 from ..core.problems import DataError
 from ..core.public import build_public_site
 from ..core.settings import Settings
-from ..render import exports
+from ..render import exports, search
 from ..render.minify import strip_indentation
 from ..render.templating import CompiledTemplates
 from ..render.i18n import LANGUAGES
@@ -26,7 +27,6 @@ from .preview import Staging
 
 log = logging.getLogger("mkdocs.hooks.portal")
 MARKER = re.compile(r"<!--\s*portal:\s*([a-z-]+)\s*-->")
-SEARCH_ATTRIBUTES = re.compile(r"\s?data-search-\w+=\"[^\"]+\"")  # what Material's search takes out of an indexed page
 PREVIEW_ENV = "PORTAL_PREVIEW"  # set to 1 for a staff preview build with edit links into the repository
 
 
@@ -38,7 +38,8 @@ class MkDocsAdapter:
         self.settings: Settings | None = None
         self.root: str | None = None
         self.plan: SitePlan | None = None
-        self.bodies: dict[str, str] = {}  # profiles whose search plugin reads only the indexed part, until built
+        self.search_pages: dict[str, tuple[str, str]] = {}  # hand-written pages for the search index: url -> (title, HTML)
+        self.indexer: threading.Thread | None = None  # `serve`: the search index is rewritten beside the preview
         self.memo: Memo | None = None  # files as checked and partners as projected, kept across `serve` rebuilds
         self.staging: Staging | None = None  # `serve --dirty`: rebuild only what changed
         self.compiled: CompiledTemplates | None = None  # `serve`: templates compiled once, for every rebuild
@@ -107,6 +108,8 @@ class MkDocsAdapter:
         if self.staging is None:  # the preview renders only what changed, when it knows what that is
             plan.prerender(directory_urls=config.use_directory_urls, parallel=parallel)
         self.settings, self.root, self.plan = settings, root, plan
+        if self.staging is None:
+            self.search_pages = {}  # a full build indexes the pages it builds; a dirty one keeps the others
         return config
 
     def on_files(self, files, config):
@@ -147,11 +150,12 @@ class MkDocsAdapter:
         plan = self.plan
         uri = page.file.src_uri
         if uri in plan.pages:
-            body, indexed = plan.render_indexed(uri, page.url)
-            if indexed is None:
-                return body
-            self.bodies[uri] = body
-            return indexed  # what the search plugin sees; on_page_context puts the whole body back
+            return plan.render_indexed(uri, page.url)[0]
+        meta = page.meta or {}
+        excluded = isinstance(meta.get("search"), dict) and meta["search"].get("exclude")
+        if not excluded and "noindex" not in str(meta.get("robots", "")):
+            # Searched by its own words: the generated blocks (partners, news) are found through their partners.
+            self.search_pages[page.url] = (page.title or "", MARKER.sub("", html))
         if "<!--" in html:
             return MARKER.sub(lambda m: plan.block(m.group(1), page.url), html)
         return html
@@ -161,29 +165,40 @@ class MkDocsAdapter:
             env.bytecode_cache = self.compiled
         return env
 
-    @event_priority(-50)  # after the search plugin has indexed the page
-    def on_page_context(self, context, page, config, nav):
-        body = self.bodies.pop(page.file.src_uri, None)
-        if body is not None:
-            page.content = SEARCH_ATTRIBUTES.sub("", body)
-        return context
-
     def on_post_page(self, output, page, config):
         return strip_indentation(output)
 
-    @event_priority(50)  # before the search plugin writes its index
     def on_post_build(self, config):
         if self.staging is not None:
-            search = config.plugins.get("material/search") or config.plugins.get("search")
-            if search is not None and not self.staging.first:
-                self.staging.merge_search(search)
             self.staging.committed()
+        plan = self.plan
+        pages = [(url, title, body) for url, (title, body) in sorted(self.search_pages.items())]
+        docs = search.documents(plan.site, plan.locale, plan.site.synonyms, pages)
+        out = os.path.join(config.site_dir, search.BUNDLE)
+        if self.command == "serve":
+            # The preview serves the rebuilt pages at once; the index follows a few seconds later.
+            if self.indexer is not None:
+                self.indexer.join()
+            self.indexer = threading.Thread(target=_index_quietly, args=(docs, out, plan.locale.code), daemon=True)
+            self.indexer.start()
+            return
+        try:
+            search.write_index(docs, out, plan.locale.code)
+        except search.SearchIndexError as exc:
+            raise PluginError(str(exc))
 
     def on_serve(self, server, config, builder):
         data_dir = self.settings.data_dir if self.settings else "partners"
         server.watch(os.path.join(os.path.dirname(config.config_file_path), data_dir))
         server.watch(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
         return server
+
+
+def _index_quietly(docs, out: str, lang: str) -> None:
+    try:
+        search.write_index(docs, out, lang)
+    except search.SearchIndexError as exc:
+        log.warning("portal: %s", exc)
 
 
 def _no_markdown(page):

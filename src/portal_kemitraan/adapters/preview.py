@@ -133,33 +133,6 @@ class Staging:
         """Make MkDocs rebuild a hand-written page (one that shows blocks of the data) by removing its output."""
         self._remove(file.abs_dest_path)
 
-    def merge_search(self, search) -> None:
-        """Material's search plugin, in a dirty build, indexes only the pages rebuilt; it keeps the last
-        index but, merging, drops only the first rebuilt page's old entries (all of them when that page
-        is the home page, whose address is a prefix of every other). Merge here instead: the last
-        index with each rebuilt page's entries replaced where they were, removed pages left out, new
-        pages at the end."""
-        index, previous = getattr(search, "search_index", None), getattr(search, "search_index_prev", None)
-        if index is None or previous is None:
-            return
-        fresh: dict[str, list] = {}
-        for entry in index.entries:
-            fresh.setdefault(entry["location"].split("#", 1)[0], []).append(entry)
-        merged, placed = [], set()
-        for entry in previous.entries:
-            page = entry["location"].split("#", 1)[0]
-            if page in self.removed_urls:
-                continue
-            if page in fresh:
-                if page not in placed:
-                    merged.extend(fresh[page])
-                    placed.add(page)
-                continue
-            merged.append(entry)
-        merged.extend(entry for page, entries in fresh.items() if page not in placed for entry in entries)
-        index.entries = merged
-        search.search_index_prev = None  # the plugin writes the merged entries as they are, then keeps them
-
     # -- the staging folder --------------------------------------------------------------------
 
     def _file(self, config, uri: str, in_nav: bool) -> File:

@@ -13,13 +13,13 @@ from pydantic import BaseModel, ValidationError
 from . import privacy
 from .memo import CheckedFile, Memo, signature
 from .logos import MAX_LOGO_BYTES, LogoError, clean_logo
-from .models import SLUG_RE, Partner, Pattern, Term, describe, explain
+from .models import SLUG_RE, Partner, Pattern, SearchTerms, Term, describe, explain
 from .parallel import fork_map
 from .problems import DataError, Problem, Report
 from .safefs import Refused, list_folder, read_inside
 from .yamlsource import Source, load_bytes, load_file
 
-RESERVED = {"stages", "forms"}  # data files at the top of partners/ that are not partners
+RESERVED = {"stages", "forms", "search"}  # data files at the top of partners/ that are not partners
 LOGO_TYPES = {".png", ".jpg", ".jpeg", ".svg", ".webp"}
 DATA_EXTENSIONS = (".yml", ".yaml")  # exactly these, in lower case, are read as data
 # Files at the top of partners/ that are not data and are expected there.
@@ -49,6 +49,7 @@ class Catalog:
     stages: list[Term] = field(default_factory=list)
     forms: list[Term] = field(default_factory=list)
     partners: dict[str, PartnerRecord] = field(default_factory=dict)
+    synonyms: list[list[str]] = field(default_factory=list)  # partners/search.yml: words that find each other
     logos: dict[str, bytes] = field(default_factory=dict)  # logo path under partners/ -> bytes to publish
     report: Report = field(default_factory=Report)
 
@@ -116,6 +117,17 @@ def _load_terms(root: str, name: str, catalog: Catalog) -> list[Term]:
             src.problems.append(Problem(src.path, 1, "file", f"lists no {name}"))
     catalog.report.extend(src.problems)
     return terms
+
+
+def _load_search_terms(root: str, catalog: Catalog) -> list[list[str]]:
+    """partners/search.yml, if present: the staff's own groups of words that find each other."""
+    path = os.path.join(root, "search.yml")
+    if not os.path.lexists(path):
+        return []
+    src = load_file(path, shown(root, path), root)
+    terms = _validate(SearchTerms, src)
+    catalog.report.extend(src.problems)
+    return [list(group) for group in terms.synonyms] if terms else []
 
 
 def _yaml_files(root: str, folder: str, catalog: Catalog, skip: set[str] = frozenset()) -> list[str]:
@@ -302,6 +314,7 @@ def load_catalog(root: str, today: dt.date | None = None, parallel: bool = True,
     catalog.stages = _load_terms(root, "stages", catalog)
     catalog.forms = _load_terms(root, "forms", catalog)
     _load_patterns(root, catalog)
+    catalog.synonyms = _load_search_terms(root, catalog)
 
     stems: dict[str, str] = {}
     prefix = shown(root, root)

@@ -310,6 +310,12 @@ class Pattern(Model):
         return self
 
 
+class SearchTerms(Model):
+    """partners/search.yml: groups of words a reader may type for the same thing (search finds any by any)."""
+
+    synonyms: Annotated[list[Annotated[list[ShortLine], Field(min_length=2, max_length=20)]], Field(max_length=2000)] = []
+
+
 class Term(Model):
     """A stage of the partnership life cycle, or a form a partnership can take."""
 

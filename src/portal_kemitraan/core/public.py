@@ -114,6 +114,7 @@ class PublicSite:
     listed: tuple[dict, ...]
     unlisted: tuple[dict, ...]
     logos: dict[str, bytes] = field(default_factory=dict)  # site path -> bytes to publish
+    synonyms: tuple[tuple[str, ...], ...] = ()  # groups of words search treats as one (partners/search.yml)
     # Aggregates over all partners, computed once: every directory and news page shows them, and
     # recomputing them per page made the build quadratic in the number of partners.
     _totals: dict = field(default_factory=dict, init=False, repr=False, compare=False)
@@ -149,6 +150,15 @@ class PublicSite:
             counts[p["province"]] = counts.get(p["province"], 0) + 1
         order = {row["name"]: i for i, row in enumerate(provinces())}
         return dict(sorted(counts.items(), key=lambda kv: (-kv[1], order[kv[0]])))
+
+    def by_side(self) -> dict[tuple[str, str], int]:
+        return self._once('by_side', self._by_side)
+
+    def _by_side(self) -> dict[tuple[str, str], int]:
+        counts = {(pid, s.id): 0 for pid, pattern in self.patterns.items() for s in pattern.sides}
+        for p in self.listed:
+            counts[(p["pattern"], p["side"])] += 1
+        return counts
 
     def by_stage(self) -> dict[str, int]:
         return self._once('by_stage', self._by_stage)
@@ -218,4 +228,5 @@ def build_public_site(catalog: Catalog, today: dt.date, soon_days: int = ENDING_
         listed=tuple(listed),
         unlisted=tuple(unlisted),
         logos=logos,
+        synonyms=tuple(tuple(group) for group in catalog.synonyms),
     )

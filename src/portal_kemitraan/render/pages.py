@@ -109,7 +109,7 @@ class SitePlan:
                     len(site.listed),
                 ).format(n=len(site.listed)),
                 "template": "directory.html",
-                "hide": ["toc"],
+                "hide": ["navigation", "toc"],  # a finding page: the whole width for the list
             }
             if n > 1:
                 meta["title"] = _("Direktori mitra (halaman {n})").format(n=n)
@@ -148,7 +148,7 @@ class SitePlan:
                 "title": _("Kabar kemitraan") if n == 1 else _("Kabar kemitraan (halaman {n})").format(n=n),
                 "description": _("Kegiatan terbaru bersama para mitra, dari yang paling baru."),
                 "template": "news.html",
-                "hide": ["toc"],
+                "hide": ["navigation", "toc"],
             }
             if n > 1:
                 meta["search"] = {"exclude": True}
@@ -174,7 +174,7 @@ class SitePlan:
             "title": _escape(p["name"]),
             "description": _escape(localized(p, "summary", self.locale.code)[0]),
             "template": "partner.html",
-            "hide": ["toc"],
+            "hide": ["navigation", "toc"],
         }
         if p["logo"] and not p["logo"].endswith(".svg"):  # link previews show raster images only
             meta["image"] = p["logo"]
