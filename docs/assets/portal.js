@@ -43,6 +43,66 @@
     return engines[key];
   }
 
+  /* Is a word of the query in the index? Pagefind answers a word it does not know with the longest indexed
+     word it starts with ("kerupuk" finds every "ke"): such an answer is no answer. Seen by the words its
+     first result marks: none other than a short beginning of the word typed. Kept per word and edition. */
+  var known = {};
+  function marksOf(excerpt) {
+    var out = [];
+    String(excerpt || "").replace(/<mark>([\s\S]*?)<\/mark>/g, function (all, text) { out.push(fold(text)); return all; });
+    return out;
+  }
+  function isKnown(pf, term, key) {
+    var word = fold(term);
+    var id = key + "\u0000" + word;
+    if (!known[id]) {
+      known[id] = pf.search(term).then(function (result) {
+        if (!result.results.length) return false;
+        return result.results[0].data().then(function (data) {
+          var marks = marksOf(data.excerpt);
+          if (!marks.length) return true;
+          return marks.some(function (m) {
+            return m === word || !(word.indexOf(m) === 0 && m.length < Math.max(4, 0.6 * word.length));
+          });
+        });
+      });
+      known[id].catch(function () { delete known[id]; });
+    }
+    return known[id];
+  }
+
+  /* A search that never leaves a reader with nothing when most words match: Pagefind answers pages holding
+     every word; words it does not know count as unmatched; when no page holds all the known ones, each is
+     searched alone and the pages holding the most come first. Pages matching half the words or fewer are
+     not shown (`partial` is true when not every word matched). */
+  function find(pf, q, options, key) {
+    var terms = (q || "").split(/\s+/).filter(Boolean);
+    if (!terms.length) return pf.search(null, options);
+    return Promise.all(terms.map(function (t) { return isKnown(pf, t, siteBase(key).href); })).then(function (flags) {
+      var good = terms.filter(function (t, i) { return flags[i]; });
+      var none = { results: [], partial: false, filters: null };
+      if (good.length * 2 <= terms.length) return none;
+      return pf.search(good.join(" "), options).then(function (result) {
+        if (result.results.length) { result.partial = good.length < terms.length; return result; }
+        if (good.length < 2) return none;
+        return Promise.all(good.map(function (term) { return pf.search(term, options); })).then(function (each) {
+          var hits = {}, order = [];
+          each.forEach(function (r) {
+            r.results.forEach(function (hit, rank) {
+              var seen = hits[hit.id];
+              if (!seen) { seen = hits[hit.id] = { hit: hit, count: 0, rank: 0 }; order.push(seen); }
+              seen.count += 1;
+              seen.rank += rank;
+            });
+          });
+          order = order.filter(function (x) { return x.count * 2 > terms.length; });
+          order.sort(function (a, b) { return b.count - a.count || a.rank - b.rank; });
+          return { results: order.map(function (x) { return x.hit; }), partial: order.length > 0, filters: null };
+        });
+      });
+    });
+  }
+
   /* Pagefind's excerpt marks the matched words with <mark>: rebuilt here as text nodes and <mark> elements,
      never as HTML, from an inert parsed copy. */
   function excerptNodes(excerpt) {
@@ -91,11 +151,11 @@
         var a = all.querySelector("a");
         if (a) a.href = a.href.split("?")[0] + (q ? "?cari=" + encodeURIComponent(q) : "");
       }
-      if (!q) { list.replaceChildren(); status.textContent = ""; root.removeAttribute("data-state"); return; }
+      if (!q) { list.replaceChildren(); status.textContent = ""; root.removeAttribute("data-state"); root.removeAttribute("data-query"); return; }
       root.setAttribute("data-state", "searching");
       status.textContent = words(root, "loading");
       loadPagefind(root.getAttribute("data-base"))
-        .then(function (pf) { return pf.search(q, partnersOnly ? { filters: { type: "partner" } } : {}); })
+        .then(function (pf) { return find(pf, q, partnersOnly ? { filters: { type: "partner" } } : {}, root.getAttribute("data-base")); })
         .then(function (search) {
           if (mine !== seq || !search) return null;
           return Promise.all(search.results.slice(0, 8).map(function (r) { return r.data(); })).then(function (rows) { return [search, rows]; });
@@ -106,7 +166,8 @@
           pair[1].forEach(function (data) { fragment.appendChild(resultItem(data, root)); });
           list.replaceChildren(fragment);
           var n = pair[0].results.length;
-          status.textContent = n ? words(root, "hits", n, { n: n }) : words(root, "none", undefined, { q: q });
+          status.textContent = !n ? words(root, "none", undefined, { q: q }) : pair[0].partial ? words(root, "partial", n, { n: n }) : words(root, "hits", n, { n: n });
+          root.setAttribute("data-query", q);  // which words the results shown answer (read by the tests)
           root.setAttribute("data-state", "done");
           mark("portal-search-results");
         })
@@ -326,6 +387,7 @@
       this.more.hidden = this.total <= this.original.length;
       if (this.pages) this.pages.hidden = !this.more.hidden;
       this.showCounts(v, null);
+      this.root.setAttribute("data-query", "");
       this.root.setAttribute("data-state", "done");
       return Promise.resolve();
     }
@@ -335,7 +397,7 @@
       .then(function (pf) {
         return Promise.resolve(self.facetTotals || pf.filters()).then(function (totals) {
           self.facetTotals = totals;
-          return pf.search(v.q || null, self.query(v));
+          return find(pf, v.q || null, self.query(v), self.base);
         });
       })
       .then(function (search) {
@@ -353,11 +415,13 @@
         if (triple[2] > 0) self.list.appendChild(fragment);
         else self.list.replaceChildren(fragment);
         var n = triple[0].results.length;
-        self.count.textContent = chosen ? self.say("filtered", n, { hits: n, total: self.total }) : self.say("all", self.total, { total: self.total });
+        self.count.textContent = triple[0].partial ? self.say("partial", n, { hits: n, total: self.total })
+          : chosen ? self.say("filtered", n, { hits: n, total: self.total }) : self.say("all", self.total, { total: self.total });
         self.empty.hidden = n > 0;
         self.more.hidden = n <= self.shown;
         if (self.pages) self.pages.hidden = true;
         self.root.removeAttribute("aria-busy");
+        self.root.setAttribute("data-query", v.q);
         self.root.setAttribute("data-state", "done");
         mark("portal-directory-results");
       })
@@ -631,6 +695,8 @@
   }
 
   var current = null;
+  // The search as every box runs it, for the query-set test and the benchmark.
+  window.portalSearch = { load: loadPagefind, find: find };
 
   function init() {
     initPrint();
