@@ -90,12 +90,13 @@ def partner(rng: random.Random, i: int) -> tuple[str, dict]:
 
 def make_project(folder: str, n: int, seed: int = 7) -> list[tuple[str, dict]]:
     """A copy of the project around N generated partners."""
-    for name in ("docs", "overrides", "hooks"):
+    for name in ("docs", "docs-en", "overrides", "hooks"):
         shutil.copytree(os.path.join(ROOT, name), os.path.join(folder, name), ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy(os.path.join(ROOT, "mkdocs.yml"), folder)
+    shutil.copy(os.path.join(ROOT, "mkdocs.en.yml"), folder)
     data_dir = os.path.join(folder, "partners")
     os.makedirs(data_dir)
-    for name in ("stages.yml", "forms.yml"):
+    for name in ("stages.yml", "forms.yml", "search.yml"):
         shutil.copy(os.path.join(ROOT, "partners", name), data_dir)
     for name in ("patterns", "logos", "templates"):
         shutil.copytree(os.path.join(ROOT, "partners", name), os.path.join(data_dir, name))
@@ -187,74 +188,137 @@ def run_measured(cmd: list[str], cwd: str) -> tuple[float, int, str]:
     return seconds, usage.ru_maxrss, err
 
 
-def directory_in_browser(site: str) -> dict:
-    """Open /partners/ in headless Chromium: bytes fetched, time until usable, time per filter keystroke."""
+def _browser_helpers():
     import importlib.util
 
     spec = importlib.util.spec_from_file_location("portal_test_browser", os.path.join(ROOT, "tests", "browser.py"))
     browser = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(browser)
-    CHROMIUM_ARGS, StaticServer, chromium_path, offline_routes = browser.CHROMIUM_ARGS, browser.StaticServer, browser.chromium_path, browser.offline_routes
+    return browser
+
+
+FIRST_VIEWS = {"home": "", "directory": "partners/", "profile": None, "pattern": "patterns/general-trade/", "news": "kabar/",
+               "guide": "guide/", "join": "join/", "home (en)": "en/", "directory (en)": "en/partners/"}
+
+
+def search_in_browser(site: str, profile: str, slowdown: float = 4) -> dict:
+    """With the CPU slowed `slowdown` times (Chrome's own throttling, as for a mid-range phone), on fresh
+    pages: what a first view of each page type transfers, and for a search typed into the header's dialog and
+    into the directory: the time from the last keystroke until the results are drawn, and the bytes the search
+    fetched. Sizes are of the bodies gzipped (as a static host sends them); Pagefind's pieces are gzipped already."""
+    helpers = _browser_helpers()
     from playwright.sync_api import sync_playwright
 
-    server = StaticServer(site)
-    sizes: dict[str, int] = {}
+    server = helpers.StaticServer(site)
+    out: dict = {"views": {}}
     try:
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-            context = browser.new_context(viewport={"width": 1280, "height": 900})
-            offline_routes(context)
-            page = context.new_page()
+            browser = p.chromium.launch(executable_path=helpers.chromium_path(), args=helpers.CHROMIUM_ARGS)
 
-            def on_response(response):
-                if response.url.startswith(server.url):
-                    try:
-                        body = response.body()
-                    except Exception:
-                        return
-                    sizes[response.url] = (len(body), len(gzip.compress(body, 6)))
+            def fresh(size=(1280, 900)):
+                context = browser.new_context(viewport={"width": size[0], "height": size[1]})
+                helpers.offline_routes(context)
+                page = context.new_page()
+                cdp = context.new_cdp_session(page)
+                cdp.send("Emulation.setCPUThrottlingRate", {"rate": slowdown})
+                sizes: dict[str, int] = {}
 
-            page.on("response", on_response)
-            page.goto(server.url + "partners/")
-            page.wait_for_selector(".portal-directory[data-ready=true]", timeout=30000)
-            page.wait_for_load_state("networkidle")
-            # times inside the page, from the start of navigation: Playwright's own polling is left out
-            timing = page.evaluate(
-                """() => ({
-                  cards: performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd,
-                  ready: performance.getEntriesByName('portal-directory-ready')[0].startTime,
-                })"""
-            )
-            keystrokes = page.evaluate(
-                """() => {
-                  const input = document.querySelector('#f-q');
-                  const times = [];
-                  for (const text of ['k', 'ko', 'kop', 'kope', 'koper', 'kopera', 'koperas', 'koperasi', 'koperasi m', 'koperasi ma']) {
-                    input.value = text;
-                    const t = performance.now();
-                    input.dispatchEvent(new Event('input', {bubbles: true}));
-                    document.body.offsetHeight;  // force layout of the new list
-                    times.push(performance.now() - t);
-                  }
-                  return times;
-                }"""
-            )
-            select = page.evaluate(
-                """() => {
-                  const s = document.querySelector('#f-province');
-                  s.value = s.options[1].value;
-                  const t = performance.now();
-                  s.dispatchEvent(new Event('change', {bubbles: true}));
-                  document.body.offsetHeight;
-                  return performance.now() - t;
-                }"""
-            )
+                def on_response(response):
+                    if response.url.startswith(server.url):
+                        try:
+                            body = response.body()
+                        except Exception:
+                            return
+                        sizes[response.url] = len(gzip.compress(body, 6))
+
+                page.on("response", on_response)
+                return context, page, sizes
+
+            for name, path in FIRST_VIEWS.items():
+                context, page, sizes = fresh((390, 844))
+                page.goto(server.url + (path if path is not None else profile))
+                page.wait_for_load_state("networkidle")
+                out["views"][name] = (sum(sizes.values()), len(sizes))
+                context.close()
+
+            for box, path, field, root, words in (("header", "", "#portal-search-q", "#portal-search-dialog", "koperasi tani"),
+                                                  ("directory", "partners/", "#f-q", ".portal-directory", "koperasi tani")):
+                context, page, sizes = fresh()
+                page.goto(server.url + path)
+                page.wait_for_load_state("networkidle")
+                before = dict(sizes)
+                if box == "header":
+                    page.click(".portal-search-open")
+                page.evaluate("(f) => document.querySelector(f).addEventListener('input', () => { window.__last = performance.now(); })", field)
+                page.type(field, words, delay=60)
+                page.wait_for_function("([r, q]) => document.querySelector(r).getAttribute('data-query') === q", arg=[root, words], timeout=120000)
+                mark = "portal-search-results" if box == "header" else "portal-directory-results"
+                shown = page.evaluate("(m) => performance.getEntriesByName(m).pop().startTime - window.__last", mark)
+                page.wait_for_load_state("networkidle")
+                fetched = {u: n for u, n in sizes.items() if u not in before}
+                out[box] = {"ms": shown, "bytes": sum(fetched.values()), "requests": len(fetched),
+                            "results": page.eval_on_selector_all(f"{root} a", "as => as.length")}
+                if box == "directory":
+                    before = dict(sizes)
+                    page.evaluate("() => { window.__last = performance.now(); const s = document.querySelector('#f-province'); s.value = s.options[1].value; s.dispatchEvent(new Event('change', {bubbles: true})); }")
+                    page.wait_for_function("() => performance.getEntriesByName('portal-directory-results').length > 1", timeout=120000)
+                    filtered = page.evaluate("() => performance.getEntriesByName('portal-directory-results').pop().startTime - window.__last")
+                    page.wait_for_load_state("networkidle")
+                    out["filter"] = {"ms": filtered, "bytes": sum(n for u, n in sizes.items() if u not in before)}
+                context.close()
             browser.close()
     finally:
         server.stop()
-    raw = sum(s[0] for s in sizes.values())
-    packed = sum(s[1] for s in sizes.values())
-    return {"cards": timing["cards"], "ready": timing["ready"], "raw": raw, "gzip": packed, "keys": keystrokes, "select": select, "requests": len(sizes)}
+    return out
+
+
+def recall_report() -> None:
+    """The query set (tests/fixtures/search/queries.yml) typed into every search box of both editions on a
+    desktop, on the demo partners plus the query set's own: recall among the first five, and negatives."""
+    import importlib.util
+
+    helpers = _browser_helpers()
+    spec = importlib.util.spec_from_file_location("portal_searchset", os.path.join(ROOT, "tests", "searchset.py"))
+    searchset = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(searchset)
+    from playwright.sync_api import sync_playwright
+
+    work = tempfile.mkdtemp(prefix="portal-bench-recall-")
+    try:
+        for name in ("docs", "docs-en", "overrides", "hooks", "partners"):
+            shutil.copytree(os.path.join(ROOT, name), os.path.join(work, name), ignore=shutil.ignore_patterns("__pycache__", ".outbox"))
+        for name in ("mkdocs.yml", "mkdocs.en.yml"):
+            shutil.copy(os.path.join(ROOT, name), work)
+        searchset.add_partners(os.path.join(work, "partners"))
+        py = sys.executable
+        run_measured([py, "-m", "mkdocs", "build", "--strict", "-q"], work)
+        run_measured([py, "-m", "mkdocs", "build", "--strict", "-q", "-f", "mkdocs.en.yml"], work)
+        queries = searchset.load_queries()
+        server = helpers.StaticServer(os.path.join(work, "site"))
+        print("search recall among the first five (the query set typed into each box, desktop):")
+        try:
+            with sync_playwright() as p:
+                browser = p.chromium.launch(executable_path=helpers.chromium_path(), args=helpers.CHROMIUM_ARGS)
+                page = browser.new_page(viewport={"width": 1280, "height": 900})
+                helpers.offline_routes(page.context)
+                for edition, prefix in (("id", ""), ("en", "en/")):
+                    for box in ("header", "home", "directory"):
+                        page.goto(server.url + prefix + ("partners/" if box == "directory" else ""))
+                        answers = {}
+                        for q in queries[edition]:
+                            answers[q["q"]] = searchset.through_box(page, box, q["q"])
+                            if box == "header":
+                                page.keyboard.press("Escape")
+                        v = searchset.judge(queries[edition], answers)
+                        print(f"  {edition} {box:9} {v['found']:3}/{v['positives']} = {v['recall'] * 100:5.1f} %;"
+                              f" negatives with a result: {len(v['leaked'])}/{v['negatives']}"
+                              + (f"; missed: {', '.join(v['missed'])}" if v["missed"] else "")
+                              + (f"; leaked: {', '.join(v['leaked'])}" if v["leaked"] else ""))
+                browser.close()
+        finally:
+            server.stop()
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
 
 
 def profile_chrome(path: str, own: tuple[str, ...] = ()) -> int:
@@ -352,13 +416,14 @@ def bench(n: int, browser: bool, keep: str | None, preview: bool = True) -> None
     v_s, v_mem, _ = run_measured(validate, project)
     w_s, _, _ = run_measured(validate, project)  # nothing changed since the first run
     b_s, b_mem, _ = run_measured([py, "-m", "mkdocs", "build", "--strict", "-q"], project)
+    e_s, e_mem, _ = run_measured([py, "-m", "mkdocs", "build", "--strict", "-q", "-f", "mkdocs.en.yml"], project)
     p_s, p_mem, _ = run_measured([py, "-m", "mkdocs", "build", "-q"], baseline)
     site = os.path.join(project, "site")
     profiles = [os.path.getsize(os.path.join(site, "partners", s, "index.html")) for s, d in rows if d["visibility"] != "hidden"]
     listed = sum(1 for _, d in rows if d["visibility"] == "public")
     print(f"N={n} ({listed} listed) on {os.cpu_count()} cores, {sys.platform}, Python {sys.version.split()[0]}")
     print(f"  validation:           {v_s:8.2f} s cold, {w_s:.2f} s again with nothing changed   (peak {v_mem / 1024:.0f} MiB)")
-    print(f"  build (hook):         {b_s:8.2f} s   (peak {b_mem / 1024:.0f} MiB)")
+    print(f"  build (hook):         {b_s:8.2f} s   (peak {b_mem / 1024:.0f} MiB); English edition {e_s:.2f} s (peak {e_mem / 1024:.0f} MiB); both {b_s + e_s:.2f} s")
     print(f"  build (plain MkDocs): {p_s:8.2f} s   (peak {p_mem / 1024:.0f} MiB)")
     print(f"  hook overhead:        {(b_s / p_s - 1) * 100:+8.1f} %")
     print(f"  profile page:         {statistics.median(profiles) / 1024:8.1f} KiB median, {max(profiles) / 1024:.1f} KiB largest")
@@ -372,10 +437,17 @@ def bench(n: int, browser: bool, keep: str | None, preview: bool = True) -> None
         print(f"  preview (serve --dirty): {first:5.1f} s until first served; from saving an edit until its profile, the directory data,")
         print(f"                         its pattern page and the home page all show it: {shown} s (median {statistics.median(edits or [float('nan')]):.2f} s)")
     if browser:
-        d = directory_in_browser(site)
-        print(f"  directory transfer:   {d['raw'] / 1024:8.0f} KiB raw, {d['gzip'] / 1024:.0f} KiB gzipped, {d['requests']} requests")
-        print(f"  directory usable:     {d['cards'] / 1000:8.2f} s first cards (no script needed), {d['ready'] / 1000:.2f} s filters ready")
-        print(f"  filter per keystroke: {max(d['keys']):8.1f} ms worst, {statistics.median(d['keys']):.1f} ms median; select {d['select']:.1f} ms")
+        slug = next(sl for sl, d in rows if d["visibility"] == "public")
+        d = search_in_browser(site, f"partners/{slug}/")
+        heaviest = max(d["views"].items(), key=lambda kv: kv[1][0])
+        print("  first view, CPU 4x slower, phone (gzipped bytes, requests):")
+        print("                        " + "; ".join(f"{k} {v[0] / 1000:.0f} KB/{v[1]}" for k, v in d["views"].items()))
+        print(f"                        heaviest: {heaviest[0]}, {heaviest[1][0] / 1000:.0f} KB (target <= 150 KB)")
+        for box in ("header", "directory"):
+            r = d[box]
+            print(f"  search ({box:9}):  {r['ms'] / 1000:8.2f} s from the last keystroke to results (target <= 1.5 s);"
+                  f" {r['bytes'] / 1000:.0f} KB in {r['requests']} requests for the query (target <= 300 KB)")
+        print(f"  directory filter:     {d['filter']['ms'] / 1000:8.2f} s to choose a province with the words kept; {d['filter']['bytes'] / 1000:.0f} KB more")
     print(f"  peak memory:          {max(v_mem, b_mem) / 1024:8.0f} MiB")
     sys.stdout.flush()
     if not keep:
@@ -388,7 +460,10 @@ def main() -> int:
     parser.add_argument("--no-browser", action="store_true", help="skip the Chromium measurements")
     parser.add_argument("--keep", metavar="DIR", help="keep the generated projects in DIR")
     parser.add_argument("--no-preview", action="store_true", help="skip the mkdocs serve edit-to-served measurement")
+    parser.add_argument("--recall", action="store_true", help="type the search query set into every box of both editions first")
     args = parser.parse_args()
+    if args.recall:
+        recall_report()
     for n in args.sizes:
         bench(n, not args.no_browser, os.path.join(args.keep, str(n)) if args.keep else None, not args.no_preview)
     return 0

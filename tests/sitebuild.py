@@ -62,3 +62,18 @@ def build_zensical(project_dir: str):
     assert rendered.returncode == 0, rendered.stdout + rendered.stderr
     built = subprocess.run([os.path.join(bin_dir, "zensical"), "build"], capture_output=True, text=True, cwd=out, env=env)
     return built, os.path.join(out, "site")
+
+
+def search_records(edition_dir: str) -> list[dict]:
+    """Every record of an edition's search index (Pagefind's fragments, unpacked): url, content, meta, filters."""
+    import glob
+    import gzip
+    import json
+
+    records = []
+    for path in sorted(glob.glob(os.path.join(edition_dir, "pagefind", "fragment", "*.pf_fragment"))):
+        with open(path, "rb") as fh:
+            data = gzip.decompress(fh.read())
+        assert data.startswith(b"pagefind_dcd"), path
+        records.append(json.loads(data[len(b"pagefind_dcd"):]))
+    return records

@@ -177,7 +177,7 @@ def test_directory_counts_follow_the_filters(page, server):
     expect(cards(page)).to_have_count(3)
     assert page.locator("#f-pattern option[value='operational-cooperation']").text_content().endswith("(3)")
     assert page.locator("#f-pattern option[value='agency']").text_content().endswith("(0)")
-    page.fill("#f-q", "tidak ada yang seperti ini")
+    page.fill("#f-q", "qwertyuiop zxcvbnm")
     expect(page.locator(".portal-empty")).to_be_visible()
 
 
@@ -190,14 +190,19 @@ def test_directory_without_javascript_is_the_full_list(browser, server):
     context.close()
 
 
-def test_search_finds_a_partner_by_name(page, server, request):
-    if request.node.callspec.params["server"] == "zensical":
-        pytest.skip("Zensical 0.0.73 has its own search interface (README: Engines); its index is checked in test_render.py")
+def test_header_search_finds_a_partner_by_name(page, server):
+    """The magnifier in the header opens the site's search (on every build: the header is the project's own)."""
     page.goto(server)
-    page.locator("label.md-search__icon, .md-search__input").first.click()
+    dialog = page.locator("#portal-search-dialog")
+    expect(dialog).to_be_hidden()
+    page.click(".portal-search-open")
+    expect(dialog).to_be_visible()
+    expect(page.locator("#portal-search-q")).to_be_focused()
     page.keyboard.type("Mina Lestari", delay=30)
-    result = page.locator(".md-search-result__item", has_text="Kelompok Pembudidaya Ikan Mina Lestari").first
-    expect(result).to_be_visible(timeout=15000)
+    result = dialog.locator(".portal-result", has_text="Kelompok Pembudidaya Ikan Mina Lestari").first
+    expect(result).to_be_visible()
+    result.locator("a").click()
+    page.wait_for_url("**/partners/kelompok-mina-lestari/")
     assert page.console_errors == []
 
 

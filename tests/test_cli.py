@@ -20,7 +20,7 @@ def test_validate_ok_exit_0():
 
 def test_validate_mentions_missing_consent_as_note_only():
     out = run_portal("validate", "--today", TODAY.isoformat()).stdout.decode()
-    assert "partners/kelompok-ternak-sejahtera.yml:17: contact.person: note: has no consent: true" in out
+    assert "partners/kelompok-ternak-sejahtera.yml:18: contact.person: note: has no consent: true" in out
 
 
 def test_validate_usage_error_exit_2(tmp_path):

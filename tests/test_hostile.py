@@ -12,9 +12,9 @@ from playwright.sync_api import Error as PlaywrightError
 
 from browser import StaticServer, offline_routes
 from conftest import FIXTURES, ROOT, TODAY, copy_reference_data
-from inert import live_code, live_code_in_search_index
+from inert import live_code
 from portal_kemitraan.core.catalog import load_catalog
-from sitebuild import build, project, site_files
+from sitebuild import build, project, search_records, site_files
 
 HOSTILE = os.path.join(FIXTURES, "hostile")
 FILES = sorted(n for n in os.listdir(HOSTILE) if n.endswith(".yml"))
@@ -25,7 +25,7 @@ SVG_CLEANED = sorted(
     line.split(":", 1)[0] for line in open(os.path.join(HOSTILE, "svg", "expected.txt"), encoding="utf-8") if line.rstrip().endswith(": cleaned")
 )
 # Published files made from partner data: each is opened directly in the browser, not only through pages.
-DATA_ASSETS = ("assets/partners/", "api/", "feed.xml", "sitemap.xml", "partners.csv", "search/search_index.json")
+DATA_ASSETS = ("assets/partners/", "api/", "feed.xml", "sitemap.xml", "partners.csv", "pagefind/")
 
 
 def tree_with(tmp_path, names):
@@ -103,8 +103,7 @@ def test_accepted_files_build_into_pages_without_live_code(hostile_site):
         if path.endswith((".html", ".xml")):
             with open(path, encoding="utf-8") as fh:
                 assert live_code(fh.read()) == [], path
-    with open(os.path.join(hostile_site, "search", "search_index.json"), encoding="utf-8") as fh:
-        assert live_code_in_search_index(fh.read()) == []
+    assert search_records(hostile_site)  # searchable as text; the script never writes it as HTML (test_build.py)
 
 
 def test_template_syntax_in_data_stays_text(hostile_site):
@@ -158,9 +157,10 @@ def test_no_payload_runs_in_chromium(hostile_site, browser):
         page.goto(server.url + "partners/")
         page.wait_for_selector(".portal-directory[data-ready=true]")
         page.fill("#f-q", "script")
-        page.locator(".md-search__input").first.click()
-        page.keyboard.type("script", delay=20)
-        page.wait_for_timeout(1500)
+        page.wait_for_function("document.querySelector('.portal-directory').getAttribute('data-query') === 'script'")
+        page.click(".portal-search-open")
+        page.keyboard.type("script alert", delay=20)
+        page.wait_for_function("document.querySelector('#portal-search-dialog').getAttribute('data-query') === 'script alert'")
         if page.evaluate("window.__pwned !== undefined"):
             fired.append("window.__pwned set by the directory or search results")
     finally:

@@ -16,13 +16,13 @@ from ..core.public import build_public_site
 from ..core.settings import Settings
 from ..render.i18n import Locale
 from ..render.pages import SitePlan, page_url
+from ..render import search
 from ..render.site import render_site
 from .mkdocs import site_language
 
 MARKER = re.compile(r"<!--\s*portal:\s*([a-z-]+)\s*-->")
 STAMP = ".portal-render"  # marks a folder this command made, so that it may be written again
-# Overrides of Material's own partials that only fit MkDocs' Material: Zensical has its own search interface.
-MKDOCS_ONLY = {"partials/search.html"}
+MKDOCS_ONLY: set[str] = set()  # none now: the header and its search are the project's own on every engine
 
 
 class RenderError(Exception):
@@ -48,8 +48,9 @@ def render_files(config: dict, config_dir: str, today=None) -> dict[str, str | b
     files = render_site(site, settings, locale, site_url, title, directory_urls, plan=plan)
     out: dict[str, str | bytes] = {f.path: f.content for f in files}
     docs_dir = os.path.join(config_dir, str(config.get("docs_dir") or "docs"))
+    pages = []
     for base, _, names in os.walk(docs_dir):
-        for name in names:
+        for name in sorted(names):
             path = os.path.join(base, name)
             rel = os.path.relpath(path, docs_dir).replace(os.sep, "/")
             with open(path, "rb") as fh:
@@ -57,9 +58,38 @@ def render_files(config: dict, config_dir: str, today=None) -> dict[str, str | b
             if name.endswith(".md"):
                 text = data.decode("utf-8")
                 url = page_url(rel, directory_urls)
+                if rel not in out:
+                    page = _searchable(text, url)
+                    if page:
+                        pages.append(page)
                 data = MARKER.sub(lambda m: plan.block(m.group(1), url), text)
             out.setdefault(rel, data)
+    # The site's search, built here: engines that do not run the hook publish it as any other static file.
+    out.update(search.index_files(search.documents(site, plan.locale, site.synonyms, sorted(pages)), locale))
     return out
+
+
+def _searchable(text: str, url: str) -> tuple[str, str, str] | None:
+    """A hand-written page as the search indexes it (its address, title and HTML without the generated
+    blocks), or None when its front matter keeps it out of search."""
+    import markdown
+
+    meta, body = {}, text
+    if text.startswith("---\n"):
+        end = text.find("\n---", 4)
+        if end > 0:
+            loaded = yaml.safe_load(text[4:end])
+            meta = loaded if isinstance(loaded, dict) else {}
+            body = text[end + 4 :]
+    excluded = isinstance(meta.get("search"), dict) and meta["search"].get("exclude")
+    if excluded or "noindex" in str(meta.get("robots", "")):
+        return None
+    html = markdown.markdown(MARKER.sub("", body), extensions=["attr_list", "md_in_html", "tables", "admonition"])
+    title = str(meta.get("title") or "")
+    if not title:
+        heading = re.search(r"<h1[^>]*>(.*?)</h1>", html, re.S)
+        title = re.sub(r"<[^>]+>", "", heading.group(1)).strip() if heading else url
+    return url, title, html
 
 
 def engine_config(config_text: str, theme_text: dict | None = None) -> str:
@@ -72,6 +102,11 @@ def engine_config(config_text: str, theme_text: dict | None = None) -> str:
             continue
         skipping = line.startswith("hooks:")
         if skipping or line.startswith(("docs_dir:", "site_dir:")):
+            continue
+        if line.split("#", 1)[0].strip() == "plugins: []":
+            # The site's search is its own (pagefind/, in docs/): the engine's search would publish a second,
+            # whole index of every page, unlisted profiles included.
+            kept.extend(["plugins:", "  - search:", "      enabled: false"])
             continue
         kept.append(line)
         if line.rstrip() == "extra:" and theme_text is not None:

@@ -48,7 +48,7 @@ THEME_MESSAGES = (
     N_("Gunakan kotak pencarian di bagian atas halaman."), N_("Ajukan kemitraan"), N_("bila Anda ingin menjadi mitra."),
     N_("Tautan portal"), N_("Direktori mitra"), N_("Data terbuka"), N_("Umpan mitra baru"),
     N_("Cari mitra atau halaman"), N_("Mencari…"), N_("Tidak ada yang cocok dengan “{q}”. Coba kata lain, nama kota atau provinsi."),
-    N_("{n} hasil"), N_("Mitra"), N_("Halaman"), N_("Pencarian belum dapat dimuat. Buka direktori mitra untuk melihat semua mitra."),
+    N_("{n} hasil"), N_("Profil mitra"), N_("Halaman"), N_("Pencarian belum dapat dimuat. Buka direktori mitra untuk melihat semua mitra."),
     N_("mis. pelatihan, kopi, NTT"), N_("Tutup"), N_("Lihat semua hasil di direktori"),
     N_("Tidak ada yang memuat semua kata; {n} hasil memuat sebagian."),
 )

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import gzip
+import hashlib
 import html
+import json
 import os
 import re
 import shutil
@@ -11,6 +14,7 @@ import tempfile
 import unicodedata
 from dataclasses import dataclass
 
+import cbor2
 from lxml import html as lxml_html
 
 from ..core.public import PublicSite
@@ -190,6 +194,52 @@ class SearchIndexError(Exception):
     """Pagefind could not write the index (the message says why)."""
 
 
+SIGNATURE = b"pagefind_dcd"  # what every packed piece of a Pagefind index starts with, once unzipped
+
+
+def _unpack(path: str):
+    with open(path, "rb") as fh:
+        data = gzip.decompress(fh.read())
+    if not data.startswith(SIGNATURE):
+        raise SearchIndexError(f"{os.path.basename(path)} is not a Pagefind file")
+    return cbor2.loads(data[len(SIGNATURE):])
+
+
+def _pack(value) -> bytes:
+    return gzip.compress(SIGNATURE + cbor2.dumps(value), compresslevel=9, mtime=0)
+
+
+def _make_reproducible(bundle: str) -> None:
+    """The same documents give the same bundle, byte for byte: Pagefind writes the values of each filter, and
+    the filters and sorts in its metadata, in the order of a randomly seeded hash map. Values, filters and
+    sorts are put in order here, and the files they change renamed by their new content."""
+    entry_path = os.path.join(bundle, "pagefind-entry.json")
+    with open(entry_path, encoding="utf-8") as fh:
+        entry = json.load(fh)
+    for lang, info in entry["languages"].items():
+        meta_path = os.path.join(bundle, f"pagefind.{info['hash']}.pf_meta")
+        meta = _unpack(meta_path)
+        filters = []
+        for name, old in sorted(meta[3]):
+            old_path = os.path.join(bundle, "filter", f"{old}.pf_filter")
+            content = _unpack(old_path)
+            packed = _pack([content[0], sorted(content[1], key=lambda value: value[0])])
+            new = f"{lang}_{hashlib.sha256(packed).hexdigest()[:7]}"
+            os.remove(old_path)
+            with open(os.path.join(bundle, "filter", f"{new}.pf_filter"), "wb") as fh:
+                fh.write(packed)
+            filters.append([name, new])
+        meta[3] = filters
+        meta[4] = sorted(meta[4], key=lambda sort: sort[0])
+        packed = _pack(meta)
+        info["hash"] = f"{lang}_{hashlib.sha256(packed).hexdigest()[:10]}"
+        os.remove(meta_path)
+        with open(os.path.join(bundle, f"pagefind.{info['hash']}.pf_meta"), "wb") as fh:
+            fh.write(packed)
+    with open(entry_path, "w", encoding="utf-8") as fh:
+        json.dump(entry, fh, ensure_ascii=False, separators=(",", ":"))
+
+
 def pagefind_binary() -> str:
     """The Pagefind executable shipped inside the `pagefind-bin` package."""
     try:
@@ -224,8 +274,26 @@ def write_index(docs: list[SearchDoc], out_dir: str, lang: str) -> None:
             path = os.path.join(bundle, extra)
             if os.path.isfile(path):
                 os.remove(path)
+        _make_reproducible(bundle)
         if os.path.isdir(out_dir):
             shutil.rmtree(out_dir)
         os.replace(bundle, out_dir)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def index_files(docs: list[SearchDoc], lang: str) -> dict[str, bytes]:
+    """The Pagefind bundle as files (path under the edition -> bytes), for an adapter that writes a folder."""
+    out: dict[str, bytes] = {}
+    work = tempfile.mkdtemp(prefix="portal-search-")
+    try:
+        bundle = os.path.join(work, BUNDLE)
+        write_index(docs, bundle, lang)
+        for folder, _, names in os.walk(bundle):
+            for name in names:
+                path = os.path.join(folder, name)
+                with open(path, "rb") as fh:
+                    out[BUNDLE + "/" + os.path.relpath(path, bundle).replace(os.sep, "/")] = fh.read()
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return out

@@ -1,0 +1,227 @@
+"""The site's one search (Pagefind): the query set through it on both editions, every visible search box typed
+into as a person would (desktop and phone), filters combined with words, and nothing private in the index."""
+
+import glob
+import gzip
+import os
+
+import pytest
+from playwright.sync_api import expect
+
+import searchset
+from browser import StaticServer, offline_routes
+from sitebuild import read
+
+QUERIES = searchset.load_queries()
+EDITIONS = {"id": "", "en": "en/"}
+SIZES = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
+
+
+@pytest.fixture(scope="session")
+def search_site(tmp_path_factory):
+    """The demo partners with the query set's own (public, hidden, unlisted, with staff notes), both editions."""
+    from sitebuild import build, project
+
+    folder = project(str(tmp_path_factory.mktemp("search")))
+    searchset.add_partners(os.path.join(folder, "partners"))
+    result, site = build(folder)
+    assert result.returncode == 0, result.stderr
+    return site
+
+
+@pytest.fixture(scope="session")
+def search_server(search_site):
+    srv = StaticServer(search_site)
+    yield srv.url
+    srv.stop()
+
+
+def new_page(browser, size="desktop"):
+    context = browser.new_context(viewport=SIZES[size], locale="id-ID", is_mobile=size == "phone", has_touch=size == "phone")
+    offline_routes(context)
+    page = context.new_page()
+    page.errors = []
+    page.on("pageerror", lambda exc: page.errors.append(str(exc)))
+    return page
+
+
+def test_searchset_is_realistic_and_large_enough():
+    kinds = {q["kind"] for q in QUERIES["id"]}
+    assert len(QUERIES["id"]) + len(QUERIES["en"]) >= 60
+    assert {"affix", "story", "place", "alias", "variant", "negative"} <= kinds
+    assert any(q["expect"] == "none" for q in QUERIES["en"]) and any(q["expect"] != "none" for q in QUERIES["en"])
+
+
+def test_judge_counts_misses_and_leaks():
+    """The scoring itself can fail: a wrong partner is a miss, any result for a negative is a leak."""
+    queries = [{"q": "a", "expect": "x"}, {"q": "b", "expect": "y"}, {"q": "c", "expect": "none"}]
+    answers = {"a": ["/partners/x/"], "b": ["/partners/z/", "/patterns/agency/"], "c": ["/guide/"]}
+    verdict = searchset.judge(queries, answers)
+    assert verdict["found"] == 1 and verdict["missed"] == ["b"] and verdict["leaked"] == ["c"]
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("edition", ["id", "en"])
+def test_every_query_of_the_set_through_the_site_search(browser, search_server, edition):
+    """Recall in the first five ≥ 95 % for each edition, through the search every box runs (all kinds of result,
+    and partners only), and not one result, of any kind, for words only in private data."""
+    page = new_page(browser)
+    page.goto(search_server + EDITIONS[edition])
+    for partners_only in (False, True):
+        answers, totals = searchset.through_engine(page, QUERIES[edition], partners_only)
+        verdict = searchset.judge(QUERIES[edition], answers, totals)
+        assert verdict["recall"] >= 0.95, verdict
+        assert verdict["leaked"] == [], verdict
+    assert page.errors == []
+    page.context.close()
+
+
+# A few queries of each kind, typed into each box: (edition, words, partner expected among the first five).
+TYPED = [
+    ("id", "melatih", "kursus-rajut-banua"),
+    ("id", "Jogja batik", "sanggar-batik-giriloyo"),
+    ("id", "gudang pendingin", "koperasi-tani-sumber-rejeki"),
+    ("en", "seaweed", "rumput-laut-wakatobi"),
+    ("en", "NTT", "kelompok-ternak-sejahtera"),
+]
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("size", ["desktop", "phone"])
+def test_every_search_box_gives_the_same_answer(browser, search_server, size):
+    """The header's dialog, the home page's box and the directory's box, on a desktop and on a phone, in both
+    editions: each visible, each showing the expected partner among its first results, in the same order."""
+    page = new_page(browser, size)
+    for edition, words, expected in TYPED:
+        base = search_server + EDITIONS[edition]
+        page.goto(base)
+        expect(page.locator(".portal-search-open")).to_be_visible()
+        expect(page.locator("#portal-search-dialog")).to_be_hidden()
+        header = searchset.through_box(page, "header", words)
+        dialog = page.locator("#portal-search-dialog")
+        expect(dialog).to_be_visible()
+        expect(dialog.locator(".portal-results li").first).to_be_visible()
+        # Each result says what it is and where, in the edition's words, with the words around the match.
+        first = dialog.locator(".portal-result--partner").first
+        expect(first.locator(".portal-result__meta")).to_contain_text("Mitra" if edition == "id" else "Partner")
+        assert "dokumen" not in dialog.inner_text().lower()
+        page.keyboard.press("Escape")
+        expect(dialog).to_be_hidden()
+        expect(page.locator("#portal-home-q")).to_be_visible()
+        home = searchset.through_box(page, "home", words)
+        page.goto(base + "partners/")
+        expect(page.locator("#f-q")).to_be_visible()
+        directory = searchset.through_box(page, "directory", words)
+        slugs = {name: [searchset.slug_of(u) for u in links] for name, links in (("header", header), ("home", home), ("directory", directory))}
+        for name, found in slugs.items():
+            assert expected in found[: searchset.TOP], (name, edition, words, found)
+        partners_in_header = [s for s in slugs["header"] if s]
+        n = min(len(partners_in_header), len(slugs["home"]), 5)
+        assert partners_in_header[:n] == slugs["home"][:n] == slugs["directory"][:n], slugs
+        # Enter in the home box opens the directory with the words, answered the same way.
+        page.goto(base)
+        page.fill("#portal-home-q", words)
+        page.press("#portal-home-q", "Enter")
+        page.wait_for_function("document.querySelector('.portal-directory[data-state=done]')")
+        assert page.input_value("#f-q") == words
+        page.wait_for_function("(q) => document.querySelector('.portal-directory').getAttribute('data-query') === q", arg=words)
+        shown = page.eval_on_selector_all(".portal-card__name a", "links => links.map(a => a.href)")
+        assert [searchset.slug_of(u) for u in shown][:n] == slugs["directory"][:n]
+    assert page.errors == []
+    page.context.close()
+
+
+@pytest.mark.browser
+def test_directory_filters_combine_with_words_and_the_address_keeps_both(browser, search_server):
+    page = new_page(browser)
+    page.goto(search_server + "partners/")
+    page.wait_for_selector(".portal-directory[data-ready=true]")
+    page.fill("#f-q", "ikan")
+    page.wait_for_function("document.querySelector('.portal-directory').getAttribute('data-query') === 'ikan'")
+    everywhere = {searchset.slug_of(u) for u in page.eval_on_selector_all(".portal-card__name a", "ls => ls.map(a => a.href)")}
+    assert {"kelompok-mina-lestari", "pt-olahan-ikan-samudra", "hotel-flores-bahari"} <= everywhere
+    page.select_option("#f-province", "Jawa Tengah")
+    page.wait_for_function("location.search.includes('province=Jawa+Tengah') && location.search.includes('cari=ikan')")
+    page.wait_for_function("document.querySelectorAll('.portal-cards > li').length === 2")
+    narrowed = {searchset.slug_of(u) for u in page.eval_on_selector_all(".portal-card__name a", "ls => ls.map(a => a.href)")}
+    assert narrowed == {"kelompok-mina-lestari", "pt-olahan-ikan-samudra"}
+    # With words typed, each card shows the words around the match.
+    expect(page.locator(".portal-card__excerpt mark").first).to_be_visible()
+    # Options that would show nothing with the words and the province cannot be chosen; counts follow.
+    assert page.eval_on_selector("#f-pattern option[value=agency]", "o => o.disabled")
+    assert "(1)" in page.inner_text("#f-pattern option[value=operational-cooperation]") or "(2)" in page.inner_text("#f-pattern option[value=operational-cooperation]")
+    page.select_option("#f-side", "partner-company")
+    page.wait_for_function("document.querySelectorAll('.portal-cards > li').length === 1")
+    expect(page.locator(".portal-card__name a")).to_have_text("PT Olahan Ikan Samudra Jaya")
+    # The address is shareable: a new visit shows the same words, filters and list.
+    url = page.url
+    assert "cari=ikan" in url and "side=partner-company" in url
+    other = new_page(browser, "phone")
+    other.goto(url)
+    other.wait_for_function("document.querySelector('.portal-directory').getAttribute('data-query') === 'ikan'")
+    expect(other.locator(".portal-card__name a")).to_have_text(["PT Olahan Ikan Samudra Jaya"])
+    assert other.input_value("#f-q") == "ikan" and other.input_value("#f-province") == "Jawa Tengah"
+    # Sorting by name keeps the words and the filters.
+    page.select_option("#f-side", "")
+    page.wait_for_function("document.querySelectorAll('.portal-cards > li').length === 2")
+    page.select_option("#f-sort", "name")
+    page.wait_for_function("location.search.includes('sort=name')")
+    page.wait_for_function("document.querySelector('.portal-directory[data-state=done]')")
+    names = page.eval_on_selector_all(".portal-card__name a", "ls => ls.map(a => a.textContent)")
+    assert names == sorted(names, key=str.casefold) and len(names) == 2
+    assert page.errors == [] and other.errors == []
+    other.context.close()
+    page.context.close()
+
+
+@pytest.mark.browser
+def test_words_the_index_does_not_hold_find_nothing_and_say_so(browser, search_server):
+    """A word only in private data finds nothing in any box, and the reader is told in words, not left guessing."""
+    page = new_page(browser)
+    page.goto(search_server)
+    assert searchset.through_box(page, "header", "Suparman") == []
+    expect(page.locator("#portal-search-dialog .portal-search-dialog__status")).to_contain_text("Tidak ada yang cocok")
+    page.keyboard.press("Escape")
+    assert searchset.through_box(page, "home", "kerupuk") == []
+    page.goto(search_server + "partners/")
+    assert searchset.through_box(page, "directory", "Wamena") == []
+    expect(page.locator(".portal-empty")).to_be_visible()
+    # Most of the words matching is enough: the reader sees those partners, told that not every word matched.
+    page.fill("#f-q", "modal usaha pedagang")
+    page.wait_for_function("document.querySelector('.portal-directory').getAttribute('data-query') === 'modal usaha pedagang'")
+    expect(page.locator(".portal-count")).to_contain_text("memuat sebagian")
+    assert "kopdit-rezeki-pontianak" in [searchset.slug_of(u) for u in page.eval_on_selector_all(".portal-card__name a", "ls => ls.map(a => a.href)")]
+    page.context.close()
+
+
+def _unpacked(site: str) -> list[bytes]:
+    out = []
+    for path in glob.glob(os.path.join(site, "**", "pagefind", "**", "*.pf_*"), recursive=True):
+        with open(path, "rb") as fh:
+            data = fh.read()
+        out.append(gzip.decompress(data) if data[:2] == b"\x1f\x8b" else data)
+    return out
+
+
+def test_the_index_holds_nothing_private(search_site):
+    """Every piece of both editions' indexes, unpacked: no hidden or unlisted partner, no staff note, no
+    unconsented person, no address of the data repository."""
+    pieces = _unpacked(search_site)
+    assert len(pieces) > 20
+    blob = b"\n".join(pieces).lower()
+    assert b"sumber rejeki" in blob  # the unpacked index is readable, so the checks below can fail
+    for secret in ("Lembah Baliem", "anggrek", "Wamena", "Durian Montong", "mitra-tak-terdaftar", "mitra-tersembunyi",
+                   "kerupuk", "terasi", "berutang", "Suparman", "Wiryokusumo", "Yohanes Bria", "direksi", "penyuluh",
+                   "Pameran pangan", "Usaha Mikro Sulawesi", "yayasan-usaha-mikro-sulsel", "pt-sayur-sehat-bali", "github.com"):
+        assert secret.lower().encode() not in blob, secret
+
+
+def test_no_first_view_fetches_what_grows_with_the_partners(search_site):
+    """No page asks for the sitemap, a whole index or the directory's data: Material's search and instant
+    navigation are off, and the directory searches through the index's pieces only when asked."""
+    for rel in ("index.html", "partners/index.html", "partners/koperasi-tani-sumber-rejeki/index.html", "kabar/index.html", "en/index.html"):
+        html = read(search_site, rel)
+        for heavy in ("search_index.json", "sitemap.xml", "api/directory.json", "api/activities.json\" as=\"fetch"):
+            assert heavy not in html, (rel, heavy)
+    assert not os.path.exists(os.path.join(search_site, "search", "search_index.json"))
+    assert os.path.exists(os.path.join(search_site, "pagefind", "pagefind.js")) and os.path.exists(os.path.join(search_site, "en", "pagefind", "pagefind.js"))
