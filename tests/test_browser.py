@@ -523,14 +523,24 @@ def test_diagrams_and_charts_are_readable_on_a_phone_and_a_desktop(page, server)
     assert page.evaluate("parseFloat(getComputedStyle(document.querySelector('.portal-bars th')).fontSize)") >= 12
 
 
-def test_every_page_has_one_content_width(page, server):
-    """No page keeps an empty right-hand column: the content is as wide on a pattern page as on the home."""
-    widths = set()
-    for path in ("", "partners/", PAGES["profile"], PAGES["pattern"], "patterns/", "guide/", "join/"):
+def test_finding_pages_have_no_sidebar_and_reading_pages_one_width(page, server):
+    """No page keeps an empty right-hand column. The finding pages (home, directory, profile, news) have no docs
+    sidebar and use the whole width; the reading pages (patterns, guide, join) share one width beside it."""
+    finding, reading = set(), set()
+    for path in ("", "partners/", PAGES["profile"], "kabar/", PAGES["pattern"], "patterns/", "guide/", "join/"):
         page.goto(server + path)
-        widths.add(round(page.locator(".md-content").bounding_box()["width"]))
         expect(page.locator(".md-sidebar--secondary")).to_have_count(0)
-    assert len(widths) == 1, widths
+        width = round(page.locator(".md-content").bounding_box()["width"])
+        if path in ("", "partners/", PAGES["profile"], "kabar/"):
+            expect(page.locator(".md-sidebar--primary")).to_be_hidden()
+            finding.add(width)
+        else:
+            expect(page.locator(".md-sidebar--primary")).to_be_visible()
+            reading.add(width)
+    assert len(finding) == 1 and len(reading) == 1, (finding, reading)
+    assert min(finding) > max(reading)
+    # The page title in the site's colour, not the theme's pale grey.
+    assert page.eval_on_selector(".md-typeset h1", "h => getComputedStyle(h).color") in ("rgb(29, 106, 52)", "rgb(143, 214, 164)")
 
 
 def pdf_pages(pdf: bytes) -> int:

@@ -25,7 +25,7 @@ SVG_CLEANED = sorted(
     line.split(":", 1)[0] for line in open(os.path.join(HOSTILE, "svg", "expected.txt"), encoding="utf-8") if line.rstrip().endswith(": cleaned")
 )
 # Published files made from partner data: each is opened directly in the browser, not only through pages.
-DATA_ASSETS = ("assets/partners/", "api/", "feed.xml", "sitemap.xml", "partners.csv", "pagefind/")
+DATA_ASSETS = ("assets/partners/", "api/", "feed.xml", "sitemap.xml", "partners.csv")
 
 
 def tree_with(tmp_path, names):

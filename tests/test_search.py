@@ -103,7 +103,7 @@ def test_every_search_box_gives_the_same_answer(browser, search_server, size):
         expect(dialog.locator(".portal-results li").first).to_be_visible()
         # Each result says what it is and where, in the edition's words, with the words around the match.
         first = dialog.locator(".portal-result--partner").first
-        expect(first.locator(".portal-result__meta")).to_contain_text("Mitra" if edition == "id" else "Partner")
+        expect(first.locator(".portal-result__meta")).to_contain_text("Profil mitra" if edition == "id" else "Partner profile")
         assert "dokumen" not in dialog.inner_text().lower()
         page.keyboard.press("Escape")
         expect(dialog).to_be_hidden()

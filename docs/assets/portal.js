@@ -200,6 +200,8 @@
     }
     opener.addEventListener("click", open);
     dialog.querySelector(".portal-search-dialog__close").addEventListener("click", function () { dialog.close(); });
+    // Escape closes the dialog at once (in a search field the browser would first only empty the field).
+    input.addEventListener("keydown", function (event) { if (event.key === "Escape") { event.preventDefault(); dialog.close(); } });
     dialog.addEventListener("click", function (event) { if (event.target === dialog) dialog.close(); });  // the backdrop
     document.addEventListener("keydown", function (event) {
       var typing = /^(INPUT|TEXTAREA|SELECT)$/.test((event.target && event.target.tagName) || "") || (event.target && event.target.isContentEditable);
@@ -306,7 +308,7 @@
     this.onPop = function () { self.readURL(); self.apply(); };
     window.addEventListener("popstate", this.onPop);
     this.readURL();
-    this.apply();
+    return this.apply();
   };
 
   Directory.prototype.values = function () {
@@ -710,9 +712,11 @@
     current = null;
     if (!root || !window.URLSearchParams || !window.Promise) return;
     current = new Directory(root);
-    current.setup();
-    root.setAttribute("data-ready", "true");
-    mark("portal-directory-ready");
+    // Ready once the list shows what the address asks for (the built list, or the search's answer).
+    current.setup().then(function () {
+      root.setAttribute("data-ready", root.getAttribute("data-state") === "error" ? "error" : "true");
+      mark("portal-directory-ready");
+    });
   }
 
   if (window.document$ && typeof window.document$.subscribe === "function") {
