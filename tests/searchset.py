@@ -20,7 +20,7 @@ async ({queries, partnersOnly, top}) => {
   const pf = await window.portalSearch.load(base);
   const out = [];
   for (const q of queries) {
-    const search = await window.portalSearch.find(pf, q, partnersOnly ? {filters: {type: 'partner'}} : {}, base);
+    const search = await window.portalSearch.find(pf, q, partnersOnly ? {filters: {not: {kind: 'page'}}} : {}, base);
     const rows = await Promise.all(search.results.slice(0, top).map(r => r.data()));
     out.push({q, total: search.results.length, top: rows.map(d => d.url)});
   }

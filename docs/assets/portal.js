@@ -30,6 +30,7 @@
   /* Pagefind, the site's one search engine: its script and index live in pagefind/ beside each edition's
      pages and are fetched only when a reader searches (the index in small pieces, as needed). */
   var engines = {};
+  var PARTNERS = { not: { kind: "page" } };  // partners only: pages carry a kind, partners none
   function siteBase(base) { return new URL(base || "./", window.location.href); }
   function loadPagefind(base) {
     var root = siteBase(base);
@@ -155,7 +156,7 @@
       root.setAttribute("data-state", "searching");
       status.textContent = words(root, "loading");
       loadPagefind(root.getAttribute("data-base"))
-        .then(function (pf) { return find(pf, q, partnersOnly ? { filters: { type: "partner" } } : {}, root.getAttribute("data-base")); })
+        .then(function (pf) { return find(pf, q, partnersOnly ? { filters: PARTNERS } : {}, root.getAttribute("data-base")); })
         .then(function (search) {
           if (mine !== seq || !search) return null;
           return Promise.all(search.results.slice(0, 8).map(function (r) { return r.data(); })).then(function (rows) { return [search, rows]; });
@@ -305,6 +306,16 @@
       var next = self.chips.querySelector("button") || self.form.elements.q;
       next.focus();
     });
+    var facets = this.root.querySelector(".portal-facets");
+    if (facets) {
+      var reach = function () {
+        if (self.counting) return;
+        self.counting = true;
+        if (self.hits) self.apply();  // the list stays; the counts arrive
+      };
+      facets.addEventListener("focusin", reach);
+      facets.addEventListener("pointerdown", reach);
+    }
     this.onPop = function () { self.readURL(); self.apply(); };
     window.addEventListener("popstate", this.onPop);
     this.readURL();
@@ -357,7 +368,7 @@
   /* The query for Pagefind: the words, the chosen facets (a side is named with its pattern: two patterns
      may share a side's id) and the order. With words and no chosen order, the best matches come first. */
   Directory.prototype.query = function (v) {
-    var filters = { type: "partner" };
+    var filters = { not: PARTNERS.not };
     if (v.pattern) filters.pattern = v.pattern;
     if (v.side) {
       var option = this.form.elements.side.querySelector('option[value="' + CSS.escape(v.side) + '"]' + (v.pattern ? '[data-pattern="' + CSS.escape(v.pattern) + '"]' : ""));
@@ -368,7 +379,6 @@
     if (v.stage) filters.stage = v.stage;
     var options = { filters: filters };
     if (v.sort === "newest") options.sort = { since: "desc" };
-    else if (v.sort === "province") options.sort = { province: "asc" };
     else if (v.sort === "name" || !v.q) options.sort = { name: "asc" };
     return options;
   };
@@ -397,15 +407,18 @@
     this.root.setAttribute("aria-busy", "true");
     return loadPagefind(this.base)
       .then(function (pf) {
-        return Promise.resolve(self.facetTotals || pf.filters()).then(function (totals) {
-          self.facetTotals = totals;
+        // The counts beside the options need every filter's list (a few KB a thousand partners): fetched
+        // once a filter is chosen or the reader reaches for one, not for words alone.
+        var counting = self.counting || FACETS.some(function (name) { return v[name]; });
+        return Promise.resolve(counting ? (self.facetTotals || pf.filters()) : null).then(function (totals) {
+          if (totals) self.facetTotals = totals;
           return find(pf, v.q || null, self.query(v), self.base);
         });
       })
       .then(function (search) {
         if (mine !== self.seq) return null;
         self.hits = search.results;
-        self.showCounts(v, search.filters || null);
+        self.showCounts(v, self.facetTotals && search.filters ? search.filters : null);
         var start = more ? self.list.children.length : 0;
         var slice = search.results.slice(start, self.shown);
         return Promise.all(slice.map(function (r) { return r.data(); })).then(function (rows) { return [search, rows, start]; });
@@ -447,8 +460,10 @@
         if (!option.value) continue;
         var key = name === "side" ? option.getAttribute("data-pattern") + "/" + option.value : option.value;
         var text, count = null;
-        if (!counts || v[name]) {
-          text = counts ? self.labels[name + "=" + option.value] : option.getAttribute("data-static");
+        if (!counts && !self.hits) {
+          text = option.getAttribute("data-static");  // the list as built: the counts it was built with
+        } else if (!counts || v[name]) {
+          text = self.labels[name + "=" + option.value];  // no count known, or a facet already chosen
         } else {
           count = (counts[name] || {})[key] || 0;
           text = self.labels[name + "=" + option.value] + " (" + count + ")";

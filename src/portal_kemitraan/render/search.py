@@ -146,10 +146,11 @@ def partner_doc(p: dict, locale: Locale, synonyms: Synonyms, patterns, sides, st
         meta["summary_lang"] = summary_lang
     if p["logo"]:
         meta["image"] = p["logo"]
-    filters = {"type": ["partner"], "pattern": [p["pattern"]], "side": [f"{p['pattern']}/{p['side']}"], "sector": list(p["sectors"]),
+    filters = {"pattern": [p["pattern"]], "side": [f"{p['pattern']}/{p['side']}"], "sector": list(p["sectors"]),
                "province": [p["province"]], "stage": [p["stage"]]}
     name_key = fold(p["name"])
-    sort = {"name": name_key, "since": p["since"] or "0000-00-00", "province": f"{fold(p['province'])}|{name_key}"}
+    # Two orders (each costs every search about 2 bytes a partner): by name, and newest first.
+    sort = {"name": name_key, "since": p["since"] or "0000-00-00"}
     return SearchDoc(p["url"], _document(lang, "".join(parts), meta, filters, sort))
 
 
@@ -157,7 +158,8 @@ def page_doc(url: str, title: str, body_html: str, lang: str) -> SearchDoc:
     """A hand-written or generated page of the site (a pattern, the guide), indexed by its text."""
     text = _text_of(body_html)
     parts = f'<h1 data-pagefind-weight="6">{_e(title)}</h1><div>{_e(text)}</div>'
-    return SearchDoc(url, _document(lang, parts, {"title": title, "kind": "page"}, {"type": ["page"]}, {}))
+    # Only pages carry a kind: a filter on partners would cost every search a list of every partner.
+    return SearchDoc(url, _document(lang, parts, {"title": title, "kind": "page"}, {"kind": ["page"]}, {}))
 
 
 def _lang_attr(code: str | None) -> str:
