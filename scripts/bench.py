@@ -256,7 +256,12 @@ def search_in_browser(site: str, profile: str, slowdown: float = 4) -> dict:
                 shown = page.evaluate("(m) => performance.getEntriesByName(m).pop().startTime - window.__last", mark)
                 page.wait_for_load_state("networkidle")
                 fetched = {u: n for u, n in sizes.items() if u not in before}
-                out[box] = {"ms": shown, "bytes": sum(fetched.values()), "requests": len(fetched),
+                kinds: dict[str, int] = {}
+                for u, n in fetched.items():
+                    name = u.rsplit("/", 1)[-1]
+                    kind = name.rsplit(".", 1)[-1] if "pagefind" in u else name
+                    kinds[kind] = kinds.get(kind, 0) + n
+                out[box] = {"ms": shown, "bytes": sum(fetched.values()), "requests": len(fetched), "kinds": kinds,
                             "results": page.eval_on_selector_all(f"{root} a", "as => as.length")}
                 if box == "directory":
                     before = dict(sizes)
@@ -447,6 +452,7 @@ def bench(n: int, browser: bool, keep: str | None, preview: bool = True) -> None
             r = d[box]
             print(f"  search ({box:9}):  {r['ms'] / 1000:8.2f} s from the last keystroke to results (target <= 1.5 s);"
                   f" {r['bytes'] / 1000:.0f} KB in {r['requests']} requests for the query (target <= 300 KB)")
+            print("                        of which " + ", ".join(f"{k} {n / 1000:.0f} KB" for k, n in sorted(r["kinds"].items(), key=lambda kv: -kv[1])))
         print(f"  directory filter:     {d['filter']['ms'] / 1000:8.2f} s to choose a province with the words kept; {d['filter']['bytes'] / 1000:.0f} KB more")
     print(f"  peak memory:          {max(v_mem, b_mem) / 1024:8.0f} MiB")
     sys.stdout.flush()

@@ -42,6 +42,8 @@ def new_page(browser, size="desktop"):
     page = context.new_page()
     page.errors = []
     page.on("pageerror", lambda exc: page.errors.append(str(exc)))
+    page.requested = []
+    page.on("request", lambda request: page.requested.append(request.url))
     return page
 
 
@@ -127,6 +129,10 @@ def test_every_search_box_gives_the_same_answer(browser, search_server, size):
         page.wait_for_function("(q) => document.querySelector('.portal-directory').getAttribute('data-query') === q", arg=words)
         shown = page.eval_on_selector_all(".portal-card__name a", "links => links.map(a => a.href)")
         assert [searchset.slug_of(u) for u in shown][:n] == slugs["directory"][:n]
+    page.wait_for_load_state("networkidle")
+    # Nothing that grows with the partners was fetched along the way: no sitemap, no whole index, no data file.
+    heavy = [u for u in page.requested if u.split("?")[0].endswith(("sitemap.xml", "search_index.json", "directory.json", "partners.json", "activities.json"))]
+    assert heavy == []
     assert page.errors == []
     page.context.close()
 
