@@ -485,19 +485,28 @@ def test_home_search_box_goes_to_the_directory_with_the_words(page, server):
     page.wait_for_url(re.compile(r"partners/cv-kopi-gayo-mandiri/$"))
 
 
-def test_map_markers_are_sized_by_partners_and_lead_to_the_province(page, server, says):
+@pytest.mark.parametrize("width", [1280, 390])
+def test_map_markers_are_sized_by_partners_and_lead_to_the_province(page, server, says, width):
+    page.set_viewport_size({"width": width, "height": 900})
     page.goto(server)
-    pins = page.locator("a.portal-map__pin")
-    count = pins.count()
+    dots = page.locator("circle.portal-map__dot")
+    count = dots.count()
     assert count >= 5
-    frame = page.locator(".portal-map__frame").bounding_box()
+    frame = page.locator(".portal-map__svg").bounding_box()
     sizes = {}
     for i in range(count):
-        box = visible_box(pins.nth(i))
+        box = visible_box(dots.nth(i))
         assert box, f"marker {i} is not visible"
         assert frame["x"] <= box["x"] and box["x"] + box["width"] <= frame["x"] + frame["width"] + 1
-        sizes[pins.nth(i).get_attribute("data-province")] = box["width"]
+        sizes[dots.nth(i).get_attribute("data-province")] = box["width"]
     assert sizes["Jawa Timur"] > sizes["Aceh"]  # two partners against one
+    # Every province by name, readable without pointing at anything, each link at least 24 px each way.
+    names = page.locator(".portal-map__legend a")
+    expect(names).to_have_count(count)
+    for i in range(count):
+        box = visible_box(names.nth(i))
+        assert box and box["height"] >= 24 and box["width"] >= 24, box
+    expect(names.first).to_contain_text("Jawa Tengah")  # most partners first
     # The same numbers as a table, opened by its summary.
     table = page.locator(".portal-map__table table")
     expect(table).to_be_hidden()
@@ -505,7 +514,7 @@ def test_map_markers_are_sized_by_partners_and_lead_to_the_province(page, server
     expect(table).to_be_visible()
     expect(table.locator("tbody tr")).to_have_count(count)
     expect(table.locator("tr", has_text="Jawa Timur").locator("td")).to_have_text("2")
-    page.locator('a.portal-map__pin[data-province="Jawa Timur"]').click()
+    page.locator('.portal-map__legend a[data-province="Jawa Timur"]').click()
     page.wait_for_url(re.compile(r"partners/\?province=Jawa"))
     wait_directory(page)
     expect(cards(page)).to_have_count(2)

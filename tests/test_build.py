@@ -151,7 +151,8 @@ def test_home_has_search_numbers_map_chart_recent_partners_and_call_to_action(bu
     chart = html[html.index('<table class="portal-bars">') : html.index("</table>", html.index('<table class="portal-bars">'))]
     assert chart.count("<tr>") == 11 and "Lainnya" not in chart and "<caption>Mitra menurut tahap kemitraan</caption>" in chart
     # The map: one marker per province with partners, each to the directory filtered by it; the same as a table.
-    pins = re.findall(r'<a class="portal-map__pin" href="partners/\?province=([^"]+)"', html)
+    pins = re.findall(r'<li><a href="partners/\?province=([^"]+)" aria-label=', html[html.index('<ul class="portal-map__legend"'):])
+    assert len(re.findall(r'<circle class="portal-map__dot"', html)) == len(pins)
     provinces = {p["province"] for p in json.loads(read(site, "api/partners.json"))["partners"]}
     assert sorted(urllib.parse.unquote_plus(p) for p in pins) == sorted(provinces)
     assert 'aria-label="Jawa Timur: 2 mitra"' in html

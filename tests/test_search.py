@@ -231,3 +231,18 @@ def test_no_first_view_fetches_what_grows_with_the_partners(search_site):
             assert heavy not in html, (rel, heavy)
     assert not os.path.exists(os.path.join(search_site, "search", "search_index.json"))
     assert os.path.exists(os.path.join(search_site, "pagefind", "pagefind.js")) and os.path.exists(os.path.join(search_site, "en", "pagefind", "pagefind.js"))
+
+
+@pytest.mark.browser
+def test_long_unbroken_words_never_widen_a_phone_page(browser, search_server):
+    """An activity with a long address, a long sector name: every page showing them fits a 390 px screen."""
+    page = new_page(browser, "phone")
+    for path in ("kabar/", "partners/hotel-flores-bahari/", "partners/", "partners/?cari=Labuan", ""):
+        page.goto(search_server + path)
+        page.wait_for_load_state("load")
+        if "cari=" in path:
+            page.wait_for_function("document.querySelector('.portal-directory').getAttribute('data-query') === 'Labuan'")
+        assert "hotel-flores-bahari.example.id" in page.content() or path in ("partners/", "partners/?cari=Labuan", "")
+        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0, (path, overflow)
+    page.context.close()
