@@ -3,6 +3,7 @@
 
 Usage: .venv/bin/python scripts/bench.py [N ...]        (default: 100 1000 10000)
        .venv/bin/python scripts/bench.py 1000 --no-browser --keep DIR
+       .venv/bin/python scripts/bench.py --recall              (the search query set through every box)
 
 It generates N synthetic but realistic partners (seeded: the same N gives the same files) in a temporary
 project, then prints one line per measurement. It is a benchmark, not a test: it asserts nothing.
@@ -462,7 +463,7 @@ def bench(n: int, browser: bool, keep: str | None, preview: bool = True) -> None
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("sizes", nargs="*", type=int, default=[100, 1000, 10000])
+    parser.add_argument("sizes", nargs="*", type=int, help="numbers of partners (default 100 1000 10000; none with --recall alone)")
     parser.add_argument("--no-browser", action="store_true", help="skip the Chromium measurements")
     parser.add_argument("--keep", metavar="DIR", help="keep the generated projects in DIR")
     parser.add_argument("--no-preview", action="store_true", help="skip the mkdocs serve edit-to-served measurement")
@@ -470,7 +471,7 @@ def main() -> int:
     args = parser.parse_args()
     if args.recall:
         recall_report()
-    for n in args.sizes:
+    for n in args.sizes or ([] if args.recall else [100, 1000, 10000]):
         bench(n, not args.no_browser, os.path.join(args.keep, str(n)) if args.keep else None, not args.no_preview)
     return 0
 
