@@ -36,11 +36,18 @@ def test_verify_writes_a_message_per_due_profile_as_eml_and_one_mail_merge_csv(t
     root = tree(tmp_path)
     code, out, err = run("verify", "--data", root, "--config", CONFIG, "--today", TODAY.isoformat())
     assert code == 0, out + err
-    folder = os.path.join(root, ".outbox", f"verify-{TODAY.isoformat()}")
-    names = sorted(os.listdir(folder))
+    folder = os.path.join(os.path.dirname(root), "outbox", f"verify-{TODAY.isoformat()}")  # beside the data, never in it
+    names = sorted(n for n in os.listdir(folder) if not n.startswith("."))
     due = ["energi-nusa-peduli", "kelompok-mina-lestari", "kelompok-ternak-sejahtera", "ud-tembakau-sindoro", "yayasan-usaha-mikro-sulsel"]
     assert names == sorted([f"{s}.eml" for s in due] + ["mail-merge.csv"])
-    assert read(os.path.join(root, ".outbox", ".gitignore")).splitlines()[-1] == "*"  # contact details never committed
+    assert read(os.path.join(folder, ".gitignore")).splitlines()[-1] == "*"  # contact details never committed
+    assert not os.path.exists(os.path.join(root, ".outbox")) and not os.path.exists(os.path.join(root, ".gitignore"))
+    # Exactly the headers built, read back as a mail program reads them: no header hides in a name.
+    for name in names:
+        if name.endswith(".eml"):
+            with open(os.path.join(folder, name), "rb") as fh:
+                parsed = email.message_from_binary_file(fh, policy=email.policy.default)
+            assert [k for k in parsed.keys() if k not in ("To",)] == ["From", "Subject", "Date", "Message-ID", "X-Unsent", "Content-Type", "Content-Transfer-Encoding", "MIME-Version"]
     with open(os.path.join(folder, "energi-nusa-peduli.eml"), "rb") as fh:
         mail = email.message_from_binary_file(fh, policy=email.policy.default)
     assert mail["To"] == "PT Energi Nusa Peduli <pkbl@energinusa.example.com>"
@@ -71,7 +78,7 @@ def test_verify_in_english_with_a_prefilled_correction_form(tmp_path):
         "      fields: {slug: entry.111, name: entry.222}\n"), encoding="utf-8")
     code, out, err = run("verify", "--data", root, "--config", config, "--today", TODAY.isoformat(), "--lang", "en", "--days", "30")
     assert code == 0, out + err
-    with open(os.path.join(root, ".outbox", f"verify-{TODAY.isoformat()}", "kelompok-mina-lestari.eml"), "rb") as fh:
+    with open(os.path.join(os.path.dirname(root), "outbox", f"verify-{TODAY.isoformat()}", "kelompok-mina-lestari.eml"), "rb") as fh:
         mail = email.message_from_binary_file(fh, policy=email.policy.default)
     body = mail.get_content()
     assert mail["Subject"].startswith("Please check the profile of")

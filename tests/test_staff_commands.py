@@ -194,25 +194,37 @@ def test_mou_in_english():
 
 def test_mou_without_agreement_leaves_blanks_and_html_output(tmp_path):
     root = example_tree(tmp_path)
-    os.mkdir(os.path.join(root, "drafts"))
-    target = os.path.join(root, "drafts", "mou.html")
+    os.mkdir(tmp_path / "drafts")
+    target = str(tmp_path / "drafts" / "mou.html")
     code, out, _ = mou("kwt-melati", "--html", "-o", target, "--data", root)
     assert code == 0
     html = open(target, encoding="utf-8").read()
     assert html.startswith("<!doctype html>") and '<html lang="id">' in html
     assert "<h2>5. Jangka waktu</h2>" in html and "sejak <strong>……</strong>" in html
     assert "<script" not in html
+    code, out, _ = mou("kwt-melati", "--html", "-o", target, "--data", root)  # a draft may be written again
+    assert code == 0
 
 
-def test_mou_writes_only_inside_the_data_folder(tmp_path):
+def test_mou_writes_drafts_outside_the_data_folder_and_over_nothing_else(tmp_path):
     root = example_tree(tmp_path)
-    outside = tmp_path / "mou.md"
-    code, out, err = mou("kwt-melati", "-o", str(outside), "--data", root)
-    assert code == 2 and not outside.exists()
-    assert "commands write only inside partners/" in err and "> FILE" in err
-    os.symlink(str(outside), os.path.join(root, "link.md"))
-    code, out, err = mou("kwt-melati", "-o", os.path.join(root, "link.md"), "--data", root)
-    assert code == 2 and not outside.exists()
+    before = {name: open(os.path.join(root, name), "rb").read() for name in os.listdir(root) if name.endswith(".yml")}
+    for target, why in ((os.path.join(root, "mou.md"), "inside the data folder"),
+                        (os.path.join(root, "kwt-melati.yml"), "inside the data folder"),
+                        (os.path.join(root, "patterns", "agency.yml"), "inside the data folder")):
+        code, out, err = mou("kwt-melati", "-o", target, "--data", root)
+        assert code == 2 and why in err, err
+    config = tmp_path / "mkdocs.yml"
+    config.write_text("site_name: x\n", encoding="utf-8")
+    code, out, err = mou("kwt-melati", "-o", str(config), "--data", root)
+    assert code == 2 and "is not a draft" in err and config.read_text(encoding="utf-8") == "site_name: x\n"
+    outside = tmp_path / "elsewhere.md"
+    os.symlink(str(outside), str(tmp_path / "link.md"))
+    code, out, err = mou("kwt-melati", "-o", str(tmp_path / "link.md"), "--data", root)
+    assert code == 2 and not outside.exists() and "link" in err
+    assert before == {name: open(os.path.join(root, name), "rb").read() for name in os.listdir(root) if name.endswith(".yml")}
+    assert sorted(os.listdir(root)) == sorted(os.listdir(root))  # nothing added to the data folder
+    assert not [n for n in os.listdir(root) if n.startswith(".") or n.endswith(".md")]
 
 
 def test_mou_unknown_partner_is_a_usage_error():

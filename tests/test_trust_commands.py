@@ -7,6 +7,7 @@ import csv
 import io
 import os
 import shutil
+import subprocess
 import string
 
 import pytest
@@ -135,7 +136,11 @@ def test_new_writes_nothing_when_the_file_would_be_invalid(tmp_path):
         (["import", "{file}", "--mapping", "{folder}"], 2, "is not a regular file"),
         (["import", "{file}", "--mapping", "{file}"], 2, "needs a 'fields:' mapping"),
         (["mou", "kwt-melati", "--config", "{folder}"], 2, "is not a regular file"),
-        (["mou", "kwt-melati", "-o", "{outside}"], 2, "commands write only inside partners/"),
+        (["mou", "kwt-melati", "-o", "{inside}"], 2, "is inside the data folder"),
+        (["mou", "kwt-melati", "-o", "{config}"], 2, "is not a draft"),
+        (["verify", "--out", "{data}"], 2, "is the data folder, inside it or around it"),
+        (["verify", "--out", "{around}"], 2, "is the data folder, inside it or around it"),
+        (["verify", "--out", "{busy}"], 2, "is not empty and was not made by this command"),
         (["doctor", "--config", "{file}"], 2, "must be a mapping of settings"),
     ],
 )
@@ -147,8 +152,16 @@ def test_bad_arguments_and_file_system_states_get_one_clear_line(tmp_path, argv,
         "folder": tmp_path / "folder",
         "fifo": tmp_path / "pipa",
         "outside": tmp_path / "keluar.md",
+        "inside": os.path.join(root, "mou.md"),
+        "config": tmp_path / "mkdocs.yml",
+        "data": root,
+        "around": tmp_path,
+        "busy": tmp_path / "sibuk",
     }
     places["file"].write_text("teks biasa\n")
+    places["config"].write_text("site_name: Uji\n")
+    places["busy"].mkdir()
+    (places["busy"] / "catatan.txt").write_text("milik orang lain\n")
     places["folder"].mkdir()
     os.mkfifo(places["fifo"])
     argv = [a.format(**places) for a in argv]
@@ -174,46 +187,79 @@ FLAGS = ["--data", "--today", "--slug", "--pattern", "--side", "--province", "--
          "--format", "--ending-days", "--stale-days", "--lang", "--html", "-o", "--output", "--config", "--check", "-q", "--days", "--date",
          "--out", "--date-order"]  # fmt: skip
 PATHS = ["partners", "partners/kwt-melati.yml", "partners/logos", "partners/x/../../keluar", "../keluar", "/tmp/keluar-abs",
-         "/proc/self/environ", "/dev/null", "/dev/zero", "", ".", "..", "keluar.md", "partners/../keluar.md", "pipa", "tautan-keluar"]  # fmt: skip
+         "/proc/self/environ", "/dev/null", "/dev/zero", "", ".", "..", "keluar.md", "partners/../keluar.md", "pipa", "tautan-keluar",
+         # output targets inside and outside the data folder, and names a terminal would act on
+         "partners/.outbox", "partners/patterns", "outbox", "outbox/lain", "draf.html", "partners/draf.md", "mkdocs.yml",
+         "partners/\x1b[31mmerah.yml", "\x07bel.md", "baris\rbaru.md", "\u202ekebalik.md", "partners/\x1b]0;judul\x07.md"]  # fmt: skip
 WORDS = ["kwt-melati", "agency", "agent", "supplier", "Bali", "Atlantis", "2026-12-01", "2026-02-30", "0", "-5", "1e9", "id", "en",
          "csv", "json", "md", "table", "public", "hidden", "index", "--", "-", "NaN"]  # fmt: skip
 text = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=30)
 argument = st.one_of(st.sampled_from(FLAGS), st.sampled_from(PATHS), st.sampled_from(WORDS), text)
+EDITING = {"new", "import", "verified", "new-activity", "schema"}  # the commands that exist to change partner files
+
+
+def git(base, *args) -> str:
+    return subprocess.run(["git", "-C", str(base), *args], capture_output=True, text=True, check=True).stdout
 
 
 @pytest.fixture(scope="module")
 def playground(tmp_path_factory):
-    """A project folder with a valid data folder, a FIFO and a link leading out of it."""
+    """A project folder in git with a valid data folder, a FIFO and a link leading out of it, and a file with
+    a terminal's escape sequence in its name among the partners."""
     base = tmp_path_factory.mktemp("playground")
     root = copy_reference_data(str(base), with_partners=True)
     shutil.copy(os.path.join(ROOT, "mkdocs.yml"), base)
     os.mkfifo(base / "pipa")
     os.symlink(base / "keluar.md", os.path.join(root, "tautan-keluar"))
+    git(base, "init", "-q")
+    git(base, "add", "partners", "mkdocs.yml")
+    git(base, "-c", "user.name=Uji", "-c", "user.email=uji@example.org", "commit", "-q", "-m", "data")
     return base
+
+
+def outputs_of(args) -> set[str]:
+    """The output targets an example names (after -o, --output or --out), relative to the playground."""
+    found = set()
+    for flag, value in zip(args, args[1:]):
+        if flag in ("-o", "--output", "--out") and value:
+            found.add(os.path.normpath(value))
+    return found
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(command=st.sampled_from(COMMANDS), args=st.lists(argument, max_size=8))
 def test_any_arguments_give_an_exit_code_and_never_a_traceback_or_a_write_outside(playground, command, args):
+    """Any arguments: an exit code, no traceback, nothing printed that a terminal acts on, no partner file
+    changed but by the commands that exist to change them, nothing added to the data folder that git would
+    ignore, and outside it only the outputs asked for (or the default outbox)."""
     root = os.path.join(playground, "partners")
     before = snapshot(playground)
     code, out, err = run(command, *args, cwd=str(playground))
     assert code in (0, 1, 2), (code, out, err)
     assert "Traceback" not in out + err
+    assert not any(c in out + err for c in "\x1b\x07\r\u202e"), (out, err)
     after = snapshot(playground)
-    outside = {p for p in set(after) ^ set(before) if not p.startswith("partners" + os.sep)}
-    changed = {p for p in set(after) & set(before) if after[p] != before[p] and not p.startswith("partners")}
-    assert not outside and not changed, (outside, changed)
+    asked = outputs_of(args)
+    new_or_changed = {p for p in set(after) | set(before) if after.get(p) != before.get(p)}
+    outside = {p for p in new_or_changed if not p.startswith("partners" + os.sep) and p != "partners"}
+    allowed = {p for p in outside if p.split(os.sep)[0] == "outbox" or any(p == a or p.startswith(a + os.sep) for a in asked)}
+    assert outside <= allowed, (outside - allowed)
+    assert not any(p.endswith(".yml") or p == "mkdocs.yml" for p in outside), outside  # drafts never replace data
+    if command not in EDITING:
+        assert not {p for p in new_or_changed if p.startswith("partners" + os.sep)}, new_or_changed
+    assert not [p for p in new_or_changed if os.path.basename(p) == ".gitignore" and p.startswith("partners")]
+    assert git(playground, "status", "--porcelain", "--ignored", "--", "partners").count("!!") == 0
     assert not os.path.exists("/tmp/keluar-abs") and not os.path.exists("/tmp/keluar-abs.yml")
     catalog = load_catalog(root, today=TODAY)
     assert catalog.report.ok, catalog.report.lines()
-    # Undo what a command legitimately wrote inside the data folder, so each example starts alike.
-    for path in set(after) - set(before):
+    # Undo what a command legitimately wrote, so each example starts alike.
+    for path in sorted(set(after) - set(before), key=len, reverse=True):
         full = os.path.join(playground, path)
         if os.path.isdir(full) and not os.path.islink(full):
-            shutil.rmtree(full)
+            shutil.rmtree(full, ignore_errors=True)
         elif os.path.lexists(full):
             os.unlink(full)
+    git(playground, "checkout", "-q", "--", "partners")
 
 
 def test_the_subprocess_entry_point_reports_cleanly_too(tmp_path):

@@ -166,6 +166,8 @@ def _load_patterns(root: str, catalog: Catalog) -> None:
         src = load_file(path, shown(root, path), root)
         if not _slug_re.match(pattern_id):
             src.problems.append(Problem(src.path, 1, "file", "pattern file names must be lowercase ids like general-trade.yml"))
+        elif pattern_id in RESERVED_PATTERN_IDS:
+            src.problems.append(Problem(src.path, 1, "file", f"the file name {pattern_id!r} is reserved for the patterns overview page (/patterns/); choose another"))
         pattern = _validate(Pattern, src)
         catalog.report.extend(src.problems)
         if pattern is not None and not src.problems:
@@ -174,6 +176,7 @@ def _load_patterns(root: str, catalog: Catalog) -> None:
 
 
 RESERVED_SLUGS = {"page", "index"}  # /partners/page/N/ and /partners/ are the directory's own pages
+RESERVED_PATTERN_IDS = {"index"}  # /patterns/ is the overview of the patterns
 
 
 def check_slug(stem: str) -> str | None:

@@ -236,8 +236,11 @@ def clean_raster(data: bytes, ext: str) -> Cleaned:
         frame.thumbnail((PUBLISHED_SIZE, PUBLISHED_SIZE))
     if wanted == "JPEG" and frame.mode not in ("RGB", "L"):
         frame = frame.convert("RGB")
-    elif frame.mode not in ("RGB", "RGBA", "L", "LA", "P"):
-        frame = frame.convert("RGBA")
+    elif frame.mode not in ("RGB", "RGBA", "L", "LA"):
+        frame = frame.convert("RGBA")  # palette images too: their transparency becomes the alpha channel
+    # Pixels only: a new image from the decoded pixels carries nothing else (Pillow writes a copy's ICC
+    # profile, JPEG comment, EXIF and XMP back out when it saves).
+    frame = Image.frombytes(frame.mode, frame.size, frame.tobytes())
     out = io.BytesIO()
     options = {"JPEG": {"quality": 90}, "WEBP": {"quality": 90, "method": 4}, "PNG": {"optimize": False}}[wanted]
     frame.save(out, format=wanted, **options)

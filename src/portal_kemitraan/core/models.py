@@ -85,6 +85,8 @@ def _http_url(value: str) -> str:
         raise ValueError("must start with http:// or https://")
     if not parts.netloc or any(ch.isspace() or ord(ch) < 32 for ch in value):
         raise ValueError("is not a valid web address")
+    if "@" in parts.netloc:  # user:password@host: the address is published, and the credentials with it
+        raise ValueError("must not carry a user name or password (the part before @ in the host); it would be published")
     return value
 
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import html
 import re
+import unicodedata
+from urllib.parse import unquote
 
 # Top-level fields whose text is published (and so may not name a person who did not consent).
-TEXT_FIELDS = frozenset({"name", "summary", "summary_en", "description", "description_en", "sectors", "region", "contact", "activities", "evaluations", "agreement"})
+TEXT_FIELDS = frozenset({"name", "summary", "summary_en", "description", "description_en", "sectors", "region", "contact", "activities",
+                         "evaluations", "agreement", "website", "kind", "logo"})
 _PHONE_LIKE = re.compile(r"\+?\d[\d \t().-]{4,}\d")
 MIN_NAME = 4  # shorter names ("Ani") match too many ordinary words to be worth a warning
 # Text a command wrote for staff to replace ("[[tulis ringkasan]]"): never published.
@@ -24,30 +28,44 @@ def _national(digits: str) -> str:
     return digits[1:] if digits.startswith("0") else digits
 
 
+# Fields that are never published, or are the person themself.
+_UNPUBLISHED = {"internal", "visibility", "last_verified"}
+
+
 def public_texts(partner) -> list[tuple[tuple, str]]:
-    """(location, text) of every published free-text value of a partner model."""
-    out: list[tuple[tuple, str]] = [(("name",), partner.name), (("summary",), partner.summary)]
-    for key in ("summary_en", "description", "description_en"):
-        if getattr(partner, key):
-            out.append(((key,), getattr(partner, key)))
-    out += [(("sectors", i), s) for i, s in enumerate(partner.sectors)]
-    if partner.region.city:
-        out.append((("region", "city"), partner.region.city))
-    if partner.contact:
-        for key in ("email", "phone"):
-            value = getattr(partner.contact, key)
-            if value:
-                out.append((("contact", key), value))
-    for i, activity in enumerate(partner.activities):
-        out.append((("activities", i, "title"), activity.title))
-        if activity.summary:
-            out.append((("activities", i, "summary"), activity.summary))
-    for i, evaluation in enumerate(partner.evaluations):
-        for key in ("summary", "achieved", "obstacles"):
-            value = getattr(evaluation, key)
-            if value:
-                out.append((("evaluations", i, key), value))
+    """(location, text) of every published text value of a partner model: every string in the file but
+    `internal` and the contact person (whose own name, role, e-mail and phone are the ones looked for).
+    Walked generically, so a field added later is covered without a change here."""
+    data = partner.model_dump(exclude=_UNPUBLISHED)
+    if isinstance(data.get("contact"), dict):
+        data["contact"].pop("person", None)
+    out: list[tuple[tuple, str]] = []
+    stack: list[tuple[tuple, object]] = [((), data)]
+    while stack:
+        loc, value = stack.pop()
+        if isinstance(value, str):
+            out.append((loc, value))
+        elif isinstance(value, dict):
+            stack.extend((loc + (k,), v) for k, v in reversed(list(value.items())))
+        elif isinstance(value, (list, tuple)):
+            stack.extend((loc + (i,), v) for i, v in reversed(list(enumerate(value))))
     return out
+
+
+_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))  # soft hyphen, zero-width characters
+_ESCAPED = re.compile(r"\\(.)")  # Markdown's backslash escapes
+
+
+def _decoded(text: str) -> str:
+    """The text as a reader sees it once it is published: HTML entities and percent-escapes decoded,
+    Markdown's backslash escapes and invisible characters removed, compatibility forms (full-width
+    letters) made plain. A name written "&#83;uparman" or "Su\\parman" is still that name."""
+    for _ in range(3):  # entities inside escapes inside entities
+        previous = text
+        text = html.unescape(unquote(text))
+        if text == previous:
+            break
+    return unicodedata.normalize("NFKC", _ESCAPED.sub(r"\1", text)).translate(_INVISIBLE)
 
 
 def placeholders(partner) -> list[tuple[tuple, str]]:
@@ -62,7 +80,8 @@ def mentions(partner, person) -> list[tuple[tuple, str]]:
     email = person.email.casefold() if person.email else None
     phone = _national(re.sub(r"\D", "", person.phone)) if person.phone else None
     found = []
-    for loc, text in public_texts(partner):
+    for loc, raw in public_texts(partner):
+        text = _decoded(raw)
         folded = _fold(text)
         if name_re and name_re.search(folded):
             found.append((loc, "the name"))

@@ -142,3 +142,46 @@ def write_inside(root: str, path: str, data: bytes, replace: bool = False) -> No
     except Refused:
         os.unlink(target)
         raise
+
+
+OUTPUT_STAMP = ".portal-output"  # marks a folder a command made for its output, so that it may write there again
+
+
+def output_folder(data_dir: str, folder: str, shown: str, what: str) -> str:
+    """Make (or reuse) a folder for a command's output outside the data folder: never the data folder, a folder
+    inside it or one holding it, never through a link, and never an existing folder the command did not make.
+    A folder made here keeps itself out of git (its own .gitignore, which hides nothing else)."""
+    folder = os.path.abspath(folder)
+    if inside(data_dir, folder) or inside(folder, data_dir):
+        raise Refused(f"{shown} is the data folder, inside it or around it; {what} go to a folder outside the data")
+    if os.path.islink(folder):
+        raise Refused(f"{shown} is a link; commands never write through links")
+    if os.path.lexists(folder):
+        if not os.path.isdir(folder):
+            raise Refused(f"{shown} is in the way: it is not a folder")
+        if os.listdir(folder) and not os.path.isfile(os.path.join(folder, OUTPUT_STAMP)):
+            raise Refused(f"{shown} is not empty and was not made by this command; choose a new folder")
+    else:
+        os.makedirs(folder, 0o755)
+    for name, text in ((OUTPUT_STAMP, "Written by a portal command; it may write here again.\n"),
+                       (".gitignore", "# Written by a portal command: its output (contact details) is never committed.\n*\n")):
+        if not os.path.exists(os.path.join(folder, name)):
+            write_inside(folder, os.path.join(folder, name), text.encode("utf-8"))
+    return folder
+
+
+DRAFT_SUFFIXES = (".md", ".html", ".htm", ".txt")
+
+
+def write_output(data_dir: str, path: str, data: bytes, shown: str) -> None:
+    """Write a draft outside the data folder, never through a link, and never over a file that is not a draft
+    (a partner file, a configuration): an existing file is replaced only when it is one of DRAFT_SUFFIXES."""
+    path = os.path.abspath(path)
+    folder = os.path.dirname(path)
+    if inside(data_dir, folder) or inside(path, data_dir):
+        raise Refused(f"{shown} is inside the data folder; drafts are saved outside it")
+    if os.path.islink(path):
+        raise Refused(f"{shown} is a link; commands never write through links")
+    if os.path.lexists(path) and not path.lower().endswith(DRAFT_SUFFIXES):
+        raise Refused(f"{shown} exists and is not a draft ({', '.join(DRAFT_SUFFIXES)}); it was left as it is")
+    write_inside(folder, path, data, replace=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from functools import lru_cache
 
 import nh3
@@ -34,8 +36,17 @@ def _keep_safe_links(element: str, attribute: str, value: str):
 
 
 def is_safe_url(url: str) -> bool:
-    """True for http, https, mailto and tel addresses: the only links partner data may carry."""
-    return url.strip().lower().startswith(SAFE_SCHEMES)
+    """True for http, https, mailto and tel addresses (the only links partner data may carry), and for web
+    addresses only without a user name or password before the host (they would be published)."""
+    text = url.strip().lower()
+    if not text.startswith(SAFE_SCHEMES):
+        return False
+    if text.startswith(("http:", "https:")):
+        try:
+            return "@" not in urlsplit(url.strip()).netloc
+        except ValueError:
+            return False
+    return True
 
 
 def render_markdown(text: str) -> str:

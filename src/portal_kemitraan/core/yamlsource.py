@@ -19,6 +19,9 @@ from .safefs import Refused, read_inside
 MAX_BYTES = 1024 * 1024  # a partner file is a few kilobytes; anything over a mebibyte is refused
 MAX_DEPTH = 32  # no real partner file nests more than four or five levels
 MAX_NODES = 20_000  # values after expanding aliases: stops "billion laughs" files early
+# Characters after expanding aliases: one long text repeated through aliases costs every later check (and
+# every page and export) its full length each time, though it is stored once. Counted as the file is read.
+MAX_EXPANDED_CHARS = 2 * MAX_BYTES
 
 STR = "tag:yaml.org,2002:str"
 _ALLOWED_TAGS = {
@@ -136,7 +139,7 @@ def load_text(text: str, shown_path: str, src: Source | None = None) -> Source:
 
 
 class _Frame:
-    __slots__ = ("is_map", "value", "path", "key", "key_line", "merges", "weight", "anchor", "line", "seen")
+    __slots__ = ("is_map", "value", "path", "key", "key_line", "merges", "weight", "chars", "anchor", "line", "seen")
 
     def __init__(self, is_map, path, anchor, line):
         self.is_map = is_map
@@ -146,6 +149,7 @@ class _Frame:
         self.key_line = 0
         self.merges = []
         self.weight = 1
+        self.chars = 0
         self.anchor = anchor
         self.line = line
         self.seen = {}
@@ -181,14 +185,15 @@ def _scalar(event, constructor: yaml.constructor.SafeConstructor) -> object:
 def _build(text: str, lines: dict) -> object:
     """Turn the parser's events into dicts, lists and scalars, without recursion."""
     stack: list[_Frame] = []
-    anchors: dict[str, tuple[object, int]] = {}
+    anchors: dict[str, tuple[object, int, int]] = {}
     # One constructor per file: it remembers every object it made, so a shared one would keep them all alive.
     constructor = yaml.constructor.SafeConstructor()
     total = 0
+    chars = 0  # characters of every text and key, aliases expanded
     documents = 0
     result = None
 
-    def attach(value, weight, line):
+    def attach(value, weight, size, line):
         nonlocal total, result
         if not stack:
             result = value
@@ -196,6 +201,7 @@ def _build(text: str, lines: dict) -> object:
             return
         top = stack[-1]
         top.weight += weight
+        top.chars += size
         if top.is_map:
             if top.key is None:
                 raise _Stop(line, "yaml", "a mapping key must be plain text, not a list or mapping")
@@ -225,18 +231,21 @@ def _build(text: str, lines: dict) -> object:
             break
         line = event.start_mark.line + 1
         if cls is scalar_event:
+            size = len(event.value)
+            chars += size
             if stack and stack[-1].is_map and stack[-1].key is None:
                 top = stack[-1]
                 top.key = event.value
                 top.key_line = line
+                top.chars += size
                 continue
             value = _scalar(event, constructor)
             total += 1
             if total > MAX_NODES:
                 raise _Stop(line, "yaml", f"more than {MAX_NODES:,} values; the file is too large or expands too far")
             if event.anchor:
-                anchors[event.anchor] = (value, 1)
-            attach(value, 1, line)
+                anchors[event.anchor] = (value, 1, size)
+            attach(value, 1, size, line)
         elif cls is yaml.MappingStartEvent or cls is yaml.SequenceStartEvent:
             if event.tag not in (None, "!", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"):
                 raise _Stop(line, "yaml", f"the tag {event.tag!r} is not allowed in partner data")
@@ -256,18 +265,21 @@ def _build(text: str, lines: dict) -> object:
             if frame.is_map and frame.merges:
                 _merge(frame)
             if frame.anchor:
-                anchors[frame.anchor] = (frame.value, frame.weight)
-            attach(frame.value, frame.weight, frame.line)
+                anchors[frame.anchor] = (frame.value, frame.weight, frame.chars)
+            attach(frame.value, frame.weight, frame.chars, frame.line)
         elif cls is yaml.AliasEvent:
             if event.anchor not in anchors:
                 raise _Stop(line, "yaml", f"unknown alias *{event.anchor}")
             if stack and stack[-1].is_map and stack[-1].key is None:
                 raise _Stop(line, "yaml", "an alias cannot be used as a mapping key")
-            value, weight = anchors[event.anchor]
+            value, weight, size = anchors[event.anchor]
             total += weight
+            chars += size
             if total > MAX_NODES:
                 raise _Stop(line, "yaml", f"aliases expand to more than {MAX_NODES:,} values; refusing to load")
-            attach(value, weight, line)
+            if chars > MAX_EXPANDED_CHARS:
+                raise _Stop(line, "yaml", f"aliases expand to more than {MAX_EXPANDED_CHARS:,} characters of text; refusing to load")
+            attach(value, weight, size, line)
         elif cls is yaml.DocumentStartEvent:
             documents += 1
             if documents > 1:

@@ -7,6 +7,8 @@ import json
 import math
 from dataclasses import dataclass
 
+import yaml
+
 from . import charts, diagrams, geo, qr, templating
 from .i18n import Locale, localized
 from ..core.parallel import fork_map
@@ -30,11 +32,17 @@ class Generated:
         return self.kind in ("directory", "patterns", "news") and self.key in (None, 1)
 
     def markdown(self) -> str:
-        # JSON is YAML too, and much faster to write than PyYAML's dumper: this runs once per partner.
-        front = json.dumps(self.meta, ensure_ascii=False, sort_keys=True)
-        return f"---\n{front}\n---\n"
+        return f"---\n{front_matter(self.meta)}---\n"
 
 
+def front_matter(meta: dict) -> str:
+    """A page's front matter, written by a YAML serialiser (libyaml's) in plain ASCII: every other character
+    escaped, so no line or paragraph separator, direction control or quote in partner text can end a value,
+    a line or the block early, in MkDocs or in any other engine's parser."""
+    return yaml.dump(meta, Dumper=_Dumper, allow_unicode=False, sort_keys=True, width=1 << 30, default_flow_style=False)
+
+
+_Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 NEWS_PAGE = 20  # activities per page of the news
 
 
@@ -94,6 +102,10 @@ class SitePlan:
     # -- planning ------------------------------------------------------------------------------
 
     def _add(self, page: Generated) -> None:
+        # Two generated pages at one address would silently replace one another (a pattern named "index"
+        # replacing the patterns overview): the catalog reserves such names, and this refuses any left.
+        if page.src_uri in self.pages:
+            raise ValueError(f"two generated pages at {page.src_uri}: {self.pages[page.src_uri].kind} and {page.kind}")
         self.pages[page.src_uri] = page
 
     def _plan(self) -> None:

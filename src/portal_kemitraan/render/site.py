@@ -3,12 +3,11 @@ out (generated pages with their front matter and HTML, exports, logos). Adapters
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
 from ..core.public import PublicSite
 from . import exports
-from .pages import SitePlan, page_url
+from .pages import SitePlan, front_matter, page_url
 
 
 @dataclass(frozen=True)
@@ -22,9 +21,8 @@ class OutputFile:
 
 
 def page_text(meta: dict, body: str) -> str:
-    """A generated page for any engine: JSON front matter, then the HTML body as one raw block."""
-    front = json.dumps(meta, ensure_ascii=False, sort_keys=True)
-    return f"---\n{front}\n---\n\n<div class=\"portal-generated\">\n{body.strip()}\n</div>\n"
+    """A generated page for any engine: YAML front matter (see front_matter), then the HTML body as one raw block."""
+    return f"---\n{front_matter(meta)}---\n\n<div class=\"portal-generated\">\n{body.strip()}\n</div>\n"
 
 
 def render_site(

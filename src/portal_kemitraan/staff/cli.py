@@ -14,7 +14,7 @@ from . import agreement, checkcache, doctor, intake, report, verify, yamledit
 from ..render import templating
 from ..core.catalog import Catalog, check_new_partner, check_slug, load_catalog
 from ..core.reference import find_province
-from ..core.safefs import Refused, folder_inside, read_inside, read_regular, write_inside
+from ..core.safefs import Refused, output_folder, read_inside, read_regular, write_inside, write_output
 from .schema import schema_path, schema_text
 from ..core.settings import read_mkdocs_config, settings_from_mkdocs
 from ..core.yamlsource import MAX_BYTES as MAX_PARTNER_BYTES
@@ -39,6 +39,42 @@ def _utf8_streams() -> None:
         stream = getattr(sys, name)
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(encoding="utf-8", errors="replace")
+
+
+# Characters a terminal acts on instead of showing: C0 controls but tab and newline (ESC starts escape
+# sequences, BEL rings, CR rewrites the line), DEL, C1 controls (CSI), the line and paragraph separators, and
+# the invisible direction controls that reorder what is shown. Every one is printed as a visible \xNN/\uNNNN.
+_UNSAFE = [c for c in range(0x20) if c not in (0x09, 0x0A)] + list(range(0x7F, 0xA0)) + [0x2028, 0x2029] \
+    + list(range(0x202A, 0x202F)) + list(range(0x2066, 0x206A)) + [0x200E, 0x200F, 0x061C]
+TERMINAL_SAFE = {c: (f"\\x{c:02x}" if c < 0x100 else f"\\u{c:04x}") for c in _UNSAFE}
+
+
+class _SafeStream:
+    """A text stream that shows every character a terminal would act on as an escape, whatever prints it:
+    file names, values from partner files and CSV exports, argparse's messages."""
+
+    def __init__(self, stream):
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        return self._stream.write(text.translate(TERMINAL_SAFE))
+
+    def write_export(self, text: str) -> int:
+        """A machine-readable export (report's CSV, JSON, Markdown) written as it is: its values hold no
+        control characters (validation refuses them) and its CSV lines end in CR LF, as RFC 4180 asks."""
+        if text.translate({c: None for c in (0x0D, 0x0A, 0x09)}).translate(TERMINAL_SAFE) != text.translate({c: None for c in (0x0D, 0x0A, 0x09)}):
+            return self.write(text)
+        return self._stream.write(text)
+
+    def __getattr__(self, name):
+        return getattr(self._stream, name)
+
+
+def _safe_streams():
+    """Wrap stdout and stderr for one command (undone afterwards, so an embedding program keeps its own)."""
+    saved = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _SafeStream(sys.stdout), _SafeStream(sys.stderr)
+    return saved
 
 
 def _date(text: str) -> dt.date:
@@ -256,7 +292,7 @@ def cmd_report(args) -> int:
     ending = settings.ending_soon_days if args.ending_days is None else args.ending_days
     stale = settings.stale_days if args.stale_days is None else args.stale_days
     result = report.build_report(catalog, args.today or dt.date.today(), ending_days=ending, stale_days=stale)
-    sys.stdout.write(report.FORMATS[args.format](result))
+    getattr(sys.stdout, "write_export", sys.stdout.write)(report.FORMATS[args.format](result))
     return 0
 
 
@@ -279,9 +315,9 @@ def cmd_mou(args) -> int:
         text = agreement.to_html(text, args.lang, f"MoU – {name}")
     if args.output:
         try:
-            write_inside(args.data, os.path.abspath(args.output), text.encode("utf-8"), replace=True)
+            write_output(args.data, args.output, text.encode("utf-8"), _shown(args.output))
         except Refused as exc:
-            raise UsageError(f"-o {args.output}: {exc.message}; to save elsewhere, redirect the output: portal mou {args.slug} > FILE")
+            raise UsageError(f"-o: {exc.message}")
         print(f"wrote {_shown(args.output)}")
     else:
         sys.stdout.write(text)
@@ -331,19 +367,19 @@ def cmd_verify(args) -> int:
     found = verify.messages(catalog, site, slugs, settings, site_url, args.lang)
     folder = os.path.abspath(args.out) if args.out else verify.outbox(args.data, today)
     if not args.dry_run:
-        folder_inside(args.data, folder)
-        # Messages hold contact details: the outbox keeps itself out of git.
-        ignore = os.path.join(os.path.dirname(folder) if os.path.basename(os.path.dirname(folder)) == ".outbox" else folder, ".gitignore")
-        if not os.path.exists(ignore):
-            write_inside(args.data, ignore, b"# Verification messages hold contact details: never committed.\n*\n")
+        # Messages hold contact details: a folder outside the data, made here, that keeps itself out of git.
+        try:
+            folder = output_folder(args.data, folder, _shown(folder), "messages")
+        except Refused as exc:
+            raise UsageError(f"--out: {exc.message}")
     for m in found:
         last = m.last_verified or "never"
         to = m.to_email or "NO ADDRESS: send by hand"
         print(f"{m.slug}: last checked {last}; to {to}")
         if not args.dry_run:
-            write_inside(args.data, os.path.join(folder, f"{m.slug}.eml"), verify.eml(m, settings, today), replace=True)
+            write_inside(folder, os.path.join(folder, f"{m.slug}.eml"), verify.eml(m, settings, today), replace=True)
     if not args.dry_run:
-        write_inside(args.data, os.path.join(folder, "mail-merge.csv"), verify.merge_csv(found).encode("utf-8"), replace=True)
+        write_inside(folder, os.path.join(folder, "mail-merge.csv"), verify.merge_csv(found).encode("utf-8"), replace=True)
         print(f"wrote {len(found)} message(s) and mail-merge.csv to {_shown(folder)}", file=sys.stderr)
     else:
         print(f"{len(found)} profile(s) due for a check; nothing written (--dry-run)", file=sys.stderr)
@@ -501,7 +537,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("verify", help="write a check-your-profile message to each partner due for one (.eml and a mail-merge CSV)")
     p.add_argument("--days", type=_days, default=None, metavar="N", help="due when last checked more than N days ago (default: extra.portal.stale_days, 183)")
     p.add_argument("--lang", choices=("id", "en"), default="id", help="the messages' language: id (default) or en")
-    p.add_argument("--out", metavar="DIR", help="folder inside the data folder (default: partners/.outbox/verify-DATE/, ignored by git)")
+    p.add_argument("--out", metavar="DIR", help="a folder outside the data folder (default: outbox/verify-DATE/ beside it, ignored by git)")
     p.add_argument("--dry-run", action="store_true", help="list who is due, write nothing")
     p.add_argument("--today", type=_date, default=None, help="the day to check against (default: today)")
     p.add_argument("--config", default=DEFAULT_CONFIG, help="the site configuration (site_url, extra.portal)")
@@ -539,6 +575,14 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Run one command; every outcome is an exit code (0 fine, 1 problems, 2 usage) and lines of text."""
     _utf8_streams()
+    saved = _safe_streams()
+    try:
+        return _main(argv)
+    finally:
+        sys.stdout, sys.stderr = saved
+
+
+def _main(argv: list[str] | None) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(argv)

@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import os
 from dataclasses import dataclass
+from email import policy
 from email.headerregistry import Address
 from email.message import EmailMessage
-from email.utils import format_datetime
+from email.parser import BytesParser
+from email.utils import format_datetime, make_msgid
 
 from ..core.catalog import Catalog, check_new_partner
 from ..core.public import PublicSite
@@ -41,6 +43,7 @@ class Message:
     body: str
     page: str
     last_verified: str
+    subject_plain: str = ""  # the subject without the partner's name, for a draft whose name cannot be a header
 
 
 def recipient(catalog: Catalog, slug: str) -> tuple[str, str]:
@@ -82,21 +85,49 @@ def messages(catalog: Catalog, site: PublicSite, slugs: list[str], settings, sit
         }
         text = env.get_template("verify-message.txt.j2").render(**context)
         subject, _, body = text.partition("\n\n")
-        out.append(Message(slug, p["name"], to_name, to_email, " ".join(subject.removeprefix("Subject: ").split()), body.strip() + "\n", page, p["last_verified"] or ""))
+        plain = locale.gettext("Mohon periksa profil lembaga Anda di situs {org}").format(org=settings.organisation)
+        out.append(Message(slug, p["name"], to_name, to_email, " ".join(subject.removeprefix("Subject: ").split()), body.strip() + "\n", page,
+                           p["last_verified"] or "", " ".join(plain.split())))
     return out
 
 
 def eml(message: Message, settings, today: dt.date) -> bytes:
-    """The message as an unsent e-mail (.eml) that any mail program opens as a draft ready to send."""
-    mail = EmailMessage()
-    mail["From"] = Address(settings.organisation, addr_spec=settings.contact_email)
+    """The message as an unsent e-mail (.eml) that any mail program opens as a draft ready to send.
+
+    Built by the email package under the SMTP policy, then read back: a name in a header can hide an encoded
+    word (=?utf-8?q?…?=) that decodes to a line break and a header of its own (a Bcc). When what is read back
+    is not exactly the headers meant, with the values meant, the draft is made again without the partner's
+    name in its headers (the address alone, a subject without the name); the body always carries it."""
+    for plain in (False, True):
+        mail = _mail(message, settings, today, plain)
+        data = bytes(mail)
+        if _reads_back(data, mail):
+            return data
+    raise ValueError(f"{message.slug}: the draft's headers cannot be written safely")
+
+
+def _mail(message: Message, settings, today: dt.date, plain: bool) -> EmailMessage:
+    mail = EmailMessage(policy=policy.SMTP)
+    mail["From"] = Address(settings.organisation if not plain else "", addr_spec=settings.contact_email)
     if message.to_email:
-        mail["To"] = Address(message.to_name, addr_spec=message.to_email)
-    mail["Subject"] = message.subject
+        mail["To"] = Address(message.to_name if not plain else "", addr_spec=message.to_email)
+    mail["Subject"] = message.subject if not plain else message.subject_plain
     mail["Date"] = format_datetime(dt.datetime.combine(today, dt.time(9, 0), tzinfo=dt.timezone.utc))
+    mail["Message-ID"] = make_msgid(idstring=message.slug, domain=settings.contact_email.rpartition("@")[2] or None)
     mail["X-Unsent"] = "1"  # Outlook and others open it as a draft
     mail.set_content(message.body)
-    return bytes(mail)
+    return mail
+
+
+def _reads_back(data: bytes, mail: EmailMessage) -> bool:
+    """The draft, parsed as a mail program parses it, has exactly the headers built, each with its value."""
+    parsed = BytesParser(policy=policy.default).parsebytes(data)
+    if [k.lower() for k in parsed.keys()] != [k.lower() for k in mail.keys()]:
+        return False
+    for key in ("From", "To", "Subject"):
+        if key in mail and (str(parsed[key]) != str(mail[key]) or any(c in str(parsed[key]) for c in "\r\n")):
+            return False
+    return True
 
 
 def merge_csv(messages_: list[Message]) -> str:
@@ -112,4 +143,5 @@ def record(catalog: Catalog, slug: str, path: str, text: str, when: dt.date, tod
 
 
 def outbox(data_dir: str, today: dt.date) -> str:
-    return os.path.join(data_dir, ".outbox", f"verify-{today.isoformat()}")
+    """The default folder of the messages: outbox/verify-DATE/ beside the data folder, never inside it."""
+    return os.path.join(os.path.dirname(os.path.abspath(data_dir)), "outbox", f"verify-{today.isoformat()}")
