@@ -180,6 +180,15 @@ def test_a_data_folder_in_a_loop_of_links_is_one_line(tmp_path):
     assert code == 2 and "is not a folder" in err
 
 
+def test_a_mixed_encoding_export_keeps_every_name_right(tmp_path):
+    """Each line decided alone: the Windows-1252 line and the UTF-8 lines are both read right."""
+    root = copy_reference_data(str(tmp_path))
+    code, out, err = run("import", os.path.join(CORPUS, "mixed-encoding.csv"), "--data", root)
+    assert code == 1, out + err
+    names = {yaml.safe_load(open(os.path.join(root, f"{slug}.yml"), encoding="utf-8"))["name"] for slug in ("kafe-cafe-jogja", "warung-sate-macao")}
+    assert names == {"Kafe Café Jogja", "Warung Sate Mação"}
+
+
 # --- every command, arbitrary arguments ---------------------------------------------------------------
 
 COMMANDS = ["validate", "new", "list", "schema", "import", "report", "mou", "doctor", "verify", "verified", "new-activity"]

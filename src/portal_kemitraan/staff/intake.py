@@ -78,23 +78,31 @@ def normalise_header(text: str) -> str:
     return " ".join(text.replace("\ufeff", "").strip().rstrip("?:").split()).casefold()
 
 
-def decode(raw: bytes) -> tuple[str, str]:
-    """UTF-16 with its byte-order mark (Excel's "Unicode text"), UTF-8 (with or without BOM) when it decodes,
-    else Windows-1252 (Excel's default CSV export)."""
+def decode(raw: bytes) -> tuple[str, str, set[int]]:
+    """UTF-16 with its byte-order mark (Excel's "Unicode text"), else UTF-8 (with or without BOM) decided line
+    by line: a line that is not UTF-8 is read as Windows-1252 (Excel's default CSV export), and its number is
+    returned, so a file mostly in UTF-8 with one line from another program keeps every other line right.
+    A newline byte is never inside a character in either encoding, so lines can be decided one by one."""
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
-            return raw.decode("utf-16"), "utf-16"
+            return raw.decode("utf-16"), "utf-16", set()
         except UnicodeDecodeError:
             pass
+    encoding = "utf-8"
     if raw.startswith(b"\xef\xbb\xbf"):
-        try:
-            return raw[3:].decode("utf-8"), "utf-8-sig"
-        except UnicodeDecodeError:
-            raw = raw[3:]
+        raw, encoding = raw[3:], "utf-8-sig"
     try:
-        return raw.decode("utf-8"), "utf-8"
+        return raw.decode("utf-8"), encoding, set()
     except UnicodeDecodeError:
-        return raw.decode("cp1252", errors="replace"), "cp1252"
+        pass
+    parts, other = [], set()
+    for number, line in enumerate(raw.split(b"\n"), start=1):
+        try:
+            parts.append(line.decode("utf-8"))
+        except UnicodeDecodeError:
+            parts.append(line.decode("cp1252", errors="replace"))
+            other.add(number)
+    return "\n".join(parts), ("cp1252" if len(other) == len(parts) else "mixed"), other
 
 
 def sniff_dialect(text: str) -> type[csv.Dialect]:
@@ -239,9 +247,12 @@ def import_rows(raw: bytes, csv_name: str, catalog: Catalog, mapping: Mapping, t
 
 def _import(raw: bytes, csv_name: str, catalog: Catalog, mapping: Mapping, today: dt.date, order: str | None) -> Outcome:
     out = Outcome()
-    text, encoding = decode(raw)
+    text, encoding, other = decode(raw)
     if encoding == "cp1252":
         out.notes.append(Problem(csv_name, 1, "file", "is not valid UTF-8; read as Windows-1252 (Excel's default). Check the rows reported as mis-decoded", "note"))
+    elif encoding == "mixed":
+        shown_lines = ", ".join(str(n) for n in sorted(other)[:10]) + (" …" if len(other) > 10 else "")
+        out.notes.append(Problem(csv_name, 1, "file", f"is UTF-8 except line(s) {shown_lines}, read as Windows-1252 (each line decided alone)", "note"))
     reader = _reader(text)
     try:
         header = next(reader)
@@ -284,14 +295,21 @@ def _import(raw: bytes, csv_name: str, catalog: Catalog, mapping: Mapping, today
             )
             break
         row_line, line = line, reader.line_num + 1
+        lines_of_row = set(range(row_line, line))
         if not any(cell.strip() for cell in row):
             out.empty_rows += 1
             continue
         if len(row) > len(header):
             out.problems.append(Problem(csv_name, row_line, "row", f"has {len(row)} values but the header has {len(header)} columns; row not imported"))
             continue
+        if "\ufffd" in "".join(row) and lines_of_row & other:
+            # bytes that are neither UTF-8 nor Windows-1252: a name read wrongly is never written
+            out.problems.append(Problem(csv_name, row_line, "row", "holds bytes that are neither UTF-8 nor Windows-1252; save the file as UTF-8; row not imported"))
+            continue
         if encoding == "cp1252" and any(mark in cell for cell in row for mark in MISDECODED):
             out.notes.append(Problem(csv_name, row_line, "row", "looks mis-decoded (characters such as Ã or �); check its text in the file written", "note"))
+        elif lines_of_row & other and encoding == "mixed":
+            out.notes.append(Problem(csv_name, row_line, "row", "was not UTF-8 and was read as Windows-1252; check its text in the file written", "note"))
         cells = {name: row[i].strip() if i < len(row) else "" for name, i in columns.items()}
         cells = {k: ("" if v.casefold() in ANONYMOUS else v) for k, v in cells.items()}
         answers = {header[i].strip() or f"column {i + 1}": row[i].strip() for i in range(len(row)) if row[i].strip()}
