@@ -95,14 +95,16 @@ def decode(raw: bytes) -> tuple[str, str, set[int]]:
         return raw.decode("utf-8"), encoding, set()
     except UnicodeDecodeError:
         pass
-    parts, other = [], set()
+    parts, other, utf8 = [], set(), False
     for number, line in enumerate(raw.split(b"\n"), start=1):
         try:
             parts.append(line.decode("utf-8"))
+            utf8 = utf8 or not line.isascii()
         except UnicodeDecodeError:
             parts.append(line.decode("cp1252", errors="replace"))
             other.add(number)
-    return "\n".join(parts), ("cp1252" if len(other) == len(parts) else "mixed"), other
+    # No line with UTF-8 beyond ASCII: a Windows-1252 file (Excel's export), not a mixed one.
+    return "\n".join(parts), ("mixed" if utf8 else "cp1252"), other
 
 
 def sniff_dialect(text: str) -> type[csv.Dialect]:
