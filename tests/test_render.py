@@ -6,6 +6,7 @@ import os
 import xml.etree.ElementTree as ET
 
 import pytest
+import yaml
 
 from conftest import ROOT, TODAY
 from portal_kemitraan.adapters.folder import RenderError, engine_config, project_files, write_folder
@@ -25,13 +26,14 @@ def test_render_writes_a_project_for_another_engine(tmp_path):
     files = project_files(os.path.join(ROOT, "mkdocs.yml"))
     assert write_folder(str(out), files) == len(files)
     page = (out / "docs" / "partners" / "kwt-melati.md").read_text(encoding="utf-8")
-    front = json.loads(page.split("---\n")[1])
+    front = yaml.safe_load(page.split("---\n")[1])  # written by a YAML serialiser, read back by a YAML parser
     assert front["template"] == "partner.html" and front["title"] == "Kelompok Wanita Tani Melati"
     assert page.split("---\n", 2)[2].lstrip().startswith('<div class="portal-generated">\n<nav class="portal-crumbs"')
     assert '<article class="portal-partner" data-slug="kwt-melati">' in page
     assert "<!-- portal:" not in (out / "docs" / "index.md").read_text(encoding="utf-8")  # blocks filled in
     assert (out / "docs" / "api" / "partners.json").exists() and (out / "docs" / "feed.xml").exists()
-    assert (out / "overrides" / "partner.html").exists() and not (out / "overrides" / "partials" / "search.html").exists()
+    assert (out / "overrides" / "partner.html").exists() and (out / "overrides" / "partials" / "portal-search.html").exists()
+    assert (out / "docs" / "pagefind" / "pagefind.js").exists()  # the site's search travels with the pages
     assert not any("internal" in p for p in files if p.endswith(".json")) and "docs/partners/koperasi-tebu-manis-jaya.md" in files
 
 

@@ -1,7 +1,6 @@
 """Trust, third round: hostile text in every published field read back from every output with a real parser,
 the terminal, the mail drafts, logos' metadata, reserved names, the 404 page's addresses and staff templates."""
 
-import contextlib
 import csv
 import email
 import email.policy
@@ -22,26 +21,13 @@ from portal_kemitraan.core.logos import clean_raster
 from portal_kemitraan.core.public import build_public_site
 from portal_kemitraan.core.settings import Settings
 from portal_kemitraan.render.site import render_site
-from portal_kemitraan.staff import cli
+from test_trust_commands import run  # the command in this process: (exit code, stdout, stderr)
 
 # Text that changes its meaning on the way out if anything writes it by string formatting: line and paragraph
 # separators, YAML and Markdown syntax, quotes, HTML, an encoded word that decodes to a line break, template
 # syntax, a formula, a next-line character and a byte-order mark.
 HOSTILE = ("Mitra\u2028\u2029 ---\\n \"' : # &amp; <b>x</b> {{ 7*7 }} {% raw %} =?utf-8?q?a=0D=0ABcc=3A_x=40evil=2Eexample?= "
            "=HYPERLINK(\"http://evil.example\") \ufeff [tautan](javascript:alert(1)) *tebal* `kode`")
-
-
-def run(*argv, cwd=None):
-    out, err = io.StringIO(), io.StringIO()
-    previous = os.getcwd()
-    try:
-        if cwd:
-            os.chdir(cwd)
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            code = cli.main([str(a) for a in argv])
-    finally:
-        os.chdir(previous)
-    return code, out.getvalue(), err.getvalue()
 
 
 def hostile_partner(root: str, slug: str = "mitra-jahat", visibility: str = "public") -> dict:

@@ -584,6 +584,10 @@ def main(argv: list[str] | None = None) -> int:
 
 def _main(argv: list[str] | None) -> int:
     parser = build_parser()
+    if any("\x00" in arg for arg in (sys.argv[1:] if argv is None else argv)):
+        # No path or value may hold a NUL (the system cannot open such a path): one line, not a traceback.
+        print("portal: an argument holds a NUL character (\\x00); no path or value can", file=sys.stderr)
+        return 2
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse has printed the usage line and its message
