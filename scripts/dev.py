@@ -46,9 +46,13 @@ def ensure_venv(requirements: str) -> None:
         fh.write(wanted)
 
 
-def env() -> dict:
+def env(quiet_notice: bool = False) -> dict:
+    """The environment of the tools. MkDocs' notice about Material's end of life (5 May 2027) is shown on
+    every build and preview (README: "Material's end of life"); only the test run, which builds dozens of
+    sites, keeps it out of its output."""
     out = dict(os.environ)
-    out["NO_MKDOCS_2_WARNING"] = "1"
+    if quiet_notice:
+        out["NO_MKDOCS_2_WARNING"] = "1"
     out["PYTHONUTF8"] = "1"
     return out
 
@@ -106,7 +110,7 @@ def cmd_build(args: list[str]) -> int:
 
 def cmd_test(args: list[str]) -> int:
     ensure_venv("requirements-dev.txt")
-    test_env = env()
+    test_env = env(quiet_notice=True)
     test_env["PORTAL_CHROMIUM"] = ensure_chromium()
     result = subprocess.run([PY, "-m", "pytest", *args], cwd=ROOT, env=test_env)
     return result.returncode

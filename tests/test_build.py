@@ -165,11 +165,24 @@ def test_home_has_search_numbers_map_chart_recent_partners_and_call_to_action(bu
 
 
 def test_every_page_links_to_joining(built_site):
+    """Every page's banner (the embedded directory: its foot) has a link to the join page of its own edition,
+    and that link leads to the file of that page (the navigation's own entry does not count)."""
     site, _ = built_site
+    checked = 0
     for path, text in text_files(site):
-        if path.endswith(".html"):
-            english = os.path.relpath(path, site).startswith("en" + os.sep)
-            assert ("Become a partner" if english else "Jadi mitra") in text, path
+        if not path.endswith(".html") or path.endswith(os.sep + "404.html"):
+            continue
+        rel = os.path.relpath(path, site)
+        english = rel.startswith("en" + os.sep)
+        words = "Become a partner" if english else "Jadi mitra"
+        where = r'<p class="portal-embed__foot">' if rel in (os.path.join("embed", "index.html"), os.path.join("en", "embed", "index.html")) else r'<p class="portal-announce">'
+        found = re.search(where + r'[^<]*<a href="([^"]+)"[^>]*>' + re.escape(words) + "</a>", text)
+        assert found, rel
+        target = os.path.normpath(os.path.join(os.path.dirname(path), found.group(1)))
+        assert os.path.isfile(os.path.join(target, "index.html")), (rel, found.group(1))
+        assert os.path.relpath(target, site) == (os.path.join("en", "join") if english else "join"), (rel, found.group(1))
+        checked += 1
+    assert checked > 30
 
 
 def test_join_page_without_form_url_offers_a_mailto_form(built_site):

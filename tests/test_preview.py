@@ -8,6 +8,7 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -33,11 +34,16 @@ def preview(tmp_path_factory, request):
     port = free_port()
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", SOURCE_DATE_EPOCH=EPOCH)
     proc = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", *request.param, "-a", f"127.0.0.1:{port}"], cwd=root, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, errors="replace")
+    log: list[str] = []
+    # The log is read as it comes (a full pipe would stop the server), and tells when the watcher runs:
+    # MkDocs starts watching before it says where it serves.
+    reader = threading.Thread(target=lambda: log.extend(iter(proc.stderr.readline, "")), daemon=True)
+    reader.start()
     url = f"http://127.0.0.1:{port}{BASE}"
     try:
+        wait_for(lambda: any("Serving on" in line for line in list(log)), "the server watching the files")
         wait_for(lambda: get(url) is not None, "the first build")
-        time.sleep(1)  # the watcher starts after the first build
         yield root, url
     finally:
         proc.terminate()
