@@ -23,6 +23,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -175,12 +176,54 @@ def make_baseline(folder: str, rows: list[tuple[str, dict]]) -> None:
             os.remove(path)
 
 
-def run_measured(cmd: list[str], cwd: str) -> tuple[float, int, str]:
-    """Run a child and read its own peak RSS through wait4 (KiB on Linux)."""
+def _tree_rss_kib(root_pid: int) -> int:
+    """The resident memory of a process and all its descendants now (KiB), read from /proc."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/stat", encoding="ascii", errors="replace") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+            with open(f"/proc/{name}/statm", encoding="ascii") as fh:
+                pages = int(fh.read().split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        pid, ppid = int(name), int(fields[1])
+        children.setdefault(ppid, []).append(pid)
+        rss[pid] = pages * (os.sysconf("SC_PAGE_SIZE") // 1024)
+    total, todo = 0, [root_pid]
+    while todo:
+        pid = todo.pop()
+        total += rss.get(pid, 0)
+        todo.extend(children.get(pid, []))
+    return total
+
+
+def run_measured(cmd: list[str], cwd: str, tree: list | None = None) -> tuple[float, int, str]:
+    """Run a child and read its own peak RSS through wait4 (KiB on Linux). With `tree`, the peak of the whole
+    process tree (the child, its forked workers and Pagefind, added together), sampled every 50 ms, is
+    appended to it."""
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", SOURCE_DATE_EPOCH=EPOCH)
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    peak = [0]
+    done = threading.Event()
+
+    def sample():
+        while not done.wait(0.05):
+            peak[0] = max(peak[0], _tree_rss_kib(proc.pid))
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    if tree is not None and os.path.isdir("/proc"):
+        sampler.start()
     _, status, usage = os.wait4(proc.pid, 0)
+    done.set()
+    if sampler.is_alive():
+        sampler.join()
+    if tree is not None:
+        tree.append(peak[0])
     seconds = time.perf_counter() - start
     err = proc.stderr.read().decode("utf-8", "replace")
     proc.stderr.close()
@@ -421,15 +464,26 @@ def bench(n: int, browser: bool, keep: str | None, preview: bool = True) -> None
     validate = [py, os.path.join(ROOT, "scripts", "portal.py"), "validate", "--quiet", "--data", os.path.join(project, "partners")]
     v_s, v_mem, _ = run_measured(validate, project)
     w_s, _, _ = run_measured(validate, project)  # nothing changed since the first run
-    b_s, b_mem, _ = run_measured([py, "-m", "mkdocs", "build", "--strict", "-q"], project)
-    e_s, e_mem, _ = run_measured([py, "-m", "mkdocs", "build", "--strict", "-q", "-f", "mkdocs.en.yml"], project)
-    p_s, p_mem, _ = run_measured([py, "-m", "mkdocs", "build", "-q"], baseline)
+    # What CI publishes (both editions, one after the other, as the build command runs them), interleaved with
+    # the plain-MkDocs baseline, twice: a slow moment of this shared machine then falls on both alike.
+    builds, plains, trees = [], [], []
+    for _ in range(2):
+        p_s, p_mem, _ = run_measured([py, "-m", "mkdocs", "build", "-q"], baseline)
+        plains.append((p_s, p_mem))
+        b_s, b_mem, _ = run_measured([py, "-m", "mkdocs", "build", "--strict", "-q"], project, trees)
+        e_s, e_mem, _ = run_measured([py, "-m", "mkdocs", "build", "--strict", "-q", "-f", "mkdocs.en.yml"], project, trees)
+        builds.append((b_s, b_mem, e_s, e_mem))
+    b_s, b_mem, e_s, e_mem = min(builds, key=lambda b: b[0] + b[2])
+    p_s, p_mem = min(plains)
+    tree_peak = max(trees)
     site = os.path.join(project, "site")
     profiles = [os.path.getsize(os.path.join(site, "partners", s, "index.html")) for s, d in rows if d["visibility"] != "hidden"]
     listed = sum(1 for _, d in rows if d["visibility"] == "public")
     print(f"N={n} ({listed} listed) on {os.cpu_count()} cores, {sys.platform}, Python {sys.version.split()[0]}")
     print(f"  validation:           {v_s:8.2f} s cold, {w_s:.2f} s again with nothing changed   (peak {v_mem / 1024:.0f} MiB)")
     print(f"  build (hook):         {b_s:8.2f} s   (peak {b_mem / 1024:.0f} MiB); English edition {e_s:.2f} s (peak {e_mem / 1024:.0f} MiB); both {b_s + e_s:.2f} s")
+    print(f"                        both editions, each run: {', '.join(f'{b[0] + b[2]:.1f} s' for b in builds)} (interleaved with the baseline:"
+          f" {', '.join(f'{p[0]:.1f} s' for p in plains)}); whole process tree at its peak {tree_peak / 1024:.0f} MiB (targets: <= 60 s, <= 600 MB)")
     print(f"  build (plain MkDocs): {p_s:8.2f} s   (peak {p_mem / 1024:.0f} MiB)")
     print(f"  hook overhead:        {(b_s / p_s - 1) * 100:+8.1f} %")
     print(f"  profile page:         {statistics.median(profiles) / 1024:8.1f} KiB median, {max(profiles) / 1024:.1f} KiB largest")
