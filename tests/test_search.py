@@ -246,3 +246,27 @@ def test_long_unbroken_words_never_widen_a_phone_page(browser, search_server):
         overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
         assert overflow <= 0, (path, overflow)
     page.context.close()
+
+
+def test_staff_synonyms_are_checked_with_their_line(tmp_path):
+    from conftest import TODAY, copy_reference_data
+    from portal_kemitraan.core.catalog import load_catalog
+
+    root = copy_reference_data(str(tmp_path))
+    with open(os.path.join(root, "search.yml"), "w", encoding="utf-8") as fh:
+        fh.write("synonyms:\n  - [rezeki, rejeki]\n  - [sendiri]\n  - [" + "x" * 61 + ", y]\nlain: 1\n")
+    lines = load_catalog(root, today=TODAY).report.lines()
+    assert any(line.startswith("partners/search.yml:3: synonyms[1]:") for line in lines), lines
+    assert any(line.startswith("partners/search.yml:4: synonyms[2][0]:") for line in lines), lines
+    assert any(line.startswith("partners/search.yml:5: lain:") for line in lines), lines
+
+
+def test_synonyms_add_the_other_words_of_a_group_a_text_mentions():
+    from portal_kemitraan.render.search import Synonyms
+
+    groups = Synonyms([["rezeki", "rejeki"], ["pasar swalayan", "supermarket"], ["Makassar", "Ujung Pandang"]])
+    assert groups.expand("Koperasi Sumber Rejeki") == ["rezeki"]
+    assert groups.expand("menjual ke Pasar Swalayan di kota") == ["supermarket"]
+    assert groups.expand("pasar tradisional dan toko swalayan") == []  # a phrase counts only whole
+    assert groups.expand("kantor di ujung pandang") == ["Makassar"]
+    assert groups.expand("tidak ada apa-apa") == []
