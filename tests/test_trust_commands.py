@@ -284,6 +284,7 @@ READY = """site_name: Portal Kemitraan Nusa
 site_url: https://kemitraan.nusa.or.id/
 extra:
   portal:
+    organisation: Yayasan Kemitraan Nusa
     contact_email: kemitraan@nusa.or.id
     intake_form_url: https://forms.gle/abc123
 """
@@ -296,11 +297,15 @@ def test_doctor_lists_what_the_demo_configuration_must_change(tmp_path):
     assert "site_url: 'https://example.github.io/portal-kemitraan/' is a placeholder or not https" in out
     assert "repo_url: 'https://github.com/example/portal-kemitraan' is the demo's" in out
     assert "extra.portal.contact_email: 'kemitraan@example.org' is a placeholder" in out
+    # The demo's name and its sixteen fictional partners, each by its file.
+    assert "extra.portal.organisation: 'Portal Kemitraan' is the demo's name" in out and "site_name: 'Portal Kemitraan' is the demo's name" in out
+    examples = [line for line in out.splitlines() if "says it is an example partner (fictional)" in line]
+    assert len(examples) == 16 and examples[0].startswith("partners/bumdes-makmur-bersama.yml:1: file:")
     assert "thing(s) to change before the site goes live" in err
 
 
 def test_doctor_passes_a_ready_configuration_and_catches_template_text(tmp_path):
-    root = copy_reference_data(str(tmp_path), with_partners=True)
+    root = copy_reference_data(str(tmp_path), with_partners=False)  # the demo's fictional partners would be listed
     config = tmp_path / "mkdocs.yml"
     config.write_text(READY)
     code, out, err = run("doctor", "--data", root, "--config", config)

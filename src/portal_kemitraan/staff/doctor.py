@@ -3,13 +3,17 @@ refuses template text in public partners)."""
 
 from __future__ import annotations
 
+import os
 import re
 from urllib.parse import urlsplit
 
 from ..core.catalog import Catalog
 from ..core.models import email_address
+from ..core.safefs import Refused, read_inside
 from ..core.settings import Settings, read_mkdocs_config
 
+DEMO_ORGANISATION = "Portal Kemitraan"  # the demo's organisation and site name
+DEMO_MARK = "Example partner (fictional)"  # the comment each demo partner file starts with
 # Text that `portal new` and the demo configuration write, which must never reach a public page.
 # Hosts that are placeholders: any with a label "example" (example.org, example.github.io), or this machine.
 _EXAMPLE_HOST = re.compile(r"(^|\.)example(\.|$)|^(localhost|127\.0\.0\.1)$", re.I)
@@ -46,6 +50,33 @@ def check(config_path: str, settings: Settings, catalog: Catalog) -> list[str]:
     form = settings.correction_form
     if form and _placeholder_host(form.url):
         lines.append(f"{config_path}: extra.portal.correction_form.url: {form.url!r} is not a real https address")
+    if settings.organisation.strip() == DEMO_ORGANISATION:
+        lines.append(f"{config_path}: extra.portal.organisation: {settings.organisation!r} is the demo's name; set your organisation's name")
+    if str(config.get("site_name") or "").strip() == DEMO_ORGANISATION:
+        lines.append(f"{config_path}: site_name: {DEMO_ORGANISATION!r} is the demo's name; set your site's name")
+    lines += demo_partners(catalog)
     for problem in catalog.report.errors:
         lines.append(str(problem))
     return lines
+
+
+def demo_partners(catalog: Catalog) -> list[str]:
+    """The demo's fictional partners still in the data: each file the demo ships says so in its first lines
+    ("Example partner (fictional)"), and every address in them is on a placeholder host (example.id …)."""
+    found = []
+    for slug, record in sorted(catalog.partners.items()):
+        path = os.path.join(catalog.root, os.path.basename(record.path))
+        try:
+            head = read_inside(catalog.root, path, 64 * 1024)[:600].decode("utf-8", "replace")
+        except Refused:
+            head = ""
+        p = record.data
+        hosts = [p.website] if p.website else []
+        if p.contact and p.contact.email:
+            hosts.append("mailto://" + p.contact.email.split("@")[-1])
+        marked = DEMO_MARK in head
+        placeholder = bool(hosts) and all(_placeholder_host(h) for h in hosts) and p.visibility != "hidden"
+        if marked or placeholder:
+            why = "says it is an example partner (fictional)" if marked else "has only placeholder addresses (example.…)"
+            found.append(f"{record.path}:1: file: {why}; remove it (and its logo) before the site goes live, or give its real details")
+    return found
