@@ -130,3 +130,37 @@ def test_news_feed_is_atom_with_the_newest_activities(built_site):
     assert all(e.find("a:link", ns).get("href").startswith(BASE + "partners/") for e in entries)
     assert len({e.find("a:id", ns).text for e in entries}) == len(entries)
     assert 'href="kabar.xml"' in read(site, "index.html")  # announced in every page's head
+
+
+def test_a_future_activity_is_upcoming_until_its_day_then_news(tmp_path):
+    """`new-activity --date` in the future: an agenda item ("Akan datang") on the news page, not news, not in
+    the feed or the home page's latest; a build on or after its day moves it to the news."""
+    import datetime as dt
+
+    from conftest import copy_reference_data
+    from portal_kemitraan.core.catalog import load_catalog
+    from portal_kemitraan.core.public import build_public_site
+    from portal_kemitraan.core.settings import Settings
+    from portal_kemitraan.render.site import render_site
+    from test_trust_commands import run
+
+    root = copy_reference_data(str(tmp_path), with_partners=True)
+    code, out, err = run("new-activity", "kwt-melati", "Pameran jamu di Sleman", "--date", "2027-05-01", "--today", "2026-12-01", "--data", root)
+    assert code == 0, out + err
+
+    def files_on(day):
+        site = build_public_site(load_catalog(root, today=day), day, parallel=False)
+        return {f.path: f.content for f in render_site(site, Settings.from_extra({}), "id", "https://contoh.example/", "Portal")}
+
+    before = files_on(dt.date(2026, 12, 1))
+    news = before["kabar/index.md"]
+    agenda = news[news.index('<section class="portal-agenda"'):news.index("</section>")]
+    assert "Akan datang" in agenda and "Pameran jamu di Sleman" in agenda
+    assert news.count("Pameran jamu di Sleman") == 1  # in the agenda only
+    assert "Pameran jamu di Sleman" not in before["kabar.xml"] and "Pameran jamu di Sleman" not in before["api/activities.json"]
+    after = files_on(dt.date(2027, 5, 1))
+    news = after["kabar/index.md"]
+    assert 'class="portal-agenda"' not in news
+    first = news.index('<li class="portal-news__item"')
+    assert "Pameran jamu di Sleman" in news[first:news.index("</li>", first)]  # the newest news now
+    assert "Pameran jamu di Sleman" in after["kabar.xml"] and "Pameran jamu di Sleman" in after["api/activities.json"]

@@ -620,7 +620,7 @@
     if (!root || root.getAttribute("data-ready") || !window.fetch || !window.URLSearchParams) return;
     root.setAttribute("data-ready", "loading");
     var form = root.querySelector(".portal-news__filters");
-    var list = root.querySelector(".portal-news__list");
+    var list = root.querySelector(".portal-news__list:not(.portal-news__list--agenda)");  // the news, not the agenda
     var count = root.querySelector(".portal-count");
     var empty = root.querySelector(".portal-empty");
     var pages = root.querySelector(".portal-pages");

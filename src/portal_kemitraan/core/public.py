@@ -179,15 +179,29 @@ class PublicSite:
     def activities(self) -> list[dict]:
         return self._once('activities', self._activities)
 
-    def _activities(self) -> list[dict]:
-        """Every activity of every listed partner, newest first (undated last), each with its partner's
-        public facts: the partnership news."""
-        items = [
+    def _all_activities(self) -> list[dict]:
+        return [
             {**a, "slug": p["slug"], "name": p["name"], "url": p["url"], "pattern": p["pattern"], "side": p["side"], "province": p["province"], "n": i}
             for p in self.listed
             for i, a in enumerate(p["activities"])
         ]
+
+    def _activities(self) -> list[dict]:
+        """Every activity of every listed partner up to the build date, newest first (undated last), each with
+        its partner's public facts: the partnership news. An activity dated later is upcoming, not news."""
+        today = self.today.isoformat()
+        items = [a for a in self._all_activities() if not a["date"] or a["date"] <= today]
         return sorted(items, key=lambda a: (a["date"] or "", a["slug"], -a["n"]), reverse=True)
+
+    def upcoming(self) -> list[dict]:
+        """Activities dated after the build date, soonest first: the agenda. The first build on or after
+        an activity's date moves it to the news."""
+        return self._once("upcoming", self._upcoming)
+
+    def _upcoming(self) -> list[dict]:
+        today = self.today.isoformat()
+        items = [a for a in self._all_activities() if a["date"] and a["date"] > today]
+        return sorted(items, key=lambda a: (a["date"], a["slug"], a["n"]))
 
     def sectors(self) -> list[tuple[str, int]]:
         return self._once('sectors', self._sectors)

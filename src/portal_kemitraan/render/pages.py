@@ -226,7 +226,7 @@ class SitePlan:
         if page.kind == "news":
             n = int(page.key)
             news = site.activities()
-            return (n, news[(n - 1) * NEWS_PAGE : n * NEWS_PAGE], len(news), site.by_province())
+            return (n, news[(n - 1) * NEWS_PAGE : n * NEWS_PAGE], len(news), site.by_province(), site.upcoming() if n == 1 else ())
         if page.kind == "patterns":
             return (site.by_pattern(),)
         if page.kind == "pattern":
