@@ -72,6 +72,12 @@ class StaticServer:
         self.httpd.shutdown()
         self.httpd.server_close()
 
+    def __enter__(self) -> "StaticServer":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
 
 def offline_routes(context) -> None:
     """This machine has no network: answer the few outside requests the site makes with local stubs."""

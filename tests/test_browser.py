@@ -54,9 +54,8 @@ def shot(request):
 
 @pytest.fixture(scope="session")
 def form_server(built_site_with_form):
-    srv = StaticServer(built_site_with_form)
-    yield srv.url
-    srv.stop()
+    with StaticServer(built_site_with_form) as srv:
+        yield srv.url
 
 
 @pytest.fixture

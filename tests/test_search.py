@@ -31,9 +31,8 @@ def search_site(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def search_server(search_site):
-    srv = StaticServer(search_site)
-    yield srv.url
-    srv.stop()
+    with StaticServer(search_site) as srv:
+        yield srv.url
 
 
 def new_page(browser, size="desktop"):
