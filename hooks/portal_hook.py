@@ -1,8 +1,11 @@
 """MkDocs entry point (named in mkdocs.yml): every event is handled by the installed package's adapter."""
 
 from portal_kemitraan.adapters.mkdocs import MkDocsAdapter
+from portal_kemitraan.adapters.preview import Preview
 
-_adapter = MkDocsAdapter()  # MkDocs loads a hook as a module: the adapter object carries the build's state
+# MkDocs loads a hook as a module: the adapter object carries the build's state, and in `serve` the
+# preview it makes keeps what is worth keeping between rebuilds. The two adapters meet only here.
+_adapter = MkDocsAdapter(preview=Preview)
 
 on_startup = _adapter.on_startup
 on_config = _adapter.on_config

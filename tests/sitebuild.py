@@ -48,7 +48,8 @@ def read(site_dir: str, rel: str) -> str:
 
 
 def build_zensical(project_dir: str):
-    """The same project through the engine-neutral path: `portal render --out`, then `zensical build`."""
+    """The same project through the engine-neutral path: `portal render --out`, then `zensical build` for
+    every edition it wrote (the main one first: site/, then site/en/)."""
     import subprocess
     import sys
 
@@ -60,7 +61,12 @@ def build_zensical(project_dir: str):
         capture_output=True, text=True, cwd=project_dir, env=env,
     )
     assert rendered.returncode == 0, rendered.stdout + rendered.stderr
-    built = subprocess.run([os.path.join(bin_dir, "zensical"), "build"], capture_output=True, text=True, cwd=out, env=env)
+    configs = sorted((n for n in os.listdir(out) if n.startswith("mkdocs") and n.endswith(".yml")), key=lambda n: (n != "mkdocs.yml", n))
+    assert configs[0] == "mkdocs.yml" and len(configs) > 1, configs
+    for name in configs:
+        built = subprocess.run([os.path.join(bin_dir, "zensical"), "build", "-f", name], capture_output=True, text=True, cwd=out, env=env)
+        if built.returncode != 0:
+            break
     return built, os.path.join(out, "site")
 
 

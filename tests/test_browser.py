@@ -23,6 +23,12 @@ PAGES = {
 }
 
 
+# The directory, news, embed, map and join behaviours are the site's own script over the generated pages,
+# the same bytes on every engine: they run on the two MkDocs editions. The Zensical build runs the
+# page matrix below, the header search, the theme's controls, the layout and the language switch.
+PORTAL_JS = pytest.mark.parametrize("server", ["mkdocs", "english"], indirect=True)
+
+
 @pytest.fixture(scope="session", params=["mkdocs", "english", "zensical"])
 def server(request):
     """The site as each build makes it: MkDocs with the hook (the default), its English edition at /en/,
@@ -88,6 +94,7 @@ def settle(page):
     page.wait_for_function("!document.querySelector('.portal-directory') || document.querySelector('.portal-directory[data-ready=true]')")
 
 
+@PORTAL_JS
 def test_directory_filters_narrow_the_list_and_the_address_restores_them(page, server, says):
     page.goto(server + "partners/")
     wait_directory(page)
@@ -147,6 +154,7 @@ def test_show_more_appears_only_when_there_is_more_and_shows_it(page, small_page
         srv.stop()
 
 
+@PORTAL_JS
 def test_show_more_is_not_shown_when_everything_fits(page, server):
     page.goto(server + "partners/")
     wait_directory(page)
@@ -154,6 +162,7 @@ def test_show_more_is_not_shown_when_everything_fits(page, server):
     assert not shown(page.locator(".portal-more")) and not shown(page.locator(".portal-empty"))
 
 
+@PORTAL_JS
 def test_options_that_would_show_nothing_are_disabled_and_a_stale_side_is_dropped(page, server):
     page.goto(server + "partners/?province=Jawa+Tengah")
     wait_directory(page)
@@ -170,6 +179,7 @@ def test_options_that_would_show_nothing_are_disabled_and_a_stale_side_is_droppe
     assert "side=" not in page.url and cards(page).count() > 0
 
 
+@PORTAL_JS
 def test_directory_counts_follow_the_filters(page, server):
     page.goto(server + "partners/?province=Jawa+Tengah")
     wait_directory(page)
@@ -205,6 +215,7 @@ def test_header_search_finds_a_partner_by_name(page, server):
     assert page.console_errors == []
 
 
+@PORTAL_JS
 def test_profile_shows_the_correction_link_with_the_slug(page, server, says):
     """The correction action is on the first screen (desktop), before the profile's long sections, and again
     at the end; both carry the slug."""
@@ -229,6 +240,7 @@ def test_profile_shows_the_correction_link_with_the_slug(page, server, says):
     assert page.console_errors == []
 
 
+@PORTAL_JS
 def test_print_button_opens_the_print_dialog(page, server, says):
     page.add_init_script("window.__printed = 0; window.print = () => { window.__printed += 1; };")
     page.goto(server + PAGES["profile"])
@@ -239,7 +251,8 @@ def test_print_button_opens_the_print_dialog(page, server, says):
     box, beside = button.bounding_box(), correction.bounding_box()
     assert abs(box["height"] - beside["height"]) < 1 and abs(box["y"] - beside["y"]) < 1, (box, beside)
     button.click()
-    assert page.evaluate("window.__printed") == 1
+    page.wait_for_function("window.__printed === 1")  # once the QR code of the printout is drawn
+    expect(page.locator(".portal-printout svg.portal-qr")).to_have_count(1)
 
 
 def test_join_page_has_the_form_iframe_and_a_plain_link(page, form_server):
@@ -250,6 +263,7 @@ def test_join_page_has_the_form_iframe_and_a_plain_link(page, form_server):
     expect(page.frame_locator("iframe.portal-intake__frame").locator("h1")).to_have_text("Formulir kemitraan (contoh)")
 
 
+@PORTAL_JS
 def test_join_page_without_form_composes_an_email(page, server, says):
     page.goto(server + "join/")
     form = page.locator("form.portal-mailform")
@@ -277,25 +291,11 @@ def test_join_page_without_form_composes_an_email(page, server, says):
     assert says("Provinsi:\nJawa Timur", "Province:\nJawa Timur") in query["body"][0] and "*" not in query["body"][0]
 
 
-# Console errors are checked on the two MkDocs editions; the Zensical build runs the functional and
-# accessibility tests (a documented subset, to keep the suite within two minutes).
-MKDOCS_EDITIONS = pytest.mark.parametrize("server", ["mkdocs", "english"], indirect=True)
-
-
-@MKDOCS_EDITIONS
-@pytest.mark.parametrize("name", list(PAGES) + ["guide", "patterns", "404", "unlisted"])
-def test_no_console_errors(page, server, name):
-    path = {"guide": "guide/", "patterns": "patterns/", "404": "tidak-ada/", "unlisted": "partners/yayasan-usaha-mikro-sulsel/"}.get(name, PAGES.get(name))
-    page.goto(server + path)
-    settle(page)
-    errors = [e for e in page.console_errors if not (name == "404" and "404" in e)]
-    assert errors == []
-
-
 # Every page type: the five above, the pattern list, the guide (stage diagram), the open-data page, the
-# embed builder, the embed itself, the news and the 404.
+# embed builder, the embed itself, the news, the 404 and an unlisted profile.
 A11Y_PAGES = {**PAGES, "patterns": "patterns/", "guide": "guide/", "data": "guide/data/", "embed-builder": "guide/embed/",
-              "embed": "embed/", "news": "kabar/", "404": "tidak-ada/", "search-open": "", "directory-searched": "partners/"}
+              "embed": "embed/", "news": "kabar/", "404": "tidak-ada/", "unlisted": "partners/yayasan-usaha-mikro-sulsel/",
+              "search-open": "", "directory-searched": "partners/"}
 # Pages checked in a state a reader puts them in: the header's search open with results, the directory
 # answering words with a filter chosen.
 A11Y_STATES = {
@@ -306,56 +306,100 @@ A11Y_STATES = {
 }
 # Every rule axe has, the WCAG 2.2 target size (24 px) included, which axe leaves off unless asked.
 AXE_OPTIONS = {"resultTypes": ["violations"], "rules": {"target-size": {"enabled": True}}}
+AXE_SCRIPT = Axe().axe_script
 SCHEME_ATTRIBUTE = {"light": "default", "dark": "slate"}
 
 
 def open_in_scheme(browser, url, scheme):
     """The page as a first visit sees it on a system set to `scheme`: a fresh context (nothing remembered)
-    that prefers that scheme. The scheme on the page is checked, not assumed: Material applies it from
-    its script, after the load event."""
+    that prefers that scheme, recording every request and every console error. The scheme on the page is
+    checked, not assumed: Material applies it from its script, after the load event."""
     context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="id-ID", color_scheme=scheme)
     offline_routes(context)
     page = context.new_page()
+    page.requests, page.console_errors = [], []
+    page.on("request", lambda request: page.requests.append(request.url))
+    page.on("console", lambda msg: page.console_errors.append(msg.text) if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: page.console_errors.append(str(exc)))
     # Colours are measured as they end up: no fading in, so no waiting for it.
     page.add_init_script("addEventListener('DOMContentLoaded', () => document.head.insertAdjacentHTML('beforeend',"
                          " '<style>*, *::before, *::after { transition: none !important; animation: none !important; }</style>'))")
     page.goto(url)
     settle(page)
-    page.wait_for_function(f"document.body.getAttribute('data-md-color-scheme') === '{SCHEME_ATTRIBUTE[scheme]}'", timeout=5000)
+    in_scheme(page, scheme)
     return page
 
 
+def in_scheme(page, scheme):
+    """Wait until the page shows `scheme` (Material follows the system's preference while no palette is chosen)."""
+    page.wait_for_function(f"document.body.getAttribute('data-md-color-scheme') === '{SCHEME_ATTRIBUTE[scheme]}'")
+
+
+def next_frames(page) -> None:
+    """Wait until the page has drawn twice since now: what a resize or a scheme change sets off is laid out."""
+    page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
+
+
+def switch_scheme(page, scheme) -> None:
+    """The system turns to `scheme` and the theme's own palette switch is set to it, as a reader's toggle sets it."""
+    page.emulate_media(color_scheme=scheme)
+    page.evaluate("(scheme) => { const input = document.querySelector('input[name=__palette][data-md-color-scheme=' + scheme + ']');"
+                  " input.checked = true; input.dispatchEvent(new Event('change', {bubbles: true})); }", SCHEME_ATTRIBUTE[scheme])
+    in_scheme(page, scheme)
+    next_frames(page)
+
+
+def axe_violations(page) -> list[dict]:
+    """axe-core's violations on the page as it is now (the script is put into the page once per visit)."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.evaluate(AXE_SCRIPT)
+    return page.evaluate("options => axe.run(document, options).then(r => r.violations)", AXE_OPTIONS)
+
+
 @pytest.mark.parametrize("name", list(A11Y_PAGES))
-def test_accessibility_has_no_violations_in_either_scheme_or_size(browser, server, name, shot, request):
-    """axe-core finds nothing, of any impact, in light and dark, on a desktop and a phone screen, and the
-    page never scrolls sideways. Screenshots of each combination are written for a person to look at."""
+def test_every_page_as_a_reader_sees_it(browser, server, name, shot, request):
+    """One visit per page collects every check of the page, in both colour schemes on a desktop and a phone
+    screen: axe-core finds nothing of any impact, the page never scrolls sideways, the console stays free
+    of errors, and every request it makes while it loads and draws (directory data, search index, logos,
+    lazy images below the fold) goes to the site's own address. The visit starts as a first visit on a
+    system that prefers light; then the system's scheme changes and the theme's own palette switch is set
+    to match, as a reader's toggle sets it (the theme applies the system's preference only on load:
+    test_a_first_visit_on_a_dark_system_is_dark covers that). Screenshots of each combination are
+    written for a person to look at (MkDocs and its English edition)."""
     build = request.node.callspec.params["server"]
-    zensical = build == "zensical"
-    # Every combination on every build: MkDocs, its English edition and Zensical (screenshots of the first two).
-    sizes = {"light": (1280, 390), "dark": (1280, 390)}
+    origin = re.match(r"https?://[^/]+/", server).group(0)
     bad = []
-    for scheme, widths in sizes.items():
-        if not widths:
-            continue
-        page = open_in_scheme(browser, server + A11Y_PAGES[name], scheme)
-        if name in A11Y_STATES:
-            A11Y_STATES[name](page)
-        for width in widths:
-            page.set_viewport_size({"width": width, "height": 800 if width > 400 else 844})
+    page = open_in_scheme(browser, server + A11Y_PAGES[name], "light")
+    if name in A11Y_STATES:
+        A11Y_STATES[name](page)
+    # The screen is narrowed once (the theme lays its sidebars out again on a resize); the scheme changes
+    # at each width, which changes colours only.
+    for width, schemes in ((1280, ("light", "dark")), (390, ("dark", "light"))):
+        if width != 1280:
+            page.set_viewport_size({"width": width, "height": 844})
+            next_frames(page)
+        for scheme in schemes:
+            if page.evaluate("document.body.getAttribute('data-md-color-scheme')") != SCHEME_ATTRIBUTE[scheme]:
+                switch_scheme(page, scheme)
             overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
             if overflow > 0:
                 bad.append(f"{width}px: the page scrolls sideways by {overflow}px")
-            results = Axe().run(page, options=AXE_OPTIONS)
             bad += [
                 f"{width}px {scheme}: {v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
-                for v in results.response["violations"]
+                for v in axe_violations(page)
             ]
-            if not zensical:
+            if build != "zensical":
                 page.screenshot(path=shot(f"{name}-{width}-{scheme}"), full_page=width < 400)
-        page.context.close()
+    page.mouse.wheel(0, 20000)  # lazy images below the fold load too: wait until every image has
+    page.wait_for_function("Array.prototype.every.call(document.images, function (i) { return i.complete; })")
+    bad += [f"console: {e}" for e in page.console_errors if not (name == "404" and "404" in e)]
+    bad += [f"a request outside the site: {url}" for url in page.requests if not url.startswith((origin, "data:"))]
+    assert page.requests, "the visit was recorded"
+    page.context.close()
     assert bad == [], "\n".join(bad)
 
 
+@PORTAL_JS
 def test_embed_takes_filters_from_its_address_and_can_hide_them(page, server):
     page.goto(server + "embed/?pattern=foster-parent&province=Nusa+Tenggara+Timur&controls=0")
     wait_directory(page)
@@ -368,9 +412,8 @@ def test_embed_takes_filters_from_its_address_and_can_hide_them(page, server):
     assert page.console_errors == []
 
 
-def test_language_switch_leads_to_the_same_page_in_the_other_edition(page, server, says, request):
-    if request.node.callspec.params["server"] == "zensical":
-        pytest.skip("the Zensical path renders the Indonesian edition only (README: Engines)")
+def test_language_switch_leads_to_the_same_page_in_the_other_edition(page, server, says):
+    """On every build, Zensical's included: `portal render` writes both editions."""
     page.goto(server + PAGES["profile"])
     switch = page.locator(".md-header__option .md-select button")
     expect(switch).to_be_visible()
@@ -385,6 +428,7 @@ def test_language_switch_leads_to_the_same_page_in_the_other_edition(page, serve
     expect(page.get_by_role("link", name=re.compile(says("Ask for a correction", "Ajukan koreksi"))).first).to_be_visible()
 
 
+@PORTAL_JS
 def test_embed_builder_makes_the_iframe_code(page, server):
     page.goto(server + "guide/embed/")
     page.select_option("#e-pattern", "foster-parent")
@@ -404,6 +448,7 @@ def visible_box(locator):
     return locator.bounding_box() if locator.is_visible() else None
 
 
+@PORTAL_JS
 def test_directory_on_a_phone_shows_a_partner_first_and_filters_behind_one_button(page, server, says):
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(server + "partners/")
@@ -439,6 +484,7 @@ def test_directory_on_a_phone_shows_a_partner_first_and_filters_behind_one_butto
     assert page.console_errors == []
 
 
+@PORTAL_JS
 def test_directory_on_a_desktop_shows_the_filters_without_the_button(page, server):
     page.goto(server + "partners/")
     wait_directory(page)
@@ -449,6 +495,7 @@ def test_directory_on_a_desktop_shows_the_filters_without_the_button(page, serve
     assert tops[0] == tops[1]
 
 
+@PORTAL_JS
 def test_directory_sorts_by_name_and_newest(page, server, built_site):
     partners = json.loads(open(os.path.join(built_site[0], "api", "partners.json"), encoding="utf-8").read())["partners"]
     page.goto(server + "partners/")
@@ -467,6 +514,7 @@ def test_directory_sorts_by_name_and_newest(page, server, built_site):
     expect(cards(page).first.locator(".portal-card__name")).to_have_text(min((p["name"] for p in partners if p["slug"] != "yayasan-usaha-mikro-sulsel"), key=str.casefold))
 
 
+@PORTAL_JS
 def test_home_search_box_goes_to_the_directory_with_the_words(page, server):
     page.goto(server)
     box = page.locator("#portal-home-q")
@@ -484,6 +532,7 @@ def test_home_search_box_goes_to_the_directory_with_the_words(page, server):
     page.wait_for_url(re.compile(r"partners/cv-kopi-gayo-mandiri/$"))
 
 
+@PORTAL_JS
 @pytest.mark.parametrize("width", [1280, 390])
 def test_map_markers_are_sized_by_partners_and_lead_to_the_province(page, server, says, width):
     page.set_viewport_size({"width": width, "height": 900})
@@ -520,6 +569,7 @@ def test_map_markers_are_sized_by_partners_and_lead_to_the_province(page, server
     assert page.input_value("#f-province") == "Jawa Timur"
 
 
+@PORTAL_JS
 def test_diagrams_and_charts_are_readable_on_a_phone_and_a_desktop(page, server):
     """Text in the build-time drawings stays at least 12 px on screen: the tall drawing on a phone, the
     wide one on a desktop."""
@@ -569,8 +619,9 @@ def pdf_pages(pdf: bytes) -> int:
 
 @pytest.mark.parametrize("server", ["mkdocs"], indirect=True)
 def test_printed_profiles_fit_two_a4_pages_and_carry_a_qr_code_of_their_address(page, server, built_site):
-    """Every profile prints on one or two A4 pages without the site's navigation, and its QR code, read back
-    by a decoder (zxing-cpp) from the printed page, is the profile's public address."""
+    """Every profile prints on one or two A4 pages without the site's navigation, and its QR code (drawn by
+    the page's script once the profile has loaded), read back by a decoder (zxing-cpp) from the printed page,
+    is the profile's public address."""
     import zxingcpp
     from PIL import Image
     import io
@@ -580,6 +631,7 @@ def test_printed_profiles_fit_two_a4_pages_and_carry_a_qr_code_of_their_address(
     site_url = "https://example.github.io/portal-kemitraan/"
     for p in partners:
         page.goto(server + p["url"])
+        page.wait_for_selector(".portal-printout[data-ready=true] svg.portal-qr", state="attached")
         page.emulate_media(media="print")
         pages = pdf_pages(page.pdf(format="A4"))
         assert 1 <= pages <= 2, f"{p['slug']}: {pages} pages"
@@ -620,6 +672,7 @@ def test_404_page_links_work_wherever_the_site_is_served(browser, built_site, sa
         srv.stop()
 
 
+@PORTAL_JS
 def test_clear_filters_button_empties_every_filter_and_the_address(page, server, says):
     page.goto(server + "partners/?pattern=general-trade&province=Jawa+Barat&cari=kop&sort=newest")
     wait_directory(page)
@@ -648,7 +701,15 @@ def test_colour_scheme_switch_changes_the_page(page, server):
     expect(toggle).to_be_visible()
     toggle.click()
     expect(body).to_have_attribute("data-md-color-scheme", "slate")
-    assert body.evaluate("e => getComputedStyle(e).backgroundColor") != light
+    dark = body.evaluate("e => getComputedStyle(e).backgroundColor")
+    assert dark != light
+
+
+def test_a_first_visit_on_a_dark_system_is_dark(browser, server):
+    """Nothing chosen yet: the page takes the system's scheme when it loads (the page matrix switches later)."""
+    page = open_in_scheme(browser, server + PAGES["directory"], "dark")
+    assert page.evaluate("getComputedStyle(document.body).backgroundColor") != "rgb(255, 255, 255)"
+    page.context.close()
 
 
 def test_pattern_sides_sit_side_by_side_on_a_desktop_and_stack_on_a_phone(page, server):
@@ -662,6 +723,7 @@ def test_pattern_sides_sit_side_by_side_on_a_desktop_and_stack_on_a_phone(page, 
     assert b["y"] >= a["y"] + a["height"] and round(a["x"]) == round(b["x"])
 
 
+@PORTAL_JS
 def test_news_filters_narrow_the_activities_and_the_address_keeps_them(page, server, says):
     page.goto(server + "kabar/")
     page.wait_for_selector(".portal-news[data-ready=true]")
@@ -714,6 +776,7 @@ def test_back_to_top_button_appears_on_the_way_up_and_goes_to_the_top(page, serv
     expect(page.locator("h1")).to_be_in_viewport()
 
 
+@PORTAL_JS
 def test_the_news_filters_look_like_the_directory_filters(page, server):
     """One look for a form field across the site: the news page's selects are drawn as the directory's."""
     look = "(() => { const s = getComputedStyle(document.querySelector(SEL)); const r = document.querySelector(SEL).getBoundingClientRect();" \
@@ -724,25 +787,6 @@ def test_the_news_filters_look_like_the_directory_filters(page, server):
     page.goto(server + "kabar/")
     page.wait_for_selector(".portal-news[data-ready=true]")
     assert page.evaluate(look.replace("SEL", "'#n-province'")) == directory
-
-
-@pytest.mark.parametrize("path", ["", "partners/", PAGES["profile"], "patterns/agency/", "guide/", "kabar/"])
-def test_pages_make_no_request_outside_the_site(browser, server, path):
-    """The map has no tile server, the fonts are the system's, nothing is fetched from another host: a
-    reader's visit is seen by nobody but the site. Every request a page makes while it loads and draws
-    (directory data, search index, logos) goes to the site's own address."""
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
-    offline_routes(context)
-    page = context.new_page()
-    requests = []
-    page.on("request", lambda request: requests.append(request.url))
-    page.goto(server + path)
-    settle(page)
-    page.mouse.wheel(0, 10000)  # lazy images below the fold load too
-    page.wait_for_load_state("networkidle")
-    context.close()
-    origin = re.match(r"https?://[^/]+/", server).group(0)
-    assert requests and [url for url in requests if not url.startswith(origin) and not url.startswith("data:")] == []
 
 
 def test_profile_crumbs_lead_to_the_directory_and_the_partners_of_its_pattern(page, server, says):

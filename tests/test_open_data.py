@@ -141,7 +141,7 @@ def test_a_future_activity_is_upcoming_until_its_day_then_news(tmp_path):
     from portal_kemitraan.core.catalog import load_catalog
     from portal_kemitraan.core.public import build_public_site
     from portal_kemitraan.core.settings import Settings
-    from portal_kemitraan.render.site import render_site
+    from portal_kemitraan.render.site import Edition, render_site
     from test_trust_commands import run
 
     root = copy_reference_data(str(tmp_path), with_partners=True)
@@ -150,7 +150,7 @@ def test_a_future_activity_is_upcoming_until_its_day_then_news(tmp_path):
 
     def files_on(day):
         site = build_public_site(load_catalog(root, today=day), day, parallel=False)
-        return {f.path: f.content for f in render_site(site, Settings.from_extra({}), "id", "https://contoh.example/", "Portal")}
+        return {f.path: f.content() for f in render_site(site, Settings.from_extra({}), Edition("id", "https://contoh.example/", "Portal"), parallel=False)}
 
     before = files_on(dt.date(2026, 12, 1))
     news = before["kabar/index.md"]

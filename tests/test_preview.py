@@ -144,3 +144,90 @@ def test_an_added_partner_appears_and_a_deleted_one_disappears(preview, browser)
     wait_for(gone, "the deleted partner gone from its page, the directory and its data")
     wait_for(lambda: (lambda found: found is not None and base + "partners/kwt-mawar/" not in found and base + "partners/kwt-melati/" in found)(searched(browser, url, "jamu")),
              "the deleted partner gone from the search index")
+
+
+# --- what the preview keeps, and what nothing else keeps ----------------------------------------------
+
+
+def test_the_preview_sees_an_edit_by_its_bytes_and_reuses_only_what_is_unchanged(tmp_path):
+    """A file rewritten with the same size and modification time (a checkout, a copy that keeps times) is
+    read again, because the preview keys what it keeps by the file's digest; an unchanged partner keeps its
+    projection (the same record), and a changed logo is seen through its own digest."""
+    import datetime as dt
+
+    from conftest import copy_reference_data
+    from portal_kemitraan.adapters.preview import Preview
+
+    root = copy_reference_data(str(tmp_path), with_partners=True)
+    preview = Preview(dirty=False)
+    try:
+        catalog, site = preview.load(root, TODAY, 60)
+        first = {p["slug"]: p for p in site.pages}
+        path = os.path.join(root, "kwt-melati.yml")
+        st = os.stat(path)
+        text = open(path, encoding="utf-8").read()
+        assert "Kelompok Wanita Tani Melati" in text
+        with open(path, "w", encoding="utf-8") as fh:
+            fh.write(text.replace("Kelompok Wanita Tani Melati", "Kelompok Wanita Tani Seruni"))  # same length
+        os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+        assert os.stat(path).st_size == st.st_size and os.stat(path).st_mtime_ns == st.st_mtime_ns
+        catalog, site = preview.load(root, TODAY, 60)
+        now = {p["slug"]: p for p in site.pages}
+        assert now["kwt-melati"]["name"] == "Kelompok Wanita Tani Seruni"
+        assert all(now[slug] is first[slug] for slug in first if slug != "kwt-melati")  # kept, not made again
+        catalog, site = preview.load(root, TODAY + dt.timedelta(days=1), 60)  # another build date: all made again
+        assert not any(p is now[p["slug"]] for p in site.pages)
+    finally:
+        preview.close()
+
+
+def test_core_and_render_keep_nothing_between_calls():
+    """No cache in core or render: no memoised function, no module-level container but declared constants
+    (ALL-CAPS names, such as the sanitiser's allowlists), no cache parameter on the three steps."""
+    import functools
+    import importlib
+    import inspect
+    import pkgutil
+
+    import portal_kemitraan.core
+    import portal_kemitraan.render
+    from portal_kemitraan.core.catalog import load_catalog
+    from portal_kemitraan.core.public import build_public_site
+    from portal_kemitraan.render.site import render_site
+
+    found, seen = [], 0
+    for package in (portal_kemitraan.core, portal_kemitraan.render):
+        for info in pkgutil.iter_modules(package.__path__):
+            module = importlib.import_module(f"{package.__name__}.{info.name}")
+            seen += 1
+            for name, value in vars(module).items():
+                if (isinstance(value, functools._lru_cache_wrapper) or hasattr(value, "cache_info")) and value.__module__ == module.__name__:
+                    found.append(f"{module.__name__}.{name}: a memoised function")
+                elif isinstance(value, (dict, list, set, bytearray)) and not name.startswith("__") and not name.isupper():
+                    found.append(f"{module.__name__}.{name}: a module-level {type(value).__name__}")
+    assert seen > 20 and found == [], "\n".join(found)
+    for fn in (load_catalog, build_public_site, render_site):
+        assert not {"memo", "cache", "kept", "compiled"} & set(inspect.signature(fn).parameters), fn.__name__
+
+
+def test_adapters_import_nothing_from_each_other():
+    """The MkDocs hook, `portal render` and the preview meet only in hooks/portal_hook.py."""
+    import ast
+
+    from conftest import ROOT
+
+    folder = os.path.join(ROOT, "src", "portal_kemitraan", "adapters")
+    names = {n[:-3] for n in os.listdir(folder) if n.endswith(".py") and n != "__init__.py"}
+    crossing = []
+    for name in sorted(names):
+        tree = ast.parse(open(os.path.join(folder, f"{name}.py"), encoding="utf-8").read())
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom):
+                target = ("." * node.level) + (node.module or "")
+                if node.level == 1 and (node.module in names or (node.module is None and {a.name for a in node.names} & names)):
+                    crossing.append(f"{name}: from {target} import ...")
+                if (node.module or "").startswith("portal_kemitraan.adapters"):
+                    crossing.append(f"{name}: from {node.module} import ...")
+            elif isinstance(node, ast.Import) and any(a.name.startswith("portal_kemitraan.adapters") for a in node.names):
+                crossing.append(f"{name}: import {[a.name for a in node.names]}")
+    assert len(names) >= 3 and crossing == [], crossing

@@ -7,7 +7,7 @@ import shutil
 import pytest
 
 from conftest import FIXTURES
-from sitebuild import build, project, site_files
+from sitebuild import build, build_zensical, project, site_files
 
 S = "ZQXSENTINEL"  # prefix no real text contains
 
@@ -75,8 +75,9 @@ internal: {{notes: {sentinel('internal', 7)}}}
 LOGO = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><desc>{}</desc><rect width="10" height="10"/></svg>\n'
 
 
-@pytest.fixture(scope="module")
-def private_site(tmp_path_factory):
+@pytest.fixture(scope="module", params=["mkdocs", "zensical"])
+def private_site(tmp_path_factory, request):
+    """The data with sentinels, built by MkDocs with the hook, and by `portal render` + Zensical (both editions each)."""
     folder = project(str(tmp_path_factory.mktemp("privacy")), with_partners=True)
     data = os.path.join(folder, "partners")
     for name, text in (("mitra-publik-uji", PUBLIC_PARTNER), ("mitra-unlisted-uji", UNLISTED_PARTNER), ("mitra-hidden-uji", HIDDEN_PARTNER)):
@@ -86,8 +87,8 @@ def private_site(tmp_path_factory):
         fh.write(LOGO.format("logo publik"))
     with open(os.path.join(data, "logos", "rahasia-tersembunyi.svg"), "w", encoding="utf-8") as fh:
         fh.write(LOGO.format(sentinel("hidden", 12)))
-    result, site = build(folder)
-    assert result.returncode == 0, result.stderr
+    result, site = build(folder) if request.param == "mkdocs" else build_zensical(folder)
+    assert result.returncode == 0, result.stdout + result.stderr
     assert S not in result.stderr + result.stdout  # the build stays quiet about private values too
     return site
 
@@ -131,5 +132,6 @@ def test_the_sentinels_would_be_found(private_site):
     page = files["partners/mitra-publik-uji/index.html"]
     assert "mitra publik uji" in page and "publik@example.org" in page
     assert "assets/partners/logos/rahasia-publik.svg" in files
-    assert "mitra publik uji" in files["api/partners.json"]
+    assert "mitra publik uji" in files["api/partners.json"] and "mitra publik uji" in files["en/api/partners.json"]
+    assert "partners/mitra-unlisted-uji/index.html" in files and "en/partners/mitra-unlisted-uji/index.html" in files
     assert any("mitra publik uji" in text for rel, text in files.items() if rel.startswith("pagefind/fragment/"))  # unpacked

@@ -9,16 +9,38 @@ import pytest
 import yaml
 
 from conftest import ROOT, TODAY
-from portal_kemitraan.adapters.folder import RenderError, engine_config, project_files, write_folder
+from portal_kemitraan.adapters.folder import RenderError, edition_configs, engine_config, project_files, read_config, write_folder
 from sitebuild import read, search_records
 
 
-def test_the_engine_config_drops_only_the_hook_and_points_at_the_rendered_folders():
-    text = open(os.path.join(ROOT, "mkdocs.yml"), encoding="utf-8").read()
-    config = engine_config(text)
-    assert "hooks:" not in config and "portal_hook" not in config
-    assert config.startswith("docs_dir: docs\nsite_dir: site\n")
-    assert "theme:" in config and "custom_dir: overrides" in config and "extra:" in config
+def test_each_edition_gets_a_whole_config_without_the_hook_or_the_repository():
+    """INHERIT resolved as MkDocs resolves it (mappings merged, lists replaced): Zensical ignores it."""
+    editions = dict(edition_configs(os.path.join(ROOT, "mkdocs.yml")))
+    assert sorted(editions) == ["mkdocs.en.yml", "mkdocs.yml"]
+    english = yaml.safe_load(engine_config(editions["mkdocs.en.yml"], "docs-en", "site/en", {"search": "Search"}))
+    assert english["docs_dir"] == "docs-en" and english["site_dir"] == "site/en" and "INHERIT" not in english
+    assert english["theme"]["language"] == "en" and english["theme"]["custom_dir"] == "overrides"  # merged with the parent's theme
+    assert english["theme"]["palette"][0]["toggle"]["name"] == "Switch to dark mode"  # the list is the child's
+    assert english["extra"]["portal"]["organisation"] and english["extra"]["portal_text"] == {"search": "Search"}
+    for config in (english, yaml.safe_load(engine_config(editions["mkdocs.yml"], "docs", "site"))):
+        assert "hooks" not in config and not {"repo_url", "repo_name", "edit_uri"} & set(config)
+        assert config["plugins"] == [{"search": {"enabled": False}}]
+
+
+def test_tags_in_a_config_are_written_back_as_tags(tmp_path):
+    (tmp_path / "mkdocs.yml").write_text("site_name: X\nmarkdown_extensions:\n  - pymdownx.emoji:\n      emoji_index: !!python/name:material.extensions.emoji.twemoji\n"
+                                         "extra:\n  key: !ENV [PORTAL_KEY, fallback]\n", encoding="utf-8")
+    text = engine_config(read_config(str(tmp_path / "mkdocs.yml")), "docs", "site")
+    assert "!!python/name:material.extensions.emoji.twemoji" in text and "!ENV" in text and "PORTAL_KEY" in text
+
+
+def test_an_edition_named_without_its_config_is_refused(tmp_path):
+    (tmp_path / "mkdocs.yml").write_text("site_name: X\nextra:\n  alternate:\n    - {lang: id}\n    - {lang: en}\n", encoding="utf-8")
+    with pytest.raises(RenderError, match="mkdocs.en.yml is not beside mkdocs.yml"):
+        edition_configs(str(tmp_path / "mkdocs.yml"))
+    (tmp_path / "mkdocs.en.yml").write_text("INHERIT: mkdocs.en.yml\n", encoding="utf-8")
+    with pytest.raises(RenderError, match="INHERIT leads back to itself"):
+        edition_configs(str(tmp_path / "mkdocs.yml"))
 
 
 def test_render_writes_a_project_for_another_engine(tmp_path):
@@ -34,6 +56,9 @@ def test_render_writes_a_project_for_another_engine(tmp_path):
     assert (out / "docs" / "api" / "partners.json").exists() and (out / "docs" / "feed.xml").exists()
     assert (out / "overrides" / "partner.html").exists() and (out / "overrides" / "partials" / "portal-search.html").exists()
     assert (out / "docs" / "pagefind" / "pagefind.js").exists()  # the site's search travels with the pages
+    english = (out / "docs-en" / "partners" / "kwt-melati.md").read_text(encoding="utf-8")  # the second edition
+    assert '<html' not in english and "Ask for a correction" in english and (out / "docs-en" / "pagefind" / "pagefind.js").exists()
+    assert (out / "mkdocs.en.yml").exists() and (out / "docs-en" / "api" / "partners.json").exists()
     assert not any("internal" in p for p in files if p.endswith(".json")) and "docs/partners/koperasi-tebu-manis-jaya.md" in files
 
 

@@ -20,7 +20,7 @@ from portal_kemitraan.core.catalog import load_catalog
 from portal_kemitraan.core.logos import clean_raster
 from portal_kemitraan.core.public import build_public_site
 from portal_kemitraan.core.settings import Settings
-from portal_kemitraan.render.site import render_site
+from portal_kemitraan.render.site import Edition, render_site
 from test_trust_commands import run  # the command in this process: (exit code, stdout, stderr)
 
 # Text that changes its meaning on the way out if anything writes it by string formatting: line and paragraph
@@ -68,35 +68,35 @@ def test_every_field_hostile_reads_back_from_every_front_matter_and_export(tmp_p
     assert catalog.report.ok, catalog.report.lines()
     site = build_public_site(catalog, TODAY, parallel=False)
     settings = Settings.from_extra({})
-    files = {f.path: f for f in render_site(site, settings, locale, "https://contoh.example/portal/", "Portal")}
-    pages = [f for f in files.values() if f.kind == "page"]
+    files = {f.path: f.content() for f in render_site(site, settings, Edition(locale, "https://contoh.example/portal/", "Portal"), parallel=False)}
+    pages = [path for path in files if path.endswith(".md")]
     assert len(pages) >= 10
-    for f in pages:
-        meta = _front_matter(f.content)  # every generated page's front matter, read back by a YAML parser
-        assert isinstance(meta, dict) and meta.get("title"), f.path
-    profile = _front_matter(files["partners/mitra-jahat.md"].content)
+    for path in pages:
+        meta = _front_matter(files[path])  # every generated page's front matter, read back by a YAML parser
+        assert isinstance(meta, dict) and meta.get("title"), path
+    profile = _front_matter(files["partners/mitra-jahat.md"])
     assert "Mitra" in profile["title"] and "{{ 7*7 }}" in profile["title"]  # kept as text, escaped for HTML
-    unlisted = _front_matter(files["partners/mitra-tersembunyi-jahat.md"].content)
+    unlisted = _front_matter(files["partners/mitra-tersembunyi-jahat.md"])
     assert unlisted["robots"] == "noindex" and unlisted["search"] == {"exclude": True}
     # Every export, read by its own parser, holds the hostile values exactly.
-    api = json.loads(files["api/partners.json"].content)
+    api = json.loads(files["api/partners.json"])
     mine = next(p for p in api["partners"] if p["slug"] == "mitra-jahat")
     assert mine["name"] == data["name"] and mine["summary"] == data["summary"]
     assert not any(p["slug"] == "mitra-tersembunyi-jahat" for p in api["partners"])
-    rows = list(csv.DictReader(io.StringIO(files["partners.csv"].content.lstrip("\ufeff"))))
+    rows = list(csv.DictReader(io.StringIO(files["partners.csv"].lstrip("\ufeff"))))
     row = next(r for r in rows if r["slug"] == "mitra-jahat")
     assert row["name"].lstrip("'") == data["name"]  # a formula-like cell is escaped with a leading '
-    ET.fromstring(files["feed.xml"].content.encode("utf-8"))
-    ET.fromstring(files["kabar.xml"].content.encode("utf-8"))
-    with zipfile.ZipFile(io.BytesIO(files["partners.xlsx"].content)) as book:
+    ET.fromstring(files["feed.xml"].encode("utf-8"))
+    ET.fromstring(files["kabar.xml"].encode("utf-8"))
+    with zipfile.ZipFile(io.BytesIO(files["partners.xlsx"])) as book:
         assert book.testzip() is None
     import openpyxl
 
-    sheet = openpyxl.load_workbook(io.BytesIO(files["partners.xlsx"].content), read_only=True).active
+    sheet = openpyxl.load_workbook(io.BytesIO(files["partners.xlsx"]), read_only=True).active
     names = [r[1] for r in sheet.iter_rows(min_row=2, values_only=True)]
     assert any(str(n).lstrip("'") == data["name"] for n in names)
-    json.loads(files["datapackage.json"].content)
-    json.loads(files["api/activities.json"].content)
+    json.loads(files["datapackage.json"])
+    json.loads(files["api/activities.json"])
 
 
 def test_a_hostile_partner_builds_with_mkdocs_and_every_page_keeps_its_front_matter(tmp_path):

@@ -3,7 +3,7 @@ and HTML bodies, hand-written pages with their blocks filled in, exports, logos)
 
 from __future__ import annotations
 
-import json
+import copy
 import os
 import re
 import shutil
@@ -12,25 +12,26 @@ import yaml
 
 from ..core.catalog import load_catalog
 from ..core.problems import DataError
-from ..core.public import build_public_site
+from ..core.public import PublicSite, build_public_site
+from ..core.safefs import Refused, read_regular
 from ..core.settings import Settings
-from ..render.i18n import Locale
-from ..render.pages import SitePlan, page_url
 from ..render import search
-from ..render.site import render_site
-from .mkdocs import site_language
+from ..render.i18n import Locale, edition_language
+from ..render.pages import SitePlan, page_url
+from ..render.site import Edition, published_config, render_site
 
 MARKER = re.compile(r"<!--\s*portal:\s*([a-z-]+)\s*-->")
 STAMP = ".portal-render"  # marks a folder this command made, so that it may be written again
-MKDOCS_ONLY: set[str] = set()  # none now: the header and its search are the project's own on every engine
+CONFIG_LIMIT = 1024 * 1024
+_FOLDER = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*(/[A-Za-z0-9_][A-Za-z0-9_.-]*)*$")
 
 
 class RenderError(Exception):
     """The folder cannot be written (the message says why)."""
 
 
-def render_files(config: dict, config_dir: str, today=None) -> dict[str, str | bytes]:
-    """Every file of the docs folder, by its path: generated pages, hand-written pages with blocks, exports, logos."""
+def load_site(config: dict, config_dir: str, today=None) -> tuple[Settings, PublicSite]:
+    """The settings and the public site of a project (DataError when the data has errors)."""
     extra = config.get("extra") if isinstance(config.get("extra"), dict) else {}
     settings = Settings.from_extra(extra)
     root = os.path.join(config_dir, settings.data_dir)
@@ -38,15 +39,23 @@ def render_files(config: dict, config_dir: str, today=None) -> dict[str, str | b
     catalog = load_catalog(root, today=today)
     if not catalog.report.ok:
         raise DataError(catalog.report)
-    site = build_public_site(catalog, today, settings.ending_soon_days)
+    return settings, build_public_site(catalog, today, settings.ending_soon_days)
+
+
+def render_files(config: dict, config_dir: str, today=None, loaded: tuple[Settings, PublicSite] | None = None) -> dict[str, str | bytes]:
+    """Every file of one edition's docs folder, by its path: generated pages, hand-written pages with
+    their blocks filled in, exports, logos, and the edition's search index."""
+    settings, site = loaded or load_site(config, config_dir, today)
     theme = config.get("theme") if isinstance(config.get("theme"), dict) else {}
-    overrides = os.path.join(config_dir, theme["custom_dir"]) if theme.get("custom_dir") else None
-    directory_urls = config.get("use_directory_urls", True) is not False
-    locale = site_language(theme.get("language"))
-    site_url, title = str(config.get("site_url") or ""), str(config.get("site_name") or settings.organisation)
-    plan = SitePlan(site, settings, overrides=overrides, locale=locale, site_url=site_url)
-    files = render_site(site, settings, locale, site_url, title, directory_urls, plan=plan)
-    out: dict[str, str | bytes] = {f.path: f.content for f in files}
+    edition = Edition(
+        locale=edition_language(theme.get("language")),
+        site_url=str(config.get("site_url") or ""),
+        title=str(config.get("site_name") or settings.organisation),
+        directory_urls=config.get("use_directory_urls", True) is not False,
+        overrides=os.path.join(config_dir, theme["custom_dir"]) if theme.get("custom_dir") else None,
+    )
+    plan = SitePlan(site, settings, overrides=edition.overrides, locale=edition.locale, site_url=edition.site_url)
+    out: dict[str, str | bytes] = {f.path: f.content() for f in render_site(site, settings, edition, plan)}
     docs_dir = os.path.join(config_dir, str(config.get("docs_dir") or "docs"))
     pages = []
     for base, _, names in os.walk(docs_dir):
@@ -57,7 +66,7 @@ def render_files(config: dict, config_dir: str, today=None) -> dict[str, str | b
                 data = fh.read()
             if name.endswith(".md"):
                 text = data.decode("utf-8")
-                url = page_url(rel, directory_urls)
+                url = page_url(rel, edition.directory_urls)
                 if rel not in out:
                     page = _searchable(text, url)
                     if page:
@@ -65,7 +74,7 @@ def render_files(config: dict, config_dir: str, today=None) -> dict[str, str | b
                 data = MARKER.sub(lambda m: plan.block(m.group(1), url), text)
             out.setdefault(rel, data)
     # The site's search, built here: engines that do not run the hook publish it as any other static file.
-    out.update(search.index_files(search.documents(site, plan.locale, site.synonyms, sorted(pages)), locale))
+    out.update(search.index_files(search.documents(site, plan.locale, site.synonyms, sorted(pages)), edition.locale))
     return out
 
 
@@ -92,58 +101,134 @@ def _searchable(text: str, url: str) -> tuple[str, str, str] | None:
     return url, title, html
 
 
-def engine_config(config_text: str, theme_text: dict | None = None) -> str:
-    """The site configuration for another engine: the same settings, without the MkDocs hook (the pages are
-    already rendered), reading `docs/` and `overrides/` beside it, with the theme's words (extra.portal_text)
-    that the hook would otherwise add."""
-    kept, skipping = [], False
-    for line in config_text.splitlines():
-        if skipping and (line.startswith((" ", "\t", "-")) or not line.strip()):
+class _Tagged:
+    """A value MkDocs reads through a tag (`!ENV`, `!!python/name:…`), kept as written for the engine."""
+
+    def __init__(self, tag: str, node: yaml.Node):
+        self.tag, self.node = tag, node
+
+
+class _KeepTags(yaml.SafeLoader):
+    """Reads a site configuration keeping every tagged value as it is (never constructing anything)."""
+
+
+class _WriteTags(yaml.SafeDumper):
+    """Writes a configuration back, tagged values with their tags."""
+
+
+_KeepTags.add_multi_constructor("!", lambda loader, suffix, node: _Tagged("!" + suffix, node))
+_KeepTags.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: _Tagged("tag:yaml.org,2002:python/" + suffix, node))
+_WriteTags.add_representer(_Tagged, lambda dumper, value: _retag(value.node, value.tag))
+
+
+def _retag(node: yaml.Node, tag: str) -> yaml.Node:
+    node = copy.copy(node)
+    node.tag = tag
+    return node
+
+
+def read_config(path: str, seen: tuple[str, ...] = ()) -> dict:
+    """A site configuration as data, with INHERIT resolved the way MkDocs resolves it (mappings merged key
+    by key, every other value taken from the inheriting file) and its tags kept."""
+    real = os.path.realpath(path)
+    if real in seen:
+        raise RenderError(f"{path}: INHERIT leads back to itself")
+    try:
+        raw = read_regular(path, CONFIG_LIMIT)
+        config = yaml.load(raw.decode("utf-8"), Loader=_KeepTags) or {}
+    except Refused as exc:
+        raise RenderError(f"{path}: {exc.message}")
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise RenderError(f"{path}: cannot be read as YAML: {str(exc).splitlines()[0]}")
+    if not isinstance(config, dict):
+        raise RenderError(f"{path}: must be a mapping of settings")
+    parent = config.pop("INHERIT", None)
+    if parent is None:
+        return config
+    if not isinstance(parent, str):
+        raise RenderError(f"{path}: INHERIT must name a file")
+    return _merge(read_config(os.path.join(os.path.dirname(path), parent), seen + (real,)), config)
+
+
+def _merge(base: dict, over: dict) -> dict:
+    out = dict(base)
+    for key, value in over.items():
+        out[key] = _merge(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
+    return out
+
+
+def edition_configs(config_path: str) -> list[tuple[str, dict]]:
+    """Every edition of a project, as (its configuration file's name, its configuration): the main one
+    first, then one `mkdocs.<lang>.yml` beside it for each other language `extra.alternate` names."""
+    main = read_config(config_path)
+    main_lang = edition_language((main.get("theme") or {}).get("language") if isinstance(main.get("theme"), dict) else None)
+    out = [("mkdocs.yml", main)]
+    extra = main.get("extra") if isinstance(main.get("extra"), dict) else {}
+    alternates = extra.get("alternate") if isinstance(extra.get("alternate"), list) else []
+    for entry in alternates:
+        lang = edition_language(entry.get("lang")) if isinstance(entry, dict) else main_lang
+        if lang == main_lang or any(name == f"mkdocs.{lang}.yml" for name, _ in out):
             continue
-        skipping = line.startswith("hooks:")
-        if skipping or line.startswith(("docs_dir:", "site_dir:")):
-            continue
-        if line.split("#", 1)[0].strip() == "plugins: []":
-            # The site's search is its own (pagefind/, in docs/): the engine's search would publish a second,
-            # whole index of every page, unlisted profiles included.
-            kept.extend(["plugins:", "  - search:", "      enabled: false"])
-            continue
-        kept.append(line)
-        if line.rstrip() == "extra:" and theme_text is not None:
-            kept.append("  portal_text: " + json.dumps(theme_text, ensure_ascii=False, sort_keys=True))
-    text = "\n".join(kept) + "\n"
-    yaml.load(text, Loader=_AnyTag)  # still a mapping a YAML parser reads
-    return "docs_dir: docs\nsite_dir: site\n" + text
+        name = f"mkdocs.{lang}.yml"
+        path = os.path.join(os.path.dirname(os.path.abspath(config_path)), name)
+        if not os.path.isfile(path):
+            raise RenderError(f"extra.alternate names the {lang!r} edition, but {name} is not beside {os.path.basename(config_path)}")
+        out.append((name, read_config(path)))
+    return out
 
 
-class _AnyTag(yaml.SafeLoader):
-    """Accepts MkDocs' tags (!!python/name:…, !ENV) as plain values, only to check the result parses."""
+def engine_config(config: dict, docs_dir: str, site_dir: str, theme_text: dict | None = None) -> str:
+    """An edition's configuration for another engine: the same settings without the MkDocs hook (the pages
+    are rendered already) and without anything that links into the repository, reading the rendered
+    `docs_dir`, with the theme's words (extra.portal_text) the hook would otherwise add."""
+    out = published_config(config)
+    for key in ("hooks", "INHERIT", "docs_dir", "site_dir"):
+        out.pop(key, None)
+    # The site's one search is its own (pagefind/, in the docs): the engine's would publish a second,
+    # whole index of every page, unlisted profiles included.
+    plugins = out.get("plugins") if isinstance(out.get("plugins"), list) else []
+    out["plugins"] = [p for p in plugins if p != "search" and not (isinstance(p, dict) and "search" in p)] + [{"search": {"enabled": False}}]
+    if theme_text is not None:
+        out["extra"] = {**(out.get("extra") if isinstance(out.get("extra"), dict) else {}), "portal_text": theme_text}
+    text = yaml.dump({"docs_dir": docs_dir, "site_dir": site_dir}, Dumper=_WriteTags, sort_keys=False, allow_unicode=True)
+    return text + yaml.dump(out, Dumper=_WriteTags, sort_keys=False, allow_unicode=True, width=1 << 16)
 
 
-_AnyTag.add_multi_constructor("", lambda loader, suffix, node: None)
+def _folder(config: dict, key: str, default: str, name: str) -> str:
+    value = str(config.get(key) or default).replace("\\", "/").strip("/")
+    if not _FOLDER.match(value) or any(part in (".", "..") for part in value.split("/")):
+        raise RenderError(f"{name}: {key} must be a folder inside the project (letters, digits, - _ .), not {value!r}")
+    return value
 
 
 def project_files(config_path: str) -> dict[str, str | bytes]:
-    """A whole project for another engine: `mkdocs.yml` (hook-free), `docs/` (rendered), `overrides/`."""
-    from ..core.settings import read_mkdocs_config
-
-    config = read_mkdocs_config(config_path)
+    """A whole project for another engine: for each edition, its configuration (hook-free) and its rendered
+    docs folder; the overriding templates once."""
     config_dir = os.path.dirname(os.path.abspath(config_path))
-    files = {f"docs/{rel}": data for rel, data in render_files(config, config_dir).items()}
-    theme = config.get("theme") if isinstance(config.get("theme"), dict) else {}
-    with open(config_path, encoding="utf-8") as fh:
-        files["mkdocs.yml"] = engine_config(fh.read(), Locale(site_language(theme.get("language"))).theme_text())
-    theme = config.get("theme") if isinstance(config.get("theme"), dict) else {}
-    if theme.get("custom_dir"):
-        custom = os.path.join(config_dir, theme["custom_dir"])
-        for base, _, names in os.walk(custom):
-            for name in names:
-                path = os.path.join(base, name)
-                rel = os.path.relpath(path, custom).replace(os.sep, "/")
-                if rel in MKDOCS_ONLY:
-                    continue
-                with open(path, "rb") as fh:
-                    files[f"{theme['custom_dir']}/{rel}"] = fh.read()
+    editions = edition_configs(config_path)
+    loaded = load_site(editions[0][1], config_dir)  # one data folder, one public site, for every edition
+    files: dict[str, str | bytes] = {}
+    used: dict[str, str] = {}
+    for name, config in editions:
+        main = name == "mkdocs.yml"
+        docs = "docs" if main else _folder(config, "docs_dir", "docs", name)
+        site_dir = "site" if main else _folder(config, "site_dir", "site", name)
+        if docs in used or (not main and not site_dir.startswith("site/")):
+            raise RenderError(f"{name}: each edition needs its own docs_dir and a site_dir inside site/ (found {docs!r}, {site_dir!r})")
+        used[docs] = name
+        for rel, data in render_files(config, config_dir, loaded=loaded).items():
+            files[f"{docs}/{rel}"] = data
+        theme = config.get("theme") if isinstance(config.get("theme"), dict) else {}
+        files[name] = engine_config(config, docs, site_dir, Locale(edition_language(theme.get("language"))).theme_text())
+        custom = theme.get("custom_dir")
+        if custom:
+            folder = _folder(theme, "custom_dir", "overrides", name)
+            for base, _, names in os.walk(os.path.join(config_dir, folder)):
+                for entry in names:
+                    path = os.path.join(base, entry)
+                    rel = os.path.relpath(path, os.path.join(config_dir, folder)).replace(os.sep, "/")
+                    with open(path, "rb") as fh:
+                        files[f"{folder}/{rel}"] = fh.read()
     return files
 
 

@@ -3,27 +3,23 @@ fills the page bodies, keeps the repository out of published pages, and watches 
 
 from __future__ import annotations
 
-import gc
 import logging
 import os
 import re
 import threading
 
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, InclusionLevel
 
 from ..core.catalog import load_catalog, shown
-from ..core.memo import Memo
 from ..core.problems import DataError
 from ..core.public import build_public_site
 from ..core.settings import Settings
-from ..render import exports, search
+from ..render import search
+from ..render.i18n import edition_language
 from ..render.minify import strip_indentation
-from ..render.templating import CompiledTemplates
-from ..render.i18n import LANGUAGES
 from ..render.pages import SitePlan
-from .preview import Staging
+from ..render.site import REPOSITORY_SETTINGS, Edition, OutputFile, render_site
 
 log = logging.getLogger("mkdocs.hooks.portal")
 MARKER = re.compile(r"<!--\s*portal:\s*([a-z-]+)\s*-->")
@@ -31,35 +27,35 @@ PREVIEW_ENV = "PORTAL_PREVIEW"  # set to 1 for a staff preview build with edit l
 
 
 class MkDocsAdapter:
-    """One object per MkDocs process; its state is rebuilt in every on_config (each build or rebuild)."""
+    """One object per MkDocs process; its state is rebuilt in every on_config (each build or rebuild).
+    `preview` makes the component that a `serve` process keeps between builds (adapters.preview.Preview,
+    given by the hook file: adapters do not import one another)."""
 
-    def __init__(self):
+    def __init__(self, preview=None):
+        self.make_preview = preview
         self.command: str | None = None
         self.settings: Settings | None = None
         self.root: str | None = None
         self.plan: SitePlan | None = None
+        self.outputs: dict[str, OutputFile] = {}  # this build's files, from render_site
         self.search_pages: dict[str, tuple[str, str]] = {}  # hand-written pages for the search index: url -> (title, HTML)
         self.indexer: threading.Thread | None = None  # `serve`: the search index is rewritten beside the preview
-        self.memo: Memo | None = None  # files as checked and partners as projected, kept across `serve` rebuilds
-        self.staging: Staging | None = None  # `serve --dirty`: rebuild only what changed
-        self.compiled: CompiledTemplates | None = None  # `serve`: templates compiled once, for every rebuild
-        self.kept: dict | None = None  # `serve`: each partner's generated page, while its record is unchanged
-        self.frozen = False  # the preview's long-lived objects are out of the garbage collector's way
+        self.preview = None  # `serve`: what the preview keeps between builds
 
     # -- events --------------------------------------------------------------------------------
 
     def on_startup(self, command, dirty):
         self.command = command
-        if command == "serve":
-            self.memo = Memo()
-            self.compiled = CompiledTemplates()
-            self.kept = {}
-            if dirty:
-                self.staging = Staging()
+        if command == "serve" and self.make_preview is not None:
+            self.preview = self.make_preview(dirty)
 
     def on_shutdown(self):
-        if self.staging is not None:
-            self.staging.close()
+        if self.preview is not None:
+            self.preview.close()
+
+    @property
+    def staging(self):
+        return self.preview.staging if self.preview is not None else None
 
     def is_preview(self) -> bool:
         """A staff preview (`mkdocs serve`, or PORTAL_PREVIEW=1): the only builds whose pages link into the repository."""
@@ -70,43 +66,42 @@ class MkDocsAdapter:
         return self.command != "serve"
 
     def on_config(self, config):
-        if self.staging is not None and not self.staging.first and not self.frozen:
-            # The second build of a preview: what survives a collection now (the memo of parsed files and
-            # projections, the compiled templates) lives as long as the process. Freezing it keeps the
-            # collector from scanning it again on every rebuild (about 0.3 s at 10,000 partners).
-            gc.collect()
-            gc.freeze()
-            self.frozen = True
         try:
             settings = Settings.from_extra(config.extra)
+            locale = edition_language(config.theme["language"])
         except ValueError as exc:
             raise PluginError(str(exc))
         root = os.path.join(os.path.dirname(config.config_file_path), settings.data_dir)
         today = settings.build_date()
         parallel = self.parallel()
-        catalog = load_catalog(root, today=today, parallel=parallel, memo=self.memo)
-        if not catalog.report.ok:
+        if self.preview is not None:
+            catalog, site = self.preview.load(root, today, settings.ending_soon_days)
+        else:
+            catalog = load_catalog(root, today=today, parallel=parallel)
+            site = build_public_site(catalog, today, settings.ending_soon_days, parallel=parallel) if catalog.report.ok else None
+        if site is None:
             for line in catalog.report.lines(notes=False):
                 log.error(line)
             raise PluginError(str(DataError(catalog.report)))
-        site = build_public_site(catalog, today, settings.ending_soon_days, parallel=parallel, memo=self.memo)
         preview = self.is_preview()
-        sources = None
+        sources = {}
         if preview:
             sources = {slug: rec.path for slug, rec in catalog.partners.items()}
             data_path = shown(root, root)
             sources.update({f"patterns/{pid}": f"{data_path}/patterns/{pid}.yml" for pid in catalog.patterns})
         else:
             # The published site never points readers into the data repository (no edit pencil, no repo link).
-            config.repo_url = None
-            config.repo_name = None
-            config.edit_uri = None
+            for key in REPOSITORY_SETTINGS:
+                config[key] = None
         overrides = config.theme.custom_dir if config.theme.custom_dir else None
-        locale = site_language(config.theme["language"])
-        plan = SitePlan(site, settings, sources, overrides=overrides, locale=locale, site_url=config.site_url or "", compiled=self.compiled, kept=self.kept)
+        edition = Edition(locale, config.site_url or "", config.site_name, config.use_directory_urls, overrides, sources)
+        plan = SitePlan(site, settings, sources, overrides=overrides, locale=locale, site_url=config.site_url or "")
+        if self.preview is not None:
+            self.preview.attach(plan)
         config.extra["portal_text"] = plan.locale.theme_text()  # the overrides' words, in this edition's language
-        if self.staging is None:  # the preview renders only what changed, when it knows what that is
-            plan.prerender(directory_urls=config.use_directory_urls, parallel=parallel)
+        # The preview renders only what changed, when it knows what that is; a build renders every profile now.
+        ahead = self.staging is None
+        self.outputs = {f.path: f for f in render_site(site, settings, edition, plan, ahead=ahead, parallel=parallel)}
         self.settings, self.root, self.plan = settings, root, plan
         if self.staging is None:
             self.search_pages = {}  # a full build indexes the pages it builds; a dirty one keeps the others
@@ -115,20 +110,20 @@ class MkDocsAdapter:
     def on_files(self, files, config):
         plan = self.plan
         if self.staging is not None:
-            rebuilt = self.staging.add_files(plan, files, config, config.site_name)
+            rebuilt = self.staging.add_files(plan, list(self.outputs.values()), files, config)
             if self.staging.data_changed:
                 for file in files.documentation_pages():
                     if file.src_uri not in plan.pages and file.abs_src_path and MARKER.search(file.content_string):
                         self.staging.stale(file)
             log.info("portal: %d generated page(s) changed", rebuilt)
             return files
-        for page in plan.pages.values():
-            inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
-            files.append(File.generated(config, page.src_uri, content=page.markdown(), inclusion=inclusion))
-        for path, text in exports.files(plan.site, config.site_url or "", config.site_name, plan.locale.code, plan.settings.licence.model_dump()).items():
-            files.append(File.generated(config, path, content=text))
-        for dest, data in plan.site.logos.items():
-            files.append(File.generated(config, dest, content=data))  # the cleaned bytes, never the file itself
+        for out in self.outputs.values():
+            if out.kind == "page":
+                # The page's source is its front matter; its HTML comes from render_site in on_page_content.
+                inclusion = InclusionLevel.UNDEFINED if out.in_nav else InclusionLevel.NOT_IN_NAV
+                files.append(File.generated(config, out.path, content=plan.pages[out.path].markdown(), inclusion=inclusion))
+            else:
+                files.append(File.generated(config, out.path, content=out.make()))  # logos: the cleaned bytes, never the file
         return files
 
     def on_page_markdown(self, markdown, page, config, files):
@@ -149,8 +144,9 @@ class MkDocsAdapter:
     def on_page_content(self, html, page, config, files):
         plan = self.plan
         uri = page.file.src_uri
-        if uri in plan.pages:
-            return plan.render_indexed(uri, page.url)[0]
+        if uri in self.outputs and self.outputs[uri].kind == "page":
+            made = self.staging.take(uri) if self.staging is not None else None
+            return made if made is not None else self.outputs[uri].make()
         meta = page.meta or {}
         excluded = isinstance(meta.get("search"), dict) and meta["search"].get("exclude")
         if not excluded and "noindex" not in str(meta.get("robots", "")):
@@ -161,8 +157,8 @@ class MkDocsAdapter:
         return html
 
     def on_env(self, env, config, files):
-        if self.compiled is not None:  # the theme's templates too (MkDocs makes a new environment per build)
-            env.bytecode_cache = self.compiled
+        if self.preview is not None:  # the theme's templates too (MkDocs makes a new environment per build)
+            env.bytecode_cache = self.preview.compiled
         return env
 
     def on_post_page(self, output, page, config):
@@ -209,14 +205,6 @@ def _no_markdown(page):
         page.present_anchor_ids = set()
 
     return render
-
-
-def site_language(theme_language: str | None) -> str:
-    """The edition's language from the theme's (`id`, `en`; `en-GB` counts as `en`); PluginError otherwise."""
-    code = (theme_language or LANGUAGES[0]).split("-")[0].lower()
-    if code not in LANGUAGES:
-        raise PluginError(f"theme.language: {theme_language!r} has no message catalog; the site speaks: {', '.join(LANGUAGES)}")
-    return code
 
 
 def _data_edit_base(config) -> str | None:

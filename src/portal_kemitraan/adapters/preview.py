@@ -1,23 +1,126 @@
-"""The staff preview's incremental rebuild (`mkdocs serve --dirty`): generated sources are staged in a
-folder of their own and rewritten only when their content changes; after the first build MkDocs is handed
-only the pages, exports and logos that changed, and the outputs of removed ones are deleted."""
+"""The staff preview (`mkdocs serve`): the one component that keeps anything between builds. It caches each
+partner file as checked and as projected by the digest of its bytes (and of its logo's), with the reference
+data and the date; keeps compiled templates; and, under `--dirty`, hands MkDocs only the generated pages,
+exports and logos whose content changed, deleting the outputs of removed ones."""
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import shutil
+import stat
 import tempfile
 from dataclasses import dataclass, field
 
+import jinja2
+import jinja2.bccache
 from mkdocs.structure.files import File, InclusionLevel
 
+from ..core.catalog import Catalog, CheckedPartner, add_partner, begin_catalog, check_partner, read_partner, reference_key
+from ..core.public import PublicSite, assemble_public, project_partners, shown_slugs
 from ..render import exports
 from ..render.pages import SitePlan, page_url
+from ..render.site import OutputFile
 
 
 def _digest(data: str | bytes) -> str:
     return hashlib.sha256(data.encode("utf-8") if isinstance(data, str) else data).hexdigest()
+
+
+def file_digest(path: str | None) -> str | None:
+    """The digest of a regular file's bytes; None for anything else (a symlink, a folder, nothing), which
+    is never taken from the cache: the checks see it afresh and say what is wrong."""
+    if path is None:
+        return None
+    try:
+        if not stat.S_ISREG(os.lstat(path).st_mode):
+            return None
+        with open(path, "rb") as fh:
+            return _digest(fh.read())
+    except OSError:
+        return None
+
+
+class CompiledTemplates(jinja2.BytecodeCache):
+    """Compiled templates kept in memory, so each rebuild does not parse and compile them again. Jinja keys
+    each entry by the template's name and a checksum of its source, so an edited template is compiled afresh."""
+
+    def __init__(self) -> None:
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        data = self.compiled.get(bucket.key)
+        if data is not None:
+            bucket.bytecode_from_string(data)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+@dataclass(frozen=True)
+class _Checked:
+    digest: str
+    context: tuple
+    logo_path: str | None
+    logo_digest: str | None
+    checked: CheckedPartner
+
+
+class Preview:
+    """One per `mkdocs serve` process: the MkDocs adapter asks it for the site of each build, and (under
+    `--dirty`) for the files that changed. Nothing it keeps lives in core or render."""
+
+    def __init__(self, dirty: bool):
+        self.checked: dict[str, _Checked] = {}  # partner file path -> the file as checked, by digest
+        self.projected: dict[str, tuple] = {}  # slug -> (file digest, context, public record)
+        self.compiled = CompiledTemplates()
+        self.staging = Staging() if dirty else None
+        self.builds = 0
+        self.frozen = False
+
+    def close(self) -> None:
+        if self.staging is not None:
+            self.staging.close()
+
+    def load(self, root: str, today, soon_days: int) -> tuple[Catalog, PublicSite | None]:
+        """The catalog of the data folder and, when it is valid, its public site: files whose bytes, logo,
+        reference data and date are those of an earlier build are not read or projected again."""
+        self.builds += 1
+        if self.builds == 2 and not self.frozen:
+            # What survives a collection now (the checked files, projections, compiled templates) lives as
+            # long as the process: freezing it keeps the collector from scanning it on every rebuild.
+            gc.collect()
+            gc.freeze()
+            self.frozen = True
+        catalog, jobs = begin_catalog(root)
+        context = reference_key(catalog, today)
+        kept: dict[str, _Checked] = {}
+        for job in jobs:
+            digest = file_digest(job.path)
+            hit = self.checked.get(job.path)
+            if digest is not None and hit is not None and hit.digest == digest and hit.context == context and hit.logo_digest == file_digest(hit.logo_path):
+                kept[job.path] = hit
+            else:
+                checked = check_partner(catalog, job, read_partner(job), today)
+                partner = checked.partner
+                logo = os.path.join(root, partner.logo) if partner is not None and partner.logo else None
+                kept[job.path] = _Checked(digest or "", context if digest is not None else (), logo, file_digest(logo), checked)
+            add_partner(catalog, job, kept[job.path].checked)
+        self.checked = kept
+        if not catalog.report.ok:
+            return catalog, None
+        digests = {job.stem: kept[job.path].digest for job in jobs}
+        key = (today, soon_days, context)
+        slugs = shown_slugs(catalog)
+        todo = [s for s in slugs if not (s in self.projected and self.projected[s][:2] == (digests[s], key) and digests[s])]
+        made = dict(zip(todo, project_partners(catalog, todo, today, soon_days, parallel=False)))
+        self.projected = {s: (digests[s], key, made[s] if s in made else self.projected[s][2]) for s in slugs}
+        return catalog, assemble_public(catalog, today, {s: entry[2] for s, entry in self.projected.items()})
+
+    def attach(self, plan: SitePlan) -> None:
+        """The plan's templates compile through the preview's memory of compiled templates."""
+        plan.templates.bytecode_cache = self.compiled
 
 
 @dataclass
@@ -33,7 +136,8 @@ class Built:
 
 
 class Staging:
-    """One per `mkdocs serve --dirty` process (made in on_startup, removed in on_shutdown)."""
+    """`mkdocs serve --dirty`: generated sources are staged in a folder of their own and rewritten only when
+    their content changes; after the first build MkDocs is handed only what changed."""
 
     def __init__(self) -> None:
         self.folder = tempfile.mkdtemp(prefix="portal-preview-")
@@ -41,8 +145,8 @@ class Staging:
         self.pending: Built | None = None
         self.first = True
         self.data_changed = True  # since the last build: hand-written pages showing blocks are rebuilt
-        self.records: dict = {}  # each partner's part of the exports (render.exports._kept)
         self.removed_urls: set[str] = set()  # pages of the last build that are gone
+        self.made: dict[str, str] = {}  # bodies made while staging this build, until MkDocs asks for them
 
     def close(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)
@@ -54,10 +158,11 @@ class Staging:
 
     # -- the files of one build ----------------------------------------------------------------
 
-    def add_files(self, plan: SitePlan, files, config, title: str) -> int:
+    def add_files(self, plan: SitePlan, outputs: list[OutputFile], files, config) -> int:
         """Add what changed to MkDocs' files and delete the outputs of what was removed; returns the number
-        of generated pages to rebuild."""
+        of generated pages to rebuild. `outputs` are the edition's files from render_site, made on demand."""
         last = self.built
+        self.made = {}
         now = Built(shared=plan.shared_key())
         everything = self.first or now.shared != last.shared
         site = plan.site
@@ -65,69 +170,73 @@ class Staging:
         changed = {slug for slug, p in now.partners.items() if last.partners.get(slug) is not p}
         removed = set(last.partners) - set(now.partners)
         data_changed = everything or bool(changed or removed)
+        per_partner = {exports.partner_export(slug): slug for slug in now.partners}
 
         rebuilt = 0
-        for uri, page in plan.pages.items():
-            inputs, meta = plan.inputs(uri), page.meta
-            before = last.pages.get(uri)
-            if not everything and before is not None and before[1] == inputs and before[2] == meta:
-                now.pages[uri] = before
-                if page.in_nav:  # in the navigation: listed, and skipped by MkDocs as unmodified
-                    files.append(self._file(config, uri, page.in_nav))
-                continue
-            url = page_url(uri, config.use_directory_urls)
-            text = page.markdown()
-            digest = _digest(text + plan.prepare(uri, url))
-            now.pages[uri] = (now.shared, inputs, meta, digest)
-            if before is not None and before[3] == digest and not everything:
-                plan.discard(uri, url)
-                if page.in_nav:
-                    files.append(self._file(config, uri, page.in_nav))
-                continue
-            self._write(uri, f"{text}\n<!-- body {digest} -->\n")
-            files.append(self._file(config, uri, page.in_nav))
-            rebuilt += 1
+        for out in outputs:
+            if out.kind == "page":
+                rebuilt += self._page(plan, out, last, now, everything, files, config)
+            elif out.kind == "export":
+                slug = per_partner.get(out.path)
+                keep = not data_changed or (slug is not None and slug not in changed and not everything)
+                # The spreadsheet takes seconds at 10,000 partners: the preview writes it once (README).
+                keep = keep or (out.path == exports.SPREADSHEET and not self.first)
+                written = False
+                if keep and out.path in last.exports:
+                    now.exports[out.path] = last.exports[out.path]
+                else:
+                    data = out.make()
+                    now.exports[out.path] = digest = _digest(data)
+                    if last.exports.get(out.path) != digest or everything:
+                        self._write(out.path, data)
+                        written = True
+                if written or slug is None:  # site-wide exports stay listed (pages link to them); MkDocs copies them if newer
+                    files.append(File.generated(config, out.path, abs_src_path=os.path.join(self.folder, out.path)))
+            else:
+                data = out.make()
+                now.logos[out.path] = digest = _digest(data)
+                if last.logos.get(out.path) != digest or everything:
+                    self._write(out.path, data)
+                    files.append(File.generated(config, out.path, abs_src_path=os.path.join(self.folder, out.path)))
         self.removed_urls = set()
         for uri in set(last.pages) - set(now.pages):
             self.removed_urls.add(page_url(uri, config.use_directory_urls))
             self._remove(File.generated(config, uri, content="").abs_dest_path)
             self._remove(os.path.join(self.folder, uri))
-
-        if everything:
-            self.records = {}
-        made = exports.planned(site, config.site_url or "", title, plan.locale.code, plan.settings.licence.model_dump(), self.records)
-        per_partner = {exports.partner_export(slug): slug for slug in now.partners}
-        for path, make in made.items():
-            slug = per_partner.get(path)
-            keep = not data_changed or (slug is not None and slug not in changed and not everything)
-            # The spreadsheet takes seconds at 10,000 partners: the preview writes it once (README).
-            keep = keep or (path == exports.SPREADSHEET and not self.first)
-            written = False
-            if keep and path in last.exports:
-                now.exports[path] = last.exports[path]
-            else:
-                data = make()
-                now.exports[path] = digest = _digest(data)
-                if last.exports.get(path) != digest or everything:
-                    self._write(path, data)
-                    written = True
-            if written or slug is None:  # site-wide exports stay listed (pages link to them); MkDocs copies them if newer
-                files.append(File.generated(config, path, abs_src_path=os.path.join(self.folder, path)))
-        self.records = {key: kept for key, kept in self.records.items() if key[1] in now.partners}
         for path in set(last.exports) - set(now.exports):
             self._remove(os.path.join(config.site_dir, path))
-
-        for path, data in site.logos.items():
-            now.logos[path] = digest = _digest(data)
-            if last.logos.get(path) != digest or everything:
-                self._write(path, data)
-                files.append(File.generated(config, path, abs_src_path=os.path.join(self.folder, path)))
         for path in set(last.logos) - set(now.logos):
             self._remove(os.path.join(config.site_dir, path))
-
         self.pending = now
         self.data_changed = data_changed
         return rebuilt
+
+    def _page(self, plan: SitePlan, out: OutputFile, last: Built, now: Built, everything: bool, files, config) -> int:
+        """Stage one generated page if its inputs or its body changed; 1 when MkDocs must rebuild it."""
+        uri = out.path
+        inputs, meta = plan.inputs(uri), out.meta
+        before = last.pages.get(uri)
+        if not everything and before is not None and before[1] == inputs and before[2] == meta:
+            now.pages[uri] = before
+            if out.in_nav:  # in the navigation: listed, and skipped by MkDocs as unmodified
+                files.append(self._file(config, uri, out.in_nav))
+            return 0
+        text = plan.pages[uri].markdown()
+        body = out.make()
+        digest = _digest(text + body)
+        now.pages[uri] = (now.shared, inputs, meta, digest)
+        if before is not None and before[3] == digest and not everything:
+            if out.in_nav:
+                files.append(self._file(config, uri, out.in_nav))
+            return 0
+        self._write(uri, f"{text}\n<!-- body {digest} -->\n")
+        files.append(self._file(config, uri, out.in_nav))
+        self.made[uri] = body
+        return 1
+
+    def take(self, uri: str) -> str | None:
+        """The body made for a page while staging this build, handed out once (None if none was made)."""
+        return self.made.pop(uri, None)
 
     def stale(self, file) -> None:
         """Make MkDocs rebuild a hand-written page (one that shows blocks of the data) by removing its output."""

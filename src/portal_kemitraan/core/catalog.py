@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from pydantic import BaseModel, ValidationError
 
 from . import privacy
-from .memo import CheckedFile, Memo, signature
 from .logos import MAX_LOGO_BYTES, LogoError, clean_logo
 from .models import SLUG_RE, Partner, Pattern, SearchTerms, Term, describe, explain
 from .parallel import fork_map
@@ -293,10 +292,9 @@ def _check_logo(root: str, src: Source, logo: str, catalog: Catalog) -> None:
 _CROSS_FIELDS = {"pattern", "side", "stage", "forms", "logo", "last_verified", "agreement", "contact", "since", "activities"} | privacy.TEXT_FIELDS
 
 
-def _read_partner(job: tuple[str, str, str]) -> tuple[Source, Partner | None]:
+def read_partner(job: PartnerJob) -> tuple[Source, Partner | None]:
     """Load and validate one partner file (in a worker process for large trees)."""
-    path, shown_path, root = job
-    src = load_file(path, shown_path, root)
+    src = load_file(job.path, job.shown, job.root)
     partner = _validate(Partner, src)
     src.data = None  # the model carries the data now
     # Keep only the lines that cross-file messages point at: less to send back from a worker.
@@ -304,24 +302,44 @@ def _read_partner(job: tuple[str, str, str]) -> tuple[Source, Partner | None]:
     return src, partner
 
 
-def load_catalog(root: str, today: dt.date | None = None, parallel: bool = True, memo: Memo | None = None) -> Catalog:
-    """Read every data file under `root` (the partners/ folder) and check it; never raises for bad data.
-    With a `memo` (kept by a long-running preview), partner files unchanged since the last call, with the
-    same reference data and date, are not read again."""
-    today = today or dt.date.today()
+@dataclass(frozen=True)
+class PartnerJob:
+    """One partner file to read: its path, the path shown in messages, and the data folder."""
+
+    path: str
+    shown: str
+    root: str
+
+    @property
+    def stem(self) -> str:
+        return self.shown.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+
+
+@dataclass(frozen=True)
+class CheckedPartner:
+    """One partner file as read and checked against the reference data: its problems, its model (None when
+    it could not be read), and the cleaned bytes of its logo (None without one)."""
+
+    problems: tuple
+    partner: Partner | None
+    logo: bytes | None = None
+
+
+def begin_catalog(root: str) -> tuple[Catalog, list[PartnerJob]]:
+    """The reference data of a data folder (patterns, stages, forms, search terms) and its partner files,
+    not read yet. A folder that is missing gives a catalog with that problem and no files."""
     catalog = Catalog(root=root)
     if not os.path.isdir(root):
         what = "is a file, not a folder" if os.path.exists(root) else "does not exist"
         catalog.report.add(Problem(shown(root, root), 0, "file", f"{what}; the data folder holds the partner files"))
-        return catalog
+        return catalog, []
     catalog.stages = _load_terms(root, "stages", catalog)
     catalog.forms = _load_terms(root, "forms", catalog)
     _load_patterns(root, catalog)
     catalog.synonyms = _load_search_terms(root, catalog)
-
     stems: dict[str, str] = {}
     prefix = shown(root, root)
-    jobs: list[tuple[str, str, str]] = []
+    jobs: list[PartnerJob] = []
     for name in _yaml_files(root, root, catalog, skip={f"{r}{e}" for r in RESERVED for e in DATA_EXTENSIONS}):
         stem = name.rsplit(".", 1)[0]
         shown_path = f"{prefix}/{name}"
@@ -329,55 +347,47 @@ def load_catalog(root: str, today: dt.date | None = None, parallel: bool = True,
             catalog.report.add(Problem(shown_path, 1, "file", f"the slug {stem!r} is also used by {stems[stem]}; keep one file"))
             continue
         stems[stem] = shown_path
-        jobs.append((os.path.join(root, name), shown_path, root))
-    context = _reference_key(catalog, today) if memo is not None else ()
-    kept: dict[str, CheckedFile] = {}
-    fresh = []
-    for job in jobs:
-        entry = memo.checked(job[0], context) if memo is not None else None
-        if entry is None:
-            fresh.append(job)
-        else:
-            kept[job[0]] = entry
-    read = dict(zip((job[0] for job in fresh), fork_map(_read_partner, fresh, parallel)))
-    for path, shown_path, _ in jobs:
-        stem = shown_path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
-        entry = kept.get(path)
-        if entry is None:
-            src, partner = read[path]
-            _finish_partner(catalog, src, partner, stem, today)
-            problems = src.problems
-            if memo is not None:
-                entry = CheckedFile(signature(path) or (), context, tuple(problems), partner, _logo_entry(root, catalog, partner))
-                kept[path] = entry
-        else:
-            problems, partner = list(entry.problems), entry.partner
-            if entry.logo is not None:
-                catalog.logos[partner.logo] = entry.logo[2]
-        catalog.report.extend(problems)
-        if partner is not None and not any(p.severity == "error" for p in problems):
-            catalog.partners[stem] = PartnerRecord(stem, shown_path, partner)
-    if memo is not None:
-        memo.files = kept
+        jobs.append(PartnerJob(os.path.join(root, name), shown_path, root))
+    return catalog, jobs
+
+
+def check_partner(catalog: Catalog, job: PartnerJob, read: tuple[Source, Partner | None], today: dt.date) -> CheckedPartner:
+    """Finish the checks of a partner file read by read_partner: its slug and the rules that need the
+    reference data and its logo file."""
+    src, partner = read
+    _finish_partner(catalog, src, partner, job.stem, today)
+    logo = catalog.logos.get(partner.logo) if partner is not None and partner.logo else None
+    return CheckedPartner(tuple(src.problems), partner, logo)
+
+
+def add_partner(catalog: Catalog, job: PartnerJob, checked: CheckedPartner) -> None:
+    """Put a checked partner file into the catalog: its problems in the report, the partner (when it has no
+    error) among the partners, its cleaned logo among the logos."""
+    catalog.report.extend(checked.problems)
+    partner = checked.partner
+    if partner is not None and checked.logo is not None:
+        catalog.logos[partner.logo] = checked.logo
+    if partner is not None and not any(p.severity == "error" for p in checked.problems):
+        catalog.partners[job.stem] = PartnerRecord(job.stem, job.shown, partner)
+
+
+def load_catalog(root: str, today: dt.date | None = None, parallel: bool = True) -> Catalog:
+    """Read every data file under `root` (the partners/ folder) and check it; never raises for bad data."""
+    today = today or dt.date.today()
+    catalog, jobs = begin_catalog(root)
+    for job, read in zip(jobs, fork_map(read_partner, jobs, parallel)):
+        add_partner(catalog, job, check_partner(catalog, job, read, today))
     return catalog
 
 
-def _reference_key(catalog: Catalog, today: dt.date) -> tuple:
-    """What a partner's checks depend on besides its own file: the date and the reference data."""
+def reference_key(catalog: Catalog, today: dt.date) -> tuple:
+    """What a partner's checks depend on besides its own file and logo: the date and the reference data."""
     return (
         today,
         tuple((pid, p.model_dump_json()) for pid, p in catalog.patterns.items()),
         tuple(t.model_dump_json() for t in catalog.stages),
         tuple(t.model_dump_json() for t in catalog.forms),
     )
-
-
-def _logo_entry(root: str, catalog: Catalog, partner: Partner | None) -> tuple | None:
-    """The logo a checked partner publishes, with the state of its file, for the memo."""
-    if partner is None or partner.logo is None or partner.logo not in catalog.logos:
-        return None
-    path = os.path.join(root, partner.logo)
-    return (path, signature(path), catalog.logos[partner.logo])
 
 
 def _finish_partner(catalog: Catalog, src: Source, partner: Partner | None, stem: str, today: dt.date) -> None:

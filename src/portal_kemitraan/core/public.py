@@ -6,7 +6,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from .catalog import Catalog, PartnerRecord
-from .memo import Memo
 from .models import Pattern, Term
 from .parallel import fork_map
 from .reference import province_by_name, provinces
@@ -97,15 +96,66 @@ def public_partner(catalog: Catalog, record: PartnerRecord, today: dt.date, soon
     }
 
 
-def _same(entry: tuple | None, partner, context: tuple) -> bool:
-    return entry is not None and entry[0] is partner and entry[1] == context
+@dataclass(frozen=True)
+class Totals:
+    """Counts over all listed partners, computed once when the site is made: every directory and news page
+    shows them, and recomputing them per page made the build quadratic in the number of partners."""
+
+    by_pattern: dict[str, int]
+    by_province: dict[str, int]
+    by_side: dict[tuple[str, str], int]
+    by_stage: dict[str, int]
+    recent: tuple[dict, ...]
+    activities: tuple[dict, ...]
+    upcoming: tuple[dict, ...]
+    sectors: tuple[tuple[str, int], ...]
+
+
+RECENT = 6  # newest partners shown on the home page
+
+
+def summarize(listed: tuple[dict, ...], patterns: dict[str, Pattern], stages: tuple[Term, ...], today: dt.date) -> Totals:
+    """Every count the pages show, in one pass per count (linear in the number of partners)."""
+    by_pattern = {pid: 0 for pid in patterns}
+    by_side = {(pid, s.id): 0 for pid, pattern in patterns.items() for s in pattern.sides}
+    by_stage = {s.id: 0 for s in stages}
+    provinces_seen: dict[str, int] = {}
+    sector_counts: dict[str, int] = {}
+    for p in listed:
+        by_pattern[p["pattern"]] += 1
+        by_side[(p["pattern"], p["side"])] += 1
+        by_stage[p["stage"]] += 1
+        provinces_seen[p["province"]] = provinces_seen.get(p["province"], 0) + 1
+        for s in p["sectors"]:
+            sector_counts[s] = sector_counts.get(s, 0) + 1
+    order = {row["name"]: i for i, row in enumerate(provinces())}
+    dated = [p for p in listed if p["since"]]
+    every = [
+        {**a, "slug": p["slug"], "name": p["name"], "url": p["url"], "pattern": p["pattern"], "side": p["side"], "province": p["province"], "n": i}
+        for p in listed
+        for i, a in enumerate(p["activities"])
+    ]
+    day = today.isoformat()
+    return Totals(
+        by_pattern=by_pattern,
+        by_province=dict(sorted(provinces_seen.items(), key=lambda kv: (-kv[1], order[kv[0]]))),
+        by_side=by_side,
+        by_stage=by_stage,
+        recent=tuple(sorted(dated, key=lambda p: (p["since"], p["slug"]), reverse=True)[:RECENT]),
+        # The news: every activity up to the build date, newest first (undated last). Later ones are the
+        # agenda, soonest first; the first build on or after an activity's date moves it to the news.
+        activities=tuple(sorted((a for a in every if not a["date"] or a["date"] <= day), key=lambda a: (a["date"] or "", a["slug"], -a["n"]), reverse=True)),
+        upcoming=tuple(sorted((a for a in every if a["date"] and a["date"] > day), key=lambda a: (a["date"], a["slug"], a["n"]))),
+        sectors=tuple(sorted(sector_counts.items(), key=lambda kv: kv[0].casefold())),
+    )
 
 
 @dataclass(frozen=True)
 class PublicSite:
     """What the site publishes and nothing else: listed partners, unlisted ones (own page only), the public
     reference data (patterns, stages, forms) and the cleaned logo files. Holds no path back to the catalog,
-    so nothing reachable from a template or an export can lead to `internal` or an unconsented person."""
+    so nothing reachable from a template or an export can lead to `internal` or an unconsented person.
+    Immutable once made (make it with `public_site`): its counts are computed with it, never later."""
 
     today: dt.date
     patterns: dict[str, Pattern]
@@ -113,16 +163,9 @@ class PublicSite:
     forms: tuple[Term, ...]
     listed: tuple[dict, ...]
     unlisted: tuple[dict, ...]
+    totals: Totals
     logos: dict[str, bytes] = field(default_factory=dict)  # site path -> bytes to publish
     synonyms: tuple[tuple[str, ...], ...] = ()  # groups of words search treats as one (partners/search.yml)
-    # Aggregates over all partners, computed once: every directory and news page shows them, and
-    # recomputing them per page made the build quadratic in the number of partners.
-    _totals: dict = field(default_factory=dict, init=False, repr=False, compare=False)
-
-    def _once(self, name: str, compute):
-        if name not in self._totals:
-            self._totals[name] = compute()
-        return self._totals[name]
 
     @property
     def pages(self) -> list[dict]:
@@ -133,114 +176,62 @@ class PublicSite:
         return [s.id for s in self.stages]
 
     def by_pattern(self) -> dict[str, int]:
-        return self._once('by_pattern', self._by_pattern)
-
-    def _by_pattern(self) -> dict[str, int]:
-        counts = {pid: 0 for pid in self.patterns}
-        for p in self.listed:
-            counts[p["pattern"]] += 1
-        return counts
+        return self.totals.by_pattern
 
     def by_province(self) -> dict[str, int]:
-        return self._once('by_province', self._by_province)
-
-    def _by_province(self) -> dict[str, int]:
-        counts: dict[str, int] = {}
-        for p in self.listed:
-            counts[p["province"]] = counts.get(p["province"], 0) + 1
-        order = {row["name"]: i for i, row in enumerate(provinces())}
-        return dict(sorted(counts.items(), key=lambda kv: (-kv[1], order[kv[0]])))
+        return self.totals.by_province
 
     def by_side(self) -> dict[tuple[str, str], int]:
-        return self._once('by_side', self._by_side)
-
-    def _by_side(self) -> dict[tuple[str, str], int]:
-        counts = {(pid, s.id): 0 for pid, pattern in self.patterns.items() for s in pattern.sides}
-        for p in self.listed:
-            counts[(p["pattern"], p["side"])] += 1
-        return counts
+        return self.totals.by_side
 
     def by_stage(self) -> dict[str, int]:
-        return self._once('by_stage', self._by_stage)
+        return self.totals.by_stage
 
-    def _by_stage(self) -> dict[str, int]:
-        counts = {sid: 0 for sid in self.stage_ids}
-        for p in self.listed:
-            counts[p["stage"]] += 1
-        return counts
+    def recent(self) -> tuple[dict, ...]:
+        return self.totals.recent
 
-    def recent(self, n: int = 6) -> list[dict]:
-        return self._once(f"recent{n}", lambda: self._recent(n))
+    def activities(self) -> tuple[dict, ...]:
+        """The partnership news: every activity of every listed partner up to the build date."""
+        return self.totals.activities
 
-    def _recent(self, n: int) -> list[dict]:
-        dated = [p for p in self.listed if p["since"]]
-        return sorted(dated, key=lambda p: (p["since"], p["slug"]), reverse=True)[:n]
+    def upcoming(self) -> tuple[dict, ...]:
+        """The agenda: activities dated after the build date, soonest first."""
+        return self.totals.upcoming
 
-    def activities(self) -> list[dict]:
-        return self._once('activities', self._activities)
-
-    def _all_activities(self) -> list[dict]:
-        return [
-            {**a, "slug": p["slug"], "name": p["name"], "url": p["url"], "pattern": p["pattern"], "side": p["side"], "province": p["province"], "n": i}
-            for p in self.listed
-            for i, a in enumerate(p["activities"])
-        ]
-
-    def _activities(self) -> list[dict]:
-        """Every activity of every listed partner up to the build date, newest first (undated last), each with
-        its partner's public facts: the partnership news. An activity dated later is upcoming, not news."""
-        today = self.today.isoformat()
-        items = [a for a in self._all_activities() if not a["date"] or a["date"] <= today]
-        return sorted(items, key=lambda a: (a["date"] or "", a["slug"], -a["n"]), reverse=True)
-
-    def upcoming(self) -> list[dict]:
-        """Activities dated after the build date, soonest first: the agenda. The first build on or after
-        an activity's date moves it to the news."""
-        return self._once("upcoming", self._upcoming)
-
-    def _upcoming(self) -> list[dict]:
-        today = self.today.isoformat()
-        items = [a for a in self._all_activities() if a["date"] and a["date"] > today]
-        return sorted(items, key=lambda a: (a["date"], a["slug"], a["n"]))
-
-    def sectors(self) -> list[tuple[str, int]]:
-        return self._once('sectors', self._sectors)
-
-    def _sectors(self) -> list[tuple[str, int]]:
-        counts: dict[str, int] = {}
-        for p in self.listed:
-            for s in p["sectors"]:
-                counts[s] = counts.get(s, 0) + 1
-        return sorted(counts.items(), key=lambda kv: kv[0].casefold())
+    def sectors(self) -> tuple[tuple[str, int], ...]:
+        return self.totals.sectors
 
 
-def build_public_site(catalog: Catalog, today: dt.date, soon_days: int = ENDING_SOON_DAYS, parallel: bool = True, memo: Memo | None = None) -> PublicSite:
-    """Project a valid catalog onto its public form; hidden partners are dropped here, once. With a `memo`,
-    a partner whose checked model and context are those of the last call keeps its projection (the same
-    dict, so later steps can tell unchanged partners by identity)."""
-    shown = [slug for slug in sorted(catalog.partners) if catalog.partners[slug].data.visibility != "hidden"]
-    context = (today, soon_days, tuple(catalog.stage_ids))
-    previous = memo.public if memo is not None else {}
-    todo = [slug for slug in shown if not _same(previous.get(slug), catalog.partners[slug].data, context)]
-    # Markdown and sanitising dominate: spread over the cores.
-    made = dict(zip(todo, fork_map(lambda slug: public_partner(catalog, catalog.partners[slug], today, soon_days), todo, parallel)))
-    projected = [made[slug] if slug in made else previous[slug][2] for slug in shown]
-    if memo is not None:
-        memo.public = {slug: (catalog.partners[slug].data, context, public) for slug, public in zip(shown, projected)}
+def public_site(today: dt.date, patterns: dict[str, Pattern], stages, forms, listed, unlisted, logos=None, synonyms=()) -> PublicSite:
+    """A PublicSite with its counts."""
+    listed, stages = tuple(listed), tuple(stages)
+    return PublicSite(today, dict(patterns), stages, tuple(forms), listed, tuple(unlisted), summarize(listed, patterns, stages, today),
+                      dict(logos or {}), tuple(tuple(g) for g in synonyms))
+
+
+def shown_slugs(catalog: Catalog) -> list[str]:
+    """The partners the site shows in some way (listed or unlisted): every one but the hidden, by slug."""
+    return [slug for slug in sorted(catalog.partners) if catalog.partners[slug].data.visibility != "hidden"]
+
+
+def project_partners(catalog: Catalog, slugs: list[str], today: dt.date, soon_days: int = ENDING_SOON_DAYS, parallel: bool = True) -> list[dict]:
+    """The public projection of the named partners (Markdown and sanitising dominate: spread over the cores)."""
+    return fork_map(lambda slug: public_partner(catalog, catalog.partners[slug], today, soon_days), slugs, parallel)
+
+
+def assemble_public(catalog: Catalog, today: dt.date, projected: dict[str, dict]) -> PublicSite:
+    """The PublicSite of a catalog from the projection of every shown partner (by slug)."""
     listed, unlisted, logos = [], [], {}
-    for slug, public in zip(shown, projected):
-        record = catalog.partners[slug]
+    for slug in shown_slugs(catalog):
+        public, record = projected[slug], catalog.partners[slug]
         (listed if public["listed"] else unlisted).append(public)
         if record.data.logo:
             logos[public["logo"]] = catalog.logos[record.data.logo]
     listed.sort(key=lambda p: (p["name"].casefold(), p["slug"]))
-    return PublicSite(
-        today=today,
-        patterns=dict(catalog.patterns),
-        stages=tuple(catalog.stages),
-        forms=tuple(catalog.forms),
-        listed=tuple(listed),
-        unlisted=tuple(unlisted),
-        logos=logos,
-        synonyms=tuple(tuple(group) for group in catalog.synonyms),
-    )
+    return public_site(today, catalog.patterns, catalog.stages, catalog.forms, listed, unlisted, logos, catalog.synonyms)
+
+
+def build_public_site(catalog: Catalog, today: dt.date, soon_days: int = ENDING_SOON_DAYS, parallel: bool = True) -> PublicSite:
+    """Project a valid catalog onto its public form; hidden partners are dropped here, once."""
+    slugs = shown_slugs(catalog)
+    return assemble_public(catalog, today, dict(zip(slugs, project_partners(catalog, slugs, today, soon_days, parallel))))

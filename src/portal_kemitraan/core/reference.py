@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from functools import lru_cache
+from types import MappingProxyType
 
 import yaml
 
@@ -14,31 +14,30 @@ LAT_MIN, LAT_MAX = -11.5, 6.5
 LON_MIN, LON_MAX = 94.5, 141.5
 
 
-@lru_cache(maxsize=1)
-def provinces() -> list[dict]:
-    """The 38 provinces, each {id, name, aliases}, in the order of the data file."""
+def _read_provinces() -> tuple:
     with open(os.path.join(HERE, "provinces.yml"), encoding="utf-8") as fh:
         rows = yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    return [{"id": r["id"], "name": r["name"], "aliases": r.get("aliases", [])} for r in rows]
+    return tuple(MappingProxyType({"id": r["id"], "name": r["name"], "aliases": tuple(r.get("aliases", []))}) for r in rows)
 
 
-@lru_cache(maxsize=1)
-def _by_folded_name() -> dict[str, dict]:
-    table = {}
-    for row in provinces():
-        for spelling in [row["name"], row["id"], *row["aliases"]]:
-            table[_fold(spelling)] = row
-    return table
+def provinces() -> tuple:
+    """The 38 provinces, each {id, name, aliases} (read-only), in the order of the data file."""
+    return PROVINCES
 
 
 def _fold(text: str) -> str:
     return " ".join(text.replace("-", " ").replace(".", " ").split()).casefold()
 
 
+# Read once when the module is imported: constants of the package, never changed afterwards.
+PROVINCES = _read_provinces()
+_BY_FOLDED_NAME = MappingProxyType({_fold(spelling): row for row in PROVINCES for spelling in [row["name"], row["id"], *row["aliases"]]})
+
+
 def find_province(text: str) -> dict | None:
     """The province a spelling refers to (any case, official name, id or alias), or None."""
-    return _by_folded_name().get(_fold(text))
+    return _BY_FOLDED_NAME.get(_fold(text))
 
 
 def province_by_name(name: str) -> dict:
-    return _by_folded_name()[_fold(name)]
+    return _BY_FOLDED_NAME[_fold(name)]

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from functools import lru_cache
-
 import nh3
 from markdown_it import MarkdownIt
 
@@ -19,12 +17,14 @@ ATTRIBUTES = {"a": {"href", "title"}, "th": {"style"}, "td": {"style"}, "ol": {"
 MAX_NESTING = 20  # lists, quotes and emphasis nested deeper than this are written as text
 
 
-@lru_cache(maxsize=1)
 def _engine() -> MarkdownIt:
     """CommonMark with tables and strikethrough; raw HTML in the text stays text."""
     return MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False, "maxNesting": MAX_NESTING}).enable(
         ["table", "strikethrough"]
     )
+
+
+_ENGINE = _engine()  # a configured parser, made once on import; it keeps nothing between texts
 
 
 def _keep_safe_links(element: str, attribute: str, value: str):
@@ -51,7 +51,7 @@ def is_safe_url(url: str) -> bool:
 
 def render_markdown(text: str) -> str:
     """Markdown to HTML in time linear in the text; raw HTML stays text. Sanitise the result before use."""
-    return _engine().render(text)
+    return _ENGINE.render(text)
 
 
 def markdown_to_html(text: str) -> str:

@@ -96,42 +96,28 @@ def directory_json(site: PublicSite, locale: Locale) -> str:
     return _dumps({"fields": DIRECTORY_FIELDS, "rows": rows, **meta})
 
 
-def _kept(memo: dict | None, kind: str, p: dict, make: Callable[[], str]) -> str:
-    """One partner's part of an export, made again only when its public record is another object: a
-    preview keeps `memo` between builds (and empties it when labels, address or language change)."""
-    if memo is None:
-        return make()
-    key = (kind, p["slug"])
-    hit = memo.get(key)
-    if hit is not None and hit[0] is p:
-        return hit[1]
-    text = make()
-    memo[key] = (p, text)
-    return text
+def _record_json(p: dict, labels: Labels, base: str) -> str:
+    return _dumps(api_record(p, labels, base))
 
 
-def _record_json(p: dict, labels: Labels, base: str, memo: dict | None) -> str:
-    return _kept(memo, "json", p, lambda: _dumps(api_record(p, labels, base)))
-
-
-def partners_json(site: PublicSite, labels: Labels, base: str = "", licence: dict | None = None, memo: dict | None = None) -> str:
+def partners_json(site: PublicSite, labels: Labels, base: str = "", licence: dict | None = None) -> str:
     """Every listed partner's record with the reference data: the same text as one compact json.dumps with
     sorted keys, written from the records' own texts."""
     data = {"generated": site.today.isoformat(), "count": len(site.listed), "partners": None}
     if licence:
         data["licence"] = licence
     data.update(shared_data(site))
-    records = "[" + ",".join(_record_json(p, labels, base, memo) for p in site.listed) + "]"
+    records = "[" + ",".join(_record_json(p, labels, base) for p in site.listed) + "]"
     parts = (f"{_dumps(key)}:{records if key == 'partners' else _dumps(data[key])}" for key in sorted(data))
     return "{" + ",".join(parts) + "}\n"
 
 
-def partner_json(p: dict, labels: Labels, base: str = "", memo: dict | None = None) -> str:
-    return _record_json(p, labels, base, memo) + "\n"
+def partner_json(p: dict, labels: Labels, base: str = "") -> str:
+    return _record_json(p, labels, base) + "\n"
 
 
-def partners_csv(site: PublicSite, labels: Labels, base: str = "", memo: dict | None = None) -> str:
-    rows = (_kept(memo, "csv", p, lambda row=row: csv_line(row)) for p, row in zip(site.listed, _table_rows(site, labels, base)))
+def partners_csv(site: PublicSite, labels: Labels, base: str = "") -> str:
+    rows = (csv_line(row) for row in _table_rows(site, labels, base))
     return csv_text(CSV_FIELDS, rows, bom=True)
 
 
@@ -265,9 +251,9 @@ def datapackage(site: PublicSite, site_url: str, title: str, licence: dict, loca
     return json.dumps(package, ensure_ascii=False, indent=1) + "\n"
 
 
-def planned(site: PublicSite, site_url: str, title: str, locale: str = "id", licence: dict | None = None, memo: dict | None = None) -> dict[str, Callable[[], str | bytes]]:
+def planned(site: PublicSite, site_url: str, title: str, locale: str = "id", licence: dict | None = None) -> dict[str, Callable[[], str | bytes]]:
     """Every export of one edition of the site, by its path in that edition, each made when called (so a
-    preview can make only those whose data changed); `memo` keeps each partner's part between calls."""
+    preview can make only those whose data changed)."""
     from .xlsx import workbook
 
     lang = Locale(locale)
@@ -276,16 +262,16 @@ def planned(site: PublicSite, site_url: str, title: str, locale: str = "id", lic
     licence = licence or {"id": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0 International", "url": "https://creativecommons.org/licenses/by/4.0/"}
     out: dict[str, Callable[[], str | bytes]] = {
         "api/directory.json": lambda: directory_json(site, lang),
-        "api/partners.json": lambda: partners_json(site, labels, base, licence, memo),
+        "api/partners.json": lambda: partners_json(site, labels, base, licence),
         "api/activities.json": lambda: activities_json(site, labels),
-        "partners.csv": lambda: partners_csv(site, labels, base, memo),
+        "partners.csv": lambda: partners_csv(site, labels, base),
         SPREADSHEET: lambda: workbook(TABLE, list(_table_rows(site, labels, base)), site.today, lang),
         "datapackage.json": lambda: datapackage(site, site_url, title, licence, lang),
         "feed.xml": lambda: atom_feed(site, site_url, title, lang),
         "kabar.xml": lambda: news_feed(site, site_url, title, lang),
     }
     for p in site.listed:
-        out[partner_export(p["slug"])] = lambda p=p: partner_json(p, labels, base, memo)
+        out[partner_export(p["slug"])] = lambda p=p: partner_json(p, labels, base)
     return out
 
 

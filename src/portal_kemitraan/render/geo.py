@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import math
 import os
-from functools import lru_cache
 
 import yaml
 
@@ -22,7 +21,6 @@ def project(lon: float, lat: float) -> tuple[float, float]:
     return (lon - WEST) * SCALE, (NORTH - lat) * SCALE
 
 
-@lru_cache(maxsize=1)
 def outline_path() -> str:
     """Indonesia's islands as one SVG path (Natural Earth 1:50m, vendored in maps/indonesia.json)."""
     with open(os.path.join(HERE, "indonesia.json"), encoding="utf-8") as fh:
@@ -39,7 +37,6 @@ def outline_path() -> str:
     return "".join(parts)
 
 
-@lru_cache(maxsize=1)
 def capitals() -> dict[str, dict]:
     """Province id -> {capital, lat, lon}."""
     with open(os.path.join(HERE, "capitals.yml"), encoding="utf-8") as fh:
@@ -50,9 +47,9 @@ def markers(counts: list[tuple[str, str, int]]) -> list[dict]:
     """One marker per (province id, name, count), its area proportional to the count; largest drawn first
     so smaller neighbours (Jakarta beside West Java) stay on top and can be pointed at."""
     peak = max((n for _, _, n in counts), default=0) or 1
-    out = []
+    out, places = [], capitals()
     for pid, name, n in counts:
-        place = capitals()[pid]
+        place = places[pid]
         x, y = project(place["lon"], place["lat"])
         out.append({"id": pid, "name": name, "count": n, "x": round(x, 1), "y": round(y, 1), "r": round(5 + 17 * math.sqrt(n / peak), 1)})
     return sorted(out, key=lambda m: -m["r"])

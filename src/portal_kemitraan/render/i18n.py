@@ -18,6 +18,15 @@ LANGUAGES = ("id", "en")  # the first is the site's own language, at /
 DOMAIN = "messages"
 
 
+def edition_language(theme_language: str | None) -> str:
+    """An edition's language from its theme's (`id`, `en`; `en-GB` counts as `en`); ValueError for a
+    language without a message catalog."""
+    code = str(theme_language or LANGUAGES[0]).split("-")[0].lower()
+    if code not in LANGUAGES:
+        raise ValueError(f"theme.language: {theme_language!r} has no message catalog; the site speaks: {', '.join(LANGUAGES)}")
+    return code
+
+
 def catalog_path(locale: str) -> str:
     return os.path.join(LOCALES_DIR, locale, "LC_MESSAGES", f"{DOMAIN}.po")
 

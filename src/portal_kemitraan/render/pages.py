@@ -9,9 +9,8 @@ from dataclasses import dataclass
 
 import yaml
 
-from . import charts, diagrams, geo, qr, templating
+from . import charts, diagrams, geo, templating
 from .i18n import Locale, localized
-from ..core.parallel import fork_map
 from ..core.public import PublicSite
 from ..core.reference import provinces
 
@@ -75,19 +74,18 @@ def page_url(src_uri: str, directory_urls: bool = True) -> str:
 class SitePlan:
     """Everything the hook needs from the core: generated pages, their HTML, and blocks for hand-written pages."""
 
-    def __init__(self, site: PublicSite, settings, sources: dict[str, str] | None = None, overrides: str | None = None, locale: str = "id", site_url: str = "",
-                 compiled: templating.CompiledTemplates | None = None, kept: dict | None = None):
+    def __init__(self, site: PublicSite, settings, sources: dict[str, str] | None = None, overrides: str | None = None, locale: str = "id", site_url: str = ""):
         """`sources` (slug -> data file) is given only for a staff preview, to offer edit links;
         `overrides` is a folder whose templates win over the built-in ones of the same name;
         `locale` is the language of this edition of the site; `site_url` its public address (for the QR code
-        printed on a profile; without it there is none); `compiled` keeps compiled templates across builds,
-        and `kept` each partner's page (reused while its public record is the same object)."""
+        printed on a profile; without it there is none). It keeps nothing between builds: a new plan is made
+        for each."""
         self.site = site
         self.settings = settings
         self.site_url = site_url.rstrip("/") + "/" if site_url else ""
         self.sources = sources or {}
         self.locale = Locale(locale)
-        self.templates = templating.environment(overrides, self.locale, settings, compiled)
+        self.templates = templating.environment(overrides, self.locale, settings)
         pick = self.locale.pick
         sides = {(pid, s.id): s.label.model_dump() for pid, pat in site.patterns.items() for s in pat.sides}
         stages = {s.id: s.label.model_dump() for s in site.stages}
@@ -95,8 +93,6 @@ class SitePlan:
         self.page_size = settings.page_size
         self.pages: dict[str, Generated] = {}
         self._by_slug = {p["slug"]: p for p in site.pages}
-        self._ready: dict[tuple[str, str], tuple[str, str]] = {}
-        self._kept = kept
         self._plan()
 
     # -- planning ------------------------------------------------------------------------------
@@ -127,19 +123,8 @@ class SitePlan:
                 meta["title"] = _("Direktori mitra (halaman {n})").format(n=n)
                 meta["search"] = {"exclude": True}
             self._add(Generated("partners/index.md" if n == 1 else f"partners/page/{n}.md", meta, "directory", n))
-        kept = self._kept
         for p in site.pages:
-            hit = kept.get(p["slug"]) if kept is not None else None
-            if hit is not None and hit[0] is p and hit[1] == (self.locale.code, self.sources.get(p["slug"])):
-                page = hit[2]
-            else:
-                page = self._partner_page(p)
-                if kept is not None:
-                    kept[p["slug"]] = (p, (self.locale.code, self.sources.get(p["slug"])), page)
-            self._add(page)
-        if kept is not None:
-            for slug in set(kept) - set(self._by_slug):
-                del kept[slug]
+            self._add(self._partner_page(p))
         self._add(
             Generated(
                 "embed/index.md",
@@ -247,18 +232,11 @@ class SitePlan:
             "today": self.site.today,
         }
 
-    def prerender(self, directory_urls: bool = True, parallel: bool = True) -> None:
-        """Render every partner page now, on every core for large sites; render() then returns them."""
-        keys = [uri for uri, page in self.pages.items() if page.kind == "partner"]
-        urls = [page_url(uri, directory_urls) for uri in keys]
-        done = fork_map(lambda job: self._render_partner(*job), list(zip(keys, urls)), parallel)
-        self._ready = {(k, u): pair for k, u, pair in zip(keys, urls, done)}
-
     def render(self, src_uri: str, page_url: str) -> str:
         """The body HTML of a generated page."""
         page = self.pages[src_uri]
         if page.kind == "partner":
-            return self.render_indexed(src_uri, page_url)[0]
+            return self._render_partner(src_uri, page_url)
         ctx = self._context(page_url)
         if page.kind == "directory":
             n = int(page.key)
@@ -282,39 +260,13 @@ class SitePlan:
             return self._render("pattern.html.j2", pid=page.key, pattern=pattern, members=members, flow=self._flow(pattern), **ctx)
         raise KeyError(src_uri)
 
-    def render_indexed(self, src_uri: str, page_url: str) -> tuple[str, str | None]:
-        """A page's body and the part of it that site search should index: for a profile, the `indexed`
-        block of its template; None for other pages, which are indexed whole. A body made earlier by
-        prerender() or prepare() is handed out once, so the site's bodies are not all held twice."""
-        ready = self._ready.pop((src_uri, page_url), None)
-        if ready is not None:
-            return ready
-        if self.pages[src_uri].kind == "partner":
-            return self._render_partner(src_uri, page_url)
-        return self.render(src_uri, page_url), None
-
-    def prepare(self, src_uri: str, page_url: str) -> str:
-        """Make a page's body now and keep it for render_indexed(); returns the body."""
-        pair = self.render_indexed(src_uri, page_url)
-        self._ready[(src_uri, page_url)] = pair
-        return pair[0]
-
-    def discard(self, src_uri: str, page_url: str) -> None:
-        """Forget a body made by prepare() that will not be asked for."""
-        self._ready.pop((src_uri, page_url), None)
-
-    def _render_partner(self, src_uri: str, page_url: str) -> tuple[str, str]:
-        """A profile's body and its indexed part."""
+    def _render_partner(self, src_uri: str, page_url: str) -> str:
+        """A profile's body."""
         partner = self._by_slug[self.pages[src_uri].key]
         address = self.site_url + partner["url"] if self.site_url else ""
-        template = self.templates.get_template("partner.html.j2")
-        context = template.new_context(
-            {"partner": partner, "jsonld": self.jsonld(partner), "address": address, "qr": qr.svg(address) if address else "", **self._context(page_url)}
+        return self._render(
+            "partner.html.j2", partner=partner, jsonld=self.jsonld(partner), address=address, **self._context(page_url)
         )
-        body = "".join(template.root_render_func(context))
-        block = template.blocks.get("indexed")  # an overriding template without it is indexed whole
-        indexed = "".join(block(template.new_context(context.get_all()))) if block else body
-        return body, indexed
 
     def _flow(self, pattern) -> dict[str, str]:
         """The pattern's two sides and what flows between them, drawn for a wide screen and for a phone."""

@@ -1,48 +1,103 @@
-"""The render step as one pure function: a PublicSite and a language in, every output file of that edition
-out (generated pages with their front matter and HTML, exports, logos). Adapters decide where they go."""
+"""The render step as one pure function: a PublicSite, the settings and an edition in, every file of that
+edition out (generated pages with their front matter and HTML, exports, logos), with the rules of publishing
+it. Adapters decide only where the files go; no other module lists them."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Callable
 
+import yaml
+
+from ..core.parallel import fork_map
 from ..core.public import PublicSite
 from . import exports
 from .pages import SitePlan, front_matter, page_url
 
+# Settings of an engine that point readers into the data repository (the repository link in the header,
+# the "edit this page" pencil). A published edition has none of them; only a staff preview keeps them.
+REPOSITORY_SETTINGS = ("repo_url", "repo_name", "edit_uri")
+
+
+@dataclass(frozen=True)
+class Edition:
+    """One edition of the site: its language, public address and title, how its pages are addressed,
+    the folder of templates that override the built-in ones, and (a staff preview only) the data file
+    behind each page, for edit links."""
+
+    locale: str = "id"
+    site_url: str = ""
+    title: str = ""
+    directory_urls: bool = True
+    overrides: str | None = None
+    sources: dict[str, str] = field(default_factory=dict)
+
 
 @dataclass(frozen=True)
 class OutputFile:
-    """One file of the site: its path in the edition, its content, and what it is."""
+    """One file of an edition: its path, what it is ("page", "export" or "asset"), and how to make its
+    content. For a page, `make` gives its HTML body and `meta` is its front matter."""
 
     path: str
-    content: str | bytes
-    kind: str  # "page" (Markdown with front matter and an HTML body), "export" or "asset"
+    kind: str
+    make: Callable[[], str | bytes]
+    meta: dict | None = None
     in_nav: bool = False
+
+    def content(self) -> str | bytes:
+        """The file as an engine reads it: a page as front matter and its body as one raw HTML block."""
+        return page_text(self.meta or {}, self.make()) if self.kind == "page" else self.make()
+
+
+def published_config(config: dict) -> dict:
+    """An engine's settings as an edition is published with them: nothing that links into the repository."""
+    return {key: value for key, value in config.items() if key not in REPOSITORY_SETTINGS}
+
+
+class FrontMatterError(ValueError):
+    """A page's front matter would not read back as written (its noindex or search exclusion could be lost)."""
 
 
 def page_text(meta: dict, body: str) -> str:
-    """A generated page for any engine: YAML front matter (see front_matter), then the HTML body as one raw block."""
-    return f"---\n{front_matter(meta)}---\n\n<div class=\"portal-generated\">\n{body.strip()}\n</div>\n"
+    """A generated page for any engine: YAML front matter (see front_matter), then the HTML body as one raw
+    block. The front matter is read back before it is handed out: a page whose noindex or search exclusion
+    an engine could lose is never published."""
+    head = front_matter(meta)
+    if yaml.load(head, Loader=_Loader) != meta:
+        raise FrontMatterError(f"the front matter of a page does not read back as written: {sorted(meta)}")
+    return f"---\n{head}---\n\n<div class=\"portal-generated\">\n{body.strip()}\n</div>\n"
 
 
-def render_site(
-    site: PublicSite,
-    settings,
-    locale: str = "id",
-    site_url: str = "",
-    title: str = "",
-    directory_urls: bool = True,
-    overrides: str | None = None,
-    plan: SitePlan | None = None,
-) -> list[OutputFile]:
-    """Every file of one edition of the site, in a stable order."""
-    plan = plan or SitePlan(site, settings, overrides=overrides, locale=locale, site_url=site_url)
-    out = []
-    for src_uri, page in plan.pages.items():
-        body = plan.render(src_uri, page_url(src_uri, directory_urls))
-        out.append(OutputFile(src_uri, page_text(page.meta, body), "page", page.in_nav))
-    for path, text in exports.files(site, site_url, title or settings.organisation, locale, settings.licence.model_dump()).items():
-        out.append(OutputFile(path, text, "export"))
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Bodies:
+    """The profiles of one render, made ahead on every core; each is handed out once (then made again if
+    asked for), so the site's bodies are never all held twice."""
+
+    def __init__(self, plan: SitePlan, uris: list[str], urls: list[str], parallel: bool):
+        self.plan = plan
+        self.ready = dict(zip(uris, fork_map(lambda job: plan.render(*job), list(zip(uris, urls)), parallel)))
+
+    def take(self, uri: str, url: str) -> str:
+        body = self.ready.pop(uri, None)
+        return body if body is not None else self.plan.render(uri, url)
+
+
+def render_site(site: PublicSite, settings, edition: Edition | None = None, plan: SitePlan | None = None, ahead: bool = True,
+                parallel: bool = True) -> list[OutputFile]:
+    """Every file of one edition of the site, in a stable order. With `ahead`, the profiles are rendered now
+    (on every core when `parallel`); otherwise each file is made only when asked for (a preview asks only
+    for what changed). `plan` is the SitePlan of this same site and edition, when the caller holds one."""
+    edition = edition or Edition()
+    plan = plan or SitePlan(site, settings, edition.sources, edition.overrides, edition.locale, edition.site_url)
+    urls = {uri: page_url(uri, edition.directory_urls) for uri in plan.pages}
+    profiles = [uri for uri, page in plan.pages.items() if page.kind == "partner"] if ahead else []
+    bodies = _Bodies(plan, profiles, [urls[u] for u in profiles], parallel)
+    out = [OutputFile(uri, "page", lambda uri=uri: bodies.take(uri, urls[uri]), page.meta, page.in_nav) for uri, page in plan.pages.items()]
+    title = edition.title or settings.organisation
+    for path, make in exports.planned(site, edition.site_url, title, plan.locale.code, settings.licence.model_dump()).items():
+        out.append(OutputFile(path, "export", make))
     for path, data in site.logos.items():
-        out.append(OutputFile(path, data, "asset"))
+        out.append(OutputFile(path, "asset", lambda data=data: data))  # the cleaned bytes, never the file itself
     return out

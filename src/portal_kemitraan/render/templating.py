@@ -7,7 +7,6 @@ import json
 import os
 
 import jinja2
-import jinja2.bccache
 import markupsafe
 
 TEMPLATES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "templates")
@@ -26,23 +25,6 @@ def _yaml_scalar(value) -> str:
     return json.dumps(str(value), ensure_ascii=False)
 
 
-class CompiledTemplates(jinja2.BytecodeCache):
-    """Compiled templates kept in memory by a long-running process (the preview), so each rebuild does not
-    parse and compile them again. Jinja keys each entry by the template's name and a checksum of its
-    source, so an edited template is compiled afresh."""
-
-    def __init__(self) -> None:
-        self.compiled: dict[str, bytes] = {}
-
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        data = self.compiled.get(bucket.key)
-        if data is not None:
-            bucket.bytecode_from_string(data)
-
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        self.compiled[bucket.key] = bucket.bytecode_to_string()
-
-
 def state(env: jinja2.Environment) -> tuple:
     """Every template file the environment can read, with its size and modification time: a change to
     any of them (an edited override, say) shows here."""
@@ -59,7 +41,7 @@ def state(env: jinja2.Environment) -> tuple:
     return tuple(sorted(found))
 
 
-def environment(overrides: str | None = None, locale=None, settings=None, compiled: CompiledTemplates | None = None) -> jinja2.Environment:
+def environment(overrides: str | None = None, locale=None, settings=None) -> jinja2.Environment:
     """An environment reading `overrides` first (when given), then the built-in templates, speaking the
     language of `locale` (an i18n.Locale; Indonesian when not given)."""
     from .i18n import Locale, localized, phone
@@ -74,7 +56,6 @@ def environment(overrides: str | None = None, locale=None, settings=None, compil
         lstrip_blocks=True,
         keep_trailing_newline=True,
         extensions=["jinja2.ext.i18n"],
-        bytecode_cache=compiled,
     )
     env.install_gettext_translations(locale.translations, newstyle=True)
     env.globals.update(

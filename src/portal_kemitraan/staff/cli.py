@@ -449,8 +449,11 @@ def cmd_render(args) -> int:
         raise UsageError(str(exc))
     except OSError as exc:
         raise CommandError(f"{exc.filename or args.out}: {exc.strerror or exc}")
-    print(f"wrote {count} files into {_shown(args.out)}: mkdocs.yml (without the hook), docs/ and overrides/;")
-    print(f"build them with another engine, e.g.: cd {_shown(args.out)} && zensical build")
+    configs = sorted((name for name in files if "/" not in name and name.endswith(".yml")), key=lambda n: (n != "mkdocs.yml", n))
+    builds = " && ".join("zensical build" + ("" if name == "mkdocs.yml" else f" -f {name}") for name in configs)
+    print(f"wrote {count} files into {_shown(args.out)}: one configuration (without the hook) and one docs folder per edition"
+          f" ({', '.join(configs)}), and the overriding templates;")
+    print(f"build every edition with another engine, the main one first, e.g.: cd {_shown(args.out)} && {builds}")
     return 0
 
 
