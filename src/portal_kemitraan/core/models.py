@@ -113,6 +113,17 @@ def _phone(value: str) -> str:
 
 
 Phone = Annotated[str, Strict(), StringConstraints(strip_whitespace=True, max_length=40), AfterValidator(_phone)]
+MOBILE = re.compile(r"\+628[1-9]\d{6,10}")  # an Indonesian mobile number as stored: +62 8xx, 10 to 13 digits in all
+
+
+def _whatsapp(value: str) -> str:
+    normal = _phone(value)
+    if not MOBILE.fullmatch(normal):
+        raise ValueError("must be an Indonesian mobile number (WhatsApp), such as 0812 3456 7890 or +62 812 3456 7890")
+    return normal
+
+
+WhatsApp = Annotated[str, Strict(), StringConstraints(strip_whitespace=True, max_length=40), AfterValidator(_whatsapp)]
 # An address as people write them: the WHATWG rule (what <input type=email> accepts) narrowed to the
 # characters real mailboxes use, so that no ?, &, %, #, / or = can turn a mailto: link into a query.
 _EMAIL_LOCAL = re.compile(r"^[A-Za-z0-9_+'-]+(?:\.[A-Za-z0-9_+'-]+)*$")
@@ -206,6 +217,7 @@ class Person(Model):
     role: Optional[Line] = None
     email: Optional[Email] = None
     phone: Optional[Phone] = None
+    whatsapp: Optional[WhatsApp] = Field(None, description="An Indonesian mobile number on WhatsApp (08… or +62 8…); shown only with consent.")
     consent: Annotated[bool, Strict()] = Field(
         False, description="true only when this person agreed to be shown publicly; otherwise kept for staff."
     )
@@ -214,6 +226,7 @@ class Person(Model):
 class Contact(Model):
     email: Optional[Email] = Field(None, description="The organisation's public e-mail address.")
     phone: Optional[Phone] = Field(None, description="Digits, spaces, +, - and parentheses; stored as +62…")
+    whatsapp: Optional[WhatsApp] = Field(None, description="The organisation's WhatsApp: an Indonesian mobile number (08… or +62 8…).")
     person: Optional[Person] = None
 
 

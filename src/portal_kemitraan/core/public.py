@@ -44,8 +44,8 @@ def public_partner(catalog: Catalog, record: PartnerRecord, today: dt.date, soon
         person = p.contact.person
         shown_person = None
         if person is not None and person.consent:
-            shown_person = {"name": person.name, "role": person.role, "email": person.email, "phone": person.phone}
-        contact = {"email": p.contact.email, "phone": p.contact.phone, "person": shown_person}
+            shown_person = {"name": person.name, "role": person.role, "email": person.email, "phone": person.phone, "whatsapp": person.whatsapp}
+        contact = {"email": p.contact.email, "phone": p.contact.phone, "whatsapp": p.contact.whatsapp, "person": shown_person}
         if not any(contact.values()):
             contact = None
     agreement = None

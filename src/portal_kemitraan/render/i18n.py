@@ -95,6 +95,14 @@ class Locale:
         return texts.get(self.code) or texts.get(LANGUAGES[0]) or ""
 
 
+def whatsapp_link(number: str, text: str = "") -> str:
+    """A wa.me link that opens a WhatsApp chat with a number stored as +62…, with a message typed in when given."""
+    from urllib.parse import quote
+
+    link = "https://wa.me/" + "".join(c for c in number if c.isdigit())
+    return link + ("?text=" + quote(text, safe="") if text else "")
+
+
 def phone(value: str | None) -> str:
     """+62225550142 -> +62 22 555 0142: a readable grouping of an Indonesian number (others as stored)."""
     if not value:

@@ -44,7 +44,7 @@ def state(env: jinja2.Environment) -> tuple:
 def environment(overrides: str | None = None, locale=None, settings=None) -> jinja2.Environment:
     """An environment reading `overrides` first (when given), then the built-in templates, speaking the
     language of `locale` (an i18n.Locale; Indonesian when not given)."""
-    from .i18n import Locale, localized, phone
+    from .i18n import Locale, localized, phone, whatsapp_link
 
     locale = locale or Locale("id")
     dirs = [overrides, TEMPLATES] if overrides else [TEMPLATES]
@@ -66,6 +66,7 @@ def environment(overrides: str | None = None, locale=None, settings=None) -> jin
         lang_of=lambda p, field: _lang_attr(localized(p, field, locale.code)[1]),
     )
     env.filters["phone"] = phone
+    env.filters["whatsapp"] = whatsapp_link
     if settings is not None:
         env.globals["correction_href"] = lambda p, address="": settings.correction_href(p, locale, address)
         env.globals["correction_mailto"] = lambda p: settings.correction_mailto(p, locale)

@@ -374,13 +374,17 @@ def cmd_verify(args) -> int:
             raise UsageError(f"--out: {exc.message}")
     for m in found:
         last = m.last_verified or "never"
-        to = m.to_email or "NO ADDRESS: send by hand"
+        to = m.to_email or (f"WhatsApp {m.to_whatsapp} (whatsapp.txt)" if m.by_whatsapp else "NO ADDRESS OR MOBILE NUMBER: send by hand")
         print(f"{m.slug}: last checked {last}; to {to}")
-        if not args.dry_run:
+        if not args.dry_run and not m.by_whatsapp:
             write_inside(folder, os.path.join(folder, f"{m.slug}.eml"), verify.eml(m, settings, today), replace=True)
     if not args.dry_run:
         write_inside(folder, os.path.join(folder, "mail-merge.csv"), verify.merge_csv(found).encode("utf-8"), replace=True)
-        print(f"wrote {len(found)} message(s) and mail-merge.csv to {_shown(folder)}", file=sys.stderr)
+        chats = sum(1 for m in found if m.by_whatsapp)
+        if chats:
+            write_inside(folder, os.path.join(folder, "whatsapp.txt"), verify.whatsapp_list(found).encode("utf-8"), replace=True)
+        print(f"wrote {len(found) - chats} e-mail draft(s), {chats} WhatsApp message(s) (whatsapp.txt) and mail-merge.csv to {_shown(folder)}",
+              file=sys.stderr)
     else:
         print(f"{len(found)} profile(s) due for a check; nothing written (--dry-run)", file=sys.stderr)
     return 0

@@ -16,11 +16,11 @@ from ..core.public import PublicSite
 from ..render import templating
 from ..render.csvout import csv_text
 from ..render.exports import Labels
-from ..render.i18n import Locale, localized
+from ..render.i18n import Locale, localized, phone, whatsapp_link
 from . import yamledit
 from .report import is_due
 
-MERGE_FIELDS = ["slug", "name", "to_name", "to_email", "subject", "body", "page", "last_verified"]
+MERGE_FIELDS = ["slug", "name", "to_name", "to_email", "to_whatsapp", "whatsapp_link", "subject", "body", "page", "last_verified"]
 
 
 def due(catalog: Catalog, today: dt.date, days: int) -> list[str]:
@@ -44,6 +44,12 @@ class Message:
     page: str
     last_verified: str
     subject_plain: str = ""  # the subject without the partner's name, for a draft whose name cannot be a header
+    to_whatsapp: str = ""  # a mobile number (+62 8…) when there is no address: the message goes by WhatsApp
+    whatsapp_link: str = ""  # wa.me with the message typed in, for staff to open and send
+
+    @property
+    def by_whatsapp(self) -> bool:
+        return not self.to_email and bool(self.to_whatsapp)
 
 
 def recipient(catalog: Catalog, slug: str) -> tuple[str, str]:
@@ -61,6 +67,20 @@ def recipient(catalog: Catalog, slug: str) -> tuple[str, str]:
     return (person.name if person else p.name), ""
 
 
+def whatsapp_number(catalog: Catalog, slug: str) -> str:
+    """The mobile number to ask on WhatsApp when there is no address: the contact person's WhatsApp, the
+    partner's, then a phone number of theirs that is a mobile one; empty when there is none."""
+    from ..core.models import MOBILE
+
+    p = catalog.partners[slug].data
+    contact = p.contact
+    person = contact.person if contact else None
+    for number in (person and person.whatsapp, contact and contact.whatsapp, person and person.phone, contact and contact.phone):
+        if number and MOBILE.fullmatch(number):
+            return number
+    return ""
+
+
 def messages(catalog: Catalog, site: PublicSite, slugs: list[str], settings, site_url: str, lang: str = "id") -> list[Message]:
     """One message per partner: its public data exactly as published (from PublicSite), its page's address,
     and how to answer. Written in Indonesian or English from templates/verify-message.txt.j2."""
@@ -74,7 +94,9 @@ def messages(catalog: Catalog, site: PublicSite, slugs: list[str], settings, sit
         p = by_slug[slug]
         page = base + (locale.prefix or "") + p["url"] if base else p["url"]
         to_name, to_email = recipient(catalog, slug)
+        number = "" if to_email else whatsapp_number(catalog, slug)
         context = {
+            "by_whatsapp": bool(number),
             "p": p,
             "labels": labels.of(p),
             "summary": localized(p, "summary", locale.code)[0],
@@ -86,8 +108,10 @@ def messages(catalog: Catalog, site: PublicSite, slugs: list[str], settings, sit
         text = env.get_template("verify-message.txt.j2").render(**context)
         subject, _, body = text.partition("\n\n")
         plain = locale.gettext("Mohon periksa profil lembaga Anda di situs {org}").format(org=settings.organisation)
-        out.append(Message(slug, p["name"], to_name, to_email, " ".join(subject.removeprefix("Subject: ").split()), body.strip() + "\n", page,
-                           p["last_verified"] or "", " ".join(plain.split())))
+        subject = " ".join(subject.removeprefix("Subject: ").split())
+        link = whatsapp_link(number, f"{subject}\n\n{body.strip()}") if number else ""
+        out.append(Message(slug, p["name"], to_name, to_email, subject, body.strip() + "\n", page, p["last_verified"] or "", " ".join(plain.split()),
+                           number, link))
     return out
 
 
@@ -128,6 +152,13 @@ def _reads_back(data: bytes, mail: EmailMessage) -> bool:
         if key in mail and (str(parsed[key]) != str(mail[key]) or any(c in str(parsed[key]) for c in "\r\n")):
             return False
     return True
+
+
+def whatsapp_list(messages_: list[Message]) -> str:
+    """The partners to ask on WhatsApp, as plain text for staff: name, number and the link that opens the
+    chat with the message typed in (staff read it over before sending)."""
+    blocks = [f"{m.name} ({m.slug})\n{m.to_name}: {phone(m.to_whatsapp)}\n{m.whatsapp_link}\n" for m in messages_ if m.by_whatsapp]
+    return "\n".join(blocks)
 
 
 def merge_csv(messages_: list[Message]) -> str:

@@ -1,0 +1,89 @@
+"""Staff and partners, second round (issue 20): WhatsApp as a contact, from the partner file to the profile and
+to the verification loop."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import urllib.parse
+
+from conftest import ROOT, TODAY, copy_reference_data, run_portal
+from portal_kemitraan.core.catalog import load_catalog
+from portal_kemitraan.core.public import build_public_site
+from portal_kemitraan.core.settings import Settings
+from portal_kemitraan.render.pages import SitePlan
+
+CONFIG = os.path.join(ROOT, "mkdocs.yml")
+
+PHONE_ONLY = """name: Kelompok Tani Hutan Wana Lestari
+pattern: foster-parent
+side: foster-child
+summary: Kelompok tani hutan yang menanam kopi di bawah tegakan dan menjual biji kopi kering.
+region: {province: Jawa Barat, city: Kabupaten Bandung}
+contact:
+  whatsapp: "0812-3456-7890"
+  person:
+    name: Pak Dadang
+    whatsapp: "+62 813 1111 2222"
+    consent: false
+since: 2025-01-10
+last_verified: 2025-01-10
+"""
+
+
+def run(*args):
+    result = run_portal(*args)
+    return result.returncode, result.stdout.decode("utf-8"), result.stderr.decode("utf-8")
+
+
+def data_with(tmp_path, name: str, text: str) -> str:
+    root = copy_reference_data(str(tmp_path), with_partners=True)
+    with open(os.path.join(root, f"{name}.yml"), "w", encoding="utf-8") as fh:
+        fh.write(text)
+    return root
+
+
+def test_whatsapp_takes_an_indonesian_mobile_number_and_refuses_others_with_their_line(tmp_path):
+    root = data_with(tmp_path, "kth-wana-lestari", PHONE_ONLY.replace('"0812-3456-7890"', '"022 555 0142"'))
+    code, out, err = run("validate", "--data", root)
+    assert code == 1
+    assert "partners/kth-wana-lestari.yml:7: contact.whatsapp: must be an Indonesian mobile number (WhatsApp)" in out + err
+    root = data_with(tmp_path / "ok", "kth-wana-lestari", PHONE_ONLY)
+    catalog = load_catalog(root, today=TODAY)
+    assert catalog.report.ok, catalog.report.lines()
+    assert catalog.partners["kth-wana-lestari"].data.contact.whatsapp == "+6281234567890"  # stored one way
+
+
+def test_the_profile_links_the_whatsapp_chat_and_keeps_an_unconsented_persons_number_out(tmp_path):
+    root = data_with(tmp_path, "kth-wana-lestari", PHONE_ONLY)
+    site = build_public_site(load_catalog(root, today=TODAY), TODAY, parallel=False)
+    body = SitePlan(site, Settings()).render("partners/kth-wana-lestari.md", "partners/kth-wana-lestari/")
+    assert 'href="https://wa.me/6281234567890"' in body and "WhatsApp +62 812 3456 7890" in body
+    assert "8131111" not in body and "Pak Dadang" not in body  # the person did not agree to be shown
+    partner = next(p for p in site.pages if p["slug"] == "kth-wana-lestari")
+    assert partner["contact"]["whatsapp"] == "+6281234567890" and partner["contact"]["person"] is None
+
+
+def test_verify_asks_a_phone_only_partner_on_whatsapp_with_the_message_typed_in(tmp_path):
+    root = data_with(tmp_path, "kth-wana-lestari", PHONE_ONLY)
+    code, out, err = run("verify", "--data", root, "--config", CONFIG, "--today", TODAY.isoformat())
+    assert code == 0, out + err
+    assert "kth-wana-lestari: last checked 2025-01-10; to WhatsApp +6281311112222 (whatsapp.txt)" in out
+    folder = os.path.join(os.path.dirname(root), "outbox", f"verify-{TODAY.isoformat()}")
+    names = os.listdir(folder)
+    assert "kth-wana-lestari.eml" not in names and "whatsapp.txt" in names  # no draft without a recipient
+    assert "energi-nusa-peduli.eml" in names  # partners with an address still get an e-mail draft
+    with open(os.path.join(folder, "whatsapp.txt"), encoding="utf-8") as fh:
+        listing = fh.read()
+    # Staff may write to the contact person even before they consent to be shown: the person's number first.
+    assert "Kelompok Tani Hutan Wana Lestari (kth-wana-lestari)\nPak Dadang: +62 813 1111 2222\nhttps://wa.me/6281311112222?text=" in listing
+    link = listing.split("https://wa.me/6281311112222?text=", 1)[1].split("\n", 1)[0]
+    message = urllib.parse.unquote(link)
+    assert message.startswith("Mohon periksa profil Kelompok Tani Hutan Wana Lestari")
+    assert "https://example.github.io/portal-kemitraan/partners/kth-wana-lestari/" in message
+    assert 'balas pesan ini dengan "Sudah benar"' in message and "surel ini" not in message  # worded for a chat
+    with open(os.path.join(folder, "mail-merge.csv"), encoding="utf-8-sig") as fh:
+        rows = {r["slug"]: r for r in csv.DictReader(io.StringIO(fh.read()))}
+    assert rows["kth-wana-lestari"]["to_whatsapp"] == "+6281311112222" and rows["kth-wana-lestari"]["whatsapp_link"].startswith("https://wa.me/")
+    assert rows["energi-nusa-peduli"]["to_whatsapp"] == "" and rows["energi-nusa-peduli"]["to_email"]
