@@ -171,11 +171,12 @@ def mou(*args):
 
 
 def test_mou_in_indonesian_has_every_section_and_the_pattern_sides():
-    code, out, _ = mou("kelompok-mina-lestari")
+    code, out, _ = mou("kelompok-mina-lestari", "--with", "pt-olahan-ikan-samudra")
     assert code == 0
     positions = [out.index(s) for s in SECTIONS_ID]
     assert positions == sorted(positions)
-    assert "**Kelompok Pembudidaya Ikan Mina Lestari**" in out and "**Portal Kemitraan**" in out
+    assert "**Kelompok Pembudidaya Ikan Mina Lestari**" in out and "**PT Olahan Ikan Samudra Jaya**" in out
+    assert "difasilitasi oleh **Portal Kemitraan**" in out
     assert "bertindak sebagai *perusahaan mitra*" in out and "bertindak sebagai *kelompok mitra*" in out
     assert "- **Kewajiban:** Lahan, sarana dan tenaga kerja." in out  # the group's side brings
     assert "Kerugian karena gagal panen" in out  # operational cooperation shares risk
@@ -184,7 +185,7 @@ def test_mou_in_indonesian_has_every_section_and_the_pattern_sides():
 
 
 def test_mou_in_english():
-    code, out, _ = mou("pt-agro-pupuk-lestari", "--lang", "en")
+    code, out, _ = mou("pt-agro-pupuk-lestari", "--lang", "en", "--with", "toko-tani-berkah")
     assert code == 0
     positions = [out.index(s) for s in SECTIONS_EN]
     assert positions == sorted(positions)

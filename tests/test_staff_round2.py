@@ -87,3 +87,81 @@ def test_verify_asks_a_phone_only_partner_on_whatsapp_with_the_message_typed_in(
         rows = {r["slug"]: r for r in csv.DictReader(io.StringIO(fh.read()))}
     assert rows["kth-wana-lestari"]["to_whatsapp"] == "+6281311112222" and rows["kth-wana-lestari"]["whatsapp_link"].startswith("https://wa.me/")
     assert rows["energi-nusa-peduli"]["to_whatsapp"] == "" and rows["energi-nusa-peduli"]["to_email"]
+
+
+# --- an agreement between the right parties ------------------------------------------------------------
+
+
+def mou(*args, cwd=None):
+    result = run_portal("mou", *args, "--today", "2026-12-01", cwd=cwd)
+    return result.returncode, result.stdout.decode("utf-8"), result.stderr.decode("utf-8")
+
+
+def section(text: str, start: str, end: str) -> str:
+    return text[text.index(start) : text.index(end)]
+
+
+def test_mou_where_the_organisation_is_a_party_is_between_it_and_the_partner():
+    code, out, err = mou("kwt-melati")  # general trade: the organisation buys and markets
+    assert code == 0, err
+    parties = section(out, "## 1. Para pihak", "## 2.")
+    assert "1. **Portal Kemitraan**, selanjutnya disebut **Pihak Pertama**, bertindak sebagai *pembeli/pemasar*" in parties
+    assert "2. **Kelompok Wanita Tani Melati**" in parties and "difasilitasi" not in out
+    assert "| Portal Kemitraan | Kelompok Wanita Tani Melati |" in out and "Mengetahui (fasilitator)" not in out
+
+
+def test_mou_for_a_foster_child_binds_its_foster_parent_and_not_the_organisation():
+    code, out, err = mou("kelompok-ternak-sejahtera", "--with", "energi-nusa-peduli")
+    assert code == 0, err
+    parties = section(out, "## 1. Para pihak", "## 2.")
+    assert "1. **PT Energi Nusa Peduli**" in parties and "bertindak sebagai *bapak angkat*" in parties
+    assert "2. **Kelompok Ternak Kambing Sejahtera**" in parties and "bertindak sebagai *anak angkat*" in parties
+    assert "difasilitasi oleh **Portal Kemitraan**" in parties and "bukan pihak dalam nota ini" in parties
+    first = section(out, "### Pihak Pertama", "### Pihak Kedua")
+    second = section(out, "### Pihak Kedua", "## 4.")
+    assert "Kesungguhan untuk tumbuh" not in first and "Kesungguhan untuk tumbuh" in second  # the child's obligation
+    assert "Pinjaman lunak" in first
+    assert "| PT Energi Nusa Peduli | Kelompok Ternak Kambing Sejahtera | Portal Kemitraan |" in out
+
+
+def test_mou_takes_the_other_side_as_a_name_or_from_the_partner_file(tmp_path):
+    code, out, err = mou("cv-kopi-gayo-mandiri", "--with", "PT Kopi Nusantara Raya", "--lang", "en")  # agency
+    assert code == 0, err
+    assert "1. **PT Kopi Nusantara Raya**, hereinafter the **First Party**, acting as *principal*" in out
+    assert "facilitated by **Portal Kemitraan**" in out
+    root = copy_reference_data(str(tmp_path), with_partners=True)
+    path = os.path.join(root, "koperasi-tebu-manis-jaya.yml")  # operational cooperation, no agreement yet
+    with open(path, "a", encoding="utf-8") as fh:
+        fh.write("agreement:\n  type: MoU\n  counterpart: ud-tembakau-sindoro\n")
+    code, out, err = mou("koperasi-tebu-manis-jaya", "--data", root)
+    assert code == 0, err
+    assert "1. **UD Tembakau Sindoro**" in out and "bertindak sebagai *perusahaan mitra*" in out
+    assert "Kerugian karena gagal panen" in out
+
+
+def test_mou_refuses_a_missing_or_wrong_other_side_with_what_to_give():
+    code, out, err = mou("kelompok-ternak-sejahtera")
+    assert code == 2 and "name the foster parent with --with SLUG" in err and "agreement.counterpart" in err
+    code, out, err = mou("kelompok-ternak-sejahtera", "--with", "toko-tani-berkah")
+    assert code == 2 and "toko-tani-berkah is a agent in Agency; the other side" in err
+    code, out, err = mou("kelompok-ternak-sejahtera", "--with", "kelompok-ternak-sejahtera")
+    assert code == 2 and "cannot be both sides" in err
+
+
+def test_the_staff_guide_mou_examples_work_as_written(tmp_path):
+    import re
+    import shlex
+    import shutil
+
+    copy_reference_data(str(tmp_path), with_partners=True)
+    shutil.copy(CONFIG, tmp_path / "mkdocs.yml")
+    with open(os.path.join(ROOT, "STAFF.md"), encoding="utf-8") as fh:
+        guide = fh.read()
+    block = guide[guide.index("## Drafting an MoU") :].split("```sh\n", 1)[1].split("```", 1)[0]
+    commands = [shlex.split(line.split("#", 1)[0])[2:] for line in block.splitlines() if line.strip()]
+    assert len(commands) == 2 and all(c[0] == "mou" for c in commands)
+    for command in commands:
+        result = run_portal(*command, cwd=str(tmp_path))
+        assert result.returncode == 0, (command, result.stderr.decode("utf-8"))
+    html = (tmp_path / "mou.html").read_text(encoding="utf-8")
+    assert re.search(r"<h1>Draft Memorandum of Understanding</h1>", html) and "Energi Nusa Peduli" in html

@@ -236,6 +236,9 @@ class Agreement(Model):
     start: Optional[dt.date] = None
     end: Optional[dt.date] = None
     document: Optional[HttpUrl] = Field(None, description="Link to the signed document (http or https).")
+    counterpart: Optional[Line] = Field(
+        None, description="The other side of the agreement: another partner's slug, or a name. Staff only: used by `portal mou`, never published."
+    )
 
 
 class Activity(Model):
@@ -312,6 +315,11 @@ class Pattern(Model):
     flows: list[Flow] = Field(default_factory=list)
     fits: I18n
     example: I18n
+    organisation: Literal["party", "facilitator"] = Field(
+        "facilitator",
+        description="In an agreement of this pattern, the organisation is one of the two sides (party) or brings the two "
+        "sides together and witnesses their agreement (facilitator).",
+    )
 
     @model_validator(mode="after")
     def _sides(self):

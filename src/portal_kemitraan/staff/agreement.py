@@ -28,14 +28,59 @@ def indonesian_date(value: dt.date) -> str:
     return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
 
 
-def draft(catalog: Catalog, slug: str, organisation: str, email: str, lang: str = "id", today: dt.date | None = None) -> str:
-    """The agreement in Markdown, from partners/templates/mou.<lang>.md.j2."""
+class PartiesError(ValueError):
+    """The agreement's two sides cannot be named (the message says what to give)."""
+
+
+def counterpart(catalog: Catalog, slug: str, organisation: str, email: str, named: str | None = None) -> tuple[dict, dict | None]:
+    """The other side of a partner's agreement and the facilitator (None when the organisation is itself a
+    party). The other side is `named` (the command line), else the partner file's agreement.counterpart: a
+    partner's slug, which must be on the other side of the same pattern, or a name. Without either, the
+    organisation is the other side when its pattern makes it a party (`organisation: party`); a pattern
+    where it is the facilitator needs the other side named."""
+    p = catalog.partners[slug].data
+    pattern = catalog.patterns[p.pattern]
+    other_side = next(s for s in pattern.sides if s.id != p.side)
+    org = {"name": organisation, "email": email, "place": "", "representative": None, "slug": None}
+    given = named or (p.agreement.counterpart if p.agreement else None)
+    facilitator = org if pattern.organisation == "facilitator" else None
+    if not given:
+        if facilitator is not None:
+            raise PartiesError(
+                f"in the {pattern.name.en} pattern the organisation brings the two sides together (organisation: facilitator in "
+                f"patterns/{p.pattern}.yml): name the {other_side.label.en.lower()} with --with SLUG or --with \"NAME\", "
+                f"or agreement.counterpart in partners/{slug}.yml"
+            )
+        return org, None
+    if given == slug:
+        raise PartiesError(f"{slug} cannot be both sides of its own agreement")
+    record = catalog.partners.get(given)
+    if record is None:
+        return {"name": given, "email": "", "place": "", "representative": None, "slug": None}, facilitator
+    q = record.data
+    if q.pattern != p.pattern or q.side != other_side.id:
+        where = f"a {catalog.side(q.pattern, q.side).label.en.lower()} in {catalog.patterns[q.pattern].name.en}"
+        raise PartiesError(f"{given} is {where}; the other side of {slug}'s agreement is a {other_side.label.en.lower()} in {pattern.name.en}")
+    person = q.contact.person if q.contact and q.contact.person else None
+    return {
+        "name": q.name,
+        "email": (person.email if person and person.email else None) or (q.contact.email if q.contact else None) or "",
+        "place": (q.region.city + ", " if q.region.city else "") + q.region.province,
+        "representative": person,
+        "slug": given,
+    }, facilitator
+
+
+def draft(catalog: Catalog, slug: str, organisation: str, email: str, lang: str = "id", today: dt.date | None = None, named: str | None = None) -> str:
+    """The agreement in Markdown, from partners/templates/mou.<lang>.md.j2: the partner and its counterpart
+    as the two parties, and the organisation as a party or as the facilitator, as the pattern says."""
     today = today or dt.date.today()
     record = catalog.partners[slug]
     p = record.data
     pattern = catalog.patterns[p.pattern]
     partner_side = catalog.side(p.pattern, p.side)
     our_side = next(s for s in pattern.sides if s.id != p.side)
+    other, facilitator = counterpart(catalog, slug, organisation, email, named)
     forms = [catalog.form(f) for f in p.forms]
     product = ", ".join(p.sectors) if p.sectors else p.summary.rstrip(".")
     folder = os.path.join(catalog.root, "templates")
@@ -62,12 +107,15 @@ def draft(catalog: Catalog, slug: str, organisation: str, email: str, lang: str 
     template = env.get_template(f"mou.{lang}.md.j2")
     return env.render_bounded(template, 
         org={"name": organisation, "email": email},
+        other=other,  # the first party: the organisation itself, or the counterpart named
+        facilitator=facilitator,  # the organisation when it is not a party, else None
         partner=p,
         person=p.contact.person if p.contact and p.contact.person else None,
         pattern_id=p.pattern,
         pattern=pattern,
         partner_side=partner_side,
-        our_side=our_side,
+        our_side=our_side,  # the first party's side
+        other_side=our_side,
         forms=[f.label.id for f in forms],
         forms_en=[f.label.en for f in forms],
         product=product,

@@ -6,6 +6,7 @@ import argparse
 import datetime as dt
 import os
 import sys
+import unicodedata
 
 import jinja2
 from slugify import slugify
@@ -101,6 +102,16 @@ def _text(text: str) -> str:
     """A line of text from the command line: not empty; the partner checks refuse control characters."""
     if not text.strip():
         raise argparse.ArgumentTypeError("must not be empty")
+    return text
+
+
+def _argument_text(text: str) -> str:
+    """A name given on the command line: one line of printable text, at most 200 characters."""
+    text = text.strip()
+    if not text:
+        raise argparse.ArgumentTypeError("must not be empty")
+    if len(text) > 200 or any(unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") for c in text):
+        raise argparse.ArgumentTypeError("must be one line of printable text, at most 200 characters")
     return text
 
 
@@ -307,7 +318,9 @@ def cmd_mou(args) -> int:
         return 1
     settings = _settings(args.config)
     try:
-        text = agreement.draft(catalog, args.slug, settings.organisation, settings.contact_email, args.lang, args.today)
+        text = agreement.draft(catalog, args.slug, settings.organisation, settings.contact_email, args.lang, args.today, args.counterpart)
+    except agreement.PartiesError as exc:
+        raise UsageError(str(exc))
     except jinja2.TemplateError as exc:
         raise CommandError(f"the agreement template cannot be used: {exc}")
     if args.html:
@@ -535,7 +548,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("slug", type=_slug, help="the partner's slug (file name without .yml)")
     p.add_argument("--lang", choices=agreement.LANGS, default="id", help="id (default) or en")
     p.add_argument("--html", action="store_true", help="a printable HTML page instead of Markdown")
-    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (inside the data folder) instead of printing")
+    p.add_argument("--with", dest="counterpart", metavar="SLUG_OR_NAME", type=_argument_text,
+                   help="the other side: a partner's slug or a name (default: agreement.counterpart, else the organisation where it is a party)")
+    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (outside the data folder) instead of printing")
     p.add_argument("--today", type=_date, default=None, help="the draft's date (default: today)")
     p.add_argument("--config", default=DEFAULT_CONFIG, help="where the organisation's name is set (extra.portal)")
     _add_data(p)
