@@ -165,3 +165,38 @@ def test_the_staff_guide_mou_examples_work_as_written(tmp_path):
         assert result.returncode == 0, (command, result.stderr.decode("utf-8"))
     html = (tmp_path / "mou.html").read_text(encoding="utf-8")
     assert re.search(r"<h1>Draft Memorandum of Understanding</h1>", html) and "Energi Nusa Peduli" in html
+
+
+# --- partners see their facts first ---------------------------------------------------------------------
+
+
+def test_a_profile_shows_when_it_was_last_checked_among_the_first_facts_and_correction_mail_has_the_full_address(tmp_path):
+    import html as html_module
+    import json
+    import re
+
+    root = copy_reference_data(str(tmp_path), with_partners=True)
+    site = build_public_site(load_catalog(root, today=TODAY), TODAY, parallel=False)
+    plan = SitePlan(site, Settings(), site_url="https://contoh.id/portal/")
+    body = plan.render("partners/koperasi-tani-sumber-rejeki.md", "partners/koperasi-tani-sumber-rejeki/")
+    facts = body[body.index('<ul class="portal-keyfacts"') : body.index("</ul>", body.index('<ul class="portal-keyfacts"'))]
+    assert "Diperiksa bersama mitra" in facts and "<time" in facts
+    assert body.index("Diperiksa bersama mitra") < body.index('<section class="portal-section">')  # before the long part
+    assert body.index("Ajukan koreksi") < body.index('<section class="portal-section">')
+    mailto = html_module.unescape(re.search(r'class="portal-correction-note"[^>]*>.*?href="(mailto:[^"]+)"', body, re.S).group(1))
+    assert urllib.parse.quote("https://contoh.id/portal/partners/koperasi-tani-sumber-rejeki/", safe="") in mailto
+    data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', body, re.S).group(1))
+    assert data["url"] == "https://contoh.id/portal/partners/koperasi-tani-sumber-rejeki/"
+    assert data["@id"].startswith(data["url"]) and data["logo"].startswith("https://contoh.id/portal/assets/partners/logos/")
+    partner = next(p for p in site.pages if p["slug"] == "koperasi-tani-sumber-rejeki")
+    assert data["sameAs"] == [partner["website"]]
+
+
+def test_link_previews_name_the_other_editions_locale(built_site):
+    site = built_site[0]
+    with open(os.path.join(site, "partners", "kwt-melati", "index.html"), encoding="utf-8") as fh:
+        indonesian = fh.read()
+    with open(os.path.join(site, "en", "partners", "kwt-melati", "index.html"), encoding="utf-8") as fh:
+        english = fh.read()
+    assert '<meta property="og:locale" content="id_ID">' in indonesian and '<meta property="og:locale:alternate" content="en_US">' in indonesian
+    assert '<meta property="og:locale" content="en_US">' in english and '<meta property="og:locale:alternate" content="id_ID">' in english

@@ -111,15 +111,16 @@ class Settings(BaseModel):
         page's `address`) filled in, else an e-mail (see correction_mailto)."""
         if self.correction_form:
             return self.correction_form.href({"slug": partner["slug"], "name": partner["name"], "address": address})
-        return self.correction_mailto(partner, locale)
+        return self.correction_mailto(partner, locale, address)
 
-    def correction_mailto(self, partner: dict, locale=None) -> str:
-        """A correction e-mail to contact_email with the partner's slug and name; `locale` (an i18n.Locale)
-        translates its subject and prompts. The fallback beside a form, for whoever has no browser session."""
+    def correction_mailto(self, partner: dict, locale=None, address: str = "") -> str:
+        """A correction e-mail to contact_email with the partner's slug, name and the page's address (the
+        absolute `address` when the site's is known: the mail is read away from the site); `locale` (an
+        i18n.Locale) translates its subject and prompts. The fallback beside a form."""
         _ = locale.gettext if locale is not None else (lambda text: text)
         prefix = locale.prefix if locale is not None else ""
         subject = _("Koreksi profil mitra: {name} ({slug})").format(name=partner["name"], slug=partner["slug"])
-        body = _("Profil: {url}\nBagian yang keliru:\n\nSeharusnya:\n\nNama dan peran pengirim:\n").format(url=f"/{prefix}partners/{partner['slug']}/")
+        body = _("Profil: {url}\nBagian yang keliru:\n\nSeharusnya:\n\nNama dan peran pengirim:\n").format(url=address or f"/{prefix}partners/{partner['slug']}/")
         return f"mailto:{self.contact_email}?" + urlencode({"subject": subject, "body": body}, quote_via=quote)
 
 

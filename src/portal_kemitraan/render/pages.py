@@ -317,6 +317,7 @@ class SitePlan:
         return self._render(f"blocks/{name}.html.j2", **ctx)
 
     def jsonld(self, p: dict) -> str:
+        """The profile as schema.org data: the organisation, its own profile address, its logo and website."""
         data = {
             "@context": "https://schema.org",
             "@type": "Organization",
@@ -326,8 +327,14 @@ class SitePlan:
         }
         if p["city"]:
             data["address"]["addressLocality"] = p["city"]
+        if self.site_url:
+            data["url"] = self.site_url + p["url"]  # this profile, the organisation's page on the site
+            data["@id"] = data["url"] + "#organisation"
+            if p["logo"]:
+                data["logo"] = self.site_url + p["logo"]
         if p["website"]:
-            data["url"] = p["website"]
+            data["sameAs"] = [p["website"]]  # the organisation's own site
+            data.setdefault("url", p["website"])
         if p["contact"] and p["contact"]["email"]:
             data["email"] = p["contact"]["email"]
         if p["contact"] and p["contact"]["phone"]:

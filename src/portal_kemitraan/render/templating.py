@@ -69,7 +69,7 @@ def environment(overrides: str | None = None, locale=None, settings=None) -> jin
     env.filters["whatsapp"] = whatsapp_link
     if settings is not None:
         env.globals["correction_href"] = lambda p, address="": settings.correction_href(p, locale, address)
-        env.globals["correction_mailto"] = lambda p: settings.correction_mailto(p, locale)
+        env.globals["correction_mailto"] = lambda p, address="": settings.correction_mailto(p, locale, address)
     env.filters["yaml"] = _yaml_scalar
     env.filters["tojson_attr"] = lambda v: json.dumps(v, ensure_ascii=False, sort_keys=True)
     return env
