@@ -200,3 +200,81 @@ def test_link_previews_name_the_other_editions_locale(built_site):
         english = fh.read()
     assert '<meta property="og:locale" content="id_ID">' in indonesian and '<meta property="og:locale:alternate" content="en_US">' in indonesian
     assert '<meta property="og:locale" content="en_US">' in english and '<meta property="og:locale:alternate" content="id_ID">' in english
+
+
+# --- import any form -----------------------------------------------------------------------------------
+
+
+INTAKE = os.path.join(ROOT, "tests", "fixtures", "intake")
+
+
+def test_a_form_of_the_organisations_own_is_imported_with_a_mapping_written_by_map_and_edited(tmp_path):
+    """A Google Forms export with the organisation's own column titles and answers as people type them:
+    `import --map` writes a starting mapping; staff move two titles into it; every row is then imported,
+    misspellings read as the one clear match, and the row whose answer names no pattern comes in as a hidden
+    draft with its problem recorded: nothing is dropped, and the exit code says a person is needed."""
+    import yaml
+
+    root = copy_reference_data(str(tmp_path), with_partners=True)
+    export = os.path.join(INTAKE, "own-form.csv")
+    before = sorted(os.listdir(root))
+    code, out, err = run("import", export, "--map", "--data", root)
+    assert code == 0, out + err
+    assert "'Nama Organisasi / Usaha' -> name" in out and "'Provinsi asal' -> region.province" in out
+    mapping_path = os.path.join(root, "templates", "intake-mapping.own-form.yml")
+    assert sorted(os.listdir(root)) == before  # only the mapping, in templates/
+    text = open(mapping_path, encoding="utf-8").read()
+    mapping = yaml.safe_load(text)
+    assert mapping["received"] == ["Cap waktu"]
+    assert mapping["values"]["region.province"] == {"Jawa Tengah": "Jawa Tengah", "Sulawesi Selatn": "Sulawesi Selatan", "Jatim": "Jawa Timur", "Jawa Barat": "Jawa Barat"}
+    assert mapping["values"]["kind"]["UMKM"] == "business"
+    assert "#   Bentuk kemitraan yang diminati" in text  # listed for staff, matched to nothing
+    code, out, err = run("import", export, "--map", "--data", root)
+    assert code == 2 and "exists" in err  # never replaced
+    # What a staff member does next: two of the form's questions are moved into the mapping.
+    text = text.replace("fields:\n", 'fields:\n  pattern: ["Bentuk kemitraan yang diminati"]\n  summary: ["Apa yang Anda kerjakan?"]\n', 1)
+    with open(mapping_path, "w", encoding="utf-8") as fh:
+        fh.write(text)
+    code, out, err = run("import", export, "--mapping", mapping_path, "--data", root, "--today", TODAY.isoformat())
+    lines = out.splitlines()
+    assert code == 1, out + err  # one row needs a person
+    assert "line 2: imported" in lines and "line 3: imported" in lines and "line 4: imported" in lines
+    assert "line 5: needs a person: pattern: 'Titip jual di toko' is not recognised; set to 'general-trade' until screening" in lines
+    assert "imported 4 row(s), 1 of them needing a person; 0 reported; 0 empty row(s) ignored." in err
+    catalog = load_catalog(root, today=TODAY)
+    assert catalog.report.ok, catalog.report.lines()  # the data folder is valid after the import
+    sekar = catalog.partners["kelompok-tani-sekar-arum"].data
+    assert (sekar.pattern, sekar.side, sekar.kind, sekar.region.province) == ("agency", "agent", "community-group", "Jawa Tengah")
+    assert sekar.summary == "Menanam dan menjual sayur organik." and sekar.visibility == "hidden"
+    nelayan = catalog.partners["koperasi-nelayan-bahari-sejahtera"].data
+    assert (nelayan.pattern, nelayan.region.province) == ("foster-parent", "Sulawesi Selatan")  # a hyphen for the dash; a typo
+    assert catalog.partners["warung-kopi-lereng"].data.region.province == "Jawa Timur"  # a short name
+    draft = catalog.partners["sanggar-anyaman-mendong"].data
+    assert draft.internal["import_problems"] == ["pattern: 'Titip jual di toko' is not recognised; set to 'general-trade' until screening"]
+    assert draft.internal["screening"]["Bentuk kemitraan yang diminati"] == "Titip jual di toko"  # the answer, word for word
+    # The same export again: every applicant is known now, so nothing is written twice.
+    code, out, err = run("import", export, "--mapping", mapping_path, "--data", root, "--today", TODAY.isoformat())
+    assert code == 1 and out.count(": skipped: ") == 4
+
+
+def test_matching_forgives_case_punctuation_dashes_and_one_clear_typo():
+    from portal_kemitraan.staff.intake import fold, match
+
+    spellings = {"Bapak angkat – anak angkat": "foster-parent", "Keagenan": "agency", "Sulawesi Selatan": "ss", "Papua Barat": "pb", "Papua Barat Daya": "pbd"}
+    table = {fold(k): v for k, v in spellings.items()}
+    names = {v: k for k, v in spellings.items()}
+    assert match("bapak ANGKAT-anak angkat", table, names) == ("foster-parent", None)
+    assert match("  keagenan. ", table, names) == ("agency", None)
+    assert match("Sulawesi Selatn", table, names) == ("ss", "read 'Sulawesi Selatn' as 'Sulawesi Selatan'")
+    found, why = match("Papua Barat Day", table, names)
+    assert found is None and "could be" in why  # two are as close: a person decides
+    assert match("Pola baru", table, names) == (None, "'Pola baru' is not recognised")
+
+
+def test_only_a_hidden_draft_may_leave_its_province_out(tmp_path):
+    draft = "name: Calon Mitra\npattern: agency\nside: agent\nsummary: Belum diisi.\nregion: {city: Malang}\nvisibility: hidden\n"
+    root = data_with(tmp_path, "calon-mitra", draft)
+    assert load_catalog(root, today=TODAY).report.ok
+    root = data_with(tmp_path / "shown", "calon-mitra", draft.replace("visibility: hidden", "visibility: unlisted"))
+    code, out, err = run("validate", "--data", root)
+    assert code == 1 and "partners/calon-mitra.yml:5: region.province: is required but missing (only a hidden draft may leave it out)" in out + err

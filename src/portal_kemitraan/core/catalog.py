@@ -12,7 +12,7 @@ from pydantic import BaseModel, ValidationError
 
 from . import privacy
 from .logos import MAX_LOGO_BYTES, LogoError, clean_logo
-from .models import SLUG_RE, Partner, Pattern, SearchTerms, Term, describe, explain
+from .models import MISSING_PROVINCE, SLUG_RE, Partner, Pattern, SearchTerms, Term, describe, explain, lacks_province
 from .parallel import fork_map
 from .problems import DataError, Problem, Report
 from .safefs import Refused, list_folder, read_inside
@@ -89,6 +89,8 @@ def _validate(model: type[BaseModel], src: Source):
         for error in exc.errors(include_url=False):
             loc, message = explain(error, model)
             src.error(loc, message)
+        if model is Partner and lacks_province(src.data) and not any(p.field == "region.province" for p in src.problems):
+            src.error(("region", "province"), MISSING_PROVINCE)
         return None
 
 

@@ -202,8 +202,22 @@ class I18n(Model):
 # --- partner --------------------------------------------------------------------------------
 
 
+MISSING_PROVINCE = "is required but missing (only a hidden draft may leave it out)"
+
+
+def lacks_province(data: Any) -> bool:
+    """Raw partner data that is shown (not hidden) and names no province: checked beside the model's other
+    errors, which stop its own after-checks from running."""
+    if not isinstance(data, dict) or data.get("visibility") == "hidden":
+        return False
+    region = data.get("region")
+    return isinstance(region, dict) and region.get("province") in (None, "")
+
+
 class Region(Model):
-    province: Province = Field(description="One of Indonesia's 38 provinces, any letter case.")
+    province: Optional[Province] = Field(
+        None, description="One of Indonesia's 38 provinces, any letter case. Required, except in a hidden draft awaiting screening."
+    )
     city: Optional[Line] = Field(None, description="City or regency.")
 
 
@@ -286,6 +300,14 @@ class Partner(Model):
     internal: Optional[Annotated[dict[str, Any], AfterValidator(_internal_text)]] = Field(
         None, description="Staff-only notes. Never published."
     )
+
+    @model_validator(mode="after")
+    def _published_has_a_province(self):
+        # An imported application may not say where it is (or say it in a way no province matches): it stays a
+        # hidden draft until staff fill it in. Anything shown has its province.
+        if self.region.province is None and self.visibility != "hidden":
+            raise _LocatedError(("region", "province"), MISSING_PROVINCE)
+        return self
 
 
 # --- patterns, stages, forms ----------------------------------------------------------------

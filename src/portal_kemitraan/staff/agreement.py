@@ -65,7 +65,7 @@ def counterpart(catalog: Catalog, slug: str, organisation: str, email: str, name
     return {
         "name": q.name,
         "email": (person.email if person and person.email else None) or (q.contact.email if q.contact else None) or "",
-        "place": (q.region.city + ", " if q.region.city else "") + q.region.province,
+        "place": ", ".join(x for x in (q.region.city, q.region.province) if x),
         "representative": person,
         "slug": given,
     }, facilitator

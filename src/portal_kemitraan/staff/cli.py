@@ -267,6 +267,8 @@ def cmd_import(args) -> int:
         raw = read_regular(args.csv, MAX_CSV_BYTES)
     except Refused as exc:
         raise UsageError(f"{args.csv}: {exc.message}")
+    if args.map:
+        return _write_starting_mapping(args, raw, catalog, mapping)
     shown_csv = args.csv
     today = args.today or dt.date.today()
     outcome = intake.import_rows(raw, shown_csv, catalog, mapping, today, args.date_order)
@@ -288,11 +290,47 @@ def cmd_import(args) -> int:
             failed += 1
             continue
         written += 1
-        print(f"wrote {_shown(target)}")
+        print(f"wrote {_shown(target)}" + (" (a hidden draft with problems to settle: internal.import_problems)" if slug in outcome.drafts else ""))
+    # One line per row: what happened to it, and what a person has to do.
+    for line, what, detail in outcome.rows:
+        print(f"line {line}: {what}" + (f": {detail}" if detail else ""))
     verb = "would import" if args.dry_run else "imported"
     count = len(outcome.written) if args.dry_run else written
-    print(f"{verb} {count} row(s); {len(outcome.problems) + failed} reported; {outcome.empty_rows} empty row(s) ignored.", file=sys.stderr)
-    return 1 if outcome.problems or failed else 0
+    drafts = len(outcome.drafts)
+    print(f"{verb} {count} row(s), {drafts} of them needing a person; {len(outcome.problems) + failed} reported; "
+          f"{outcome.empty_rows} empty row(s) ignored.", file=sys.stderr)
+    # 0: everything imported as it was given; 1: something needs a person (a draft to settle, a row skipped or refused).
+    return 1 if outcome.needs_a_person or failed else 0
+
+
+def _write_starting_mapping(args, raw: bytes, catalog: Catalog, known) -> int:
+    """`import --map`: a mapping file for this export's own column titles and answers, to check and edit."""
+    try:
+        text, columns = intake.starting_mapping(raw, args.csv, catalog, known)
+    except ValueError as exc:
+        raise UsageError(str(exc))
+    stem = slugify(os.path.splitext(os.path.basename(args.csv))[0], max_length=40) or "form"
+    target = args.map_out or os.path.join(args.data, "templates", f"intake-mapping.{stem}.yml")
+    if "name" not in columns.values():
+        print(f"{args.csv}:1: header: no column looks like the partner's name; write its title under fields: name in the mapping")
+    if args.dry_run:
+        sys.stdout.write(text)
+        return 0
+    try:
+        if os.path.abspath(target).startswith(os.path.abspath(args.data) + os.sep):
+            write_inside(args.data, target, text.encode("utf-8"))
+        else:
+            write_output(args.data, target, text.encode("utf-8"), _shown(target))
+    except FileExistsError:
+        raise UsageError(f"{_shown(target)} exists; edit it, or name another file with --map-out")
+    except Refused as exc:
+        raise UsageError(f"--map-out: {exc.message}")
+    except OSError as exc:
+        raise CommandError(f"{_shown(target)}: {exc.strerror or exc}")
+    for title, target_field in columns.items():
+        print(f"{title!r} -> {target_field}")
+    print(f"wrote {_shown(target)}: check it, then run: portal import {args.csv} --mapping {_shown(target)}", file=sys.stderr)
+    return 0
 
 
 def cmd_report(args) -> int:
@@ -532,6 +570,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dry-run", action="store_true", help="show what would be written, write nothing")
     p.add_argument("--date-order", choices=("dmy", "mdy"), help="day/month order of the timestamps when the file cannot settle it")
     p.add_argument("--today", type=_date, default=None, help="date recorded as imported_on (default: today)")
+    p.add_argument("--map", action="store_true",
+                   help="import nothing: write a starting mapping for this file's own column titles and answers, to check and edit")
+    p.add_argument("--map-out", metavar="FILE", help="where --map writes (default: partners/templates/intake-mapping.<file>.yml; never replaced)")
     _add_data(p)
     p.set_defaults(func=cmd_import)
 

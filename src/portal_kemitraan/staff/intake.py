@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import difflib
 import io
 import os
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -15,7 +17,7 @@ from slugify import slugify
 
 from ..core.catalog import Catalog, check_new_partner
 from ..core.problems import Problem
-from ..core.reference import find_province
+from ..core.reference import PROVINCES
 from ..core.safefs import Refused, read_inside, read_regular
 from ..core.yamlsource import MAX_BYTES, load_bytes
 
@@ -25,8 +27,24 @@ ANONYMOUS = {"anonymous", "anonim", "-", "n/a"}  # what form exports write where
 # The partner fields a form's column may fill.
 MAPPABLE = (
     "name", "summary", "description", "pattern", "side", "kind", "sectors", "region.province", "region.city", "website",
-    "contact.email", "contact.phone", "contact.person.name", "contact.person.role", "contact.person.email", "contact.person.phone",
+    "contact.email", "contact.phone", "contact.whatsapp", "contact.person.name", "contact.person.role", "contact.person.email",
+    "contact.person.phone", "contact.person.whatsapp",
 )  # fmt: skip
+
+
+VALUE_FIELDS = ("pattern", "side", "region.province", "kind")
+# Each kind of organisation as forms ask it (the join page's labels, both languages, and common words).
+KINDS = {
+    "individual": ["Perorangan", "Individual", "Pribadi"],
+    "community-group": ["Kelompok masyarakat", "Community group", "Kelompok", "Kelompok tani", "Komunitas"],
+    "cooperative": ["Koperasi", "Cooperative", "KUD"],
+    "business": ["Badan usaha", "Business", "Usaha", "Perusahaan", "UMKM", "UMK", "CV", "PT", "UD"],
+    "ngo": ["Lembaga swadaya masyarakat", "LSM", "Yayasan", "NGO", "Non-profit"],
+    "government": ["Instansi pemerintah", "Pemerintah", "Government", "Dinas", "BUMDes"],
+    "education": ["Lembaga pendidikan", "Education", "Sekolah", "Kampus", "Universitas"],
+    "media": ["Media"],
+    "other": ["Lainnya", "Other"],
+}  # fields whose answers are matched to ids
 
 
 @dataclass
@@ -34,6 +52,7 @@ class Mapping:
     fields: dict[str, list[str]]
     received: list[str]
     defaults: dict[str, str]
+    values: dict[str, dict[str, str]] = field(default_factory=dict)  # field -> {an answer as written -> id}
 
     @classmethod
     def load(cls, path: str, root: str | None = None) -> "Mapping":
@@ -56,10 +75,17 @@ class Mapping:
         received, defaults = raw.get("received") or [], raw.get("defaults") or {}
         if not texts(received) or not isinstance(defaults, dict) or not all(isinstance(v, str) for v in defaults.values()):
             raise ValueError(f"{path}: 'received' must be a list of headers and 'defaults' a mapping of texts")
+        values = raw.get("values") or {}
+        if not isinstance(values, dict) or not all(
+            k in VALUE_FIELDS and isinstance(v, dict) and all(isinstance(a, str) and isinstance(b, str) for a, b in v.items())
+            for k, v in values.items()
+        ):
+            raise ValueError(f"{path}: 'values' maps some of {', '.join(VALUE_FIELDS)} to {{answer: id}} (texts only)")
         return cls(
             fields={k: [v] if isinstance(v, str) else list(v) for k, v in fields.items()},
             received=[received] if isinstance(received, str) else list(received),
             defaults=dict(defaults),
+            values={k: dict(v) for k, v in values.items()},
         )
 
 
@@ -72,6 +98,12 @@ class Outcome:
     notes: list[Problem] = field(default_factory=list)
     empty_rows: int = 0
     unmapped: list[str] = field(default_factory=list)  # columns that feed no field (kept in internal.screening)
+    rows: list[tuple[int, str, str]] = field(default_factory=list)  # (line, what happened, details), per row
+    drafts: set[str] = field(default_factory=set)  # slugs written with problems a person must settle
+
+    @property
+    def needs_a_person(self) -> bool:
+        return bool(self.problems or self.drafts)
 
 
 def normalise_header(text: str) -> str:
@@ -151,20 +183,48 @@ def _set(data: dict, path: str, value) -> None:
     data[parts[-1]] = value
 
 
-def _pattern_id(value: str, catalog: Catalog) -> str | None:
-    folded = value.strip().casefold()
-    for pid, pattern in catalog.patterns.items():
-        if folded in (pid, pattern.name.id.casefold(), pattern.name.en.casefold()):
-            return pid
-    return None
+def fold(text: str) -> str:
+    """An answer as compared: no accents, no letter case, every run of punctuation, dashes and spaces one space
+    ("Bapak angkat - anak angkat" is "Bapak angkat – anak angkat")."""
+    plain = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return " ".join(re.sub(r"[^\w]+|_", " ", plain.casefold()).split())
 
 
-def _side_id(value: str, pattern_id: str, catalog: Catalog) -> str | None:
-    folded = value.strip().casefold()
-    for side in catalog.patterns[pattern_id].sides:
-        if folded in (side.id, side.label.id.casefold(), side.label.en.casefold()):
-            return side.id
-    return None
+def match(answer: str, table: dict[str, str], names: dict[str, str]) -> tuple[str | None, str | None]:
+    """The id an answer names, forgivingly: `table` maps folded spellings to ids. A spelling one or two letters
+    off with one clear match counts, with a note saying how it was read. Returns (id, note) or (None, why)."""
+    key = fold(answer)
+    if key in table:
+        return table[key], None
+    close = difflib.get_close_matches(key, list(table), n=4, cutoff=0.8) if len(key) >= 4 else []
+    ids = list(dict.fromkeys(table[c] for c in close))
+    if len(ids) == 1:
+        return ids[0], f"read {answer!r} as {names[ids[0]]!r}"
+    if ids:
+        return None, f"{answer!r} could be {' or '.join(repr(names[i]) for i in ids)}"
+    return None, f"{answer!r} is not recognised"
+
+
+def _table(entries: dict[str, list[str]], extra: dict[str, str]) -> dict[str, str]:
+    """Folded spellings -> id, from each id's own spellings and the mapping file's `values` for the field."""
+    table = {fold(spelling): key for key, spellings in entries.items() for spelling in [key, *spellings] if fold(spelling)}
+    table.update({fold(answer): key for answer, key in extra.items() if key in entries and fold(answer)})
+    return table
+
+
+def _patterns(catalog: Catalog, mapping: "Mapping") -> tuple[dict, dict]:
+    entries = {pid: [p.name.id, p.name.en] for pid, p in catalog.patterns.items()}
+    return _table(entries, mapping.values.get("pattern", {})), {pid: p.name.id for pid, p in catalog.patterns.items()}
+
+
+def _sides(catalog: Catalog, mapping: "Mapping", pattern_id: str) -> tuple[dict, dict]:
+    sides = catalog.patterns[pattern_id].sides
+    return _table({s.id: [s.label.id, s.label.en] for s in sides}, mapping.values.get("side", {})), {s.id: s.label.id for s in sides}
+
+
+def _provinces(mapping: "Mapping") -> tuple[dict, dict]:
+    entries = {row["name"]: [row["id"], *row["aliases"]] for row in PROVINCES}
+    return _table(entries, mapping.values.get("region.province", {})), {row["name"]: row["name"] for row in PROVINCES}
 
 
 _SLASHED = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})\b")
@@ -315,7 +375,10 @@ def _import(raw: bytes, csv_name: str, catalog: Catalog, mapping: Mapping, today
         cells = {name: row[i].strip() if i < len(row) else "" for name, i in columns.items()}
         cells = {k: ("" if v.casefold() in ANONYMOUS else v) for k, v in cells.items()}
         answers = {header[i].strip() or f"column {i + 1}": row[i].strip() for i in range(len(row)) if row[i].strip()}
-        data, notes = _row_to_partner(cells, catalog, mapping)
+        data, notes, issues = _row_to_partner(cells, catalog, mapping)
+        if not data["name"]:
+            data["name"] = f"Calon mitra dari {os.path.basename(csv_name)} baris {row_line}"
+            issues.append(("name", "empty; a placeholder name was given until screening"))
         internal = {"screening": answers, "imported_from": f"{os.path.basename(csv_name)}:{row_line}", "imported_on": today.isoformat()}
         received = _received(row[received_col], order) if received_col is not None and received_col < len(row) else None
         if received:
@@ -326,28 +389,60 @@ def _import(raw: bytes, csv_name: str, catalog: Catalog, mapping: Mapping, today
         earlier = next((in_file[k] for k in keys if k in in_file), None)
         if earlier is not None:
             out.problems.append(Problem(csv_name, row_line, "row", f"the same applicant as the row on line {earlier} of this file; skipped"))
+            out.rows.append((row_line, "skipped", f"the same applicant as line {earlier}"))
             continue
         duplicate = _existing(data, slug, catalog, emails, sites)
         if duplicate:
             out.problems.append(Problem(csv_name, row_line, "row", f"{duplicate}; skipped"))
+            out.rows.append((row_line, "skipped", duplicate))
             continue
-        text = partner_yaml(data, os.path.basename(csv_name), row_line)
-        loaded, problems = check_new_partner(catalog, slug if len(slug) >= 2 else f"row-{row_line}", text, today)
-        errors = [p for p in problems if p.severity == "error"]
-        if len(slug) < 2 and data["name"]:
-            errors.append(Problem(csv_name, row_line, "name", "cannot make a file name from it"))
-        if not errors and loaded != data:
-            errors = [Problem(csv_name, row_line, "row", "a value would change its meaning when written as YAML")]
-        if errors:
-            for p in errors:
-                field_name = p.field if p.field != "file" else ("name" if p.message.startswith("the file name") else "row")
-                out.problems.append(Problem(csv_name, row_line, field_name, f"{p.message.rstrip('.')}; row not imported"))
+        refused, drafted = _write_or_refuse(data, slug, issues, csv_name, row_line, catalog, today)
+        if refused:
+            out.problems.extend(refused)
+            out.rows.append((row_line, "not imported", "; ".join(f"{p.field}: {p.message}" for p in refused)))
             continue
+        text, slug = drafted
         for key in keys:
             in_file[key] = row_line
         out.notes.extend(Problem(csv_name, row_line, f, m, "note") for f, m in notes)
+        if issues:
+            out.drafts.add(slug)
+            out.rows.append((row_line, "needs a person", "; ".join(f"{f}: {m}" for f, m in issues)))
+        else:
+            out.rows.append((row_line, "imported", ""))
         out.written[slug] = text
     return out
+
+
+def _write_or_refuse(data: dict, slug: str, issues: list, csv_name: str, row_line: int, catalog: Catalog, today: dt.date):
+    """The row as a partner file, checked as `validate` checks it: a value that fails its check is set aside
+    (the answer stays word for word under internal.screening) and recorded under internal.import_problems
+    for a person to settle, so the row is still imported as a hidden draft. A row is refused only when what
+    cannot be set aside fails: the name (no file name can be made of it), or an answer that may not be
+    written at all (control characters, YAML keys that change meaning). Returns (problems, None) or
+    ([], (text, slug))."""
+    if len(slug) < 2:
+        return [Problem(csv_name, row_line, "name", "cannot make a file name from it; row not imported")], None
+    for _ in range(12):
+        if issues:
+            data["internal"]["import_problems"] = [f"{f}: {m}" for f, m in issues]
+        text = partner_yaml(data, os.path.basename(csv_name), row_line)
+        loaded, problems = check_new_partner(catalog, slug, text, today)
+        errors = [p for p in problems if p.severity == "error"]
+        if not errors:
+            if loaded != data:
+                return [Problem(csv_name, row_line, "row", "a value would change its meaning when written as YAML; row not imported")], None
+            return [], (text, slug)
+        fixable = [p for p in errors if p.field != "file" and set_aside(data, p.field)]
+        if len(fixable) != len(errors):
+            refused = [p for p in errors if p not in fixable]
+            out = []
+            for p in refused:
+                field_name = p.field if p.field != "file" else ("name" if p.message.startswith("the file name") else "row")
+                out.append(Problem(csv_name, row_line, field_name, f"{p.message.rstrip('.')}; row not imported"))
+            return out, None
+        issues.extend((p.field, f"{p.message.rstrip('.')}; set aside (the answer is kept under internal.screening)") for p in fixable)
+    return [Problem(csv_name, row_line, "row", "too many problems to set aside; row not imported")], None
 
 
 def _file_date_order(text: str, column: int, given: str | None) -> tuple[str | None, str | None]:
@@ -396,45 +491,70 @@ def _existing(data: dict, slug: str, catalog: Catalog, emails: dict, sites: dict
     return None
 
 
-def _row_to_partner(cells: dict, catalog: Catalog, mapping: Mapping) -> tuple[dict, list[tuple[str, str]]]:
-    """Map one row's cells onto partner fields; returns the data and notes about guesses made."""
+def _row_to_partner(cells: dict, catalog: Catalog, mapping: Mapping) -> tuple[dict, list[tuple[str, str]], list[tuple[str, str]]]:
+    """Map one row's cells onto partner fields: the data, notes about readings made (a spelling read as the
+    one it is close to), and issues a person must settle (a value guessed or left out)."""
     notes: list[tuple[str, str]] = []
+    issues: list[tuple[str, str]] = []
     data: dict = {"name": cells.get("name", "")}
-    pattern = _pattern_id(cells.get("pattern", ""), catalog) if cells.get("pattern") else None
+    # Not given ("don't know" is a fine answer; a form rarely asks for the side) is what screening settles
+    # anyway: a note. An answer that names no pattern or side is an issue for a person.
+    pattern, why = (None, "not given")
+    if cells.get("pattern"):
+        pattern, why = match(cells["pattern"], *_patterns(catalog, mapping))
+        if pattern and why:
+            notes.append(("pattern", why))
     if pattern is None:
         pattern = mapping.defaults.get("pattern")
-        notes.append(("pattern", f"not given or not recognised ({cells.get('pattern') or 'empty'!r}); set to {pattern!r} for screening"))
-    side = _side_id(cells["side"], pattern, catalog) if cells.get("side") and pattern in catalog.patterns else None
+        (issues if cells.get("pattern") else notes).append(("pattern", f"{why}; set to {pattern!r} until screening"))
+    side, why = (None, "not given")
+    if cells.get("side") and pattern in catalog.patterns:
+        side, why = match(cells["side"], *_sides(catalog, mapping, pattern))
+        if side and why:
+            notes.append(("side", why))
     if side is None:
         default = mapping.defaults.get("side")
         sides = [s.id for s in catalog.patterns[pattern].sides] if pattern in catalog.patterns else []
         side = default if default in sides else (sides[-1] if sides else default)
-        notes.append(("side", f"not given; set to {side!r} for screening"))
+        (issues if cells.get("side") else notes).append(("side", f"{why}; set to {side!r} until screening"))
     data.update(pattern=pattern, side=side)
     summary = cells.get("summary") or cells.get("description") or ""
     summary = " ".join(summary.split())
     if len(summary) > 280:
         summary = summary[:277].rsplit(" ", 1)[0] + "…"
     data["summary"] = summary or f"[[Calon mitra: {data['name']}. Tulis ringkasannya sebelum dipublikasikan.]]"
-    province = cells.get("region.province", "")
-    found = find_province(province) if province else None
-    data["region"] = {"province": found["name"] if found else province}
+    data["region"] = {}
+    if cells.get("region.province"):
+        table, names = _provinces(mapping)
+        province, why = match(cells["region.province"], table, names)
+        if province:
+            data["region"]["province"] = province
+            if why:
+                notes.append(("region.province", why))
+        else:
+            issues.append(("region.province", f"{why}; left empty until screening"))
+    else:
+        notes.append(("region.province", "not given; left empty until screening"))
     if cells.get("region.city"):
         data["region"]["city"] = cells["region.city"]
     if cells.get("description"):
         data["description"] = cells["description"]
     if cells.get("kind"):
-        data["kind"] = cells["kind"].strip().lower()
+        kind, why = match(cells["kind"], _table(KINDS, mapping.values.get("kind", {})), {k: k for k in KINDS})
+        if kind:
+            data["kind"] = kind
+        else:
+            issues.append(("kind", f"{why}; left out"))
     if cells.get("sectors"):
         data["sectors"] = [s.strip() for s in re.split(r"[,;\n]", cells["sectors"]) if s.strip()][:20]
     if cells.get("website"):
         site = cells["website"]
         data["website"] = site if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", site) else "https://" + site
     contact: dict = {}
-    for key in ("email", "phone"):
+    for key in ("email", "phone", "whatsapp"):
         if cells.get(f"contact.{key}"):
             contact[key] = cells[f"contact.{key}"]
-    person = {k: cells[f"contact.person.{k}"] for k in ("name", "role", "email", "phone") if cells.get(f"contact.person.{k}")}
+    person = {k: cells[f"contact.person.{k}"] for k in ("name", "role", "email", "phone", "whatsapp") if cells.get(f"contact.person.{k}")}
     if person:
         person.setdefault("name", "(tanpa nama)")
         person["consent"] = False  # an applicant's own details stay private until they agree to be shown
@@ -443,4 +563,117 @@ def _row_to_partner(cells: dict, catalog: Catalog, mapping: Mapping) -> tuple[di
         data["contact"] = contact
     data["stage"] = catalog.stages[0].id if catalog.stages else "identification"
     data["visibility"] = "hidden"
-    return data, notes
+    return data, notes, issues
+
+
+REQUIRED = ("name", "pattern", "side", "summary")  # a partner file cannot be written without these
+
+
+def set_aside(data: dict, path: str) -> bool:
+    """Take out the value a problem points at (its own key, or the list or mapping holding it), so the rest of
+    the row can be written; False when it is one a partner file cannot do without."""
+    parts = [p for p in path.split(".") if p]
+    if not parts or parts[0] in REQUIRED or parts[0] in ("internal", "visibility", "stage"):
+        return False
+    holder, keys = data, []
+    for part in parts:
+        if not isinstance(holder, dict) or part not in holder:
+            break
+        keys.append(part)
+        if not isinstance(holder[part], dict):
+            break
+        holder = holder[part]
+    if not keys or keys == ["region"]:
+        return False
+    if keys[:2] == ["contact", "person"] and keys[-1] == "name":
+        keys = keys[:2]  # a person without a usable name is left out whole
+    parent = data
+    for key in keys[:-1]:
+        parent = parent[key]
+    del parent[keys[-1]]
+    if keys[:2] == ["contact", "person"] and len(keys) > 2 and set(parent) <= {"name", "consent"} and parent.get("name") == "(tanpa nama)":
+        del data["contact"]["person"]  # nothing left of the applicant but the placeholder
+        keys, parent = keys[:2], data["contact"]
+    if len(keys) > 1 and not parent:  # an emptied mapping (contact without anything) goes too
+        outer = data
+        for key in keys[:-2]:
+            outer = outer[key]
+        del outer[keys[-2]]
+    return True
+
+
+def starting_mapping(raw: bytes, csv_name: str, catalog: Catalog, known: Mapping, sample: int = 200) -> tuple[str, dict[str, str]]:
+    """A mapping file for one form's export, for staff to check and edit: each column title matched (forgivingly)
+    to the field whose known titles it resembles, the received-date column, and every answer of the first
+    `sample` rows of the pattern, side, province and kind columns matched to its id (left empty, with a
+    comment, where none is clear). Returns the YAML text and {column title: field}."""
+    text, _, _ = decode(raw)
+    reader = _reader(text)
+    try:
+        header = next(reader)
+    except (StopIteration, csv.Error):
+        raise ValueError(f"{csv_name}: no header row to make a mapping from")
+    rows = []
+    for _ in range(sample):
+        try:
+            rows.append(next(reader))
+        except (StopIteration, csv.Error):
+            break
+    titles = {fold(t): target for target, ts in known.fields.items() for t in ts if fold(t)}
+    received_titles = {fold(t) for t in known.received if fold(t)}
+    chosen: dict[str, str] = {}  # field -> column title
+    received = None
+    for title in header:
+        key = fold(title)
+        if not key:
+            continue
+        if key in received_titles and received is None:
+            received = title.strip()
+            continue
+        target = titles.get(key)
+        if target is None:
+            # "Nama Organisasi / Usaha" holds the known "Nama organisasi": the longest known title inside it wins.
+            inside = sorted((t for t in titles if re.search(rf"\b{re.escape(t)}\b", key)), key=len, reverse=True)
+            close = difflib.get_close_matches(key, list(titles), n=1, cutoff=0.8)
+            target = titles[inside[0]] if inside else (titles[close[0]] if close else None)
+        if target and target not in chosen:
+            chosen[target] = title.strip()
+    out = ["# Which column of this form's export feeds which partner field, made by `portal import --map` from",
+           f"# {os.path.basename(csv_name)}. Check every line, then: portal import FILE --mapping THIS-FILE",
+           "# Every answer of a row is also kept, word for word, under internal.screening (never published).", "fields:"]
+    for target in MAPPABLE:
+        if target in chosen:
+            out.append(f"  {target}: [{_flow(chosen[target])}]")
+    unmapped = [t.strip() for t in header if t.strip() and t.strip() not in chosen.values() and t.strip() != received]
+    if unmapped:
+        out.append("  # Columns matched to no field (kept under internal.screening only); move a title into a list above to use it:")
+        out.extend(f"  #   {t}" for t in unmapped)
+    out.append(f"received: [{_flow(received)}]" if received else "received: []  # the column with each response's date, if any")
+    values: dict[str, dict[str, str]] = {}
+    lookups = {"pattern": _patterns(catalog, known), "region.province": _provinces(known), "kind": (_table(KINDS, known.values.get("kind", {})), {k: k for k in KINDS})}
+    for target, (table, names) in lookups.items():
+        if target not in chosen:
+            continue
+        column = [fold(t) for t in header].index(fold(chosen[target]))
+        for row in rows:
+            answer = row[column].strip() if column < len(row) else ""
+            if answer and answer.casefold() not in ANONYMOUS and answer not in values.get(target, {}):
+                found, _ = match(answer, table, names)
+                values.setdefault(target, {})[answer] = found or ""
+    out.append("# Answers as written in the form -> the id they mean (pattern and kind ids, province names). An empty")
+    out.append("# value was not recognised: write the id, or leave it empty to have the row imported as a draft to settle.")
+    out.append("values:" if values else "values: {}")
+    for target, answers in values.items():
+        out.append(f"  {target}:")
+        for answer, found in answers.items():
+            out.append(f"    {_flow(answer)}: {_flow(found) if found else chr(34) * 2}" + ("" if found else "  # not recognised"))
+    out.append("defaults:")
+    out.extend(f"  {key}: {_flow(value)}" for key, value in known.defaults.items())
+    return "\n".join(out) + "\n", {title: target for target, title in chosen.items()}
+
+
+def _flow(text: str) -> str:
+    """A text as one YAML flow scalar (JSON's quoting is valid YAML)."""
+    import json
+
+    return json.dumps(text, ensure_ascii=False)
