@@ -30,7 +30,7 @@ def test_validate_usage_error_exit_2(tmp_path):
     assert run_portal().returncode == 2
 
 
-@pytest.mark.parametrize("command", ["validate", "new", "list", "schema", "import", "report", "mou", "render", "doctor"])
+@pytest.mark.parametrize("command", ["validate", "new", "list", "schema", "import", "report", "mou", "render", "doctor", "corrections"])
 def test_each_command_runs_as_a_real_process(command):
     """One subprocess smoke test per command (the rest of the tests run the commands in-process)."""
     result = run_portal(command, "--help", subprocess_run=True)

@@ -278,3 +278,53 @@ def test_only_a_hidden_draft_may_leave_its_province_out(tmp_path):
     root = data_with(tmp_path / "shown", "calon-mitra", draft.replace("visibility: hidden", "visibility: unlisted"))
     code, out, err = run("validate", "--data", root)
     assert code == 1 and "partners/calon-mitra.yml:5: region.province: is required but missing (only a hidden draft may leave it out)" in out + err
+
+
+# --- corrections that come back -------------------------------------------------------------------------
+
+
+def changed_lines(before: str, after: str) -> list[str]:
+    import difflib
+
+    return [l for l in difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="", n=0) if l[:1] in "+-" and l[:3] not in ("+++", "---")]
+
+
+def test_corrections_show_each_partners_changes_and_apply_the_accepted_ones_in_place(tmp_path):
+    root = copy_reference_data(str(tmp_path), with_partners=True)
+    export = os.path.join(INTAKE, "corrections.csv")
+    path = os.path.join(root, "kwt-melati.yml")
+    before = open(path, encoding="utf-8").read()
+    assert "# Example partner (fictional)" in before and "internal:  # staff only, never published" in before
+    code, out, err = run("corrections", export, "--data", root, "--today", TODAY.isoformat())
+    assert code == 1  # a row names no partner
+    assert f"{export}:4: slug: 'mitra-yang-tidak-ada' is no partner in the data; not applied" in out
+    assert "kwt-melati (" in out and "kwt-melati.yml), from line 2 of" in out
+    assert '  region.city: "Kabupaten Sleman" -> "Kabupaten Bantul"' in out
+    assert '  sectors: ["olahan pangan", "jamu"] -> ["olahan pangan", "jamu", "keripik"]' in out
+    assert '  contact.whatsapp: (empty) -> "+6281270001234"' in out
+    assert "koperasi-tani-sumber-rejeki" not in out  # its answer is what the file says already
+    assert open(path, encoding="utf-8").read() == before  # shown, not written
+    code, out, err = run("corrections", export, "--apply", "--only", "kwt-melati:region.city,kwt-melati:sectors", "--data", root, "--today", TODAY.isoformat())
+    assert "applied 2 change(s); last_verified: 2026-11-25" in out
+    after = open(path, encoding="utf-8").read()
+    assert changed_lines(before, after) == [
+        "-  city: Kabupaten Sleman", '+  city: "Kabupaten Bantul"',
+        "-sectors: [olahan pangan, jamu]", '+sectors: ["olahan pangan", "jamu", "keripik"]',
+        "-last_verified: 2026-10-28", "+last_verified: 2026-11-25",
+    ]  # every other byte, comments included, as it was
+    catalog = load_catalog(root, today=TODAY)
+    assert catalog.report.ok and catalog.partners["kwt-melati"].data.region.city == "Kabupaten Bantul"
+    assert catalog.partners["kwt-melati"].data.contact is None  # not accepted, not written
+
+
+def test_a_correction_of_a_field_that_is_not_public_is_reported_not_applied(tmp_path):
+    root = copy_reference_data(str(tmp_path), with_partners=True)
+    mapping = tmp_path / "mapping.yml"
+    mapping.write_text("fields:\n  slug: [Kode profil]\n  internal.owner: [Catatan lain]\n  visibility: [Nama lembaga yang benar]\nreceived: [Cap waktu]\n", encoding="utf-8")
+    before = {n: open(os.path.join(root, n), "rb").read() for n in os.listdir(root) if n.endswith(".yml")}
+    export = os.path.join(INTAKE, "corrections.csv")
+    code, out, err = run("corrections", export, "--mapping", str(mapping), "--apply", "--data", root, "--today", TODAY.isoformat())
+    assert code == 1
+    assert f"{export}:2: internal.owner: is not a public field a partner may correct; not applied" in out
+    assert f"{export}:3: visibility: is not a public field a partner may correct; not applied" in out
+    assert before == {n: open(os.path.join(root, n), "rb").read() for n in os.listdir(root) if n.endswith(".yml")}

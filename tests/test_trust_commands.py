@@ -194,7 +194,7 @@ def test_a_mixed_encoding_export_keeps_every_name_right(tmp_path):
 
 # --- every command, arbitrary arguments ---------------------------------------------------------------
 
-COMMANDS = ["validate", "new", "list", "schema", "import", "report", "mou", "doctor", "verify", "verified", "new-activity"]
+COMMANDS = ["validate", "new", "list", "schema", "import", "report", "mou", "doctor", "verify", "verified", "new-activity", "corrections"]
 FLAGS = ["--data", "--today", "--slug", "--pattern", "--side", "--province", "--summary", "--visibility", "--mapping", "--dry-run",
          "--format", "--ending-days", "--stale-days", "--lang", "--html", "-o", "--output", "--config", "--check", "-q", "--days", "--date",
          "--out", "--date-order"]  # fmt: skip
@@ -207,7 +207,7 @@ WORDS = ["kwt-melati", "agency", "agent", "supplier", "Bali", "Atlantis", "2026-
          "csv", "json", "md", "table", "public", "hidden", "index", "--", "-", "NaN"]  # fmt: skip
 text = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=30)
 argument = st.one_of(st.sampled_from(FLAGS), st.sampled_from(PATHS), st.sampled_from(WORDS), text)
-EDITING = {"new", "import", "verified", "new-activity", "schema"}  # the commands that exist to change partner files
+EDITING = {"new", "import", "verified", "new-activity", "schema", "corrections"}  # the commands that exist to change partner files
 
 
 def git(base, *args) -> str:

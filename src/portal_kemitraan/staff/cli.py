@@ -11,7 +11,7 @@ import unicodedata
 import jinja2
 from slugify import slugify
 
-from . import agreement, checkcache, doctor, intake, report, verify, yamledit
+from . import agreement, checkcache, corrections, doctor, intake, report, verify, yamledit
 from ..render import templating
 from ..core.catalog import Catalog, check_new_partner, check_slug, load_catalog
 from ..core.reference import find_province
@@ -254,19 +254,24 @@ def _refuse_invalid(catalog: Catalog, command: str) -> bool:
     return True
 
 
+def _mapping_and_export(args, default_mapping: str, allowed) -> tuple:
+    """The column mapping (--mapping, or the data folder's default) and the bytes of the export named."""
+    mapping_path = args.mapping or os.path.join(args.data, default_mapping)
+    try:
+        mapping = intake.Mapping.load(mapping_path, args.data if not args.mapping else None, allowed=allowed)
+    except ValueError as exc:
+        raise UsageError(str(exc))
+    try:
+        return mapping, read_regular(args.csv, MAX_CSV_BYTES)
+    except Refused as exc:
+        raise UsageError(f"{args.csv}: {exc.message}")
+
+
 def cmd_import(args) -> int:
     catalog = load_catalog(args.data)
     if _refuse_invalid(catalog, "import"):
         return 1
-    mapping_path = args.mapping or os.path.join(args.data, intake.MAPPING_NAME)
-    try:
-        mapping = intake.Mapping.load(mapping_path, args.data if not args.mapping else None)
-    except ValueError as exc:
-        raise UsageError(str(exc))
-    try:
-        raw = read_regular(args.csv, MAX_CSV_BYTES)
-    except Refused as exc:
-        raise UsageError(f"{args.csv}: {exc.message}")
+    mapping, raw = _mapping_and_export(args, intake.MAPPING_NAME, intake.MAPPABLE)
     if args.map:
         return _write_starting_mapping(args, raw, catalog, mapping)
     shown_csv = args.csv
@@ -331,6 +336,56 @@ def _write_starting_mapping(args, raw: bytes, catalog: Catalog, known) -> int:
         print(f"{title!r} -> {target_field}")
     print(f"wrote {_shown(target)}: check it, then run: portal import {args.csv} --mapping {_shown(target)}", file=sys.stderr)
     return 0
+
+
+def cmd_corrections(args) -> int:
+    """Read the correction form's export; show each partner's changes; apply those accepted, in place."""
+    catalog = load_catalog(args.data)
+    if _refuse_invalid(catalog, "corrections"):
+        return 1
+    mapping, raw = _mapping_and_export(args, corrections.MAPPING_NAME, None)
+    if "slug" not in mapping.fields:
+        raise UsageError(f"{args.mapping or corrections.MAPPING_NAME}: fields: needs slug (the column with the profile's slug or address)")
+    today = args.today or dt.date.today()
+    files = {}
+    for slug in catalog.partners:
+        path = os.path.join(args.data, slug + ".yml")
+        if os.path.isfile(path):
+            files[slug] = read_inside(args.data, path, MAX_PARTNER_BYTES).decode("utf-8")
+    found = corrections.review(raw, args.csv, catalog, files, mapping)
+    for problem in found.problems:
+        print(problem)
+    only = {key for value in (args.only or []) for key in value.split(",") if key}
+    failed = bool(found.problems)
+    for slug, changes in found.changes.items():
+        path = os.path.join(args.data, slug + ".yml")
+        print(f"{slug} ({_shown(path)}), from line {', '.join(str(n) for n in sorted({c.line for c in changes}))} of {args.csv}:")
+        for change in changes:
+            print(f"  {change.path}: {yamledit.render(change.before) if change.before is not None else '(empty)'} -> {yamledit.render(change.after)}")
+        if not args.apply:
+            continue
+        accepted = [c for c in changes if (c.key in only or slug in only) if only] if only else changes
+        if not only and sys.stdin.isatty():
+            accepted = [c for c in changes if input(f"  apply {c.path}? [y/N] ").strip().lower() in ("y", "ya", "yes")]
+        if not accepted:
+            print("  nothing accepted; the file is unchanged")
+            continue
+        when = min(found.received.get(slug, today), today)
+        new = corrections.apply(files[slug], accepted, when)
+        errors = corrections.check(catalog, slug, catalog.partners[slug].path, new, today)
+        if errors:
+            for problem in sorted(errors):
+                print(f"  {problem}")
+            print("  not applied: the file would not be valid after these changes")
+            failed = True
+            continue
+        write_inside(args.data, path, new.encode("utf-8"), replace=True)
+        print(f"  applied {len(accepted)} change(s); last_verified: {when.isoformat()}")
+    if not found.changes and not found.problems:
+        print("No correction differs from the partner files.")
+    elif not args.apply:
+        print("Nothing written. Apply with --apply (every change shown) or --apply --only SLUG:FIELD,… (those named).", file=sys.stderr)
+    return 1 if failed else 0
 
 
 def cmd_report(args) -> int:
@@ -575,6 +630,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--map-out", metavar="FILE", help="where --map writes (default: partners/templates/intake-mapping.<file>.yml; never replaced)")
     _add_data(p)
     p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("corrections", help="read the correction form's export: each partner's changes, applied in place once accepted")
+    p.add_argument("csv", help="the correction form's responses (CSV)")
+    p.add_argument("--mapping", metavar="FILE", help="column mapping (default: partners/templates/correction-mapping.yml)")
+    p.add_argument("--apply", action="store_true", help="write the changes: each one asked for at a terminal, else all shown, or those --only names")
+    p.add_argument("--only", action="append", metavar="SLUG[:FIELD]", help="accept only these changes (comma-separated, repeatable)")
+    p.add_argument("--today", type=_date, default=None, help="the day of the check (default: today); last_verified is the response's date")
+    _add_data(p)
+    p.set_defaults(func=cmd_corrections)
 
     p = sub.add_parser("report", help="the pipeline and who needs attention today")
     p.add_argument("--today", type=_date, default=None, help="the day to report for (default: today)")

@@ -55,7 +55,7 @@ class Mapping:
     values: dict[str, dict[str, str]] = field(default_factory=dict)  # field -> {an answer as written -> id}
 
     @classmethod
-    def load(cls, path: str, root: str | None = None) -> "Mapping":
+    def load(cls, path: str, root: str | None = None, allowed: tuple[str, ...] | None = MAPPABLE) -> "Mapping":
         """Read a mapping file (inside the data folder `root`, or one a staff member named); ValueError when unusable."""
         try:
             raw_bytes = read_inside(root, path, MAX_BYTES) if root else read_regular(path, MAX_BYTES)
@@ -69,9 +69,9 @@ class Mapping:
         texts = lambda v: isinstance(v, str) or (isinstance(v, list) and all(isinstance(x, str) for x in v))  # noqa: E731
         if not isinstance(fields, dict) or not all(isinstance(k, str) and texts(v) for k, v in fields.items()):
             raise ValueError(f"{path}: needs a 'fields:' mapping of field -> list of column headers")
-        unknown = sorted(set(fields) - set(MAPPABLE))
+        unknown = sorted(f for f in fields if (f not in allowed if allowed is not None else not re.fullmatch(r"[a-z_]+(\.[a-z_]+)*", f)))
         if unknown:
-            raise ValueError(f"{path}: fields: {', '.join(unknown)} cannot be filled from a form; use some of: {', '.join(MAPPABLE)}")
+            raise ValueError(f"{path}: fields: {', '.join(unknown)} cannot be filled from a form; use some of: {', '.join(allowed or ())}")
         received, defaults = raw.get("received") or [], raw.get("defaults") or {}
         if not texts(received) or not isinstance(defaults, dict) or not all(isinstance(v, str) for v in defaults.values()):
             raise ValueError(f"{path}: 'received' must be a list of headers and 'defaults' a mapping of texts")

@@ -119,3 +119,64 @@ def _block(item: dict, indent: int) -> str:
     for i, (name, value) in enumerate(item.items()):
         lines.append(f"{pad}{'- ' if i == 0 else '  '}{name}: {scalar(value)}")
     return "\n".join(lines) + "\n"
+
+
+def render(value) -> str:
+    """A value as YAML on one line: a list in flow style, anything else as scalar() writes it."""
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(scalar(v) for v in value) + "]"
+    return scalar(value)
+
+
+def set_path(text: str, path: str, value) -> str:
+    """Set a field given by its dotted path (`region.city`, `contact.whatsapp`, `sectors`) to `value`, in
+    place: the value's own text is replaced, or one line (or one `key: value` in a flow mapping) added where
+    the field is missing. Every other byte of the file stays as it was."""
+    text = _ensure_newline(text)
+    keys = path.split(".")
+    if len(keys) == 1 and not isinstance(value, (list, tuple)):
+        return set_value(text, path, value)
+    node = _top(text)
+    for depth, key in enumerate(keys):
+        last = depth == len(keys) - 1
+        found = next(((k, v) for k, v in node.value if k.value == key), None)
+        if found is None:
+            rest = keys[depth:]
+            if depth == 0:
+                at = _insert_point(text, node, key)
+                return text[:at] + _nested(rest, value, 0) + text[at:]
+            if node.flow_style:
+                inner = text[node.start_mark.index + 1 : node.end_mark.index - 1].strip()
+                addition = ("" if not inner else ", ") + f"{rest[0]}: " + (render(value) if len(rest) == 1 else _flow_nested(rest[1:], value))
+                close = text.rfind("}", node.start_mark.index, node.end_mark.index)
+                return text[:close].rstrip(" ") + addition + text[close:]
+            indent = node.value[0][0].start_mark.column
+            at = _line_end(text, _last_index(node))
+            return text[:at] + _nested(rest, value, indent) + text[at:]
+        k, v = found
+        if last:
+            if isinstance(v, yaml.MappingNode):
+                raise EditError(f"{path}: is a group of fields, not one value")
+            if isinstance(v, yaml.SequenceNode) and not v.flow_style:
+                colon = text.index(":", k.end_mark.index)  # a block list becomes one flow list on the key's line
+                return text[:colon] + ": " + render(value) + "\n" + text[_line_end(text, _last_index(v)) :]
+            if v.tag == "tag:yaml.org,2002:null" and v.start_mark.index == v.end_mark.index:
+                return text[: v.start_mark.index] + " " + render(value) + text[v.end_mark.index :]
+            return text[: v.start_mark.index] + render(value) + text[v.end_mark.index :]
+        if not isinstance(v, yaml.MappingNode):
+            raise EditError(f"{'.'.join(keys[: depth + 1])}: is not a group of fields; edit it by hand")
+        node = v
+    raise EditError(f"{path}: cannot be set")
+
+
+def _nested(keys: list[str], value, indent: int) -> str:
+    pad = " " * indent
+    if len(keys) == 1:
+        return f"{pad}{keys[0]}: {render(value)}\n"
+    return f"{pad}{keys[0]}:\n" + _nested(keys[1:], value, indent + 2)
+
+
+def _flow_nested(keys: list[str], value) -> str:
+    if len(keys) == 1:
+        return "{" + f"{keys[0]}: {render(value)}" + "}"
+    return "{" + f"{keys[0]}: {_flow_nested(keys[1:], value)}" + "}"

@@ -1,0 +1,142 @@
+"""Corrections that come back: the correction form's export read against the partner files, field by field."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import os
+import re
+from dataclasses import dataclass, field
+
+from ..core.catalog import Catalog, check_new_partner
+from ..core.problems import Problem
+from . import intake, yamledit
+
+MAPPING_NAME = os.path.join("templates", "correction-mapping.yml")
+# What a partner may correct on its own profile: published values only. A column mapped to anything else
+# (internal notes, visibility, stage, the contact person, who must consent) is reported, never applied.
+CORRECTABLE = (
+    "name", "summary", "summary_en", "description", "description_en", "kind", "sectors", "region.province", "region.city",
+    "website", "contact.email", "contact.phone", "contact.whatsapp",
+)  # fmt: skip
+
+
+@dataclass
+class Change:
+    """One field of one partner: the value in the file now and the value the correction asks for."""
+
+    slug: str
+    path: str
+    before: object
+    after: object
+    line: int  # the row of the export it comes from
+
+    @property
+    def key(self) -> str:
+        return f"{self.slug}:{self.path}"
+
+
+@dataclass
+class Review:
+    """What an export asks for: the changes, per partner, and what cannot be applied."""
+
+    changes: dict[str, list[Change]] = field(default_factory=dict)  # slug -> changes, in file order
+    problems: list[Problem] = field(default_factory=list)
+    notes: list[Problem] = field(default_factory=list)
+    received: dict[str, dt.date] = field(default_factory=dict)  # slug -> the date of its latest correction
+
+
+def _current(data, path: str):
+    for key in path.split("."):
+        if not isinstance(data, dict):
+            return None
+        data = data.get(key)
+    return data
+
+
+def _value(path: str, answer: str, mapping: intake.Mapping):
+    """A form's answer as the field's value, read as the import reads it (a province's short name, a list)."""
+    if path == "sectors":
+        return [s.strip() for s in re.split(r"[,;\n]", answer) if s.strip()][:20]
+    if path == "region.province":
+        found, _ = intake.match(answer, *intake._provinces(mapping))
+        return found or answer
+    if path == "kind":
+        found, _ = intake.match(answer, intake._table(intake.KINDS, mapping.values.get("kind", {})), {k: k for k in intake.KINDS})
+        return found or answer
+    if path == "website" and not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", answer):
+        return "https://" + answer
+    if path in ("contact.phone", "contact.whatsapp"):
+        from ..core.models import _phone
+
+        try:
+            return _phone(answer)  # stored as +62…, so "0812 …" and "+62 812 …" are the same number
+        except ValueError:
+            return answer  # the check says what is wrong when it is applied
+    return answer
+
+
+def review(raw: bytes, csv_name: str, catalog: Catalog, files: dict[str, str], mapping: intake.Mapping) -> Review:
+    """Read a correction form's export: for each row, the partner it names (by slug) and each answered field
+    that differs from the file. `files` holds each partner file's text by slug (read by the caller)."""
+    import yaml
+
+    out = Review()
+    text, _, _ = intake.decode(raw)
+    reader = intake._reader(text)
+    try:
+        header = next(reader)
+    except (StopIteration, csv.Error):
+        out.problems.append(Problem(csv_name, 1, "file", "has no header row"))
+        return out
+    index = {intake.fold(h): i for i, h in reversed(list(enumerate(header))) if h.strip()}
+    columns = {target: index[intake.fold(h)] for target, titles in mapping.fields.items() for h in titles if intake.fold(h) in index}
+    columns = dict(sorted(columns.items(), key=lambda kv: kv[1]))
+    if "slug" not in columns:
+        out.problems.append(Problem(csv_name, 1, "header", f"no column with the profile's slug; expected one of: {', '.join(mapping.fields.get('slug', []))}"))
+        return out
+    received_col = next((index[intake.fold(h)] for h in mapping.received if intake.fold(h) in index), None)
+    order = None
+    if received_col is not None:
+        order, _ = intake._file_date_order(text, received_col, None)
+    line = reader.line_num + 1
+    pending: dict[str, dict[str, Change]] = {}
+    for row in reader:
+        row_line, line = line, reader.line_num + 1
+        if not any(cell.strip() for cell in row):
+            continue
+        cell = lambda i: row[i].strip() if i < len(row) else ""  # noqa: E731
+        slug = cell(columns["slug"]).strip("/").rsplit("/", 1)[-1]  # a slug, or the profile's address
+        if slug not in files:
+            out.problems.append(Problem(csv_name, row_line, "slug", f"{slug or '(empty)'!r} is no partner in the data; not applied"))
+            continue
+        current = yaml.safe_load(files[slug])
+        for path, i in columns.items():
+            answer = cell(i)
+            if path == "slug" or not answer or answer.casefold() in intake.ANONYMOUS:
+                continue
+            if path not in CORRECTABLE:
+                out.problems.append(Problem(csv_name, row_line, path, "is not a public field a partner may correct; not applied"))
+                continue
+            after, before = _value(path, answer, mapping), _current(current, path)
+            if after == before or (isinstance(before, dt.date) and str(before) == after):
+                continue
+            pending.setdefault(slug, {})[path] = Change(slug, path, before, after, row_line)  # a later row wins
+        day = intake._received(cell(received_col), order) if received_col is not None else None
+        if day:
+            out.received[slug] = max(out.received.get(slug, dt.date.min), dt.date.fromisoformat(day))
+    out.changes = {slug: list(changes.values()) for slug, changes in pending.items()}
+    return out
+
+
+def apply(text: str, changes: list[Change], when: dt.date) -> str:
+    """The partner file's text with the accepted changes and last_verified set to `when`, edited in place."""
+    for change in changes:
+        text = yamledit.set_path(text, change.path, change.after)
+    return yamledit.set_value(text, "last_verified", when)
+
+
+def check(catalog: Catalog, slug: str, path: str, text: str, today: dt.date) -> list[Problem]:
+    """The errors the corrected file would have (none: it may be written)."""
+    _, problems = check_new_partner(catalog, slug, text, today, replacing=path)
+    return [p for p in problems if p.severity == "error"]
