@@ -88,9 +88,11 @@ def settle(page):
     """Wait until the page is as a person sees it: loaded and the directory drawn (diagrams are inline SVG).
     (Cheaper than waiting for the network to be idle, which costs half a second on every page.)"""
     page.wait_for_load_state("load")
-    # Every stylesheet applied: the 404 page served away from its configured path re-points its styles after
-    # the load event, and until they arrive Material's hidden toggles are shown as bare checkboxes.
-    page.wait_for_function("Array.prototype.every.call(document.querySelectorAll('link[rel=stylesheet]'), function (l) { return l.sheet; })")
+    # The 404 page served away from its configured path re-points its styles after the load event (it says
+    # when it has decided, on <html data-site-root>); then every stylesheet must have arrived: until they
+    # do, Material's hidden toggles are shown as bare checkboxes.
+    page.wait_for_function("!document.querySelector('script[data-portal-404]') || document.documentElement.hasAttribute('data-site-root')")
+    page.wait_for_function("Array.prototype.every.call(document.querySelectorAll('link[rel=stylesheet]'), function (l) { return l.sheet && l.sheet.href === l.href; })")
     page.wait_for_function("!document.querySelector('.portal-directory') || document.querySelector('.portal-directory[data-ready=true]')")
 
 

@@ -86,17 +86,23 @@ def test_rendered_pages_match_what_the_hook_publishes(built_site, zensical_site)
     assert sorted(hidden) == sorted(os.listdir(os.path.join(mkdocs_site, "partners")))
 
 
-def test_zensical_keeps_unlisted_and_embed_pages_out_of_sitemap_and_marks_them_noindex(zensical_site):
-    assert '<meta name="robots" content="noindex">' in read(zensical_site, "embed/index.html")
-    tree = ET.fromstring(read(zensical_site, "sitemap.xml").encode("utf-8"))
+@pytest.mark.parametrize("edition", ["", "en/"])
+def test_zensical_keeps_unlisted_and_embed_pages_out_of_sitemap_and_marks_them_noindex(zensical_site, edition):
+    """Both editions of the Zensical build: what may be found, and what may not."""
+    site = os.path.join(zensical_site, edition) if edition else zensical_site
+    assert '<meta name="robots" content="noindex">' in read(site, "embed/index.html")
+    assert '<meta name="robots" content="noindex">' in read(site, "partners/yayasan-usaha-mikro-sulsel/index.html")  # unlisted
+    assert '<meta name="robots" content="noindex">' not in read(site, "partners/kwt-melati/index.html")
+    tree = ET.fromstring(read(site, "sitemap.xml").encode("utf-8"))
     locs = [e.text for e in tree.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
-    assert any(loc.endswith("/partners/kwt-melati/") for loc in locs)
-    assert not any(loc.endswith("/portal-kemitraan/embed/") or "/partners/page/" in loc for loc in locs)
+    assert any(loc.endswith(f"/{edition}partners/kwt-melati/") for loc in locs)
+    assert not any(loc.endswith(f"/portal-kemitraan/{edition}embed/") or "/partners/page/" in loc or "yayasan-usaha-mikro-sulsel" in loc for loc in locs)
     assert any(loc.endswith("/guide/embed/") for loc in locs)  # the embed builder page is a normal page
+    assert not os.path.exists(os.path.join(site, "partners", "pt-sayur-sehat-bali"))  # hidden: no page at all
     # The site's own search index came with the rendered docs; the engine's own holds nothing.
-    locations = {r["url"] for r in search_records(zensical_site)}
-    assert "/partners/kelompok-mina-lestari/" in locations and "/partners/yayasan-usaha-mikro-sulsel/" not in locations
-    assert json.loads(read(zensical_site, "search.json"))["items"] == []
+    locations = {r["url"] for r in search_records(site)}
+    assert "/partners/kelompok-mina-lestari/" in locations and "/partners/yayasan-usaha-mikro-sulsel/" not in locations  # from the edition's root
+    assert json.loads(read(site, "search.json"))["items"] == []
 
 
 def test_the_render_command_reports_data_errors_without_writing(tmp_path):
