@@ -6,7 +6,6 @@ from __future__ import annotations
 import logging
 import os
 import re
-import threading
 
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, InclusionLevel
@@ -39,7 +38,6 @@ class MkDocsAdapter:
         self.plan: SitePlan | None = None
         self.outputs: dict[str, OutputFile] = {}  # this build's files, from render_site
         self.search_pages: dict[str, tuple[str, str]] = {}  # hand-written pages for the search index: url -> (title, HTML)
-        self.indexer: threading.Thread | None = None  # `serve`: the search index is rewritten beside the preview
         self.preview = None  # `serve`: what the preview keeps between builds
 
     # -- events --------------------------------------------------------------------------------
@@ -171,12 +169,9 @@ class MkDocsAdapter:
         pages = [(url, title, body) for url, (title, body) in sorted(self.search_pages.items())]
         docs = search.documents(plan.site, plan.locale, plan.site.synonyms, pages)
         out = os.path.join(config.site_dir, search.BUNDLE)
-        if self.command == "serve":
+        if self.preview is not None:
             # The preview serves the rebuilt pages at once; the index follows a few seconds later.
-            if self.indexer is not None:
-                self.indexer.join()
-            self.indexer = threading.Thread(target=_index_quietly, args=(docs, out, plan.locale.code), daemon=True)
-            self.indexer.start()
+            self.preview.indexer.submit(docs, out, plan.locale.code)
             return
         try:
             search.write_index(docs, out, plan.locale.code)
@@ -188,13 +183,6 @@ class MkDocsAdapter:
         server.watch(os.path.join(os.path.dirname(config.config_file_path), data_dir))
         server.watch(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
         return server
-
-
-def _index_quietly(docs, out: str, lang: str) -> None:
-    try:
-        search.write_index(docs, out, lang)
-    except search.SearchIndexError as exc:
-        log.warning("portal: %s", exc)
 
 
 def _no_markdown(page):

@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import logging
 import os
 import shutil
 import stat
 import tempfile
+import threading
 from dataclasses import dataclass, field
 
 import jinja2
@@ -19,9 +21,11 @@ from mkdocs.structure.files import File, InclusionLevel
 
 from ..core.catalog import Catalog, CheckedPartner, add_partner, begin_catalog, check_partner, read_partner, reference_key
 from ..core.public import PublicSite, assemble_public, project_partners, shown_slugs
-from ..render import exports
+from ..render import exports, search
 from ..render.pages import SitePlan, page_url
 from ..render.site import OutputFile
+
+log = logging.getLogger("mkdocs.hooks.portal")
 
 
 def _digest(data: str | bytes) -> str:
@@ -78,6 +82,7 @@ class Preview:
         self.staging = Staging() if dirty else None
         self.builds = 0
         self.frozen = False
+        self.indexer = Indexer()
 
     def close(self) -> None:
         if self.staging is not None:
@@ -121,6 +126,42 @@ class Preview:
     def attach(self, plan: SitePlan) -> None:
         """The plan's templates compile through the preview's memory of compiled templates."""
         plan.templates.bytecode_cache = self.compiled
+
+
+class Indexer:
+    """The preview's search index, rewritten beside it after each build: the pages are served at once and
+    the index follows. A build never waits for the index of the one before; while one is being written, only
+    the newest build's documents wait their turn (the ones in between are never indexed), and Pagefind runs
+    at a low priority so that the next rebuild comes first."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.pending: tuple | None = None
+        self.thread: threading.Thread | None = None
+
+    def submit(self, docs, out: str, lang: str) -> None:
+        with self.lock:
+            self.pending = (docs, out, lang)
+            if self.thread is None or not self.thread.is_alive():
+                self.thread = threading.Thread(target=self._run, daemon=True)
+                self.thread.start()
+
+    def _run(self) -> None:
+        while True:
+            with self.lock:
+                job, self.pending = self.pending, None
+                if job is None:
+                    return
+            try:
+                search.write_index(*job, polite=True)
+            except search.SearchIndexError as exc:
+                log.warning("portal: %s", exc)
+
+    def wait(self) -> None:
+        """Until the newest index is written (tests, shutdown)."""
+        thread = self.thread
+        if thread is not None:
+            thread.join()
 
 
 @dataclass

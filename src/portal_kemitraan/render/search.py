@@ -251,10 +251,11 @@ def pagefind_binary() -> str:
     return str(get_executable())
 
 
-def write_index(docs: list[SearchDoc], out_dir: str, lang: str) -> None:
+def write_index(docs: list[SearchDoc], out_dir: str, lang: str, polite: bool = False) -> None:
     """Write the Pagefind bundle for these documents into `out_dir`, replacing what was there. The documents
     are written as files into a temporary folder and indexed by the Pagefind command, with the language fixed
-    (Indonesian stemming for `id`, English for `en`); the bundle is moved into place only when complete."""
+    (Indonesian stemming for `id`, English for `en`); the bundle is moved into place only when complete.
+    `polite` runs Pagefind at a low CPU priority (a preview's index, made beside the next rebuild)."""
     parent = os.path.dirname(os.path.abspath(out_dir))
     os.makedirs(parent, exist_ok=True)
     work = tempfile.mkdtemp(prefix=".portal-search-", dir=parent)
@@ -269,6 +270,7 @@ def write_index(docs: list[SearchDoc], out_dir: str, lang: str) -> None:
         done = subprocess.run(
             [pagefind_binary(), "--site", source, "--output-path", bundle, "--force-language", lang, "--silent"],
             capture_output=True, text=True, errors="replace",
+            preexec_fn=(lambda: os.nice(10)) if polite and hasattr(os, "nice") else None,
         )
         if done.returncode != 0 or not os.path.isfile(os.path.join(bundle, "pagefind.js")):
             raise SearchIndexError(f"the search index could not be written: {(done.stderr or done.stdout).strip()[:2000]}")
