@@ -30,7 +30,7 @@ def test_partners_json_holds_public_partners_and_public_fields_only(built_site):
     assert [s["id"] for s in data["stages"]][0] == "identification" and len(data["stages"]) == 11
     assert {p["id"] for p in data["patterns"]} == {"agency", "operational-cooperation", "foster-parent", "general-trade"}
     ternak = next(p for p in data["partners"] if p["slug"] == "kelompok-ternak-sejahtera")
-    assert ternak["contact"] == {"email": None, "phone": "+623805550177", "person": None}  # no consent: no person
+    assert ternak["contact"] == {"email": None, "phone": "+623805550177", "whatsapp": None, "person": None}  # no consent: no person
 
 
 def test_one_json_file_per_public_partner(built_site):
