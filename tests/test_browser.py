@@ -358,7 +358,14 @@ def axe_violations(page) -> list[dict]:
     return page.evaluate("options => axe.run(document, options).then(r => r.violations)", AXE_OPTIONS)
 
 
-@pytest.mark.parametrize("name", list(A11Y_PAGES))
+# The Zensical build's bodies are the same bytes as MkDocs' (test_render compares them): its matrix covers
+# what the engine itself draws around them: the header and its search, a page of its own Markdown, the
+# 404 page, and one page of each generated kind that wraps a long body.
+ZENSICAL_PAGES = ("home", "directory", "profile", "guide", "404", "search-open")
+MATRIX = [(build, name) for build in ("mkdocs", "english") for name in A11Y_PAGES] + [("zensical", name) for name in ZENSICAL_PAGES]
+
+
+@pytest.mark.parametrize("server,name", MATRIX, indirect=["server"])
 def test_every_page_as_a_reader_sees_it(browser, server, name, shot, request):
     """One visit per page collects every check of the page, in both colour schemes on a desktop and a phone
     screen: axe-core finds nothing of any impact, the page never scrolls sideways, the console stays free

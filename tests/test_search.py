@@ -93,7 +93,8 @@ def test_every_search_box_gives_the_same_answer(browser, search_server, size):
     """The header's dialog, the home page's box and the directory's box, on a desktop and on a phone, in both
     editions: each visible, each showing the expected partner among its first results, in the same order."""
     page = new_page(browser, size)
-    for edition, words, expected in TYPED:
+    # Every query on a desktop; on a phone (the same code, a narrower layout) one per edition and kind.
+    for edition, words, expected in (TYPED if size == "desktop" else TYPED[::2]):
         base = search_server + EDITIONS[edition]
         page.goto(base)
         expect(page.locator(".portal-search-open")).to_be_visible()
