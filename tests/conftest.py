@@ -12,6 +12,13 @@ import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
+# The staff commands speak the locale's language: Indonesian unless the locale says English. Most tests read
+# their messages in English, so the suite runs under an English locale; the tests of the Indonesian
+# messages (test_staff_language.py) set LANG=id_ID.UTF-8 themselves.
+for _name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+    os.environ.pop(_name, None)
+os.environ["LANG"] = "en_US.UTF-8"
+
 DATA = os.path.join(ROOT, "partners")
 FIXTURES = os.path.join(ROOT, "tests", "fixtures")
 TODAY = dt.date(2026, 12, 1)  # the fixed "today" of every test that depends on the date

@@ -126,7 +126,8 @@ def test_import_reports_a_file_without_a_name_column(tmp_path):
 
 
 def report(fmt, *extra):
-    result = run_portal("report", "--today", "2026-12-01", "--format", fmt, *extra)
+    """The report as the organisation's staff read it, in Indonesian (test_staff_language.py has its English)."""
+    result = run_portal("--lang", "id", "report", "--today", "2026-12-01", "--format", fmt, *extra)
     assert result.returncode == 0, result.stderr.decode()
     return result.stdout.decode("utf-8")
 

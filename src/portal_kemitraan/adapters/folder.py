@@ -19,6 +19,7 @@ from ..render import search
 from ..render.i18n import Locale, edition_language
 from ..render.pages import SitePlan, page_url
 from ..render.site import Edition, published_config, render_site
+from ..core.problems import Text
 
 MARKER = re.compile(r"<!--\s*portal:\s*([a-z-]+)\s*-->")
 STAMP = ".portal-render"  # marks a folder this command made, so that it may be written again
@@ -132,21 +133,21 @@ def read_config(path: str, seen: tuple[str, ...] = ()) -> dict:
     by key, every other value taken from the inheriting file) and its tags kept."""
     real = os.path.realpath(path)
     if real in seen:
-        raise RenderError(f"{path}: INHERIT leads back to itself")
+        raise RenderError(Text('{path}: INHERIT leads back to itself', path=path))
     try:
         raw = read_regular(path, CONFIG_LIMIT)
         config = yaml.load(raw.decode("utf-8"), Loader=_KeepTags) or {}
     except Refused as exc:
-        raise RenderError(f"{path}: {exc.message}")
+        raise RenderError(Text('{path}: {message}', path=path, message=exc.message))
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise RenderError(f"{path}: cannot be read as YAML: {str(exc).splitlines()[0]}")
+        raise RenderError(Text('{path}: cannot be read as YAML: {value}', path=path, value=str(exc).splitlines()[0]))
     if not isinstance(config, dict):
-        raise RenderError(f"{path}: must be a mapping of settings")
+        raise RenderError(Text('{path}: must be a mapping of settings', path=path))
     parent = config.pop("INHERIT", None)
     if parent is None:
         return config
     if not isinstance(parent, str):
-        raise RenderError(f"{path}: INHERIT must name a file")
+        raise RenderError(Text('{path}: INHERIT must name a file', path=path))
     return _merge(read_config(os.path.join(os.path.dirname(path), parent), seen + (real,)), config)
 
 
@@ -172,7 +173,7 @@ def edition_configs(config_path: str) -> list[tuple[str, dict]]:
         name = f"mkdocs.{lang}.yml"
         path = os.path.join(os.path.dirname(os.path.abspath(config_path)), name)
         if not os.path.isfile(path):
-            raise RenderError(f"extra.alternate names the {lang!r} edition, but {name} is not beside {os.path.basename(config_path)}")
+            raise RenderError(Text('extra.alternate names the {lang!r} edition, but {name} is not beside {basename}', lang=lang, name=name, basename=os.path.basename(config_path)))
         out.append((name, read_config(path)))
     return out
 
@@ -197,7 +198,7 @@ def engine_config(config: dict, docs_dir: str, site_dir: str, theme_text: dict |
 def _folder(config: dict, key: str, default: str, name: str) -> str:
     value = str(config.get(key) or default).replace("\\", "/").strip("/")
     if not _FOLDER.match(value) or any(part in (".", "..") for part in value.split("/")):
-        raise RenderError(f"{name}: {key} must be a folder inside the project (letters, digits, - _ .), not {value!r}")
+        raise RenderError(Text('{name}: {key} must be a folder inside the project (letters, digits, - _ .), not {value!r}', name=name, key=key, value=value))
     return value
 
 
@@ -214,7 +215,7 @@ def project_files(config_path: str) -> dict[str, str | bytes]:
         docs = "docs" if main else _folder(config, "docs_dir", "docs", name)
         site_dir = "site" if main else _folder(config, "site_dir", "site", name)
         if docs in used or (not main and not site_dir.startswith("site/")):
-            raise RenderError(f"{name}: each edition needs its own docs_dir and a site_dir inside site/ (found {docs!r}, {site_dir!r})")
+            raise RenderError(Text('{name}: each edition needs its own docs_dir and a site_dir inside site/ (found {docs!r}, {site_dir!r})', name=name, docs=docs, site_dir=site_dir))
         used[docs] = name
         for rel, data in render_files(config, config_dir, loaded=loaded).items():
             files[f"{docs}/{rel}"] = data
@@ -236,9 +237,9 @@ def write_folder(out_dir: str, files: dict[str, str | bytes]) -> int:
     """Write the files into `out_dir`, which must be new, empty, or made by this command before."""
     if os.path.lexists(out_dir):
         if not os.path.isdir(out_dir) or os.path.islink(out_dir):
-            raise RenderError(f"{out_dir} is not a folder")
+            raise RenderError(Text('{out_dir} is not a folder', out_dir=out_dir))
         if os.listdir(out_dir) and not os.path.exists(os.path.join(out_dir, STAMP)):
-            raise RenderError(f"{out_dir} is not empty and was not made by `portal render`; choose a new folder")
+            raise RenderError(Text('{out_dir} is not empty and was not made by `portal render`; choose a new folder', out_dir=out_dir))
         shutil.rmtree(out_dir)
     os.makedirs(out_dir)
     with open(os.path.join(out_dir, STAMP), "w", encoding="utf-8") as fh:

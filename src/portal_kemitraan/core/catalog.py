@@ -17,6 +17,7 @@ from .parallel import fork_map
 from .problems import DataError, Problem, Report
 from .safefs import Refused, list_folder, read_inside
 from .yamlsource import Source, load_bytes, load_file
+from .problems import Text
 
 RESERVED = {"stages", "forms", "search"}  # data files at the top of partners/ that are not partners
 LOGO_TYPES = {".png", ".jpg", ".jpeg", ".svg", ".webp"}
@@ -81,7 +82,7 @@ def _validate(model: type[BaseModel], src: Source):
         return None
     if not isinstance(src.data, dict):
         what = "empty" if src.data is None else describe(src.data)
-        src.problems.append(Problem(src.path, src.line_of(()), "file", f"must be a mapping of fields (key: value), but is {what}"))
+        src.problems.append(Problem(src.path, src.line_of(()), "file", Text('must be a mapping of fields (key: value), but is {what}', what=what)))
         return None
     try:
         return model.model_validate(src.data)
@@ -99,7 +100,7 @@ def _load_terms(root: str, name: str, catalog: Catalog) -> list[Term]:
     src = load_file(path, shown(root, path), root)
     terms: list[Term] = []
     if not src.problems and not isinstance(src.data, list):
-        src.problems.append(Problem(src.path, src.line_of(()), "file", f"must be a list of {name}"))
+        src.problems.append(Problem(src.path, src.line_of(()), "file", Text('must be a list of {name}', name=name)))
     if not src.problems:
         seen: dict[str, int] = {}
         for i, item in enumerate(src.data):
@@ -110,12 +111,12 @@ def _load_terms(root: str, name: str, catalog: Catalog) -> list[Term]:
             if term is None:
                 continue
             if term.id in seen:
-                src.error((i, "id"), f"duplicate id {term.id!r} (also item {seen[term.id]})")
+                src.error((i, "id"), Text('duplicate id {id!r} (also item {value})', id=term.id, value=seen[term.id]))
                 continue
             seen[term.id] = i
             terms.append(term)
         if not terms and not src.problems:
-            src.problems.append(Problem(src.path, 1, "file", f"lists no {name}"))
+            src.problems.append(Problem(src.path, 1, "file", Text('lists no {name}', name=name)))
     catalog.report.extend(src.problems)
     return terms
 
@@ -148,10 +149,10 @@ def _yaml_files(root: str, folder: str, catalog: Catalog, skip: set[str] = froze
             found.append(name)  # links and odd files are refused when read, with their line
         elif lower.endswith(DATA_EXTENSIONS) and not name.endswith(DATA_EXTENSIONS):
             stem = name[: -len(lower.rsplit(".", 1)[1]) - 1]
-            catalog.report.add(Problem(shown(root, entry.path), 1, "file", f"is not read: data files end in lowercase .yml; rename it to {stem}.yml"))
+            catalog.report.add(Problem(shown(root, entry.path), 1, "file", Text('is not read: data files end in lowercase .yml; rename it to {stem}.yml', stem=stem)))
         elif lower.endswith(DATA_LIKE) and not entry.is_dir(follow_symlinks=False):
             catalog.report.add(
-                Problem(shown(root, entry.path), 1, "file", "looks like data but is not read (only .yml files are); convert it to YAML or move it out of partners/")
+                Problem(shown(root, entry.path), 1, "file", Text("looks like data but is not read (only .yml files are); convert it to YAML or move it out of partners/"))
             )
     return found
 
@@ -160,15 +161,15 @@ def _load_patterns(root: str, catalog: Catalog) -> None:
     folder = os.path.join(root, "patterns")
     found = _yaml_files(root, folder, catalog)
     if not found:
-        catalog.report.add(Problem(shown(root, folder), 1, "file", "no pattern files found; add partners/patterns/<id>.yml"))
+        catalog.report.add(Problem(shown(root, folder), 1, "file", Text("no pattern files found; add partners/patterns/<id>.yml")))
     for name in found:
         pattern_id = name.rsplit(".", 1)[0]
         path = os.path.join(folder, name)
         src = load_file(path, shown(root, path), root)
         if not _slug_re.match(pattern_id):
-            src.problems.append(Problem(src.path, 1, "file", "pattern file names must be lowercase ids like general-trade.yml"))
+            src.problems.append(Problem(src.path, 1, "file", Text("pattern file names must be lowercase ids like general-trade.yml")))
         elif pattern_id in RESERVED_PATTERN_IDS:
-            src.problems.append(Problem(src.path, 1, "file", f"the file name {pattern_id!r} is reserved for the patterns overview page (/patterns/); choose another"))
+            src.problems.append(Problem(src.path, 1, "file", Text('the file name {pattern_id!r} is reserved for the patterns overview page (/patterns/); choose another', pattern_id=pattern_id)))
         pattern = _validate(Pattern, src)
         catalog.report.extend(src.problems)
         if pattern is not None and not src.problems:
@@ -183,58 +184,58 @@ RESERVED_PATTERN_IDS = {"index"}  # /patterns/ is the overview of the patterns
 def check_slug(stem: str) -> str | None:
     """Why a file name (without .yml) cannot be a partner's slug, or None when it can."""
     if stem in RESERVED_SLUGS:
-        return f"the file name {stem!r} is reserved for the directory's own pages; choose another"
+        return Text("the file name {stem!r} is reserved for the directory's own pages; choose another", stem=stem)
     if stem in RESERVED:
-        return f"the file name {stem!r} is reserved for the data file {stem}.yml; choose another"
+        return Text('the file name {stem!r} is reserved for the data file {stem}.yml; choose another', stem=stem)
     if not 2 <= len(stem) <= 64:
-        return f"the file name {stem!r} must be 2 to 64 characters long"
+        return Text('the file name {stem!r} must be 2 to 64 characters long', stem=stem)
     if not _slug_re.match(stem):
-        return f"the file name {stem!r} must use lowercase a-z, 0-9 and single hyphens (e.g. koperasi-tani-maju.yml)"
+        return Text('the file name {stem!r} must use lowercase a-z, 0-9 and single hyphens (e.g. koperasi-tani-maju.yml)', stem=stem)
     return None
 
 
 def _suggest(value: str, options: list[str]) -> str:
     close = difflib.get_close_matches(value, options, n=1, cutoff=0.6)
-    return f"; did you mean {close[0]!r}?" if close else f"; choose one of: {', '.join(options)}"
+    return Text('; did you mean {value!r}?', value=close[0]) if close else Text('; choose one of: {options}', options=', '.join(options))
 
 
 def _cross_check(root: str, catalog: Catalog, src: Source, partner: Partner, today: dt.date) -> None:
     """Rules that need other files: references resolve, logo exists, dates make sense."""
     pattern = catalog.patterns.get(partner.pattern)
     if pattern is None:
-        src.error(("pattern",), f"unknown pattern {partner.pattern!r}{_suggest(partner.pattern, list(catalog.patterns))}")
+        src.error(("pattern",), Text('unknown pattern {pattern!r}{suggest}', pattern=partner.pattern, suggest=_suggest(partner.pattern, list(catalog.patterns))))
     else:
         sides = [s.id for s in pattern.sides]
         if partner.side not in sides:
-            src.error(("side",), f"{partner.side!r} is not a side of pattern {partner.pattern!r}{_suggest(partner.side, sides)}")
+            src.error(("side",), Text('{side!r} is not a side of pattern {pattern!r}{suggest}', side=partner.side, pattern=partner.pattern, suggest=_suggest(partner.side, sides)))
     stage_ids = catalog.stage_ids
     if partner.stage is not None and stage_ids and partner.stage not in stage_ids:
-        src.error(("stage",), f"unknown stage {partner.stage!r}{_suggest(partner.stage, stage_ids)}")
+        src.error(("stage",), Text('unknown stage {stage!r}{suggest}', stage=partner.stage, suggest=_suggest(partner.stage, stage_ids)))
     form_ids = [f.id for f in catalog.forms]
     for i, form_id in enumerate(partner.forms):
         if form_ids and form_id not in form_ids:
-            src.error(("forms", i), f"unknown form {form_id!r}{_suggest(form_id, form_ids)}")
+            src.error(("forms", i), Text('unknown form {form_id!r}{suggest}', form_id=form_id, suggest=_suggest(form_id, form_ids)))
     if partner.logo is not None:
         _check_logo(root, src, partner.logo, catalog)
     agreement = partner.agreement
     if agreement and agreement.start and agreement.end and agreement.end <= agreement.start:
-        src.error(("agreement", "end"), f"must be after start ({agreement.start.isoformat()})")
+        src.error(("agreement", "end"), Text('must be after start ({date})', date=agreement.start.isoformat()))
     _check_dates(src, partner, today)
     if partner.visibility != "hidden":
         for loc, found in privacy.placeholders(partner):
-            src.error(loc, f"still holds the placeholder {found}; write the real text before the partner is {partner.visibility}")
+            src.error(loc, Text('still holds the placeholder {found}; write the real text before the partner is {visibility}', found=found, visibility=partner.visibility))
     person = partner.contact.person if partner.contact else None
     if person is not None and not person.consent:
         if partner.visibility != "hidden":  # a hidden prospect's private contact is expected: no note to act on
             src.error(
                 ("contact", "person"),
-                "has no consent: true, so this person is kept for staff and not published",
+                Text("has no consent: true, so this person is kept for staff and not published"),
                 severity="note",
             )
         for loc, what in privacy.mentions(partner, person):
             src.error(
                 loc,
-                f"mentions {what} of contact.person, who has not consented to be shown; remove it or record consent",
+                Text('mentions {what} of contact.person, who has not consented to be shown; remove it or record consent', what=what),
                 severity="warning",
             )
 
@@ -254,11 +255,11 @@ def _check_dates(src: Source, partner: Partner, today: dt.date) -> None:
         if value is None:
             continue
         if value < EARLIEST:
-            src.error(loc, f"{value.isoformat()} is before {EARLIEST.year}; check the year")
+            src.error(loc, Text('{date} is before {year}; check the year', date=value.isoformat(), year=EARLIEST.year))
         elif past and value > today:
-            src.error(loc, f"{value.isoformat()} is in the future (today is {today.isoformat()})")
+            src.error(loc, Text('{date} is in the future (today is {today})', date=value.isoformat(), today=today.isoformat()))
         elif value > latest:
-            src.error(loc, f"{value.isoformat()} is more than {FUTURE_YEARS} years ahead; check the year")
+            src.error(loc, Text('{date} is more than {FUTURE_YEARS} years ahead; check the year', date=value.isoformat(), FUTURE_YEARS=FUTURE_YEARS))
 
 
 _LOGO_PATH = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*(/[A-Za-z0-9_][A-Za-z0-9_.-]*)*$")
@@ -268,10 +269,10 @@ def _check_logo(root: str, src: Source, logo: str, catalog: Catalog) -> None:
     """The logo is a plain file inside partners/ whose content is an image of its kind; its cleaned bytes are kept."""
     ext = os.path.splitext(logo)[1].lower()
     if ext not in LOGO_TYPES:
-        src.error(("logo",), f"must be a .png, .jpg, .svg or .webp file, not {ext or 'a file without extension'}")
+        src.error(("logo",), Text('must be a .png, .jpg, .svg or .webp file, not {value}', value=ext or Text('a file without extension')))
         return
     if not _LOGO_PATH.match(logo) or ".." in logo.split("/"):
-        src.error(("logo",), "must be a path inside partners/ of letters, digits, -, _ and ., such as logos/name.png")
+        src.error(("logo",), Text("must be a path inside partners/ of letters, digits, -, _ and ., such as logos/name.png"))
         return
     if logo in catalog.logos:
         return
@@ -280,14 +281,14 @@ def _check_logo(root: str, src: Source, logo: str, catalog: Catalog) -> None:
         data = read_inside(root, path, MAX_LOGO_BYTES)
         cleaned = clean_logo(data, ext)
     except Refused as exc:
-        src.error(("logo",), f"{shown(root, path)} {exc.message}")
+        src.error(("logo",), Text('{shown} {message}', shown=shown(root, path), message=exc.message))
         return
     except LogoError as exc:
-        src.error(("logo",), f"{shown(root, path)}: {exc}")
+        src.error(("logo",), Text('{shown}: {exc}', shown=shown(root, path), exc=exc))
         return
     if cleaned.removed:
-        what = ", ".join(cleaned.removed[:6]) + (f" and {len(cleaned.removed) - 6} more" if len(cleaned.removed) > 6 else "")
-        src.error(("logo",), f"{shown(root, path)}: left out of the published copy: {what}", severity="note")
+        what = ", ".join(cleaned.removed[:6]) + (Text(' and {value} more', value=len(cleaned.removed) - 6) if len(cleaned.removed) > 6 else "")
+        src.error(("logo",), Text('{shown}: left out of the published copy: {what}', shown=shown(root, path), what=what), severity="note")
     catalog.logos[logo] = cleaned.data
 
 
@@ -332,8 +333,8 @@ def begin_catalog(root: str) -> tuple[Catalog, list[PartnerJob]]:
     not read yet. A folder that is missing gives a catalog with that problem and no files."""
     catalog = Catalog(root=root)
     if not os.path.isdir(root):
-        what = "is a file, not a folder" if os.path.exists(root) else "does not exist"
-        catalog.report.add(Problem(shown(root, root), 0, "file", f"{what}; the data folder holds the partner files"))
+        what = Text("is a file, not a folder") if os.path.exists(root) else Text("does not exist")
+        catalog.report.add(Problem(shown(root, root), 0, "file", Text('{what}; the data folder holds the partner files', what=what)))
         return catalog, []
     catalog.stages = _load_terms(root, "stages", catalog)
     catalog.forms = _load_terms(root, "forms", catalog)
@@ -346,7 +347,7 @@ def begin_catalog(root: str) -> tuple[Catalog, list[PartnerJob]]:
         stem = name.rsplit(".", 1)[0]
         shown_path = f"{prefix}/{name}"
         if stem in stems:
-            catalog.report.add(Problem(shown_path, 1, "file", f"the slug {stem!r} is also used by {stems[stem]}; keep one file"))
+            catalog.report.add(Problem(shown_path, 1, "file", Text('the slug {stem!r} is also used by {value}; keep one file', stem=stem, value=stems[stem])))
             continue
         stems[stem] = shown_path
         jobs.append(PartnerJob(os.path.join(root, name), shown_path, root))
@@ -409,7 +410,7 @@ def check_new_partner(catalog: Catalog, slug: str, text: str, today: dt.date, re
     data = src.data
     partner = _validate(Partner, src)
     if slug in catalog.partners and not replacing:
-        src.problems.append(Problem(shown_path, 1, "file", f"a partner file {slug}.yml already exists"))
+        src.problems.append(Problem(shown_path, 1, "file", Text('a partner file {slug}.yml already exists', slug=slug)))
     _finish_partner(catalog, src, partner, slug, today)
     return data, src.problems
 

@@ -7,6 +7,8 @@ import re
 from dataclasses import dataclass, field
 from xml.sax.saxutils import XMLGenerator
 
+from .problems import Text
+
 MAX_LOGO_BYTES = 2 * 1024 * 1024  # a logo file larger than this is refused before it is parsed
 MAX_SVG_ELEMENTS = 20_000
 MAX_SVG_DEPTH = 64
@@ -123,15 +125,15 @@ def clean_svg(data: bytes) -> Cleaned:
     from defusedxml.ElementTree import ParseError, fromstring
 
     if len(data) > MAX_LOGO_BYTES:
-        raise LogoError(f"the SVG is {len(data):,} bytes; the limit is {MAX_LOGO_BYTES:,}")
+        raise LogoError(Text('the SVG is {count:,} bytes; the limit is {MAX_LOGO_BYTES:,}', count=len(data), MAX_LOGO_BYTES=MAX_LOGO_BYTES))
     try:
         root = fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except DefusedXmlException:
-        raise LogoError("the SVG declares a DTD or entities, which are not allowed; export a plain SVG")
+        raise LogoError(Text("the SVG declares a DTD or entities, which are not allowed; export a plain SVG"))
     except (ParseError, ValueError, UnicodeError) as exc:
-        raise LogoError(f"the SVG cannot be read as XML ({str(exc).split(':')[0]}); export it again as plain SVG")
+        raise LogoError(Text('the SVG cannot be read as XML ({value}); export it again as plain SVG', value=str(exc).split(':')[0]))
     if _split(root.tag) != (SVG_NS, "svg"):
-        raise LogoError("the file is not an SVG document (its root element is not <svg> in the SVG namespace)")
+        raise LogoError(Text("the file is not an SVG document (its root element is not <svg> in the SVG namespace)"))
 
     removed: dict[str, None] = {}
     out = io.StringIO()
@@ -160,13 +162,13 @@ def clean_svg(data: bytes) -> Cleaned:
                 stack.append(("open", child, depth + 1, in_text))
             continue
         if ns != SVG_NS or local not in SVG_ELEMENTS or depth > MAX_SVG_DEPTH:
-            removed[f"<{local}>" if ns in (SVG_NS, None) else f"<{local}> from another namespace"] = None
+            removed[Text('<{local}>', local=local) if ns in (SVG_NS, None) else Text('<{local}> from another namespace', local=local)] = None
             if tail:
                 writer.characters(tail)
             continue
         count += 1
         if count > MAX_SVG_ELEMENTS:
-            raise LogoError(f"the SVG has more than {MAX_SVG_ELEMENTS:,} elements; simplify it")
+            raise LogoError(Text('the SVG has more than {MAX_SVG_ELEMENTS:,} elements; simplify it', MAX_SVG_ELEMENTS=MAX_SVG_ELEMENTS))
         attrs = _attributes(element, local, removed)
         if depth == 0:
             attrs["xmlns"] = SVG_NS
@@ -202,7 +204,7 @@ def _attributes(element, local: str, removed: dict) -> dict[str, str]:
         elif ans == XML_NS and alocal == "lang" and _safe_value(alocal, value):
             attrs["xml:lang"] = value
         else:
-            removed[f"{alocal}=" if ans is None else f"{alocal}= from another namespace"] = None
+            removed[Text('{alocal}=', alocal=alocal) if ans is None else Text('{alocal}= from another namespace', alocal=alocal)] = None
     return attrs
 
 
@@ -212,23 +214,23 @@ def clean_raster(data: bytes, ext: str) -> Cleaned:
 
     wanted = RASTER_FORMATS[ext]
     if len(data) > MAX_LOGO_BYTES:
-        raise LogoError(f"the image is {len(data):,} bytes; the limit is {MAX_LOGO_BYTES:,}")
+        raise LogoError(Text('the image is {count:,} bytes; the limit is {MAX_LOGO_BYTES:,}', count=len(data), MAX_LOGO_BYTES=MAX_LOGO_BYTES))
     try:
         with Image.open(io.BytesIO(data), formats=[wanted]) as image:
             width, height = image.size
             if width * height > MAX_PIXELS:
-                raise LogoError(f"the image is {width}×{height} pixels; the limit is {MAX_PIXELS:,} pixels: scale it down")
+                raise LogoError(Text('the image is {width}×{height} pixels; the limit is {MAX_PIXELS:,} pixels: scale it down', width=width, height=height, MAX_PIXELS=MAX_PIXELS))
             image.seek(0)
             image.load()
             frame = image.copy()
     except LogoError:
         raise
     except Image.DecompressionBombError:
-        raise LogoError(f"the image has far more than {MAX_PIXELS:,} pixels; scale it down")
+        raise LogoError(Text('the image has far more than {MAX_PIXELS:,} pixels; scale it down', MAX_PIXELS=MAX_PIXELS))
     except UnidentifiedImageError:
-        raise LogoError(f"the file is not a {wanted} image ({_what(data)}); save it as {wanted} or change the extension")
+        raise LogoError(Text('the file is not a {wanted} image ({what}); save it as {wanted} or change the extension', wanted=wanted, what=_what(data)))
     except (OSError, SyntaxError, ValueError, EOFError) as exc:
-        raise LogoError(f"the {wanted} image cannot be decoded ({str(exc) or type(exc).__name__}); save it again")
+        raise LogoError(Text('the {wanted} image cannot be decoded ({value}); save it again', wanted=wanted, value=str(exc) or type(exc).__name__))
     removed = []
     if frame.info:
         removed.append("metadata")
@@ -250,10 +252,10 @@ def clean_raster(data: bytes, ext: str) -> Cleaned:
 def _what(data: bytes) -> str:
     for magic, name in _MAGIC_NAMES.items():
         if data.startswith(magic):
-            return f"it is {name}"
+            return Text('it is {name}', name=name)
     if data.lstrip()[:5].lower() in (b"<?xml", b"<svg "):
-        return "it is an SVG or XML text"
-    return "its content is not recognised"
+        return Text("it is an SVG or XML text")
+    return Text("its content is not recognised")
 
 
 def clean_logo(data: bytes, ext: str) -> Cleaned:

@@ -20,6 +20,7 @@ from pydantic import (
 )
 
 from . import reference
+from .problems import Text
 
 SLUG_RE = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 _slug = re.compile(SLUG_RE)
@@ -38,14 +39,14 @@ def _check_chars(value: str, multiline: bool) -> str:
     if found:
         ch = found.group()
         if ch == "\n":
-            raise ValueError("must be a single line")
+            raise ValueError(Text("must be a single line"))
         if "\u202a" <= ch <= "\u2069":
-            raise ValueError(f"contains the invisible direction control U+{ord(ch):04X}; remove it")
+            raise ValueError(Text('contains the invisible direction control U+{code:04X}; remove it', code=ord(ch)))
         if "\ud800" <= ch <= "\udfff":
-            raise ValueError(f"contains the lone surrogate U+{ord(ch):04X}, which no file can store; remove it")
+            raise ValueError(Text('contains the lone surrogate U+{code:04X}, which no file can store; remove it', code=ord(ch)))
         if ch >= "\ufdd0":
-            raise ValueError(f"contains the Unicode noncharacter U+{ord(ch):04X}; remove it")
-        raise ValueError(f"contains the control character U+{ord(ch):04X}; remove it")
+            raise ValueError(Text('contains the Unicode noncharacter U+{code:04X}; remove it', code=ord(ch)))
+        raise ValueError(Text('contains the control character U+{code:04X}; remove it', code=ord(ch)))
     return value
 
 
@@ -82,11 +83,11 @@ Slug = Annotated[str, Strict(), StringConstraints(pattern=SLUG_RE, min_length=2,
 def _http_url(value: str) -> str:
     parts = urlsplit(value)
     if parts.scheme.lower() not in ("http", "https"):
-        raise ValueError("must start with http:// or https://")
+        raise ValueError(Text("must start with http:// or https://"))
     if not parts.netloc or any(ch.isspace() or ord(ch) < 32 for ch in value):
-        raise ValueError("is not a valid web address")
+        raise ValueError(Text("is not a valid web address"))
     if "@" in parts.netloc:  # user:password@host: the address is published, and the credentials with it
-        raise ValueError("must not carry a user name or password (the part before @ in the host); it would be published")
+        raise ValueError(Text("must not carry a user name or password (the part before @ in the host); it would be published"))
     return value
 
 
@@ -95,9 +96,9 @@ HttpUrl = Annotated[str, Strict(), StringConstraints(strip_whitespace=True, max_
 
 def _phone(value: str) -> str:
     if not re.fullmatch(r"[0-9 +\-()]+", value):
-        raise ValueError("may hold only digits, spaces, +, - and parentheses")
+        raise ValueError(Text("may hold only digits, spaces, +, - and parentheses"))
     if "+" in value[1:]:
-        raise ValueError("may have + only at the start")
+        raise ValueError(Text("may have + only at the start"))
     digits = re.sub(r"\D", "", value)
     if value.startswith("+"):
         normal = "+" + digits
@@ -108,7 +109,7 @@ def _phone(value: str) -> str:
     else:
         normal = digits
     if not 6 <= len(digits) <= 15:
-        raise ValueError("must have between 6 and 15 digits")
+        raise ValueError(Text("must have between 6 and 15 digits"))
     return normal
 
 
@@ -119,7 +120,7 @@ MOBILE = re.compile(r"\+628[1-9]\d{6,10}")  # an Indonesian mobile number as sto
 def _whatsapp(value: str) -> str:
     normal = _phone(value)
     if not MOBILE.fullmatch(normal):
-        raise ValueError("must be an Indonesian mobile number (WhatsApp), such as 0812 3456 7890 or +62 812 3456 7890")
+        raise ValueError(Text("must be an Indonesian mobile number (WhatsApp), such as 0812 3456 7890 or +62 812 3456 7890"))
     return normal
 
 
@@ -135,7 +136,7 @@ def email_address(value: str) -> str:
     local, at, domain = value.rpartition("@")
     if not at or len(local) > 64 or not _EMAIL_LOCAL.match(local) or not _EMAIL_DOMAIN.match(domain):
         shown = value if len(value) <= 80 else value[:77] + "…"
-        raise ValueError(f"{shown!r} is not an e-mail address like nama@contoh.id (letters, digits, . _ + - ' before the @)")
+        raise ValueError(Text("{shown!r} is not an e-mail address like nama@contoh.id (letters, digits, . _ + - ' before the @)", shown=shown))
     local, domain = value.rsplit("@", 1)
     return f"{local}@{domain.lower()}"
 
@@ -148,8 +149,8 @@ def _province(value: str) -> str:
     if found is None:
         names = [p["name"] for p in reference.provinces()]
         close = difflib.get_close_matches(value.title(), names, n=1, cutoff=0.6)
-        hint = f"; did you mean {close[0]!r}?" if close else "; use one of Indonesia's 38 provinces"
-        raise ValueError(f"{value!r} is not a province of Indonesia{hint}")
+        hint = Text('; did you mean {value!r}?', value=close[0]) if close else Text("; use one of Indonesia's 38 provinces")
+        raise ValueError(Text('{value!r} is not a province of Indonesia{hint}', value=value, hint=hint))
     return found["name"]
 
 
@@ -172,14 +173,14 @@ def _internal_text(value: dict) -> dict:
             try:
                 check_text(item)
             except ValueError as exc:
-                raise _LocatedError(loc, str(exc))
+                raise _LocatedError(loc, exc.args[0])
         elif isinstance(item, dict):
             for key, sub in item.items():
                 if isinstance(key, str):
                     try:
                         check_text(key)
                     except ValueError as exc:
-                        raise _LocatedError(loc, f"a key {exc}")
+                        raise _LocatedError(loc, Text("a key {problem}", problem=exc.args[0]))
                 stack.append((loc + (key,), sub))
         elif isinstance(item, list):
             stack.extend((loc + (i,), sub) for i, sub in enumerate(item))
@@ -202,7 +203,7 @@ class I18n(Model):
 # --- partner --------------------------------------------------------------------------------
 
 
-MISSING_PROVINCE = "is required but missing (only a hidden draft may leave it out)"
+MISSING_PROVINCE = Text("is required but missing (only a hidden draft may leave it out)")
 
 
 def lacks_province(data: Any) -> bool:
@@ -347,11 +348,11 @@ class Pattern(Model):
     def _sides(self):
         ids = [s.id for s in self.sides]
         if len(set(ids)) != len(ids):
-            raise _LocatedError(("sides", 1, "id"), f"the two sides need different ids (both are {ids[0]!r})")
+            raise _LocatedError(("sides", 1, "id"), Text('the two sides need different ids (both are {value!r})', value=ids[0]))
         for i, flow in enumerate(self.flows):
             for key, value in (("from", flow.source), ("to", flow.to)):
                 if value not in ids:
-                    raise _LocatedError(("flows", i, key), f"{value!r} is not one of this pattern's sides: {', '.join(ids)}")
+                    raise _LocatedError(("flows", i, key), Text("{value!r} is not one of this pattern's sides: {ids}", value=value, ids=', '.join(ids)))
         return self
 
 
@@ -413,18 +414,18 @@ def fields_at(model: type[BaseModel], loc: tuple) -> list[str]:
 
 def describe(value: object) -> str:
     if value is None:
-        return "empty"
+        return Text("empty")
     if isinstance(value, bool):
-        return "true/false"
+        return Text("true/false")
     if isinstance(value, (int, float)):
-        return "a number"
+        return Text("a number")
     if isinstance(value, (dt.date, dt.datetime)):
-        return "a date"
+        return Text("a date")
     if isinstance(value, list):
-        return "a list"
+        return Text("a list")
     if isinstance(value, dict):
-        return "a mapping"
-    return "text"
+        return Text("a mapping")
+    return Text("text")
 
 
 def explain(error: dict, model: type[BaseModel]) -> tuple[tuple, str]:
@@ -437,40 +438,42 @@ def explain(error: dict, model: type[BaseModel]) -> tuple[tuple, str]:
         located = ctx["error"]
         return loc + located.loc, located.message
     if kind == "missing":
-        return loc, "is required but missing"
+        return loc, Text("is required but missing")
     if kind == "extra_forbidden":
         known = fields_at(model, loc[:-1])
         close = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.6)
-        hint = f"; did you mean {close[0]!r}?" if close else (f"; allowed here: {', '.join(known)}" if known else "")
-        return loc, f"unknown field{hint}"
+        hint = Text('; did you mean {value!r}?', value=close[0]) if close else (Text('; allowed here: {known}', known=', '.join(known)) if known else "")
+        return loc, Text('unknown field{hint}', hint=hint)
     if kind == "string_type":
-        return loc, f"must be text, not {describe(given)}"
+        return loc, Text("must be text, not {what}", what=describe(given))
     if kind in ("list_type",):
-        return loc, f"must be a list, not {describe(given)}"
+        return loc, Text("must be a list, not {what}", what=describe(given))
     if kind in ("model_type", "model_attributes_type", "dict_type"):
-        return loc, f"must be a mapping of fields, not {describe(given)}"
+        return loc, Text("must be a mapping of fields, not {what}", what=describe(given))
     if kind in ("bool_type", "bool_parsing"):
-        return loc, f"must be true or false, not {describe(given)}"
+        return loc, Text("must be true or false, not {what}", what=describe(given))
     if kind.startswith("date_") or kind == "date_type":
-        return loc, "must be a date written as YYYY-MM-DD"
+        return loc, Text("must be a date written as YYYY-MM-DD")
     if kind in ("float_type", "float_parsing", "int_type", "int_parsing", "finite_number"):
-        return loc, f"must be a number, not {describe(given)}"
+        return loc, Text("must be a number, not {what}", what=describe(given))
     if kind == "literal_error":
-        return loc, f"must be one of: {ctx.get('expected', '').replace(chr(39), '')}"
+        return loc, Text("must be one of: {choices}", choices=ctx.get("expected", "").replace(chr(39), ""))
     if kind == "string_too_long":
-        return loc, f"is {len(given)} characters long; the limit is {ctx.get('max_length')}"
+        return loc, Text("is {count} characters long; the limit is {limit}", count=len(given), limit=ctx.get("max_length"))
     if kind == "string_too_short":
-        return loc, "must not be empty"
+        return loc, Text("must not be empty")
     if kind == "string_pattern_mismatch":
-        return loc, f"{given!r} is not a valid id (lowercase letters, digits and single hyphens)"
+        return loc, Text('{given!r} is not a valid id (lowercase letters, digits and single hyphens)', given=given)
     if kind == "too_long":
-        return loc, f"has too many items; the limit is {ctx.get('max_length')}"
+        return loc, Text("has too many items; the limit is {limit}", limit=ctx.get("max_length"))
     if kind == "too_short":
-        return loc, f"needs at least {ctx.get('min_length')} items"
+        return loc, Text("needs at least {count} items", count=ctx.get("min_length"))
     if kind == "value_error":
-        message = str(ctx.get("error") or error["msg"])
-        return loc, message
+        raised = ctx.get("error")
+        if isinstance(raised, BaseException) and raised.args and isinstance(raised.args[0], Text):
+            return loc, raised.args[0]
+        return loc, str(raised or error["msg"])
     if kind in ("greater_than_equal", "less_than_equal"):
-        return loc, f"{given} is outside Indonesia (allowed: {error['msg'].split('should be ', 1)[-1]})"
+        return loc, Text("{given} is outside Indonesia (allowed: {bound})", given=given, bound=error["msg"].split("should be ", 1)[-1])
     msg = error["msg"]
     return loc, msg[:1].lower() + msg[1:]

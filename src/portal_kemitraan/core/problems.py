@@ -1,8 +1,63 @@
-"""Problems found in data files, and their one-line `file:line: field: message` form."""
+"""Problems found in data files, their one-line `file:line: field: message` form, and the messages' words
+kept as values (`Text`) so that each output says them in its reader's language."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Callable
+
+Gettext = Callable[[str], str]
+
+
+class Text(str):
+    """A message for a person: its template (a message id of the gettext catalogs) and the values filled
+    in, kept apart so that an output can say it in its reader's language (`said`). As a str it is the
+    message in the words of the code, so everything that only stores or compares messages is unchanged.
+
+        Text("{value!r} is not a province of Indonesia", value=given)
+    """
+
+    __slots__ = ("template", "values")
+
+    def __new__(cls, template: str, /, **values):
+        self = super().__new__(cls, template.format(**values) if values else template)
+        self.template = template
+        self.values = values
+        return self
+
+    def said(self, gettext: Gettext) -> str:
+        """The message in the language of `gettext` (values that are messages themselves translated too)."""
+        values = {k: said(v, gettext) if isinstance(v, (Text, BaseException)) else v for k, v in self.values.items()}
+        translated = gettext(self.template)
+        try:
+            return translated.format(**values) if values else translated
+        except (KeyError, IndexError, ValueError):  # a catalog whose placeholders differ: the code's words
+            return self.template.format(**values) if values else self.template
+
+    def __reduce__(self):  # messages travel from forked workers: keep template and values
+        return (_text, (self.template, self.values))
+
+
+def joined(messages, separator: str = "\n") -> Text:
+    """Several messages as one, each said in its reader's language (the separator as it is)."""
+    values = {f"m{i}": message for i, message in enumerate(messages)}
+    return Text(separator.replace("{", "{{").replace("}", "}}").join("{" + name + "}" for name in values), **values)
+
+
+def _text(template: str, values: dict) -> Text:
+    return Text(template, **values)
+
+
+def said(message, gettext: Gettext | None) -> str:
+    """Any message in the language of `gettext`: a `Text` translated, anything else (file names, values
+    from the data) as it is; lists of messages joined as the code joined them is the caller's business."""
+    if gettext is None:
+        return str(message)
+    if isinstance(message, Text) or isinstance(message, Problem):
+        return message.said(gettext)
+    if isinstance(message, BaseException) and message.args and isinstance(message.args[0], (Text, BaseException)):
+        return said(message.args[0], gettext)  # an error raised with a message, or wrapping another error
+    return str(message)
 
 
 @dataclass(frozen=True, order=True)
@@ -16,8 +71,15 @@ class Problem:
     severity: str = "error"  # "error", "warning" (published, but staff should look) or "note"
 
     def __str__(self) -> str:
-        prefix = "" if self.severity == "error" else f"{self.severity}: "
-        return f"{self.path}:{self.line}: {self.field}: {prefix}{self.message}"
+        return self.said(None)
+
+    def said(self, gettext: Gettext | None) -> str:
+        """The problem's line, its message (and the words "warning"/"note") in the language of `gettext`."""
+        prefix = "" if self.severity == "error" else said(SEVERITY[self.severity], gettext) + ": "
+        return f"{self.path}:{self.line}: {self.field}: {prefix}{said(self.message, gettext)}"
+
+
+SEVERITY = {"warning": Text("warning"), "note": Text("note")}
 
 
 @dataclass
@@ -48,9 +110,9 @@ class Report:
     def ok(self) -> bool:
         return not any(p.severity == "error" for p in self.problems)
 
-    def lines(self, notes: bool = True) -> list[str]:
+    def lines(self, notes: bool = True, gettext: Gettext | None = None) -> list[str]:
         chosen = self.errors + self.warnings + (self.notes if notes else [])
-        return [str(p) for p in chosen]
+        return [p.said(gettext) for p in chosen]
 
 
 class DataError(Exception):
@@ -58,7 +120,9 @@ class DataError(Exception):
 
     def __init__(self, report: Report):
         self.report = report
-        lines = report.lines(notes=False)
-        count = len(lines)
-        head = f"{count} problem{'s' if count != 1 else ''} in the partner data:"
-        super().__init__("\n".join([head, *lines]))
+        super().__init__(self.said(None))
+
+    def said(self, gettext: Gettext | None) -> str:
+        lines = self.report.lines(notes=False, gettext=gettext)
+        head = Text("{count} problem(s) in the partner data:", count=len(lines))
+        return "\n".join([said(head, gettext), *lines])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
+from .problems import Text
 
 
 class Refused(Exception):
@@ -32,7 +33,7 @@ def read_inside(root: str, path: str, limit: int) -> bytes:
     devices, FIFOs, sockets, folders and /proc files are refused before a byte is read, and the file
     is opened without following a final link and checked again through its open descriptor."""
     if not inside(root, path):
-        raise Refused("is a link (or lies under a linked folder) that leads outside partners/; only files inside partners/ are read")
+        raise Refused(Text("is a link (or lies under a linked folder) that leads outside partners/; only files inside partners/ are read"))
     return read_regular(os.path.realpath(path), limit)
 
 
@@ -42,24 +43,24 @@ def read_regular(path: str, limit: int) -> bytes:
     try:
         before = os.stat(real)
     except FileNotFoundError:
-        raise Refused("does not exist")
+        raise Refused(Text("does not exist"))
     except OSError as exc:
-        raise Refused(f"cannot be read: {exc.strerror or exc}")
+        raise Refused(Text('cannot be read: {value}', value=exc.strerror or exc))
     if not stat.S_ISREG(before.st_mode):
-        raise Refused("is not a regular file (a folder, device, pipe or socket); only plain files are read")
+        raise Refused(Text("is not a regular file (a folder, device, pipe or socket); only plain files are read"))
     if before.st_size > limit:
-        raise Refused(f"file is {before.st_size:,} bytes; the limit is {limit:,}")
+        raise Refused(Text('file is {st_size:,} bytes; the limit is {limit:,}', st_size=before.st_size, limit=limit))
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
     try:
         fd = os.open(real, flags)
     except OSError as exc:
         if exc.errno == errno.ELOOP:
-            raise Refused("changed into a link while it was read; try again")
-        raise Refused(f"cannot be read: {exc.strerror or exc}")
+            raise Refused(Text("changed into a link while it was read; try again"))
+        raise Refused(Text('cannot be read: {value}', value=exc.strerror or exc))
     try:
         now = os.fstat(fd)
         if not stat.S_ISREG(now.st_mode) or (now.st_dev, now.st_ino) != (before.st_dev, before.st_ino):
-            raise Refused("changed while it was read; try again")
+            raise Refused(Text("changed while it was read; try again"))
         chunks, size = [], 0
         while size <= limit:
             chunk = os.read(fd, min(1 << 20, limit + 1 - size))
@@ -68,12 +69,12 @@ def read_regular(path: str, limit: int) -> bytes:
             chunks.append(chunk)
             size += len(chunk)
     except OSError as exc:
-        raise Refused(f"cannot be read: {exc.strerror or exc}")
+        raise Refused(Text('cannot be read: {value}', value=exc.strerror or exc))
     finally:
         os.close(fd)
     data = b"".join(chunks)
     if len(data) > limit:
-        raise Refused(f"file is over {limit:,} bytes")
+        raise Refused(Text('file is over {limit:,} bytes', limit=limit))
     return data
 
 
@@ -85,25 +86,25 @@ def list_folder(folder: str) -> list[os.DirEntry]:
     except FileNotFoundError:
         return []
     except NotADirectoryError:
-        raise Refused("is a file, not a folder")
+        raise Refused(Text("is a file, not a folder"))
     except OSError as exc:
-        raise Refused(f"cannot be listed: {exc.strerror or exc}")
+        raise Refused(Text('cannot be listed: {value}', value=exc.strerror or exc))
 
 
 def folder_inside(root: str, path: str) -> None:
     """Make a folder (and its parents) inside `root`, never through a link: Refused otherwise."""
     path = os.path.abspath(path)
     if not inside(root, path):
-        raise Refused("is outside the data folder; commands write only inside partners/")
+        raise Refused(Text("is outside the data folder; commands write only inside partners/"))
     rel = os.path.relpath(path, os.path.abspath(root))
     current = os.path.abspath(root)
     for part in [] if rel == "." else rel.split(os.sep):
         current = os.path.join(current, part)
         if os.path.islink(current):
-            raise Refused(f"{current} is a link; commands never write through links")
+            raise Refused(Text('{current} is a link; commands never write through links', current=current))
         if not os.path.isdir(current):
             if os.path.lexists(current):
-                raise Refused(f"{current} is in the way: it is not a folder")
+                raise Refused(Text('{current} is in the way: it is not a folder', current=current))
             os.mkdir(current, 0o755)
 
 
@@ -115,30 +116,30 @@ def write_inside(root: str, path: str, data: bytes, replace: bool = False) -> No
     failed write leaves the old file whole."""
     folder = os.path.dirname(os.path.abspath(path))
     if not inside(root, folder) or os.path.islink(path):
-        raise Refused("is outside the data folder (or a link out of it); commands write only inside partners/")
+        raise Refused(Text("is outside the data folder (or a link out of it); commands write only inside partners/"))
     if not os.path.isdir(folder):
-        raise Refused(f"cannot be written: the folder {folder} does not exist")
+        raise Refused(Text('cannot be written: the folder {folder} does not exist', folder=folder))
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
     target = path if not replace else os.path.join(folder, f".{os.path.basename(path)}.{os.getpid()}.tmp")
     try:
         fd = os.open(target, flags, 0o644)
     except FileExistsError:
         if replace:
-            raise Refused("cannot be written: a temporary file of an earlier run is in the way; remove it")
+            raise Refused(Text("cannot be written: a temporary file of an earlier run is in the way; remove it"))
         raise
     except OSError as exc:
-        raise Refused(f"cannot be written: {exc.strerror or exc}")
+        raise Refused(Text('cannot be written: {value}', value=exc.strerror or exc))
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
         if replace:
             if os.path.exists(path) and not stat.S_ISREG(os.lstat(path).st_mode):
-                raise Refused("is not a regular file; it was left as it is")
+                raise Refused(Text("is not a regular file; it was left as it is"))
             os.replace(target, path)
     except OSError as exc:
         if replace and os.path.exists(target):
             os.unlink(target)
-        raise Refused(f"cannot be written: {exc.strerror or exc}")
+        raise Refused(Text('cannot be written: {value}', value=exc.strerror or exc))
     except Refused:
         os.unlink(target)
         raise
@@ -153,14 +154,14 @@ def output_folder(data_dir: str, folder: str, shown: str, what: str) -> str:
     A folder made here keeps itself out of git (its own .gitignore, which hides nothing else)."""
     folder = os.path.abspath(folder)
     if inside(data_dir, folder) or inside(folder, data_dir):
-        raise Refused(f"{shown} is the data folder, inside it or around it; {what} go to a folder outside the data")
+        raise Refused(Text('{shown} is the data folder, inside it or around it; {what} go to a folder outside the data', shown=shown, what=what))
     if os.path.islink(folder):
-        raise Refused(f"{shown} is a link; commands never write through links")
+        raise Refused(Text('{shown} is a link; commands never write through links', shown=shown))
     if os.path.lexists(folder):
         if not os.path.isdir(folder):
-            raise Refused(f"{shown} is in the way: it is not a folder")
+            raise Refused(Text('{shown} is in the way: it is not a folder', shown=shown))
         if os.listdir(folder) and not os.path.isfile(os.path.join(folder, OUTPUT_STAMP)):
-            raise Refused(f"{shown} is not empty and was not made by this command; choose a new folder")
+            raise Refused(Text('{shown} is not empty and was not made by this command; choose a new folder', shown=shown))
     else:
         os.makedirs(folder, 0o755)
     for name, text in ((OUTPUT_STAMP, "Written by a portal command; it may write here again.\n"),
@@ -179,9 +180,9 @@ def write_output(data_dir: str, path: str, data: bytes, shown: str) -> None:
     path = os.path.abspath(path)
     folder = os.path.dirname(path)
     if inside(data_dir, folder) or inside(path, data_dir):
-        raise Refused(f"{shown} is inside the data folder; drafts are saved outside it")
+        raise Refused(Text('{shown} is inside the data folder; drafts are saved outside it', shown=shown))
     if os.path.islink(path):
-        raise Refused(f"{shown} is a link; commands never write through links")
+        raise Refused(Text('{shown} is a link; commands never write through links', shown=shown))
     if os.path.lexists(path) and not path.lower().endswith(DRAFT_SUFFIXES):
-        raise Refused(f"{shown} exists and is not a draft ({', '.join(DRAFT_SUFFIXES)}); it was left as it is")
+        raise Refused(Text('{shown} exists and is not a draft ({DRAFT_SUFFIXES}); it was left as it is', shown=shown, DRAFT_SUFFIXES=', '.join(DRAFT_SUFFIXES)))
     write_inside(folder, path, data, replace=True)

@@ -12,11 +12,12 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstra
 
 from .models import email_address
 from .safefs import Refused, read_regular
+from .problems import Text
 
 
 def _https_or_empty(value: str) -> str:
     if value and (urlsplit(value).scheme != "https" or not urlsplit(value).netloc):
-        raise ValueError(f"{value!r} must be an https:// address (or empty)")
+        raise ValueError(Text('{value!r} must be an https:// address (or empty)', value=value))
     return value
 
 
@@ -76,7 +77,7 @@ class Settings(BaseModel):
         """The settings in `extra.portal`; ValueError with one line per problem."""
         raw = (extra or {}).get("portal") or {}
         if not isinstance(raw, dict):
-            raise ValueError("extra.portal: must be a mapping of settings")
+            raise ValueError(Text("extra.portal: must be a mapping of settings"))
         try:
             return cls.model_validate({k: v for k, v in raw.items() if v is not None})
         except ValidationError as exc:
@@ -85,12 +86,12 @@ class Settings(BaseModel):
                 where = ".".join(str(x) for x in error["loc"])
                 if error["type"] == "extra_forbidden":
                     known = ", ".join(cls.model_fields)
-                    lines.append(f"extra.portal.{where}: unknown setting; known: {known}")
+                    lines.append(Text('extra.portal.{where}: unknown setting; known: {known}', where=where, known=known))
                 elif error["type"].startswith("date_"):
-                    lines.append(f"extra.portal.{where}: must be a date written as YYYY-MM-DD")
+                    lines.append(Text('extra.portal.{where}: must be a date written as YYYY-MM-DD', where=where))
                 else:
                     message = str((error.get("ctx") or {}).get("error") or error["msg"])
-                    lines.append(f"extra.portal.{where}: {message[:1].lower() + message[1:]}")
+                    lines.append(Text('extra.portal.{where}: {value}', where=where, value=message[:1].lower() + message[1:]))
             raise ValueError("\n".join(lines))
 
     @property
@@ -152,15 +153,15 @@ def read_mkdocs_config(path: str) -> dict:
     try:
         raw = read_regular(path, 1024 * 1024)
     except Refused as exc:
-        if exc.message == "does not exist":
+        if exc.message == Text("does not exist"):
             return {}
         raise ValueError(exc.message)
     try:
         config = yaml.load(raw.decode("utf-8"), Loader=_ConfigLoader) or {}
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise ValueError(f"cannot be read as YAML: {str(exc).splitlines()[0]}")
+        raise ValueError(Text('cannot be read as YAML: {value}', value=str(exc).splitlines()[0]))
     if not isinstance(config, dict):
-        raise ValueError("must be a mapping of settings")
+        raise ValueError(Text("must be a mapping of settings"))
     return config
 
 

@@ -15,6 +15,7 @@ except ImportError:  # pragma: no cover - the wheels on PyPI ship libyaml
 
 from .problems import Problem
 from .safefs import Refused, read_inside
+from .problems import Text
 
 MAX_BYTES = 1024 * 1024  # a partner file is a few kilobytes; anything over a mebibyte is refused
 MAX_DEPTH = 32  # no real partner file nests more than four or five levels
@@ -85,7 +86,7 @@ def load_file(abs_path: str, shown_path: str, root: str) -> Source:
     try:
         raw = read_inside(root, abs_path, MAX_BYTES)
     except Refused as exc:
-        message = exc.message + (" (1 MiB)" if exc.message.startswith("file is") else "")
+        message = Text("{problem} (1 MiB)", problem=exc.message) if exc.message.startswith("file is") else exc.message
         src.problems.append(Problem(shown_path, 1, "file", message))
         return src
     return load_bytes(raw, shown_path, src)
@@ -95,7 +96,7 @@ def load_bytes(raw: bytes, shown_path: str, src: Source | None = None) -> Source
     """Parse bytes that claim to be a UTF-8 YAML mapping."""
     src = src or Source(shown_path)
     if len(raw) > MAX_BYTES:
-        src.problems.append(Problem(shown_path, 1, "file", f"file is over {MAX_BYTES:,} bytes (1 MiB)"))
+        src.problems.append(Problem(shown_path, 1, "file", Text('file is over {MAX_BYTES:,} bytes (1 MiB)', MAX_BYTES=MAX_BYTES)))
         return src
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
@@ -104,7 +105,7 @@ def load_bytes(raw: bytes, shown_path: str, src: Source | None = None) -> Source
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         src.problems.append(
-            Problem(shown_path, line, "file", f"is not valid UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start}); save the file as UTF-8")
+            Problem(shown_path, line, "file", Text('is not valid UTF-8 (byte 0x{value:02x} at offset {start}); save the file as UTF-8', value=raw[exc.start], start=exc.start))
         )
         return src
     return load_text(text, shown_path, src)
@@ -115,7 +116,7 @@ def load_text(text: str, shown_path: str, src: Source | None = None) -> Source:
     src = src or Source(shown_path)
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
-        src.problems.append(Problem(shown_path, line, "file", "contains a NUL byte; this is not a text file"))
+        src.problems.append(Problem(shown_path, line, "file", Text("contains a NUL byte; this is not a text file")))
         return src
     try:
         src.data = _build(text, src.lines)
@@ -127,14 +128,14 @@ def load_text(text: str, shown_path: str, src: Source | None = None) -> Source:
         message = exc.problem or "invalid YAML"
         if "nesting depth" in message:
             # libyaml (PyYAML >= 6.0.4) has its own depth limit, far above ours: say it in our words.
-            message = f"nested deeper than {MAX_DEPTH} levels"
+            message = Text('nested deeper than {MAX_DEPTH} levels', MAX_DEPTH=MAX_DEPTH)
         elif exc.context:
             message = f"{message} ({exc.context})"
         src.problems.append(Problem(shown_path, line, "yaml", message))
     except yaml.YAMLError as exc:  # pragma: no cover - unmarked errors are rare
         src.problems.append(Problem(shown_path, 1, "yaml", str(exc).splitlines()[0]))
     except RecursionError:  # pragma: no cover - depth is limited before this can happen
-        src.problems.append(Problem(shown_path, 1, "yaml", f"nested deeper than {MAX_DEPTH} levels"))
+        src.problems.append(Problem(shown_path, 1, "yaml", Text('nested deeper than {MAX_DEPTH} levels', MAX_DEPTH=MAX_DEPTH)))
     return src
 
 
@@ -172,7 +173,7 @@ def _scalar(event, constructor: yaml.constructor.SafeConstructor) -> object:
     if tag == STR:
         return event.value
     if tag not in _ALLOWED_TAGS:
-        raise _Stop(event.start_mark.line + 1, "yaml", f"the tag {tag!r} is not allowed in partner data")
+        raise _Stop(event.start_mark.line + 1, "yaml", Text('the tag {tag!r} is not allowed in partner data', tag=tag))
     node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
     try:
         return constructor.construct_object(node, deep=True)
@@ -204,7 +205,7 @@ def _build(text: str, lines: dict) -> object:
         top.chars += size
         if top.is_map:
             if top.key is None:
-                raise _Stop(line, "yaml", "a mapping key must be plain text, not a list or mapping")
+                raise _Stop(line, "yaml", Text("a mapping key must be plain text, not a list or mapping"))
             key, top.key = top.key, None
             if key == "<<":
                 top.merges.append((value, top.key_line))
@@ -212,7 +213,7 @@ def _build(text: str, lines: dict) -> object:
             if key in top.seen:
                 name = dotted(top.path + (key,))
                 raise _Stop(
-                    top.key_line, name, f"duplicate key {key!r} (first given on line {top.seen[key]}); keep only one"
+                    top.key_line, name, Text('duplicate key {key!r} (first given on line {value}); keep only one', key=key, value=top.seen[key])
                 )
             top.seen[key] = top.key_line
             top.value[key] = value
@@ -242,17 +243,17 @@ def _build(text: str, lines: dict) -> object:
             value = _scalar(event, constructor)
             total += 1
             if total > MAX_NODES:
-                raise _Stop(line, "yaml", f"more than {MAX_NODES:,} values; the file is too large or expands too far")
+                raise _Stop(line, "yaml", Text('more than {MAX_NODES:,} values; the file is too large or expands too far', MAX_NODES=MAX_NODES))
             if event.anchor:
                 anchors[event.anchor] = (value, 1, size)
             attach(value, 1, size, line)
         elif cls is yaml.MappingStartEvent or cls is yaml.SequenceStartEvent:
             if event.tag not in (None, "!", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"):
-                raise _Stop(line, "yaml", f"the tag {event.tag!r} is not allowed in partner data")
+                raise _Stop(line, "yaml", Text('the tag {tag!r} is not allowed in partner data', tag=event.tag))
             if stack and stack[-1].is_map and stack[-1].key is None:
-                raise _Stop(line, "yaml", "a mapping key must be plain text, not a list or mapping")
+                raise _Stop(line, "yaml", Text("a mapping key must be plain text, not a list or mapping"))
             if len(stack) >= MAX_DEPTH:
-                raise _Stop(line, "yaml", f"nested deeper than {MAX_DEPTH} levels")
+                raise _Stop(line, "yaml", Text('nested deeper than {MAX_DEPTH} levels', MAX_DEPTH=MAX_DEPTH))
             if stack:
                 parent = stack[-1]
                 path = parent.path + ((parent.key,) if parent.is_map else (len(parent.value),))
@@ -269,21 +270,21 @@ def _build(text: str, lines: dict) -> object:
             attach(frame.value, frame.weight, frame.chars, frame.line)
         elif cls is yaml.AliasEvent:
             if event.anchor not in anchors:
-                raise _Stop(line, "yaml", f"unknown alias *{event.anchor}")
+                raise _Stop(line, "yaml", Text('unknown alias *{anchor}', anchor=event.anchor))
             if stack and stack[-1].is_map and stack[-1].key is None:
-                raise _Stop(line, "yaml", "an alias cannot be used as a mapping key")
+                raise _Stop(line, "yaml", Text("an alias cannot be used as a mapping key"))
             value, weight, size = anchors[event.anchor]
             total += weight
             chars += size
             if total > MAX_NODES:
-                raise _Stop(line, "yaml", f"aliases expand to more than {MAX_NODES:,} values; refusing to load")
+                raise _Stop(line, "yaml", Text('aliases expand to more than {MAX_NODES:,} values; refusing to load', MAX_NODES=MAX_NODES))
             if chars > MAX_EXPANDED_CHARS:
-                raise _Stop(line, "yaml", f"aliases expand to more than {MAX_EXPANDED_CHARS:,} characters of text; refusing to load")
+                raise _Stop(line, "yaml", Text('aliases expand to more than {MAX_EXPANDED_CHARS:,} characters of text; refusing to load', MAX_EXPANDED_CHARS=MAX_EXPANDED_CHARS))
             attach(value, weight, size, line)
         elif cls is yaml.DocumentStartEvent:
             documents += 1
             if documents > 1:
-                raise _Stop(line, "yaml", "more than one YAML document (---) in the file; keep one partner per file")
+                raise _Stop(line, "yaml", Text("more than one YAML document (---) in the file; keep one partner per file"))
     return result
 
 
@@ -293,6 +294,6 @@ def _merge(frame: _Frame) -> None:
         sources = value if isinstance(value, list) else [value]
         for source in sources:
             if not isinstance(source, dict):
-                raise _Stop(line, dotted(frame.path + ("<<",)), "a merge key (<<) must name a mapping")
+                raise _Stop(line, dotted(frame.path + ("<<",)), Text("a merge key (<<) must name a mapping"))
             for key, item in source.items():
                 frame.value.setdefault(key, item)

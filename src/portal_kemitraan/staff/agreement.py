@@ -17,6 +17,7 @@ from ..render import templating
 from ..core.catalog import Catalog
 from ..core.safefs import Refused, read_inside
 from ..core.sanitize import render_markdown
+from ..core.problems import Text
 
 MAX_TEMPLATE_BYTES = 256 * 1024
 
@@ -47,20 +48,18 @@ def counterpart(catalog: Catalog, slug: str, organisation: str, email: str, name
     if not given:
         if facilitator is not None:
             raise PartiesError(
-                f"in the {pattern.name.en} pattern the organisation brings the two sides together (organisation: facilitator in "
-                f"patterns/{p.pattern}.yml): name the {other_side.label.en.lower()} with --with SLUG or --with \"NAME\", "
-                f"or agreement.counterpart in partners/{slug}.yml"
+                Text('in the {en} pattern the organisation brings the two sides together (organisation: facilitator in patterns/{pattern}.yml): name the {lower} with --with SLUG or --with "NAME", or agreement.counterpart in partners/{slug}.yml', en=pattern.name.en, pattern=p.pattern, lower=other_side.label.en.lower(), slug=slug)
             )
         return org, None
     if given == slug:
-        raise PartiesError(f"{slug} cannot be both sides of its own agreement")
+        raise PartiesError(Text('{slug} cannot be both sides of its own agreement', slug=slug))
     record = catalog.partners.get(given)
     if record is None:
         return {"name": given, "email": "", "place": "", "representative": None, "slug": None}, facilitator
     q = record.data
     if q.pattern != p.pattern or q.side != other_side.id:
         where = f"a {catalog.side(q.pattern, q.side).label.en.lower()} in {catalog.patterns[q.pattern].name.en}"
-        raise PartiesError(f"{given} is {where}; the other side of {slug}'s agreement is a {other_side.label.en.lower()} in {pattern.name.en}")
+        raise PartiesError(Text("{given} is {where}; the other side of {slug}'s agreement is a {lower} in {en}", given=given, where=where, slug=slug, lower=other_side.label.en.lower(), en=pattern.name.en))
     person = q.contact.person if q.contact and q.contact.person else None
     return {
         "name": q.name,
@@ -93,7 +92,7 @@ def draft(catalog: Catalog, slug: str, organisation: str, email: str, lang: str 
         except Refused as exc:
             raise jinja2.TemplateNotFound(f"{name} {exc.message}")
         except UnicodeDecodeError:
-            raise jinja2.TemplateNotFound(f"{name} is not UTF-8 text")
+            raise jinja2.TemplateNotFound(Text('{name} is not UTF-8 text', name=name))
 
     # Staff edit these templates in the data repository: they run sandboxed, with no access to Python internals,
     # and within bounds of work, output and time (a loop inside a loop, a text multiplied a million times).
@@ -157,10 +156,10 @@ class BoundedEnvironment(SandboxedEnvironment):
         def bounded(*args, **kwargs):
             self._step()
             if any(isinstance(a, int) and not isinstance(a, bool) and abs(a) > MAX_WIDTH for a in list(args[1:]) + list(kwargs.values())):
-                raise TemplateTooCostly(f"a filter of the template is given a size over {MAX_WIDTH:,}")
+                raise TemplateTooCostly(Text('a filter of the template is given a size over {MAX_WIDTH:,}', MAX_WIDTH=MAX_WIDTH))
             result = func(*args, **kwargs)
             if isinstance(result, str) and len(result) > MAX_OUTPUT:
-                raise TemplateTooCostly(f"a value of the template is over {MAX_OUTPUT:,} characters")
+                raise TemplateTooCostly(Text('a value of the template is over {MAX_OUTPUT:,} characters', MAX_OUTPUT=MAX_OUTPUT))
             return result
 
         return bounded
@@ -176,7 +175,7 @@ class BoundedEnvironment(SandboxedEnvironment):
         def checked(*args, **kwargs):
             for _, _, spec, _ in _string.formatter_parser(template) if isinstance(template, str) else ():
                 if spec and ("{" in spec or any(int(n) > MAX_WIDTH for n in re.findall(r"\d+", spec))):
-                    raise TemplateTooCostly(f"the template formats a value wider than {MAX_WIDTH:,} characters")
+                    raise TemplateTooCostly(Text('the template formats a value wider than {MAX_WIDTH:,} characters', MAX_WIDTH=MAX_WIDTH))
             return formatter(*args, **kwargs)
 
         return checked
@@ -184,9 +183,9 @@ class BoundedEnvironment(SandboxedEnvironment):
     def _step(self, n: int = 1) -> None:
         self.steps += n
         if self.steps > MAX_STEPS:
-            raise TemplateTooCostly(f"the template does more than {MAX_STEPS:,} steps (loops and calls); simplify it")
+            raise TemplateTooCostly(Text('the template does more than {MAX_STEPS:,} steps (loops and calls); simplify it', MAX_STEPS=MAX_STEPS))
         if self.deadline is not None and time.monotonic() > self.deadline:
-            raise TemplateTooCostly(f"the template ran longer than {MAX_SECONDS:g} s; simplify it")
+            raise TemplateTooCostly(Text('the template ran longer than {MAX_SECONDS:g} s; simplify it', MAX_SECONDS=MAX_SECONDS))
 
     def _range(self, *args):
         for value in range(*args):
@@ -197,7 +196,7 @@ class BoundedEnvironment(SandboxedEnvironment):
         self._step()
         result = super().call(__context, __obj, *args, **kwargs)
         if isinstance(result, str) and len(result) > MAX_OUTPUT:
-            raise TemplateTooCostly(f"a value of the template is over {MAX_OUTPUT:,} characters")
+            raise TemplateTooCostly(Text('a value of the template is over {MAX_OUTPUT:,} characters', MAX_OUTPUT=MAX_OUTPUT))
         return result
 
     def call_binop(self, context, operator, left, right):
@@ -205,13 +204,13 @@ class BoundedEnvironment(SandboxedEnvironment):
         if operator == "*":
             for a, b in ((left, right), (right, left)):
                 if isinstance(a, (str, list, tuple)) and isinstance(b, int) and len(a) * max(b, 0) > MAX_TEXT:
-                    raise TemplateTooCostly(f"the template multiplies a text or list past {MAX_TEXT:,} items")
+                    raise TemplateTooCostly(Text('the template multiplies a text or list past {MAX_TEXT:,} items', MAX_TEXT=MAX_TEXT))
         if operator == "**" and isinstance(right, int) and abs(right) > 64:
-            raise TemplateTooCostly("the template raises a number to too high a power")
+            raise TemplateTooCostly(Text("the template raises a number to too high a power"))
         if operator == "%" and isinstance(left, str) and ("*" in left or any(int(n) > MAX_WIDTH for n in re.findall(r"%[-+ #0]*(\d+)", left))):
-            raise TemplateTooCostly("the template pads a value too widely")
+            raise TemplateTooCostly(Text("the template pads a value too widely"))
         if operator == "+" and isinstance(left, (str, list)) and isinstance(right, type(left)) and len(left) + len(right) > MAX_OUTPUT:
-            raise TemplateTooCostly(f"a value of the template is over {MAX_OUTPUT:,} characters")
+            raise TemplateTooCostly(Text('a value of the template is over {MAX_OUTPUT:,} characters', MAX_OUTPUT=MAX_OUTPUT))
         return super().call_binop(context, operator, left, right)
 
     def getattr(self, obj, attribute):
@@ -231,11 +230,11 @@ class BoundedEnvironment(SandboxedEnvironment):
             for piece in template.generate(**context):
                 size += len(piece)
                 if size > MAX_OUTPUT:
-                    raise TemplateTooCostly(f"the agreement would be over {MAX_OUTPUT:,} characters; the template repeats too much")
+                    raise TemplateTooCostly(Text('the agreement would be over {MAX_OUTPUT:,} characters; the template repeats too much', MAX_OUTPUT=MAX_OUTPUT))
                 out.append(piece)
                 self._step()
         except RecursionError:
-            raise TemplateTooCostly("the template calls itself without end (a macro calling itself)") from None
+            raise TemplateTooCostly(Text("the template calls itself without end (a macro calling itself)")) from None
         finally:
             self.deadline = None
         return "".join(out)

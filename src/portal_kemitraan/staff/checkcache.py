@@ -26,22 +26,27 @@ def folder() -> str:
     return os.path.join(base, "portal-kemitraan", "validate")
 
 
-def _rules_digest() -> str:
-    """The checking code and its reference data (core/: models, catalog, provinces…): a change to any of
-    them, installed or edited in place, makes every stored outcome stale."""
-    core = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "core")
+def _rules_digest(language: str) -> str:
+    """The checking code and its reference data (core/: models, catalog, provinces…), and the catalog of the
+    messages' language: a change to any of them, installed or edited in place, makes every stored outcome stale."""
+    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    core = os.path.join(package, "core")
+    files = [os.path.join(core, name) for name in sorted(os.listdir(core)) if name.endswith((".py", ".yml"))]
+    files.append(os.path.join(package, "locales", language, "LC_MESSAGES", "messages.po"))
     digest = hashlib.sha256()
-    for name in sorted(os.listdir(core)):
-        if name.endswith((".py", ".yml")):
-            with open(os.path.join(core, name), "rb") as fh:
-                digest.update(name.encode() + b"\0" + hashlib.sha256(fh.read()).digest())
+    for path in files:
+        try:
+            with open(path, "rb") as fh:
+                digest.update(os.path.basename(path).encode() + b"\0" + hashlib.sha256(fh.read()).digest())
+        except OSError:
+            digest.update(b"\0missing\0")
     return digest.hexdigest()
 
 
-def fingerprint(root: str, today: dt.date) -> str:
-    """The digest of everything `validate` reads, as the key of its outcome."""
+def fingerprint(root: str, today: dt.date, language: str = "id") -> str:
+    """The digest of everything `validate` reads, and the language its messages are said in, as the key of its outcome."""
     digest = hashlib.sha256()
-    digest.update(f"{FORMAT}\0{__version__}\0{_rules_digest()}\0{today.isoformat()}\0".encode())
+    digest.update(f"{FORMAT}\0{__version__}\0{_rules_digest(language)}\0{today.isoformat()}\0{language}\0".encode())
     for base, dirs, names in os.walk(root, followlinks=False):
         dirs.sort()
         for name in sorted(names + [d for d in dirs if os.path.islink(os.path.join(base, d))]):

@@ -19,6 +19,8 @@ from ..core.safefs import Refused, output_folder, read_inside, read_regular, wri
 from .schema import schema_path, schema_text
 from ..core.settings import read_mkdocs_config, settings_from_mkdocs
 from ..core.yamlsource import MAX_BYTES as MAX_PARTNER_BYTES
+from ..core.problems import Text, joined, said
+from ..render.i18n import LANGUAGES, N_, translations
 
 DEFAULT_DATA = "partners"  # relative to the current folder: run the commands from the project folder
 DEFAULT_CONFIG = "mkdocs.yml"
@@ -52,10 +54,13 @@ TERMINAL_SAFE = {c: (f"\\x{c:02x}" if c < 0x100 else f"\\u{c:04x}") for c in _UN
 
 class _SafeStream:
     """A text stream that shows every character a terminal would act on as an escape, whatever prints it:
-    file names, values from partner files and CSV exports, argparse's messages."""
+    file names, values from partner files and CSV exports, argparse's messages; and that knows the
+    language its reader chose (`gettext`), in which `say` writes every message."""
 
-    def __init__(self, stream):
+    def __init__(self, stream, gettext=None, language: str = ""):
         self._stream = stream
+        self.gettext = gettext
+        self.language = language
 
     def write(self, text: str) -> int:
         return self._stream.write(text.translate(TERMINAL_SAFE))
@@ -71,20 +76,80 @@ class _SafeStream:
         return getattr(self._stream, name)
 
 
-def _safe_streams():
+def _safe_streams(gettext, language: str):
     """Wrap stdout and stderr for one command (undone afterwards, so an embedding program keeps its own)."""
     saved = sys.stdout, sys.stderr
-    sys.stdout, sys.stderr = _SafeStream(sys.stdout), _SafeStream(sys.stderr)
+    sys.stdout, sys.stderr = _SafeStream(sys.stdout, gettext, language), _SafeStream(sys.stderr, gettext, language)
     return saved
+
+
+def say(*items, file=None, end: str = "\n") -> None:
+    """print() for a person: each message (`Text`, or an exception carrying one) in the command's language."""
+    stream = file or sys.stdout
+    gettext = getattr(stream, "gettext", None)
+    stream.write(" ".join(said(item, gettext) for item in items) + end)
+
+
+def language(argv: list[str], environ) -> str:
+    """The language of the messages and help: `--lang` before the command, else the locale's (LANGUAGE,
+    LC_ALL, LC_MESSAGES, LANG, as gettext reads them), else Indonesian, the organisation's own."""
+    for i, arg in enumerate(argv):
+        if not arg.startswith("-"):
+            break  # the command: options after it are the command's own (mou and verify have a --lang of their own)
+        if arg == "--lang" and i + 1 < len(argv) and argv[i + 1] in LANGUAGES:
+            return argv[i + 1]
+        if arg.startswith("--lang=") and arg.split("=", 1)[1] in LANGUAGES:
+            return arg.split("=", 1)[1]
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = environ.get(name, "")
+        if not value:
+            continue
+        for entry in value.split(":") if name == "LANGUAGE" else [value]:
+            code = entry.split(".")[0].split("@")[0].split("_")[0].lower()
+            if code in LANGUAGES:
+                return code
+        if name != "LANGUAGE":
+            break  # the first locale variable set decides (C, POSIX or another language: Indonesian)
+    return LANGUAGES[0]
+
+
+# argparse's own words (usage, errors, section titles), in the same catalogs as every other message.
+ARGPARSE_MESSAGES = (
+    N_("usage: "), N_("positional arguments"), N_("options"), N_("show this help message and exit"),
+    N_("%(prog)s: error: %(message)s\n"), N_("argument %(argument_name)s: %(message)s"),
+    N_("the following arguments are required: %s"), N_("unrecognized arguments: %s"),
+    N_("invalid choice: %(value)r (choose from %(choices)s)"), N_("invalid %(type)s value: %(value)r"),
+    N_("expected one argument"), N_("expected at least one argument"), N_("expected at most one argument"),
+    N_("ambiguous option: %(option)s could match %(matches)s"), N_("ignored explicit argument %r"),
+    N_("not allowed with argument %s"), N_("one of the arguments %s is required"),
+    N_("unknown parser %(parser_name)r (choices: %(choices)s)"), N_("expected %s argument"), N_("expected %s arguments"),
+)
+
+
+class _ArgparseSpeaks:
+    """For one command, argparse says its own words through our catalogs (it looks `_` and `ngettext` up in
+    its module when it speaks); put back as they were afterwards."""
+
+    def __init__(self, catalog):
+        self.catalog = catalog
+
+    def __enter__(self):
+        self.saved = argparse._, argparse.ngettext
+        argparse._, argparse.ngettext = self.catalog.gettext, self.catalog.ngettext
+        return self
+
+    def __exit__(self, *exc):
+        argparse._, argparse.ngettext = self.saved
+        return False
 
 
 def _date(text: str) -> dt.date:
     try:
         value = dt.date.fromisoformat(text.strip())
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-12-01")
+        raise argparse.ArgumentTypeError(said(Text('{text!r} is not a date like 2026-12-01', text=text), _gettext()))
     if not EARLIEST_DAY <= value <= LATEST_DAY:
-        raise argparse.ArgumentTypeError(f"{text!r} is outside {EARLIEST_DAY.year}-{LATEST_DAY.year}")
+        raise argparse.ArgumentTypeError(said(Text('{text!r} is outside {year}-{year2}', text=text, year=EARLIEST_DAY.year, year2=LATEST_DAY.year), _gettext()))
     return value
 
 
@@ -92,16 +157,16 @@ def _days(text: str) -> int:
     try:
         value = int(text.strip())
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of days")
+        raise argparse.ArgumentTypeError(said(Text('{text!r} is not a whole number of days', text=text), _gettext()))
     if not 0 <= value <= 36_500:
-        raise argparse.ArgumentTypeError(f"{text!r} is not between 0 and 36500 days")
+        raise argparse.ArgumentTypeError(said(Text('{text!r} is not between 0 and 36500 days', text=text), _gettext()))
     return value
 
 
 def _text(text: str) -> str:
     """A line of text from the command line: not empty; the partner checks refuse control characters."""
     if not text.strip():
-        raise argparse.ArgumentTypeError("must not be empty")
+        raise argparse.ArgumentTypeError(said(Text("must not be empty"), _gettext()))
     return text
 
 
@@ -109,50 +174,54 @@ def _argument_text(text: str) -> str:
     """A name given on the command line: one line of printable text, at most 200 characters."""
     text = text.strip()
     if not text:
-        raise argparse.ArgumentTypeError("must not be empty")
+        raise argparse.ArgumentTypeError(said(Text("must not be empty"), _gettext()))
     if len(text) > 200 or any(unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") for c in text):
-        raise argparse.ArgumentTypeError("must be one line of printable text, at most 200 characters")
+        raise argparse.ArgumentTypeError(said(Text("must be one line of printable text, at most 200 characters"), _gettext()))
     return text
 
 
 def _slug(text: str) -> str:
     problem = check_slug(text)
     if problem:
-        raise argparse.ArgumentTypeError(problem.replace("the file name", "the slug"))
+        raise argparse.ArgumentTypeError(said(Text("the slug: {problem}", problem=problem), _gettext()))
     return text
 
 
 def _add_data(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--data", default=DEFAULT_DATA, metavar="DIR", help="the partners folder to use (default: partners/)")
+    p.add_argument("--data", default=DEFAULT_DATA, metavar="DIR", help=Text("the partners folder to use (default: partners/)"))
 
 
 def _print_report(catalog: Catalog, quiet_notes: bool = False) -> None:
     for line in catalog.report.lines(notes=not quiet_notes):
-        print(line)
+        say(line)
 
 
 def cmd_validate(args) -> int:
     today = args.today or dt.date.today()
-    key = None if args.no_cache else checkcache.fingerprint(args.data, today)
+    gettext = _gettext()
+    key = None if args.no_cache else checkcache.fingerprint(args.data, today, _language())
     outcome = checkcache.load(args.data, key) if key else None
     if outcome is None:
         catalog = load_catalog(args.data, today=today)
         report = catalog.report
-        outcome = {
-            "lines": {"errors": [str(p) for p in report.errors], "warnings": [str(p) for p in report.warnings], "notes": [str(p) for p in report.notes]},
-            "summary": f"OK: {len(catalog.partners)} partners, {len(catalog.patterns)} patterns, {len(catalog.stages)} stages, {len(catalog.forms)} forms.",
+        summary = Text("OK: {partners} partners, {patterns} patterns, {stages} stages, {forms} forms.", partners=len(catalog.partners),
+                       patterns=len(catalog.patterns), stages=len(catalog.stages), forms=len(catalog.forms))
+        outcome = {  # kept in the language it was said in, which is part of the fingerprint
+            "lines": {kind: [p.said(gettext) for p in problems] for kind, problems in
+                      (("errors", report.errors), ("warnings", report.warnings), ("notes", report.notes))},
+            "summary": said(summary, gettext),
         }
         if key:
             checkcache.store(args.data, key, outcome)
     lines = outcome["lines"]
     for line in lines.get("errors", []) + lines.get("warnings", []) + ([] if args.quiet else lines.get("notes", [])):
-        print(line)
+        say(line)
     errors = len(lines.get("errors", []))
     if errors:
-        print(f"{errors} error{'s' if errors != 1 else ''}; nothing was published.", file=sys.stderr)
+        say(Text("{errors} error(s); nothing was published.", errors=errors), file=sys.stderr)
         return 1
     if not args.quiet:
-        print(outcome.get("summary", "OK"))
+        say(outcome.get("summary") or Text("OK"))
     return 0
 
 
@@ -163,9 +232,9 @@ def cmd_list(args) -> int:
         rows.append((slug, rec.data.pattern, rec.data.side, catalog.stage_of(rec), rec.data.visibility))
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     for row in rows:
-        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip())
+        say("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip())
     if not catalog.report.ok:
-        print(f"({len(catalog.report.errors)} invalid files left out; run validate)", file=sys.stderr)
+        say(Text('({count} invalid files left out; run validate)', count=len(catalog.report.errors)), file=sys.stderr)
         return 1
     return 0
 
@@ -175,21 +244,22 @@ def cmd_new(args) -> int:
     fail = []
     pattern = catalog.patterns.get(args.pattern)
     if pattern is None:
-        fail.append(f"--pattern: unknown pattern {args.pattern!r}; choose one of: {', '.join(catalog.patterns)}")
+        fail.append(Text("--pattern: unknown pattern {pattern!r}; choose one of: {patterns}", pattern=args.pattern, patterns=", ".join(catalog.patterns)))
     elif args.side not in [s.id for s in pattern.sides]:
-        fail.append(f"--side: {args.side!r} is not a side of {args.pattern}; choose {' or '.join(s.id for s in pattern.sides)}")
+        fail.append(Text("--side: {side!r} is not a side of {pattern}; choose {one} or {other}", side=args.side, pattern=args.pattern,
+                         one=pattern.sides[0].id, other=pattern.sides[1].id))
     province = find_province(args.province)
     if province is None:
-        fail.append(f"--province: {args.province!r} is not a province of Indonesia")
+        fail.append(Text("--province: {province!r} is not a province of Indonesia", province=args.province))
     slug = args.slug or slugify(args.name, max_length=64, word_boundary=True)
     if check_slug(slug):
-        fail.append(f"cannot derive a file name from {args.name!r} ({check_slug(slug)}); give one with --slug")
+        fail.append(Text("cannot derive a file name from {name!r} ({problem}); give one with --slug", name=args.name, problem=check_slug(slug)))
     if fail:
-        raise UsageError("\n".join(fail))
+        raise UsageError(joined(fail))
     target = os.path.join(args.data, f"{slug}.yml")
     for ext in (".yml", ".yaml"):
         if os.path.lexists(os.path.join(args.data, slug + ext)):
-            raise CommandError(f"{slug}{ext} already exists; nothing was written (use --slug to choose another name)")
+            raise CommandError(Text("{file} already exists; nothing was written (use --slug to choose another name)", file=slug + ext))
     side = next(s for s in pattern.sides if s.id == args.side)
     other = next(s for s in pattern.sides if s.id != args.side)
     stage = catalog.stages[0]
@@ -214,10 +284,10 @@ def cmd_new(args) -> int:
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         for problem in sorted(errors):
-            print(problem)
-        raise CommandError(f"the new file would not be valid; nothing was written")
+            say(problem)
+        raise CommandError(Text('the new file would not be valid; nothing was written'))
     write_inside(args.data, target, text.encode("utf-8"))
-    print(f"wrote {_shown(target)}")
+    say(Text('wrote {target}', target=_shown(target)))
     return 0
 
 
@@ -234,15 +304,15 @@ def cmd_schema(args) -> int:
         current = None
     if args.check:
         if current != text:
-            print(f"{_shown(path)} is out of date; run: python scripts/portal.py schema", file=sys.stderr)
+            say(Text('{path} is out of date; run: python scripts/portal.py schema', path=_shown(path)), file=sys.stderr)
             return 1
-        print(f"{_shown(path)} is up to date.")
+        say(Text('{path} is up to date.', path=_shown(path)))
         return 0
     if current != text:
         write_inside(args.data, path, text.encode("utf-8"), replace=True)
-        print(f"wrote {_shown(path)}")
+        say(Text('wrote {path}', path=_shown(path)))
     else:
-        print(f"{_shown(path)} is up to date.")
+        say(Text('{path} is up to date.', path=_shown(path)))
     return 0
 
 
@@ -250,7 +320,7 @@ def _refuse_invalid(catalog: Catalog, command: str) -> bool:
     if catalog.report.ok:
         return False
     _print_report(catalog, quiet_notes=True)
-    print(f"portal {command}: the data has errors; fix them first (see validate)", file=sys.stderr)
+    say(Text('portal {command}: the data has errors; fix them first (see validate)', command=command), file=sys.stderr)
     return True
 
 
@@ -260,11 +330,11 @@ def _mapping_and_export(args, default_mapping: str, allowed) -> tuple:
     try:
         mapping = intake.Mapping.load(mapping_path, args.data if not args.mapping else None, allowed=allowed)
     except ValueError as exc:
-        raise UsageError(str(exc))
+        raise UsageError(exc)
     try:
         return mapping, read_regular(args.csv, MAX_CSV_BYTES)
     except Refused as exc:
-        raise UsageError(f"{args.csv}: {exc.message}")
+        raise UsageError(Text('{csv}: {message}', csv=args.csv, message=exc.message))
 
 
 def cmd_import(args) -> int:
@@ -276,34 +346,42 @@ def cmd_import(args) -> int:
         return _write_starting_mapping(args, raw, catalog, mapping)
     shown_csv = args.csv
     today = args.today or dt.date.today()
-    outcome = intake.import_rows(raw, shown_csv, catalog, mapping, today, args.date_order)
+    outcome = intake.import_rows(raw, shown_csv, catalog, mapping, today, args.date_order, gettext=_gettext())
     for problem in sorted(outcome.problems + outcome.notes):
-        print(problem)
+        say(problem)
     if args.dry_run and outcome.unmapped:
-        print(f"columns that feed no field (kept under internal.screening): {', '.join(outcome.unmapped)}")
+        say(Text('columns that feed no field (kept under internal.screening): {unmapped}', unmapped=', '.join(outcome.unmapped)))
     written = failed = 0
     for slug, text in outcome.written.items():
         target = os.path.join(args.data, f"{slug}.yml")
         if args.dry_run:
-            print(f"--- would write {_shown(target)}")
-            print(text)
+            say(Text('--- would write {target}', target=_shown(target)))
+            say(text)
             continue
         try:
             write_inside(args.data, target, text.encode("utf-8"))
         except FileExistsError:
-            print(f"{_shown(target)}:1: file: appeared while importing; row not imported")
+            say(Text('{target}:1: file: appeared while importing; row not imported', target=_shown(target)))
             failed += 1
             continue
         written += 1
-        print(f"wrote {_shown(target)}" + (" (a hidden draft with problems to settle: internal.import_problems)" if slug in outcome.drafts else ""))
+        if slug in outcome.drafts:
+            say(Text("wrote {target} (a hidden draft with problems to settle: internal.import_problems)", target=_shown(target)))
+        else:
+            say(Text("wrote {target}", target=_shown(target)))
     # One line per row: what happened to it, and what a person has to do.
     for line, what, detail in outcome.rows:
-        print(f"line {line}: {what}" + (f": {detail}" if detail else ""))
-    verb = "would import" if args.dry_run else "imported"
-    count = len(outcome.written) if args.dry_run else written
-    drafts = len(outcome.drafts)
-    print(f"{verb} {count} row(s), {drafts} of them needing a person; {len(outcome.problems) + failed} reported; "
-          f"{outcome.empty_rows} empty row(s) ignored.", file=sys.stderr)
+        if detail:
+            say(Text("line {line}: {what}: {detail}", line=line, what=what, detail=detail))
+        else:
+            say(Text("line {line}: {what}", line=line, what=what))
+    counts = dict(count=len(outcome.written) if args.dry_run else written, drafts=len(outcome.drafts),
+                  reported=len(outcome.problems) + failed, empty=outcome.empty_rows)
+    if args.dry_run:
+        summary = Text("would import {count} row(s), {drafts} of them needing a person; {reported} reported; {empty} empty row(s) ignored.", **counts)
+    else:
+        summary = Text("imported {count} row(s), {drafts} of them needing a person; {reported} reported; {empty} empty row(s) ignored.", **counts)
+    say(summary, file=sys.stderr)
     # 0: everything imported as it was given; 1: something needs a person (a draft to settle, a row skipped or refused).
     return 1 if outcome.needs_a_person or failed else 0
 
@@ -311,13 +389,13 @@ def cmd_import(args) -> int:
 def _write_starting_mapping(args, raw: bytes, catalog: Catalog, known) -> int:
     """`import --map`: a mapping file for this export's own column titles and answers, to check and edit."""
     try:
-        text, columns = intake.starting_mapping(raw, args.csv, catalog, known)
+        text, columns = intake.starting_mapping(raw, args.csv, catalog, known, gettext=_gettext())
     except ValueError as exc:
-        raise UsageError(str(exc))
+        raise UsageError(exc)
     stem = slugify(os.path.splitext(os.path.basename(args.csv))[0], max_length=40) or "form"
     target = args.map_out or os.path.join(args.data, "templates", f"intake-mapping.{stem}.yml")
     if "name" not in columns.values():
-        print(f"{args.csv}:1: header: no column looks like the partner's name; write its title under fields: name in the mapping")
+        say(Text("{csv}:1: header: no column looks like the partner's name; write its title under fields: name in the mapping", csv=args.csv))
     if args.dry_run:
         sys.stdout.write(text)
         return 0
@@ -327,14 +405,14 @@ def _write_starting_mapping(args, raw: bytes, catalog: Catalog, known) -> int:
         else:
             write_output(args.data, target, text.encode("utf-8"), _shown(target))
     except FileExistsError:
-        raise UsageError(f"{_shown(target)} exists; edit it, or name another file with --map-out")
+        raise UsageError(Text('{target} exists; edit it, or name another file with --map-out', target=_shown(target)))
     except Refused as exc:
-        raise UsageError(f"--map-out: {exc.message}")
+        raise UsageError(Text('--map-out: {message}', message=exc.message))
     except OSError as exc:
-        raise CommandError(f"{_shown(target)}: {exc.strerror or exc}")
+        raise CommandError(Text("{target}: {reason}", target=_shown(target), reason=exc.strerror or exc))
     for title, target_field in columns.items():
-        print(f"{title!r} -> {target_field}")
-    print(f"wrote {_shown(target)}: check it, then run: portal import {args.csv} --mapping {_shown(target)}", file=sys.stderr)
+        say(Text('{title!r} -> {target_field}', title=title, target_field=target_field))
+    say(Text('wrote {target}: check it, then run: portal import {csv} --mapping {target}', target=_shown(target), csv=args.csv), file=sys.stderr)
     return 0
 
 
@@ -345,7 +423,7 @@ def cmd_corrections(args) -> int:
         return 1
     mapping, raw = _mapping_and_export(args, corrections.MAPPING_NAME, None)
     if "slug" not in mapping.fields:
-        raise UsageError(f"{args.mapping or corrections.MAPPING_NAME}: fields: needs slug (the column with the profile's slug or address)")
+        raise UsageError(Text("{value}: fields: needs slug (the column with the profile's slug or address)", value=args.mapping or corrections.MAPPING_NAME))
     today = args.today or dt.date.today()
     files = {}
     for slug in catalog.partners:
@@ -354,37 +432,38 @@ def cmd_corrections(args) -> int:
             files[slug] = read_inside(args.data, path, MAX_PARTNER_BYTES).decode("utf-8")
     found = corrections.review(raw, args.csv, catalog, files, mapping)
     for problem in found.problems:
-        print(problem)
+        say(problem)
     only = {key for value in (args.only or []) for key in value.split(",") if key}
     failed = bool(found.problems)
     for slug, changes in found.changes.items():
         path = os.path.join(args.data, slug + ".yml")
-        print(f"{slug} ({_shown(path)}), from line {', '.join(str(n) for n in sorted({c.line for c in changes}))} of {args.csv}:")
+        say(Text('{slug} ({path}), from line {value} of {csv}:', slug=slug, path=_shown(path), value=', '.join(str(n) for n in sorted({c.line for c in changes})), csv=args.csv))
         for change in changes:
-            print(f"  {change.path}: {yamledit.render(change.before) if change.before is not None else '(empty)'} -> {yamledit.render(change.after)}")
+            before = yamledit.render(change.before) if change.before is not None else Text("(empty)")
+            say(Text("  {field}: {before} -> {after}", field=change.path, before=before, after=yamledit.render(change.after)))
         if not args.apply:
             continue
         accepted = [c for c in changes if (c.key in only or slug in only) if only] if only else changes
         if not only and sys.stdin.isatty():
-            accepted = [c for c in changes if input(f"  apply {c.path}? [y/N] ").strip().lower() in ("y", "ya", "yes")]
+            accepted = [c for c in changes if input(said(Text("  apply {field}? [y/N] ", field=c.path), _gettext())).strip().lower() in ("y", "ya", "yes")]
         if not accepted:
-            print("  nothing accepted; the file is unchanged")
+            say(Text("  nothing accepted; the file is unchanged"))
             continue
         when = min(found.received.get(slug, today), today)
         new = corrections.apply(files[slug], accepted, when)
         errors = corrections.check(catalog, slug, catalog.partners[slug].path, new, today)
         if errors:
             for problem in sorted(errors):
-                print(f"  {problem}")
-            print("  not applied: the file would not be valid after these changes")
+                say(Text('  {problem}', problem=problem))
+            say(Text("  not applied: the file would not be valid after these changes"))
             failed = True
             continue
         write_inside(args.data, path, new.encode("utf-8"), replace=True)
-        print(f"  applied {len(accepted)} change(s); last_verified: {when.isoformat()}")
+        say(Text('  applied {count} change(s); last_verified: {date}', count=len(accepted), date=when.isoformat()))
     if not found.changes and not found.problems:
-        print("No correction differs from the partner files.")
+        say(Text("No correction differs from the partner files."))
     elif not args.apply:
-        print("Nothing written. Apply with --apply (every change shown) or --apply --only SLUG:FIELD,… (those named).", file=sys.stderr)
+        say(Text("Nothing written. Apply with --apply (every change shown) or --apply --only SLUG:FIELD,… (those named)."), file=sys.stderr)
     return 1 if failed else 0
 
 
@@ -396,7 +475,7 @@ def cmd_report(args) -> int:
     ending = settings.ending_soon_days if args.ending_days is None else args.ending_days
     stale = settings.stale_days if args.stale_days is None else args.stale_days
     result = report.build_report(catalog, args.today or dt.date.today(), ending_days=ending, stale_days=stale)
-    getattr(sys.stdout, "write_export", sys.stdout.write)(report.FORMATS[args.format](result))
+    getattr(sys.stdout, "write_export", sys.stdout.write)(report.FORMATS[args.format](result, _gettext()))
     return 0
 
 
@@ -405,17 +484,17 @@ def cmd_mou(args) -> int:
     if args.slug not in catalog.partners:
         known = [p for p in catalog.report.errors if p.path.endswith((f"/{args.slug}.yml", f"/{args.slug}.yaml"))]
         for problem in known:
-            print(problem)
+            say(problem)
         if not known:
-            raise UsageError(f"no partner {args.slug!r} (see: portal list)")
+            raise UsageError(Text('no partner {slug!r} (see: portal list)', slug=args.slug))
         return 1
     settings = _settings(args.config)
     try:
         text = agreement.draft(catalog, args.slug, settings.organisation, settings.contact_email, args.lang, args.today, args.counterpart)
     except agreement.PartiesError as exc:
-        raise UsageError(str(exc))
+        raise UsageError(exc)
     except jinja2.TemplateError as exc:
-        raise CommandError(f"the agreement template cannot be used: {exc}")
+        raise CommandError(Text('the agreement template cannot be used: {exc}', exc=exc))
     if args.html:
         name = catalog.partners[args.slug].data.name
         text = agreement.to_html(text, args.lang, f"MoU – {name}")
@@ -423,8 +502,8 @@ def cmd_mou(args) -> int:
         try:
             write_output(args.data, args.output, text.encode("utf-8"), _shown(args.output))
         except Refused as exc:
-            raise UsageError(f"-o: {exc.message}")
-        print(f"wrote {_shown(args.output)}")
+            raise UsageError(Text('-o: {message}', message=exc.message))
+        say(Text('wrote {output}', output=_shown(args.output)))
     else:
         sys.stdout.write(text)
     return 0
@@ -434,10 +513,10 @@ def _partner_file(args, catalog: Catalog) -> tuple[str, str]:
     """The path and text of the partner named by args.slug: a usage error when there is none."""
     record = catalog.partners.get(args.slug)
     if record is None:
-        raise UsageError(f"no partner {args.slug!r} (see: portal list)")
+        raise UsageError(Text('no partner {slug!r} (see: portal list)', slug=args.slug))
     path = next((os.path.join(args.data, args.slug + ext) for ext in (".yml", ".yaml") if os.path.isfile(os.path.join(args.data, args.slug + ext))), None)
     if path is None:
-        raise CommandError(f"{args.slug}: its file is not a plain .yml file in {_shown(args.data)}")
+        raise CommandError(Text('{slug}: its file is not a plain .yml file in {data}', slug=args.slug, data=_shown(args.data)))
     return path, read_inside(args.data, path, MAX_PARTNER_BYTES).decode("utf-8")
 
 
@@ -447,10 +526,10 @@ def _write_edit(args, catalog: Catalog, path: str, new: str, today: dt.date, wha
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         for problem in sorted(errors):
-            print(problem)
-        raise CommandError(f"the file would not be valid after this change; nothing was written")
+            say(problem)
+        raise CommandError(Text('the file would not be valid after this change; nothing was written'))
     write_inside(args.data, path, new.encode("utf-8"), replace=True)
-    print(f"{_shown(path)}: {what}")
+    say(Text('{path}: {what}', path=_shown(path), what=what))
     return 0
 
 
@@ -465,7 +544,7 @@ def cmd_verify(args) -> int:
     days = settings.stale_days if args.days is None else args.days
     slugs = verify.due(catalog, today, days)
     if not slugs:
-        print(f"No published profile is due for a check (last checked within {days} days).")
+        say(Text('No published profile is due for a check (last checked within {days} days).', days=days))
         return 0
     config = read_mkdocs_config(args.config) if os.path.isfile(args.config) else {}
     site_url = str(config.get("site_url") or "")
@@ -477,11 +556,12 @@ def cmd_verify(args) -> int:
         try:
             folder = output_folder(args.data, folder, _shown(folder), "messages")
         except Refused as exc:
-            raise UsageError(f"--out: {exc.message}")
+            raise UsageError(Text('--out: {message}', message=exc.message))
     for m in found:
-        last = m.last_verified or "never"
-        to = m.to_email or (f"WhatsApp {m.to_whatsapp} (whatsapp.txt)" if m.by_whatsapp else "NO ADDRESS OR MOBILE NUMBER: send by hand")
-        print(f"{m.slug}: last checked {last}; to {to}")
+        last = m.last_verified or Text("never")
+        to = m.to_email or (Text("WhatsApp {number} (whatsapp.txt)", number=m.to_whatsapp) if m.by_whatsapp
+                            else Text("NO ADDRESS OR MOBILE NUMBER: send by hand"))
+        say(Text('{slug}: last checked {last}; to {to}', slug=m.slug, last=last, to=to))
         if not args.dry_run and not m.by_whatsapp:
             write_inside(folder, os.path.join(folder, f"{m.slug}.eml"), verify.eml(m, settings, today), replace=True)
     if not args.dry_run:
@@ -489,10 +569,10 @@ def cmd_verify(args) -> int:
         chats = sum(1 for m in found if m.by_whatsapp)
         if chats:
             write_inside(folder, os.path.join(folder, "whatsapp.txt"), verify.whatsapp_list(found).encode("utf-8"), replace=True)
-        print(f"wrote {len(found) - chats} e-mail draft(s), {chats} WhatsApp message(s) (whatsapp.txt) and mail-merge.csv to {_shown(folder)}",
+        say(Text('wrote {value} e-mail draft(s), {chats} WhatsApp message(s) (whatsapp.txt) and mail-merge.csv to {folder}', value=len(found) - chats, chats=chats, folder=_shown(folder)),
               file=sys.stderr)
     else:
-        print(f"{len(found)} profile(s) due for a check; nothing written (--dry-run)", file=sys.stderr)
+        say(Text('{count} profile(s) due for a check; nothing written (--dry-run)', count=len(found)), file=sys.stderr)
     return 0
 
 
@@ -503,16 +583,16 @@ def cmd_verified(args) -> int:
     today = dt.date.today() if args.today is None else args.today
     when = args.date or today
     if when > today:
-        raise UsageError(f"--date {when.isoformat()} is in the future")
+        raise UsageError(Text('--date {date} is in the future', date=when.isoformat()))
     path, text = _partner_file(args, catalog)
     try:
         new = yamledit.set_value(text, "last_verified", when)
     except yamledit.EditError as exc:
-        raise CommandError(f"{_shown(path)}: {exc}")
+        raise CommandError(Text('{path}: {exc}', path=_shown(path), exc=exc))
     if new == text:
-        print(f"{_shown(path)}: last_verified is already {when.isoformat()}")
+        say(Text('{path}: last_verified is already {date}', path=_shown(path), date=when.isoformat()))
         return 0
-    return _write_edit(args, catalog, path, new, today, f"last_verified: {when.isoformat()}")
+    return _write_edit(args, catalog, path, new, today, Text("last_verified: {date}", date=when.isoformat()))
 
 
 def cmd_new_activity(args) -> int:
@@ -527,8 +607,8 @@ def cmd_new_activity(args) -> int:
     try:
         new = yamledit.append_item(text, "activities", item)
     except yamledit.EditError as exc:
-        raise CommandError(f"{_shown(path)}: {exc}")
-    return _write_edit(args, catalog, path, new, today, f"activity added: {item['title']} ({item['date'].isoformat()})")
+        raise CommandError(Text('{path}: {exc}', path=_shown(path), exc=exc))
+    return _write_edit(args, catalog, path, new, today, Text("activity added: {title} ({date})", title=item["title"], date=item["date"].isoformat()))
 
 
 def cmd_doctor(args) -> int:
@@ -536,11 +616,11 @@ def cmd_doctor(args) -> int:
     catalog = load_catalog(args.data)
     findings = doctor.check(args.config, settings, catalog)
     for finding in findings:
-        print(finding)
+        say(finding)
     if findings:
-        print(f"{len(findings)} thing(s) to change before the site goes live.", file=sys.stderr)
+        say(Text('{count} thing(s) to change before the site goes live.', count=len(findings)), file=sys.stderr)
         return 1
-    print("Ready to go live: addresses, contact and intake are set, the data is valid and holds no template text.")
+    say(Text("Ready to go live: addresses, contact and intake are set, the data is valid and holds no template text."))
     return 0
 
 
@@ -553,25 +633,33 @@ def cmd_render(args) -> int:
         count = write_folder(os.path.abspath(args.out), files)
     except DataError as exc:
         for line in exc.report.lines(notes=False):
-            print(line)
-        raise CommandError("the data has errors; nothing was rendered (see validate)")
+            say(line)
+        raise CommandError(Text("the data has errors; nothing was rendered (see validate)"))
     except (ValueError, RenderError) as exc:
-        raise UsageError(str(exc))
+        raise UsageError(exc)
     except OSError as exc:
-        raise CommandError(f"{exc.filename or args.out}: {exc.strerror or exc}")
+        raise CommandError(Text("{path}: {reason}", path=exc.filename or args.out, reason=exc.strerror or exc))
     configs = sorted((name for name in files if "/" not in name and name.endswith(".yml")), key=lambda n: (n != "mkdocs.yml", n))
     builds = " && ".join("zensical build" + ("" if name == "mkdocs.yml" else f" -f {name}") for name in configs)
-    print(f"wrote {count} files into {_shown(args.out)}: one configuration (without the hook) and one docs folder per edition"
-          f" ({', '.join(configs)}), and the overriding templates;")
-    print(f"build every edition with another engine, the main one first, e.g.: cd {_shown(args.out)} && {builds}")
+    say(Text('wrote {count} files into {out}: one configuration (without the hook) and one docs folder per edition ({configs}), and the overriding templates;', count=count, out=_shown(args.out), configs=', '.join(configs)))
+    say(Text('build every edition with another engine, the main one first, e.g.: cd {out} && {builds}', out=_shown(args.out), builds=builds))
     return 0
+
+
+def _gettext():
+    """The translation of the command's output stream (None outside `main`: the code's words)."""
+    return getattr(sys.stdout, "gettext", None)
+
+
+def _language() -> str:
+    return getattr(sys.stdout, "language", "") or LANGUAGES[0]
 
 
 def _settings(config_path: str):
     try:
         return settings_from_mkdocs(config_path)
     except (TypeError, ValueError) as exc:
-        raise UsageError(f"{config_path}: {exc}")
+        raise UsageError(Text('{config_path}: {exc}', config_path=config_path, exc=exc))
 
 
 def _shown(path: str) -> str:
@@ -584,136 +672,159 @@ def _shown(path: str) -> str:
     return absolute if rel.startswith("..") else rel
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _say_help(parser: argparse.ArgumentParser, gettext) -> None:
+    """Every description and help text of a parser and its commands in the language of `gettext`."""
+    parser.description = said(parser.description, gettext) if parser.description else parser.description
+    for action in parser._actions:
+        if isinstance(action.help, Text):
+            action.help = said(action.help, gettext)
+        for choice in getattr(action, "_choices_actions", []):
+            choice.help = said(choice.help, gettext)
+        if isinstance(action, argparse._SubParsersAction):
+            for command in set(action.choices.values()):
+                _say_help(command, gettext)
+
+
+def build_parser(gettext=None) -> argparse.ArgumentParser:
+    """The command line of `portal`, its help in the language of `gettext` (the code's words without one)."""
     parser = argparse.ArgumentParser(
         prog="portal",
-        description="Staff commands for the partner portal's data (partners/*.yml).",
+        description=Text("Staff commands for the partner portal's data (partners/*.yml)."),
     )
+    parser.add_argument("--lang", choices=LANGUAGES, metavar="{id,en}",
+                        help=Text("the language of the messages and help: id or en (default: the locale's, LANG; else id)"))
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
 
-    p = sub.add_parser("validate", help="check every data file; exit 0 when valid, 1 with messages when not")
+    p = sub.add_parser("validate", help=Text("check every data file; exit 0 when valid, 1 with messages when not"))
     _add_data(p)
-    p.add_argument("--today", type=_date, default=None, help="date to check last_verified against (default: today)")
-    p.add_argument("-q", "--quiet", action="store_true", help="print errors only, no notes or summary")
-    p.add_argument("--no-cache", action="store_true", help="check every file even when nothing changed since the last run")
+    p.add_argument("--today", type=_date, default=None, help=Text("date to check last_verified against (default: today)"))
+    p.add_argument("-q", "--quiet", action="store_true", help=Text("print errors only, no notes or summary"))
+    p.add_argument("--no-cache", action="store_true", help=Text("check every file even when nothing changed since the last run"))
     p.set_defaults(func=cmd_validate)
 
-    p = sub.add_parser("new", help="write a new, valid partner file to fill in")
-    p.add_argument("name", help="the partner's name, e.g. \"Koperasi Tani Makmur\"")
-    p.add_argument("--pattern", required=True, help="pattern id, e.g. general-trade")
-    p.add_argument("--side", required=True, help="side id within the pattern, e.g. supplier")
-    p.add_argument("--province", required=True, help="province, e.g. \"Jawa Barat\"")
-    p.add_argument("--summary", help="one-line summary (can be edited later)")
-    p.add_argument("--slug", type=_slug, help="file name to use instead of one derived from the name")
-    p.add_argument("--visibility", choices=["public", "unlisted", "hidden"], default="hidden", help="default hidden until reviewed")
+    p = sub.add_parser("new", help=Text("write a new, valid partner file to fill in"))
+    p.add_argument("name", help=Text("the partner's name, e.g. \"Koperasi Tani Makmur\""))
+    p.add_argument("--pattern", required=True, help=Text("pattern id, e.g. general-trade"))
+    p.add_argument("--side", required=True, help=Text("side id within the pattern, e.g. supplier"))
+    p.add_argument("--province", required=True, help=Text("province, e.g. \"Jawa Barat\""))
+    p.add_argument("--summary", help=Text("one-line summary (can be edited later)"))
+    p.add_argument("--slug", type=_slug, help=Text("file name to use instead of one derived from the name"))
+    p.add_argument("--visibility", choices=["public", "unlisted", "hidden"], default="hidden", help=Text("default hidden until reviewed"))
     _add_data(p)
     p.set_defaults(func=cmd_new)
 
-    p = sub.add_parser("list", help="one line per partner: slug, pattern, side, stage, visibility")
+    p = sub.add_parser("list", help=Text("one line per partner: slug, pattern, side, stage, visibility"))
     _add_data(p)
     p.set_defaults(func=cmd_list)
 
-    p = sub.add_parser("schema", help="write partners/partner.schema.json for editors (or --check it is current)")
-    p.add_argument("--check", action="store_true", help="exit 1 when the committed schema is stale")
+    p = sub.add_parser("schema", help=Text("write partners/partner.schema.json for editors (or --check it is current)"))
+    p.add_argument("--check", action="store_true", help=Text("exit 1 when the committed schema is stale"))
     _add_data(p)
     p.set_defaults(func=cmd_schema)
 
-    p = sub.add_parser("import", help="turn an intake form's CSV export into new hidden partner files")
-    p.add_argument("csv", help="the responses file (CSV with a header row; , ; or tab; UTF-8 or Windows-1252)")
-    p.add_argument("--mapping", metavar="FILE", help="column mapping (default: partners/templates/intake-mapping.yml)")
-    p.add_argument("--dry-run", action="store_true", help="show what would be written, write nothing")
-    p.add_argument("--date-order", choices=("dmy", "mdy"), help="day/month order of the timestamps when the file cannot settle it")
-    p.add_argument("--today", type=_date, default=None, help="date recorded as imported_on (default: today)")
+    p = sub.add_parser("import", help=Text("turn an intake form's CSV export into new hidden partner files"))
+    p.add_argument("csv", help=Text("the responses file (CSV with a header row; , ; or tab; UTF-8 or Windows-1252)"))
+    p.add_argument("--mapping", metavar="FILE", help=Text("column mapping (default: partners/templates/intake-mapping.yml)"))
+    p.add_argument("--dry-run", action="store_true", help=Text("show what would be written, write nothing"))
+    p.add_argument("--date-order", choices=("dmy", "mdy"), help=Text("day/month order of the timestamps when the file cannot settle it"))
+    p.add_argument("--today", type=_date, default=None, help=Text("date recorded as imported_on (default: today)"))
     p.add_argument("--map", action="store_true",
-                   help="import nothing: write a starting mapping for this file's own column titles and answers, to check and edit")
-    p.add_argument("--map-out", metavar="FILE", help="where --map writes (default: partners/templates/intake-mapping.<file>.yml; never replaced)")
+                   help=Text("import nothing: write a starting mapping for this file's own column titles and answers, to check and edit"))
+    p.add_argument("--map-out", metavar="FILE", help=Text("where --map writes (default: partners/templates/intake-mapping.<file>.yml; never replaced)"))
     _add_data(p)
     p.set_defaults(func=cmd_import)
 
-    p = sub.add_parser("corrections", help="read the correction form's export: each partner's changes, applied in place once accepted")
-    p.add_argument("csv", help="the correction form's responses (CSV)")
-    p.add_argument("--mapping", metavar="FILE", help="column mapping (default: partners/templates/correction-mapping.yml)")
-    p.add_argument("--apply", action="store_true", help="write the changes: each one asked for at a terminal, else all shown, or those --only names")
-    p.add_argument("--only", action="append", metavar="SLUG[:FIELD]", help="accept only these changes (comma-separated, repeatable)")
-    p.add_argument("--today", type=_date, default=None, help="the day of the check (default: today); last_verified is the response's date")
+    p = sub.add_parser("corrections", help=Text("read the correction form's export: each partner's changes, applied in place once accepted"))
+    p.add_argument("csv", help=Text("the correction form's responses (CSV)"))
+    p.add_argument("--mapping", metavar="FILE", help=Text("column mapping (default: partners/templates/correction-mapping.yml)"))
+    p.add_argument("--apply", action="store_true", help=Text("write the changes: each one asked for at a terminal, else all shown, or those --only names"))
+    p.add_argument("--only", action="append", metavar="SLUG[:FIELD]", help=Text("accept only these changes (comma-separated, repeatable)"))
+    p.add_argument("--today", type=_date, default=None, help=Text("the day of the check (default: today); last_verified is the response's date"))
     _add_data(p)
     p.set_defaults(func=cmd_corrections)
 
-    p = sub.add_parser("report", help="the pipeline and who needs attention today")
-    p.add_argument("--today", type=_date, default=None, help="the day to report for (default: today)")
-    p.add_argument("--format", choices=sorted(report.FORMATS), default="table", help="table (default), csv, json or md")
-    p.add_argument("--ending-days", type=_days, default=None, metavar="N", help="agreements ending within N days (default: extra.portal.ending_soon_days, 60)")
-    p.add_argument("--stale-days", type=_days, default=None, metavar="N", help="verification or contact older than N days (default: extra.portal.stale_days, 183)")
-    p.add_argument("--config", default=DEFAULT_CONFIG, help="where the portal's settings are (extra.portal)")
+    p = sub.add_parser("report", help=Text("the pipeline and who needs attention today"))
+    p.add_argument("--today", type=_date, default=None, help=Text("the day to report for (default: today)"))
+    p.add_argument("--format", choices=sorted(report.FORMATS), default="table", help=Text("table (default), csv, json or md"))
+    p.add_argument("--ending-days", type=_days, default=None, metavar="N", help=Text("agreements ending within N days (default: extra.portal.ending_soon_days, 60)"))
+    p.add_argument("--stale-days", type=_days, default=None, metavar="N", help=Text("verification or contact older than N days (default: extra.portal.stale_days, 183)"))
+    p.add_argument("--config", default=DEFAULT_CONFIG, help=Text("where the portal's settings are (extra.portal)"))
     _add_data(p)
     p.set_defaults(func=cmd_report)
 
-    p = sub.add_parser("mou", help="draft a written agreement (MoU) for one partner")
-    p.add_argument("slug", type=_slug, help="the partner's slug (file name without .yml)")
-    p.add_argument("--lang", choices=agreement.LANGS, default="id", help="id (default) or en")
-    p.add_argument("--html", action="store_true", help="a printable HTML page instead of Markdown")
+    p = sub.add_parser("mou", help=Text("draft a written agreement (MoU) for one partner"))
+    p.add_argument("slug", type=_slug, help=Text("the partner's slug (file name without .yml)"))
+    p.add_argument("--lang", choices=agreement.LANGS, default="id", help=Text("id (default) or en"))
+    p.add_argument("--html", action="store_true", help=Text("a printable HTML page instead of Markdown"))
     p.add_argument("--with", dest="counterpart", metavar="SLUG_OR_NAME", type=_argument_text,
-                   help="the other side: a partner's slug or a name (default: agreement.counterpart, else the organisation where it is a party)")
-    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (outside the data folder) instead of printing")
-    p.add_argument("--today", type=_date, default=None, help="the draft's date (default: today)")
-    p.add_argument("--config", default=DEFAULT_CONFIG, help="where the organisation's name is set (extra.portal)")
+                   help=Text("the other side: a partner's slug or a name (default: agreement.counterpart, else the organisation where it is a party)"))
+    p.add_argument("-o", "--output", metavar="FILE", help=Text("write to FILE (outside the data folder) instead of printing"))
+    p.add_argument("--today", type=_date, default=None, help=Text("the draft's date (default: today)"))
+    p.add_argument("--config", default=DEFAULT_CONFIG, help=Text("where the organisation's name is set (extra.portal)"))
     _add_data(p)
     p.set_defaults(func=cmd_mou)
 
-    p = sub.add_parser("verify", help="write a check-your-profile message to each partner due for one (.eml and a mail-merge CSV)")
-    p.add_argument("--days", type=_days, default=None, metavar="N", help="due when last checked more than N days ago (default: extra.portal.stale_days, 183)")
-    p.add_argument("--lang", choices=("id", "en"), default="id", help="the messages' language: id (default) or en")
-    p.add_argument("--out", metavar="DIR", help="a folder outside the data folder (default: outbox/verify-DATE/ beside it, ignored by git)")
-    p.add_argument("--dry-run", action="store_true", help="list who is due, write nothing")
-    p.add_argument("--today", type=_date, default=None, help="the day to check against (default: today)")
-    p.add_argument("--config", default=DEFAULT_CONFIG, help="the site configuration (site_url, extra.portal)")
+    p = sub.add_parser("verify", help=Text("write a check-your-profile message to each partner due for one (.eml and a mail-merge CSV)"))
+    p.add_argument("--days", type=_days, default=None, metavar="N", help=Text("due when last checked more than N days ago (default: extra.portal.stale_days, 183)"))
+    p.add_argument("--lang", choices=("id", "en"), default="id", help=Text("the messages' language: id (default) or en"))
+    p.add_argument("--out", metavar="DIR", help=Text("a folder outside the data folder (default: outbox/verify-DATE/ beside it, ignored by git)"))
+    p.add_argument("--dry-run", action="store_true", help=Text("list who is due, write nothing"))
+    p.add_argument("--today", type=_date, default=None, help=Text("the day to check against (default: today)"))
+    p.add_argument("--config", default=DEFAULT_CONFIG, help=Text("the site configuration (site_url, extra.portal)"))
     _add_data(p)
     p.set_defaults(func=cmd_verify)
 
-    p = sub.add_parser("verified", help="record that a partner checked its profile (sets last_verified, keeps the file's layout)")
-    p.add_argument("slug", type=_slug, help="the partner's slug")
-    p.add_argument("--date", type=_date, default=None, help="the day it was checked (default: today)")
+    p = sub.add_parser("verified", help=Text("record that a partner checked its profile (sets last_verified, keeps the file's layout)"))
+    p.add_argument("slug", type=_slug, help=Text("the partner's slug"))
+    p.add_argument("--date", type=_date, default=None, help=Text("the day it was checked (default: today)"))
     p.add_argument("--today", type=_date, default=None, help=argparse.SUPPRESS)
     _add_data(p)
     p.set_defaults(func=cmd_verified)
 
-    p = sub.add_parser("new-activity", help="add an activity to a partner's file (shown on its page and in the news)")
-    p.add_argument("slug", type=_slug, help="the partner's slug")
-    p.add_argument("title", type=_text, help="what happened, in a few words")
-    p.add_argument("--date", type=_date, default=None, help="when (default: today)")
-    p.add_argument("--summary", type=_text, default=None, help="one or two sentences more")
+    p = sub.add_parser("new-activity", help=Text("add an activity to a partner's file (shown on its page and in the news)"))
+    p.add_argument("slug", type=_slug, help=Text("the partner's slug"))
+    p.add_argument("title", type=_text, help=Text("what happened, in a few words"))
+    p.add_argument("--date", type=_date, default=None, help=Text("when (default: today)"))
+    p.add_argument("--summary", type=_text, default=None, help=Text("one or two sentences more"))
     p.add_argument("--today", type=_date, default=None, help=argparse.SUPPRESS)
     _add_data(p)
     p.set_defaults(func=cmd_new_activity)
 
-    p = sub.add_parser("render", help="write the site's pages, exports and logos as a docs folder for any engine (e.g. zensical)")
-    p.add_argument("--out", required=True, metavar="DIR", help="the folder to write (new, empty, or written by render before)")
-    p.add_argument("--config", default=DEFAULT_CONFIG, help="the site configuration (mkdocs.yml)")
+    p = sub.add_parser("render", help=Text("write the site's pages, exports and logos as a docs folder for any engine (e.g. zensical)"))
+    p.add_argument("--out", required=True, metavar="DIR", help=Text("the folder to write (new, empty, or written by render before)"))
+    p.add_argument("--config", default=DEFAULT_CONFIG, help=Text("the site configuration (mkdocs.yml)"))
     p.set_defaults(func=cmd_render)
 
-    p = sub.add_parser("doctor", help="check that the configuration and data are ready to go live, and say what to change")
-    p.add_argument("--config", default=DEFAULT_CONFIG, help="the site configuration to check")
+    p = sub.add_parser("doctor", help=Text("check that the configuration and data are ready to go live, and say what to change"))
+    p.add_argument("--config", default=DEFAULT_CONFIG, help=Text("the site configuration to check"))
     _add_data(p)
     p.set_defaults(func=cmd_doctor)
+    if gettext is not None:
+        _say_help(parser, gettext)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run one command; every outcome is an exit code (0 fine, 1 problems, 2 usage) and lines of text."""
+    """Run one command; every outcome is an exit code (0 fine, 1 problems, 2 usage) and lines of text, in
+    the language chosen by `--lang` or the locale (Indonesian unless it says English)."""
     _utf8_streams()
-    saved = _safe_streams()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    chosen = language(argv, os.environ)
+    catalog = translations(chosen)
+    saved = _safe_streams(catalog.gettext, chosen)
     try:
-        return _main(argv)
+        with _ArgparseSpeaks(catalog):
+            return _main(argv, catalog.gettext)
     finally:
         sys.stdout, sys.stderr = saved
 
 
-def _main(argv: list[str] | None) -> int:
-    parser = build_parser()
-    if any("\x00" in arg for arg in (sys.argv[1:] if argv is None else argv)):
+def _main(argv: list[str], gettext) -> int:
+    parser = build_parser(gettext)
+    if any("\x00" in arg for arg in argv):
         # No path or value may hold a NUL (the system cannot open such a path): one line, not a traceback.
-        print("portal: an argument holds a NUL character (\\x00); no path or value can", file=sys.stderr)
+        say(Text("portal: an argument holds a NUL character (\\x00); no path or value can"), file=sys.stderr)
         return 2
     try:
         args = parser.parse_args(argv)
@@ -724,24 +835,24 @@ def _main(argv: list[str] | None) -> int:
         if hasattr(args, "data"):
             args.data = os.path.abspath(args.data)
             if not os.path.isdir(args.data):
-                what = "is not a folder" if os.path.lexists(args.data) else "no such folder"
-                raise UsageError(f"--data {args.data}: {what}")
+                what = Text("is not a folder") if os.path.lexists(args.data) else Text("no such folder")
+                raise UsageError(Text('--data {data}: {what}', data=args.data, what=what))
         return args.func(args)
     except UsageError as exc:
-        print(f"{name}: {exc}", file=sys.stderr)
+        say(Text("{command}: {error}", command=name, error=exc), file=sys.stderr)
         return 2
     except CommandError as exc:
-        print(f"{name}: {exc}", file=sys.stderr)
+        say(Text("{command}: {error}", command=name, error=exc), file=sys.stderr)
         return 1
     except Refused as exc:
-        print(f"{name}: {exc.message}", file=sys.stderr)
+        say(Text("{command}: {error}", command=name, error=exc.message), file=sys.stderr)
         return 1
     except OSError as exc:
         where = f"{exc.filename}: " if exc.filename else ""
-        print(f"{name}: {where}{exc.strerror or exc}", file=sys.stderr)
+        say(Text("{command}: {where}{reason}", command=name, where=where, reason=exc.strerror or exc), file=sys.stderr)
         return 1
     except (RecursionError, MemoryError) as exc:
-        print(f"{name}: the input is too large or too deeply nested ({type(exc).__name__})", file=sys.stderr)
+        say(Text("{command}: the input is too large or too deeply nested ({error})", command=name, error=type(exc).__name__), file=sys.stderr)
         return 1
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from ..core.catalog import Catalog, check_new_partner
 from ..core.problems import Problem
 from . import intake, yamledit
+from ..core.problems import Text
 
 MAPPING_NAME = os.path.join("templates", "correction-mapping.yml")
 # What a partner may correct on its own profile: published values only. A column mapped to anything else
@@ -87,13 +88,13 @@ def review(raw: bytes, csv_name: str, catalog: Catalog, files: dict[str, str], m
     try:
         header = next(reader)
     except (StopIteration, csv.Error):
-        out.problems.append(Problem(csv_name, 1, "file", "has no header row"))
+        out.problems.append(Problem(csv_name, 1, "file", Text("has no header row")))
         return out
     index = {intake.fold(h): i for i, h in reversed(list(enumerate(header))) if h.strip()}
     columns = {target: index[intake.fold(h)] for target, titles in mapping.fields.items() for h in titles if intake.fold(h) in index}
     columns = dict(sorted(columns.items(), key=lambda kv: kv[1]))
     if "slug" not in columns:
-        out.problems.append(Problem(csv_name, 1, "header", f"no column with the profile's slug; expected one of: {', '.join(mapping.fields.get('slug', []))}"))
+        out.problems.append(Problem(csv_name, 1, "header", Text("no column with the profile's slug; expected one of: {value}", value=', '.join(mapping.fields.get('slug', [])))))
         return out
     received_col = next((index[intake.fold(h)] for h in mapping.received if intake.fold(h) in index), None)
     order = None
@@ -108,7 +109,7 @@ def review(raw: bytes, csv_name: str, catalog: Catalog, files: dict[str, str], m
         cell = lambda i: row[i].strip() if i < len(row) else ""  # noqa: E731
         slug = cell(columns["slug"]).strip("/").rsplit("/", 1)[-1]  # a slug, or the profile's address
         if slug not in files:
-            out.problems.append(Problem(csv_name, row_line, "slug", f"{slug or '(empty)'!r} is no partner in the data; not applied"))
+            out.problems.append(Problem(csv_name, row_line, "slug", Text('{value!r} is no partner in the data; not applied', value=slug or '(empty)')))
             continue
         current = yaml.safe_load(files[slug])
         for path, i in columns.items():
@@ -116,7 +117,7 @@ def review(raw: bytes, csv_name: str, catalog: Catalog, files: dict[str, str], m
             if path == "slug" or not answer or answer.casefold() in intake.ANONYMOUS:
                 continue
             if path not in CORRECTABLE:
-                out.problems.append(Problem(csv_name, row_line, path, "is not a public field a partner may correct; not applied"))
+                out.problems.append(Problem(csv_name, row_line, path, Text("is not a public field a partner may correct; not applied")))
                 continue
             after, before = _value(path, answer, mapping), _current(current, path)
             if after == before or (isinstance(before, dt.date) and str(before) == after):

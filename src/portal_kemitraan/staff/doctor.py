@@ -7,6 +7,7 @@ import os
 import re
 from urllib.parse import urlsplit
 
+from ..core.problems import Text
 from ..core.catalog import Catalog
 from ..core.models import email_address
 from ..core.safefs import Refused, read_inside
@@ -30,30 +31,30 @@ def check(config_path: str, settings: Settings, catalog: Catalog) -> list[str]:
     try:
         config = read_mkdocs_config(config_path)
     except ValueError as exc:
-        return [f"{config_path}: {exc}"]
+        return [Text('{config_path}: {exc}', config_path=config_path, exc=exc)]
     site_url = str(config.get("site_url") or "")
     if not site_url:
-        lines.append(f"{config_path}: site_url: not set; set it to the public address of the site (https://…/)")
+        lines.append(Text('{config_path}: site_url: not set; set it to the public address of the site (https://…/)', config_path=config_path))
     elif _placeholder_host(site_url) or not site_url.startswith("https://"):
-        lines.append(f"{config_path}: site_url: {site_url!r} is a placeholder or not https; set the site's real public address")
+        lines.append(Text("{config_path}: site_url: {site_url!r} is a placeholder or not https; set the site's real public address", config_path=config_path, site_url=site_url))
     repo_url = str(config.get("repo_url") or "")
     if repo_url and _placeholder_host(repo_url) or "github.com/example/" in repo_url:
-        lines.append(f"{config_path}: repo_url: {repo_url!r} is the demo's; set your data repository, or remove the line")
+        lines.append(Text("{config_path}: repo_url: {repo_url!r} is the demo's; set your data repository, or remove the line", config_path=config_path, repo_url=repo_url))
     try:
         email = email_address(settings.contact_email)
     except ValueError:
         email = ""
     if not email or _placeholder_host("mailto://" + email.split("@")[-1]):
-        lines.append(f"{config_path}: extra.portal.contact_email: {settings.contact_email!r} is a placeholder; set the address applicants write to")
+        lines.append(Text('{config_path}: extra.portal.contact_email: {contact_email!r} is a placeholder; set the address applicants write to', config_path=config_path, contact_email=settings.contact_email))
     if settings.intake_form_url and (_placeholder_host(settings.intake_form_url) or not settings.intake_form_url.startswith("https://")):
-        lines.append(f"{config_path}: extra.portal.intake_form_url: {settings.intake_form_url!r} is not a real https form address; set it or leave it empty")
+        lines.append(Text('{config_path}: extra.portal.intake_form_url: {intake_form_url!r} is not a real https form address; set it or leave it empty', config_path=config_path, intake_form_url=settings.intake_form_url))
     form = settings.correction_form
     if form and _placeholder_host(form.url):
-        lines.append(f"{config_path}: extra.portal.correction_form.url: {form.url!r} is not a real https address")
+        lines.append(Text('{config_path}: extra.portal.correction_form.url: {url!r} is not a real https address', config_path=config_path, url=form.url))
     if settings.organisation.strip() == DEMO_ORGANISATION:
-        lines.append(f"{config_path}: extra.portal.organisation: {settings.organisation!r} is the demo's name; set your organisation's name")
+        lines.append(Text("{config_path}: extra.portal.organisation: {organisation!r} is the demo's name; set your organisation's name", config_path=config_path, organisation=settings.organisation))
     if str(config.get("site_name") or "").strip() == DEMO_ORGANISATION:
-        lines.append(f"{config_path}: site_name: {DEMO_ORGANISATION!r} is the demo's name; set your site's name")
+        lines.append(Text("{config_path}: site_name: {DEMO_ORGANISATION!r} is the demo's name; set your site's name", config_path=config_path, DEMO_ORGANISATION=DEMO_ORGANISATION))
     lines += demo_partners(catalog)
     for problem in catalog.report.errors:
         lines.append(str(problem))
@@ -77,6 +78,6 @@ def demo_partners(catalog: Catalog) -> list[str]:
         marked = DEMO_MARK in head
         placeholder = bool(hosts) and all(_placeholder_host(h) for h in hosts) and p.visibility != "hidden"
         if marked or placeholder:
-            why = "says it is an example partner (fictional)" if marked else "has only placeholder addresses (example.…)"
-            found.append(f"{record.path}:1: file: {why}; remove it (and its logo) before the site goes live, or give its real details")
+            why = Text("says it is an example partner (fictional)") if marked else Text("has only placeholder addresses (example.…)")
+            found.append(Text('{path}:1: file: {why}; remove it (and its logo) before the site goes live, or give its real details', path=record.path, why=why))
     return found

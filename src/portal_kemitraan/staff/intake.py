@@ -20,6 +20,7 @@ from ..core.problems import Problem
 from ..core.reference import PROVINCES
 from ..core.safefs import Refused, read_inside, read_regular
 from ..core.yamlsource import MAX_BYTES, load_bytes
+from ..core.problems import Text, joined, said
 
 SCHEMA_COMMENT = "# yaml-language-server: $schema=partner.schema.json"
 MAPPING_NAME = os.path.join("templates", "intake-mapping.yml")
@@ -60,7 +61,7 @@ class Mapping:
         try:
             raw_bytes = read_inside(root, path, MAX_BYTES) if root else read_regular(path, MAX_BYTES)
         except Refused as exc:
-            raise ValueError(f"{path}: {exc.message}")
+            raise ValueError(Text('{path}: {message}', path=path, message=exc.message))
         src = load_bytes(raw_bytes, path)
         if src.problems:
             raise ValueError(str(src.problems[0]))
@@ -68,19 +69,19 @@ class Mapping:
         fields = raw.get("fields")
         texts = lambda v: isinstance(v, str) or (isinstance(v, list) and all(isinstance(x, str) for x in v))  # noqa: E731
         if not isinstance(fields, dict) or not all(isinstance(k, str) and texts(v) for k, v in fields.items()):
-            raise ValueError(f"{path}: needs a 'fields:' mapping of field -> list of column headers")
+            raise ValueError(Text("{path}: needs a 'fields:' mapping of field -> list of column headers", path=path))
         unknown = sorted(f for f in fields if (f not in allowed if allowed is not None else not re.fullmatch(r"[a-z_]+(\.[a-z_]+)*", f)))
         if unknown:
-            raise ValueError(f"{path}: fields: {', '.join(unknown)} cannot be filled from a form; use some of: {', '.join(allowed or ())}")
+            raise ValueError(Text('{path}: fields: {unknown} cannot be filled from a form; use some of: {value}', path=path, unknown=', '.join(unknown), value=', '.join(allowed or ())))
         received, defaults = raw.get("received") or [], raw.get("defaults") or {}
         if not texts(received) or not isinstance(defaults, dict) or not all(isinstance(v, str) for v in defaults.values()):
-            raise ValueError(f"{path}: 'received' must be a list of headers and 'defaults' a mapping of texts")
+            raise ValueError(Text("{path}: 'received' must be a list of headers and 'defaults' a mapping of texts", path=path))
         values = raw.get("values") or {}
         if not isinstance(values, dict) or not all(
             k in VALUE_FIELDS and isinstance(v, dict) and all(isinstance(a, str) and isinstance(b, str) for a, b in v.items())
             for k, v in values.items()
         ):
-            raise ValueError(f"{path}: 'values' maps some of {', '.join(VALUE_FIELDS)} to {{answer: id}} (texts only)")
+            raise ValueError(Text("{path}: 'values' maps some of {VALUE_FIELDS} to {{answer: id}} (texts only)", path=path, VALUE_FIELDS=', '.join(VALUE_FIELDS)))
         return cls(
             fields={k: [v] if isinstance(v, str) else list(v) for k, v in fields.items()},
             received=[received] if isinstance(received, str) else list(received),
@@ -199,10 +200,10 @@ def match(answer: str, table: dict[str, str], names: dict[str, str]) -> tuple[st
     close = difflib.get_close_matches(key, list(table), n=4, cutoff=0.8) if len(key) >= 4 else []
     ids = list(dict.fromkeys(table[c] for c in close))
     if len(ids) == 1:
-        return ids[0], f"read {answer!r} as {names[ids[0]]!r}"
+        return ids[0], Text('read {answer!r} as {value!r}', answer=answer, value=names[ids[0]])
     if ids:
-        return None, f"{answer!r} could be {' or '.join(repr(names[i]) for i in ids)}"
-    return None, f"{answer!r} is not recognised"
+        return None, Text('{answer!r} could be {ids}', answer=answer, ids=' or '.join(repr(names[i]) for i in ids))
+    return None, Text('{answer!r} is not recognised', answer=answer)
 
 
 def _table(entries: dict[str, list[str]], extra: dict[str, str]) -> dict[str, str]:
@@ -246,7 +247,7 @@ def date_order(values: list[str]) -> tuple[str | None, str | None]:
         if b > 12 and second is None:
             second = value.strip()
     if first and second:
-        return None, f"mixes day/month ({first}) and month/day ({second}) dates"
+        return None, Text('mixes day/month ({first}) and month/day ({second}) dates', first=first, second=second)
     return ("dmy" if first else "mdy" if second else None), None
 
 
@@ -280,9 +281,10 @@ def _str(dumper, value: str):
 _Writer.add_representer(str, _str)
 
 
-def partner_yaml(data: dict, csv_name: str, row_line: int) -> str:
+def partner_yaml(data: dict, csv_name: str, row_line: int, gettext=None) -> str:
     body = yaml.dump(data, Dumper=_Writer, allow_unicode=True, sort_keys=False, width=100)
-    return f"{SCHEMA_COMMENT}\n# Imported from {csv_name}, line {row_line}. Hidden until screened; see internal.screening.\n\n{body}"
+    head = Text("Imported from {file}, line {line}. Hidden until screened; see internal.screening.", file=csv_name, line=row_line)
+    return f"{SCHEMA_COMMENT}\n# {' '.join(said(head, gettext).split())}\n\n{body}"
 
 
 MISDECODED = ("\ufffd", "Ã", "Â", "â€")  # what UTF-8 or undefined bytes look like when read as Windows-1252
@@ -294,7 +296,8 @@ def _reader(text: str):
     return csv.reader(io.StringIO(text, newline=""), dialect, strict=True)
 
 
-def import_rows(raw: bytes, csv_name: str, catalog: Catalog, mapping: Mapping, today: dt.date, order: str | None = None) -> Outcome:
+def import_rows(raw: bytes, csv_name: str, catalog: Catalog, mapping: Mapping, today: dt.date, order: str | None = None,
+                gettext=None) -> Outcome:
     """Turn every row into a partner file, or into a reported problem; never both, never neither.
 
     Each row becomes the text of its file and is read back and validated exactly as `validate` would,
@@ -302,27 +305,27 @@ def import_rows(raw: bytes, csv_name: str, catalog: Catalog, mapping: Mapping, t
     limit = csv.field_size_limit()
     csv.field_size_limit(max(limit, len(raw) + 1))  # a long answer is data, not an error
     try:
-        return _import(raw, csv_name, catalog, mapping, today, order)
+        return _import(raw, csv_name, catalog, mapping, today, order, gettext)
     finally:
         csv.field_size_limit(limit)
 
 
-def _import(raw: bytes, csv_name: str, catalog: Catalog, mapping: Mapping, today: dt.date, order: str | None) -> Outcome:
+def _import(raw: bytes, csv_name: str, catalog: Catalog, mapping: Mapping, today: dt.date, order: str | None, gettext) -> Outcome:
     out = Outcome()
     text, encoding, other = decode(raw)
     if encoding == "cp1252":
-        out.notes.append(Problem(csv_name, 1, "file", "is not valid UTF-8; read as Windows-1252 (Excel's default). Check the rows reported as mis-decoded", "note"))
+        out.notes.append(Problem(csv_name, 1, "file", Text("is not valid UTF-8; read as Windows-1252 (Excel's default). Check the rows reported as mis-decoded"), "note"))
     elif encoding == "mixed":
         shown_lines = ", ".join(str(n) for n in sorted(other)[:10]) + (" …" if len(other) > 10 else "")
-        out.notes.append(Problem(csv_name, 1, "file", f"is UTF-8 except line(s) {shown_lines}, read as Windows-1252 (each line decided alone)", "note"))
+        out.notes.append(Problem(csv_name, 1, "file", Text('is UTF-8 except line(s) {shown_lines}, read as Windows-1252 (each line decided alone)', shown_lines=shown_lines), "note"))
     reader = _reader(text)
     try:
         header = next(reader)
     except StopIteration:
-        out.problems.append(Problem(csv_name, 1, "file", "is empty; expected a header row and one row per response"))
+        out.problems.append(Problem(csv_name, 1, "file", Text("is empty; expected a header row and one row per response")))
         return out
     except csv.Error as exc:
-        out.problems.append(Problem(csv_name, reader.line_num or 1, "header", f"malformed CSV ({exc}); nothing imported"))
+        out.problems.append(Problem(csv_name, reader.line_num or 1, "header", Text('malformed CSV ({exc}); nothing imported', exc=exc)))
         return out
     index = {normalise_header(h): i for i, h in reversed(list(enumerate(header))) if h.strip()}
     columns: dict[str, int] = {}
@@ -333,14 +336,14 @@ def _import(raw: bytes, csv_name: str, catalog: Catalog, mapping: Mapping, today
                 break
     received_col = next((index[normalise_header(h)] for h in mapping.received if normalise_header(h) in index), None)
     if "name" not in columns:
-        out.problems.append(Problem(csv_name, 1, "header", f"no column for the partner's name; expected one of: {', '.join(mapping.fields.get('name', []))}"))
+        out.problems.append(Problem(csv_name, 1, "header", Text("no column for the partner's name; expected one of: {value}", value=', '.join(mapping.fields.get('name', [])))))
         return out
     used = set(columns.values()) | ({received_col} if received_col is not None else set())
     out.unmapped = [h.strip() or f"column {i + 1}" for i, h in enumerate(header) if i not in used]
     if received_col is not None:
         order, why = _file_date_order(text, received_col, order)
         if why:
-            out.problems.append(Problem(csv_name, 1, header[received_col].strip() or "received", f"{why}; nothing imported"))
+            out.problems.append(Problem(csv_name, 1, header[received_col].strip() or "received", Text('{why}; nothing imported', why=why)))
             return out
 
     emails, sites = _known_keys(catalog)
@@ -353,7 +356,7 @@ def _import(raw: bytes, csv_name: str, catalog: Catalog, mapping: Mapping, today
             break
         except csv.Error as exc:
             out.problems.append(
-                Problem(csv_name, line, "row", f"malformed CSV quoting ({exc}); this row and the rest of the file were not imported")
+                Problem(csv_name, line, "row", Text('malformed CSV quoting ({exc}); this row and the rest of the file were not imported', exc=exc))
             )
             break
         row_line, line = line, reader.line_num + 1
@@ -362,23 +365,23 @@ def _import(raw: bytes, csv_name: str, catalog: Catalog, mapping: Mapping, today
             out.empty_rows += 1
             continue
         if len(row) > len(header):
-            out.problems.append(Problem(csv_name, row_line, "row", f"has {len(row)} values but the header has {len(header)} columns; row not imported"))
+            out.problems.append(Problem(csv_name, row_line, "row", Text('has {count} values but the header has {count2} columns; row not imported', count=len(row), count2=len(header))))
             continue
         if "\ufffd" in "".join(row) and lines_of_row & other:
             # bytes that are neither UTF-8 nor Windows-1252: a name read wrongly is never written
-            out.problems.append(Problem(csv_name, row_line, "row", "holds bytes that are neither UTF-8 nor Windows-1252; save the file as UTF-8; row not imported"))
+            out.problems.append(Problem(csv_name, row_line, "row", Text("holds bytes that are neither UTF-8 nor Windows-1252; save the file as UTF-8; row not imported")))
             continue
         if encoding == "cp1252" and any(mark in cell for cell in row for mark in MISDECODED):
-            out.notes.append(Problem(csv_name, row_line, "row", "looks mis-decoded (characters such as Ã or �); check its text in the file written", "note"))
+            out.notes.append(Problem(csv_name, row_line, "row", Text("looks mis-decoded (characters such as Ã or �); check its text in the file written"), "note"))
         elif lines_of_row & other and encoding == "mixed":
-            out.notes.append(Problem(csv_name, row_line, "row", "was not UTF-8 and was read as Windows-1252; check its text in the file written", "note"))
+            out.notes.append(Problem(csv_name, row_line, "row", Text("was not UTF-8 and was read as Windows-1252; check its text in the file written"), "note"))
         cells = {name: row[i].strip() if i < len(row) else "" for name, i in columns.items()}
         cells = {k: ("" if v.casefold() in ANONYMOUS else v) for k, v in cells.items()}
         answers = {header[i].strip() or f"column {i + 1}": row[i].strip() for i in range(len(row)) if row[i].strip()}
         data, notes, issues = _row_to_partner(cells, catalog, mapping)
         if not data["name"]:
             data["name"] = f"Calon mitra dari {os.path.basename(csv_name)} baris {row_line}"
-            issues.append(("name", "empty; a placeholder name was given until screening"))
+            issues.append(("name", Text("empty; a placeholder name was given until screening")))
         internal = {"screening": answers, "imported_from": f"{os.path.basename(csv_name)}:{row_line}", "imported_on": today.isoformat()}
         received = _received(row[received_col], order) if received_col is not None and received_col < len(row) else None
         if received:
@@ -388,18 +391,18 @@ def _import(raw: bytes, csv_name: str, catalog: Catalog, mapping: Mapping, today
         keys = [slug] + [e.lower() for e in _emails(data)] + [k for k in [_website_key(data.get("website"))] if k]
         earlier = next((in_file[k] for k in keys if k in in_file), None)
         if earlier is not None:
-            out.problems.append(Problem(csv_name, row_line, "row", f"the same applicant as the row on line {earlier} of this file; skipped"))
-            out.rows.append((row_line, "skipped", f"the same applicant as line {earlier}"))
+            out.problems.append(Problem(csv_name, row_line, "row", Text('the same applicant as the row on line {earlier} of this file; skipped', earlier=earlier)))
+            out.rows.append((row_line, Text("skipped"), Text('the same applicant as line {earlier}', earlier=earlier)))
             continue
         duplicate = _existing(data, slug, catalog, emails, sites)
         if duplicate:
-            out.problems.append(Problem(csv_name, row_line, "row", f"{duplicate}; skipped"))
-            out.rows.append((row_line, "skipped", duplicate))
+            out.problems.append(Problem(csv_name, row_line, "row", Text('{duplicate}; skipped', duplicate=duplicate)))
+            out.rows.append((row_line, Text("skipped"), duplicate))
             continue
-        refused, drafted = _write_or_refuse(data, slug, issues, csv_name, row_line, catalog, today)
+        refused, drafted = _write_or_refuse(data, slug, issues, csv_name, row_line, catalog, today, gettext)
         if refused:
             out.problems.extend(refused)
-            out.rows.append((row_line, "not imported", "; ".join(f"{p.field}: {p.message}" for p in refused)))
+            out.rows.append((row_line, Text("not imported"), joined([Text("{field}: {problem}", field=p.field, problem=p.message) for p in refused], "; ")))
             continue
         text, slug = drafted
         for key in keys:
@@ -407,14 +410,14 @@ def _import(raw: bytes, csv_name: str, catalog: Catalog, mapping: Mapping, today
         out.notes.extend(Problem(csv_name, row_line, f, m, "note") for f, m in notes)
         if issues:
             out.drafts.add(slug)
-            out.rows.append((row_line, "needs a person", "; ".join(f"{f}: {m}" for f, m in issues)))
+            out.rows.append((row_line, Text("needs a person"), joined([Text("{field}: {problem}", field=f, problem=m) for f, m in issues], "; ")))
         else:
-            out.rows.append((row_line, "imported", ""))
+            out.rows.append((row_line, Text("imported"), ""))
         out.written[slug] = text
     return out
 
 
-def _write_or_refuse(data: dict, slug: str, issues: list, csv_name: str, row_line: int, catalog: Catalog, today: dt.date):
+def _write_or_refuse(data: dict, slug: str, issues: list, csv_name: str, row_line: int, catalog: Catalog, today: dt.date, gettext=None):
     """The row as a partner file, checked as `validate` checks it: a value that fails its check is set aside
     (the answer stays word for word under internal.screening) and recorded under internal.import_problems
     for a person to settle, so the row is still imported as a hidden draft. A row is refused only when what
@@ -422,16 +425,17 @@ def _write_or_refuse(data: dict, slug: str, issues: list, csv_name: str, row_lin
     written at all (control characters, YAML keys that change meaning). Returns (problems, None) or
     ([], (text, slug))."""
     if len(slug) < 2:
-        return [Problem(csv_name, row_line, "name", "cannot make a file name from it; row not imported")], None
+        return [Problem(csv_name, row_line, "name", Text("cannot make a file name from it; row not imported"))], None
     for _ in range(12):
         if issues:
-            data["internal"]["import_problems"] = [f"{f}: {m}" for f, m in issues]
-        text = partner_yaml(data, os.path.basename(csv_name), row_line)
+            # written in the staff's language: the file is theirs to settle
+            data["internal"]["import_problems"] = [f"{f}: {said(m, gettext)}" for f, m in issues]
+        text = partner_yaml(data, os.path.basename(csv_name), row_line, gettext)
         loaded, problems = check_new_partner(catalog, slug, text, today)
         errors = [p for p in problems if p.severity == "error"]
         if not errors:
             if loaded != data:
-                return [Problem(csv_name, row_line, "row", "a value would change its meaning when written as YAML; row not imported")], None
+                return [Problem(csv_name, row_line, "row", Text("a value would change its meaning when written as YAML; row not imported"))], None
             return [], (text, slug)
         fixable = [p for p in errors if p.field != "file" and set_aside(data, p.field)]
         if len(fixable) != len(errors):
@@ -439,10 +443,10 @@ def _write_or_refuse(data: dict, slug: str, issues: list, csv_name: str, row_lin
             out = []
             for p in refused:
                 field_name = p.field if p.field != "file" else ("name" if p.message.startswith("the file name") else "row")
-                out.append(Problem(csv_name, row_line, field_name, f"{p.message.rstrip('.')}; row not imported"))
+                out.append(Problem(csv_name, row_line, field_name, Text("{problem}; row not imported", problem=p.message)))
             return out, None
-        issues.extend((p.field, f"{p.message.rstrip('.')}; set aside (the answer is kept under internal.screening)") for p in fixable)
-    return [Problem(csv_name, row_line, "row", "too many problems to set aside; row not imported")], None
+        issues.extend((p.field, Text("{problem}; set aside (the answer is kept under internal.screening)", problem=p.message)) for p in fixable)
+    return [Problem(csv_name, row_line, "row", Text("too many problems to set aside; row not imported"))], None
 
 
 def _file_date_order(text: str, column: int, given: str | None) -> tuple[str | None, str | None]:
@@ -462,14 +466,13 @@ def _file_date_order(text: str, column: int, given: str | None) -> tuple[str | N
         return None, mixed
     ambiguous = [v.strip() for v in values if _SLASHED.match(v)]
     if found and given and found != given:
-        return None, f"the dates are {found} (e.g. {ambiguous[0]}), not {given} as --date-order says"
+        return None, Text('the dates are {found} (e.g. {value}), not {given} as --date-order says', found=found, value=ambiguous[0], given=given)
     if found or not ambiguous:
         return found or given, None
     if given:
         return given, None
     return None, (
-        f"dates such as {ambiguous[0]} could be day/month or month/day and no value settles it; "
-        "pass --date-order dmy (Indonesian forms) or --date-order mdy (English forms)"
+        Text('dates such as {value} could be day/month or month/day and no value settles it; pass --date-order dmy (Indonesian forms) or --date-order mdy (English forms)', value=ambiguous[0])
     )
 
 
@@ -481,13 +484,13 @@ def _emails(data: dict) -> list[str]:
 def _existing(data: dict, slug: str, catalog: Catalog, emails: dict, sites: dict) -> str | None:
     """Why a row is a partner the data already has, or None."""
     if slug in catalog.partners:
-        return f"a partner with the slug {slug!r} already exists"
+        return Text('a partner with the slug {slug!r} already exists', slug=slug)
     for email in _emails(data):
         if email.lower() in emails:
-            return f"e-mail {email} is already used by {emails[email.lower()]}"
+            return Text('e-mail {email} is already used by {value}', email=email, value=emails[email.lower()])
     site = _website_key(data.get("website"))
     if site and site in sites:
-        return f"website {data['website']} is already used by {sites[site]}"
+        return Text('website {website} is already used by {value}', website=data['website'], value=sites[site])
     return None
 
 
@@ -499,15 +502,15 @@ def _row_to_partner(cells: dict, catalog: Catalog, mapping: Mapping) -> tuple[di
     data: dict = {"name": cells.get("name", "")}
     # Not given ("don't know" is a fine answer; a form rarely asks for the side) is what screening settles
     # anyway: a note. An answer that names no pattern or side is an issue for a person.
-    pattern, why = (None, "not given")
+    pattern, why = (None, Text("not given"))
     if cells.get("pattern"):
         pattern, why = match(cells["pattern"], *_patterns(catalog, mapping))
         if pattern and why:
             notes.append(("pattern", why))
     if pattern is None:
         pattern = mapping.defaults.get("pattern")
-        (issues if cells.get("pattern") else notes).append(("pattern", f"{why}; set to {pattern!r} until screening"))
-    side, why = (None, "not given")
+        (issues if cells.get("pattern") else notes).append(("pattern", Text('{why}; set to {pattern!r} until screening', why=why, pattern=pattern)))
+    side, why = (None, Text("not given"))
     if cells.get("side") and pattern in catalog.patterns:
         side, why = match(cells["side"], *_sides(catalog, mapping, pattern))
         if side and why:
@@ -516,7 +519,7 @@ def _row_to_partner(cells: dict, catalog: Catalog, mapping: Mapping) -> tuple[di
         default = mapping.defaults.get("side")
         sides = [s.id for s in catalog.patterns[pattern].sides] if pattern in catalog.patterns else []
         side = default if default in sides else (sides[-1] if sides else default)
-        (issues if cells.get("side") else notes).append(("side", f"{why}; set to {side!r} until screening"))
+        (issues if cells.get("side") else notes).append(("side", Text('{why}; set to {side!r} until screening', why=why, side=side)))
     data.update(pattern=pattern, side=side)
     summary = cells.get("summary") or cells.get("description") or ""
     summary = " ".join(summary.split())
@@ -532,9 +535,9 @@ def _row_to_partner(cells: dict, catalog: Catalog, mapping: Mapping) -> tuple[di
             if why:
                 notes.append(("region.province", why))
         else:
-            issues.append(("region.province", f"{why}; left empty until screening"))
+            issues.append(("region.province", Text('{why}; left empty until screening', why=why)))
     else:
-        notes.append(("region.province", "not given; left empty until screening"))
+        notes.append(("region.province", Text("not given; left empty until screening")))
     if cells.get("region.city"):
         data["region"]["city"] = cells["region.city"]
     if cells.get("description"):
@@ -544,7 +547,7 @@ def _row_to_partner(cells: dict, catalog: Catalog, mapping: Mapping) -> tuple[di
         if kind:
             data["kind"] = kind
         else:
-            issues.append(("kind", f"{why}; left out"))
+            issues.append(("kind", Text('{why}; left out', why=why)))
     if cells.get("sectors"):
         data["sectors"] = [s.strip() for s in re.split(r"[,;\n]", cells["sectors"]) if s.strip()][:20]
     if cells.get("website"):
@@ -602,7 +605,8 @@ def set_aside(data: dict, path: str) -> bool:
     return True
 
 
-def starting_mapping(raw: bytes, csv_name: str, catalog: Catalog, known: Mapping, sample: int = 200) -> tuple[str, dict[str, str]]:
+def starting_mapping(raw: bytes, csv_name: str, catalog: Catalog, known: Mapping, sample: int = 200,
+                     gettext=None) -> tuple[str, dict[str, str]]:
     """A mapping file for one form's export, for staff to check and edit: each column title matched (forgivingly)
     to the field whose known titles it resembles, the received-date column, and every answer of the first
     `sample` rows of the pattern, side, province and kind columns matched to its id (left empty, with a
@@ -612,7 +616,7 @@ def starting_mapping(raw: bytes, csv_name: str, catalog: Catalog, known: Mapping
     try:
         header = next(reader)
     except (StopIteration, csv.Error):
-        raise ValueError(f"{csv_name}: no header row to make a mapping from")
+        raise ValueError(Text('{csv_name}: no header row to make a mapping from', csv_name=csv_name))
     rows = []
     for _ in range(sample):
         try:
@@ -638,17 +642,21 @@ def starting_mapping(raw: bytes, csv_name: str, catalog: Catalog, known: Mapping
             target = titles[inside[0]] if inside else (titles[close[0]] if close else None)
         if target and target not in chosen:
             chosen[target] = title.strip()
-    out = ["# Which column of this form's export feeds which partner field, made by `portal import --map` from",
-           f"# {os.path.basename(csv_name)}. Check every line, then: portal import FILE --mapping THIS-FILE",
-           "# Every answer of a row is also kept, word for word, under internal.screening (never published).", "fields:"]
+    def comment(message: Text) -> str:  # a comment line for staff, in their language
+        return " ".join(said(message, gettext).split())
+
+    out = ["# " + comment(Text("Which column of this form's export feeds which partner field, made by `portal import --map` from {file}.",
+                               file=os.path.basename(csv_name))),
+           "# " + comment(Text("Check every line, then: portal import FILE --mapping THIS-FILE")),
+           "# " + comment(Text("Every answer of a row is also kept, word for word, under internal.screening (never published).")), "fields:"]
     for target in MAPPABLE:
         if target in chosen:
             out.append(f"  {target}: [{_flow(chosen[target])}]")
     unmapped = [t.strip() for t in header if t.strip() and t.strip() not in chosen.values() and t.strip() != received]
     if unmapped:
-        out.append("  # Columns matched to no field (kept under internal.screening only); move a title into a list above to use it:")
+        out.append("  # " + comment(Text("Columns matched to no field (kept under internal.screening only); move a title into a list above to use it:")))
         out.extend(f"  #   {t}" for t in unmapped)
-    out.append(f"received: [{_flow(received)}]" if received else "received: []  # the column with each response's date, if any")
+    out.append(f"received: [{_flow(received)}]" if received else "received: []  # " + comment(Text("the column with each response's date, if any")))
     values: dict[str, dict[str, str]] = {}
     lookups = {"pattern": _patterns(catalog, known), "region.province": _provinces(known), "kind": (_table(KINDS, known.values.get("kind", {})), {k: k for k in KINDS})}
     for target, (table, names) in lookups.items():
@@ -660,13 +668,13 @@ def starting_mapping(raw: bytes, csv_name: str, catalog: Catalog, known: Mapping
             if answer and answer.casefold() not in ANONYMOUS and answer not in values.get(target, {}):
                 found, _ = match(answer, table, names)
                 values.setdefault(target, {})[answer] = found or ""
-    out.append("# Answers as written in the form -> the id they mean (pattern and kind ids, province names). An empty")
-    out.append("# value was not recognised: write the id, or leave it empty to have the row imported as a draft to settle.")
+    out.append("# " + comment(Text("Answers as written in the form -> the id they mean (pattern and kind ids, province names).")))
+    out.append("# " + comment(Text("An empty value was not recognised: write the id, or leave it empty to have the row imported as a draft to settle.")))
     out.append("values:" if values else "values: {}")
     for target, answers in values.items():
         out.append(f"  {target}:")
         for answer, found in answers.items():
-            out.append(f"    {_flow(answer)}: {_flow(found) if found else chr(34) * 2}" + ("" if found else "  # not recognised"))
+            out.append(f"    {_flow(answer)}: {_flow(found) if found else chr(34) * 2}" + ("" if found else "  # " + comment(Text("not recognised"))))
     out.append("defaults:")
     out.extend(f"  {key}: {_flow(value)}" for key, value in known.defaults.items())
     return "\n".join(out) + "\n", {title: target for target, title in chosen.items()}

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from ..core.catalog import Catalog
 from ..render.csvout import csv_text
 from ..core.public import agreement_status
+from ..core.problems import Gettext, Text, joined, said
 from ..core.settings import ENDING_SOON_DAYS, STALE_DAYS
 
 RECOMMENDED = ("logo", "description", "website", "contact")
@@ -31,12 +32,13 @@ class Report:
     items: list[Item] = field(default_factory=list)
 
 
+# The report is written in Indonesian in the code (its first readers); each text is a message of the catalogs.
 SECTIONS = {
-    "ending": "Kesepakatan segera berakhir",
-    "ended": "Kesepakatan berakhir, tahap belum diperbarui",
-    "stale": "Lama tidak diperiksa atau dihubungi",
-    "incomplete": "Profil publik belum lengkap",
-    "due": "Waktunya diperiksa mitra (portal verify)",
+    "ending": Text("Kesepakatan segera berakhir"),
+    "ended": Text("Kesepakatan berakhir, tahap belum diperbarui"),
+    "stale": Text("Lama tidak diperiksa atau dihubungi"),
+    "incomplete": Text("Profil publik belum lengkap"),
+    "due": Text("Waktunya diperiksa mitra (portal verify)"),
 }
 
 
@@ -73,39 +75,44 @@ def build_report(catalog: Catalog, today: dt.date, ending_days: int = ENDING_SOO
             end = p.agreement.end.isoformat()
             if status == "ending":
                 days = (p.agreement.end - today).days
-                report.items.append(Item("ending", slug, f"{p.agreement.type} berakhir {end} ({days} hari lagi)", owner))
+                report.items.append(Item("ending", slug, Text("{type} berakhir {end} ({days} hari lagi)", type=p.agreement.type, end=end, days=days), owner))
             elif status == "ended" and stage in UNDER_WAY:
-                report.items.append(Item("ended", slug, f"{p.agreement.type} berakhir {end}, tahap masih '{stage}'", owner))
+                report.items.append(Item("ended", slug, Text("{type} berakhir {end}, tahap masih '{stage}'", type=p.agreement.type, end=end, stage=stage), owner))
         if p.visibility != "hidden":
             limit = today - dt.timedelta(days=stale_days)
-            checks = [("diperiksa", p.last_verified), ("dihubungi", _date(internal.get("last_contact")))]
-            old = [f"terakhir {what} {when.isoformat()}" for what, when in checks if when and when < limit]
+            old = []
             if p.last_verified is None:
-                old.insert(0, "belum pernah diperiksa mitra")
+                old.append(Text("belum pernah diperiksa mitra"))
+            elif p.last_verified < limit:
+                old.append(Text("terakhir diperiksa {date}", date=p.last_verified.isoformat()))
+            contact = _date(internal.get("last_contact"))
+            if contact and contact < limit:
+                old.append(Text("terakhir dihubungi {date}", date=contact.isoformat()))
             if old:
-                report.items.append(Item("stale", slug, "; ".join(old), owner))
+                report.items.append(Item("stale", slug, joined(old, "; "), owner))
         if p.visibility != "hidden" and is_due(p.last_verified, today, stale_days):
-            when = f"terakhir diperiksa {p.last_verified.isoformat()}" if p.last_verified else "belum pernah diperiksa"
+            when = Text("terakhir diperiksa {date}", date=p.last_verified.isoformat()) if p.last_verified else Text("belum pernah diperiksa")
             report.items.append(Item("due", slug, when, owner))
         if p.visibility == "public":
             missing = [name for name in RECOMMENDED if not getattr(p, name)]
             if missing:
-                report.items.append(Item("incomplete", slug, "belum ada: " + ", ".join(missing), owner))
+                report.items.append(Item("incomplete", slug, Text("belum ada: {fields}", fields=", ".join(missing)), owner))
     report.stages = [(s.id, s.label.id, by_stage[s.id]) for s in catalog.stages]
     return report
 
 
-def as_rows(report: Report) -> list[dict]:
+def as_rows(report: Report, gettext: Gettext | None = None) -> list[dict]:
     rows = [{"section": "pipeline", "stage": sid, "slug": slug, "detail": label, "owner": ""} for sid, label, slugs in report.stages for slug in slugs]
-    rows += [{"section": i.section, "stage": "", "slug": i.slug, "detail": i.detail, "owner": i.owner} for i in report.items]
+    rows += [{"section": i.section, "stage": "", "slug": i.slug, "detail": said(i.detail, gettext), "owner": i.owner} for i in report.items]
     return rows
 
 
-def to_json(report: Report) -> str:
+def to_json(report: Report, gettext: Gettext | None = None) -> str:
     data = {
         "today": report.today.isoformat(),
         "pipeline": [{"stage": sid, "label": label, "count": len(slugs), "partners": slugs} for sid, label, slugs in report.stages],
-        "attention": {key: [{"slug": i.slug, "detail": i.detail, "owner": i.owner} for i in report.items if i.section == key] for key in SECTIONS},
+        "attention": {key: [{"slug": i.slug, "detail": said(i.detail, gettext), "owner": i.owner} for i in report.items if i.section == key]
+                      for key in SECTIONS},
         "due_for_check": sum(1 for i in report.items if i.section == "due"),
     }
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
@@ -114,40 +121,46 @@ def to_json(report: Report) -> str:
 CSV_FIELDS = ["section", "stage", "slug", "detail", "owner"]
 
 
-def to_csv(report: Report) -> str:
-    return csv_text(CSV_FIELDS, ([row[f] for f in CSV_FIELDS] for row in as_rows(report)), newline="\n")
+def to_csv(report: Report, gettext: Gettext | None = None) -> str:
+    return csv_text(CSV_FIELDS, ([row[f] for f in CSV_FIELDS] for row in as_rows(report, gettext)), newline="\n")
 
 
-def to_markdown(report: Report) -> str:
-    lines = [f"# Laporan kemitraan per {report.today.isoformat()}", "", "## Alur kemitraan", "", "| Tahap | Jumlah | Mitra |", "|---|---:|---|"]
+def to_markdown(report: Report, gettext: Gettext | None = None) -> str:
+    def t(message) -> str:
+        return said(message, gettext)
+
+    head = "| " + t(Text("Tahap")) + " | " + t(Text("Jumlah")) + " | " + t(Text("Mitra")) + " |"
+    lines = ["# " + t(Text("Laporan kemitraan per {date}", date=report.today.isoformat())), "", "## " + t(Text("Alur kemitraan")), "",
+             head, "|---|---:|---|"]
     for n, (sid, label, slugs) in enumerate(report.stages, 1):
         lines.append(f"| {n}. {label} | {len(slugs)} | {', '.join(slugs)} |")
+    columns = "| " + t(Text("Mitra")) + " | " + t(Text("Keterangan")) + " | " + t(Text("Penanggung jawab")) + " |"
     for key, title in SECTIONS.items():
         items = [i for i in report.items if i.section == key]
-        lines += ["", f"## {title} ({len(items)})", ""]
+        lines += ["", f"## {t(title)} ({len(items)})", ""]
         if not items:
-            lines.append("Tidak ada.")
+            lines.append(t(Text("Tidak ada.")))
             continue
-        lines += ["| Mitra | Keterangan | Penanggung jawab |", "|---|---|---|"]
-        lines += [f"| {i.slug} | {i.detail} | {i.owner} |" for i in items]
+        lines += [columns, "|---|---|---|"]
+        lines += [f"| {i.slug} | {t(i.detail)} | {i.owner} |" for i in items]
     return "\n".join(lines) + "\n"
 
 
-def to_table(report: Report) -> str:
+def to_table(report: Report, gettext: Gettext | None = None) -> str:
     """A plain terminal table: fixed-width columns, one block per section."""
-    lines = [f"Laporan kemitraan per {report.today.isoformat()}", "", "ALUR KEMITRAAN"]
+    lines = [said(Text("Laporan kemitraan per {date}", date=report.today.isoformat()), gettext), "", said(Text("Alur kemitraan"), gettext).upper()]
     width = max(len(label) for _, label, _ in report.stages) + 4
     for n, (sid, label, slugs) in enumerate(report.stages, 1):
         lines.append(f"  {f'{n:>2}. {label}':<{width}} {len(slugs):>4}  {', '.join(slugs)}")
     for key, title in SECTIONS.items():
         items = [i for i in report.items if i.section == key]
-        lines += ["", f"{title.upper()} ({len(items)})"]
+        lines += ["", f"{said(title, gettext).upper()} ({len(items)})"]
         if not items:
-            lines.append("  tidak ada")
+            lines.append("  " + said(Text("tidak ada"), gettext))
             continue
         slug_w = max(len(i.slug) for i in items)
         owner_w = max(len(i.owner) for i in items)
-        lines += [f"  {i.slug:<{slug_w}}  {i.owner:<{owner_w}}  {i.detail}".rstrip() for i in items]
+        lines += [f"  {i.slug:<{slug_w}}  {i.owner:<{owner_w}}  {said(i.detail, gettext)}".rstrip() for i in items]
     return "\n".join(lines) + "\n"
 
 

@@ -19,6 +19,7 @@ from ..render.exports import Labels
 from ..render.i18n import Locale, localized, phone, whatsapp_link
 from . import yamledit
 from .report import is_due
+from ..core.problems import Text
 
 MERGE_FIELDS = ["slug", "name", "to_name", "to_email", "to_whatsapp", "whatsapp_link", "subject", "body", "page", "last_verified"]
 
@@ -127,7 +128,7 @@ def eml(message: Message, settings, today: dt.date) -> bytes:
         data = bytes(mail)
         if _reads_back(data, mail):
             return data
-    raise ValueError(f"{message.slug}: the draft's headers cannot be written safely")
+    raise ValueError(Text("{slug}: the draft's headers cannot be written safely", slug=message.slug))
 
 
 def _mail(message: Message, settings, today: dt.date, plain: bool) -> EmailMessage:

@@ -9,6 +9,7 @@ import datetime as dt
 import json
 
 import yaml
+from ..core.problems import Text
 
 # Where a key that is not there yet goes: after the first of these keys present, else before the second list.
 AFTER = {"last_verified": ("since",), "activities": ("description_en", "description", "summary_en", "summary")}
@@ -30,9 +31,9 @@ def _top(text: str):
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
-        raise EditError(f"cannot be read as YAML ({str(exc).splitlines()[0]})")
+        raise EditError(Text('cannot be read as YAML ({value})', value=str(exc).splitlines()[0]))
     if not isinstance(node, yaml.MappingNode) or node.flow_style:
-        raise EditError("is not a block mapping of fields")
+        raise EditError(Text("is not a block mapping of fields"))
     return node
 
 
@@ -79,7 +80,7 @@ def set_value(text: str, key: str, value) -> str:
     for k, v in top.value:
         if k.value == key:
             if not isinstance(v, yaml.ScalarNode):
-                raise EditError(f"{key}: is not a single value; edit it by hand")
+                raise EditError(Text('{key}: is not a single value; edit it by hand', key=key))
             if v.tag == "tag:yaml.org,2002:null" and v.start_mark.index == v.end_mark.index:  # `key:` with nothing after
                 return text[: v.start_mark.index] + " " + scalar(value) + text[v.end_mark.index :]
             return text[: v.start_mark.index] + scalar(value) + text[v.end_mark.index :]
@@ -97,13 +98,13 @@ def append_item(text: str, key: str, item: dict) -> str:
         if isinstance(v, yaml.ScalarNode) and v.tag == "tag:yaml.org,2002:null":
             return text[: v.start_mark.index].rstrip(" ") + "\n" + _block(item, 2) + text[_line_end(text, v.end_mark.index) :]
         if not isinstance(v, yaml.SequenceNode):
-            raise EditError(f"{key}: is not a list; edit it by hand")
+            raise EditError(Text('{key}: is not a list; edit it by hand', key=key))
         if v.flow_style:
             if v.value:
-                raise EditError(f"{key}: is written as [a, b] on one line; write it as a block list to add to it")
+                raise EditError(Text('{key}: is written as [a, b] on one line; write it as a block list to add to it', key=key))
             return text[: v.start_mark.index].rstrip(" ") + "\n" + _block(item, k.start_mark.column + 2) + text[_line_end(text, v.end_mark.index) :]
         if not v.value:
-            raise EditError(f"{key}: has no items to follow")
+            raise EditError(Text('{key}: has no items to follow', key=key))
         first = v.value[0]
         dash = text.rfind("-", 0, first.start_mark.index)
         indent = dash - _line_start(text, dash)
@@ -156,7 +157,7 @@ def set_path(text: str, path: str, value) -> str:
         k, v = found
         if last:
             if isinstance(v, yaml.MappingNode):
-                raise EditError(f"{path}: is a group of fields, not one value")
+                raise EditError(Text('{path}: is a group of fields, not one value', path=path))
             if isinstance(v, yaml.SequenceNode) and not v.flow_style:
                 colon = text.index(":", k.end_mark.index)  # a block list becomes one flow list on the key's line
                 return text[:colon] + ": " + render(value) + "\n" + text[_line_end(text, _last_index(v)) :]
@@ -164,9 +165,9 @@ def set_path(text: str, path: str, value) -> str:
                 return text[: v.start_mark.index] + " " + render(value) + text[v.end_mark.index :]
             return text[: v.start_mark.index] + render(value) + text[v.end_mark.index :]
         if not isinstance(v, yaml.MappingNode):
-            raise EditError(f"{'.'.join(keys[: depth + 1])}: is not a group of fields; edit it by hand")
+            raise EditError(Text('{value}: is not a group of fields; edit it by hand', value='.'.join(keys[: depth + 1])))
         node = v
-    raise EditError(f"{path}: cannot be set")
+    raise EditError(Text('{path}: cannot be set', path=path))
 
 
 def _nested(keys: list[str], value, indent: int) -> str:
