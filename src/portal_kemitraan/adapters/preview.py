@@ -167,7 +167,7 @@ class Indexer:
 @dataclass
 class Built:
     """What the last successful build published: each generated page's shared key, inputs, front matter
-    and digest; each export's and logo's digest; each partner's public record (by identity)."""
+    and digest; each export's, logo's and share image's digest; each partner's public record (by identity)."""
 
     shared: tuple | None = None
     pages: dict[str, tuple] = field(default_factory=dict)
@@ -233,6 +233,8 @@ class Staging:
                         written = True
                 if written or slug is None:  # site-wide exports stay listed (pages link to them); MkDocs copies them if newer
                     files.append(File.generated(config, out.path, abs_src_path=os.path.join(self.folder, out.path)))
+            elif out.kind == "card" and not everything and out.meta["slug"] not in changed and out.path in last.logos:
+                now.logos[out.path] = last.logos[out.path]  # a share image is drawn again only when its partner changed
             else:
                 data = out.make()
                 now.logos[out.path] = digest = _digest(data)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import yaml
 
 from . import charts, diagrams, geo, templating
+from .cards import card_path, share_card
 from .i18n import Locale, localized
 from ..core.public import PublicSite
 from ..core.reference import provinces
@@ -173,12 +174,25 @@ class SitePlan:
             "template": "partner.html",
             "hide": ["navigation", "toc"],
         }
-        if p["logo"] and not p["logo"].endswith(".svg"):  # link previews show raster images only
-            meta["image"] = p["logo"]
+        if self.has_card(p):  # link previews show the partner's card (render/cards.py)
+            meta["image"] = card_path(p["slug"])
         if not p["listed"]:
             meta["robots"] = "noindex"
             meta["search"] = {"exclude": True}
         return Generated(f"partners/{p['slug']}.md", meta, "partner", p["slug"], self.sources.get(p["slug"]))
+
+    def has_card(self, p: dict) -> bool:
+        return bool(p["logo"]) and p["logo"] in self.site.logos
+
+    def share_card(self, slug: str) -> bytes:
+        """The share image of one partner with a logo: its logo, name, pattern and side in this edition's
+        language, and its place."""
+        p = self._by_slug[slug]
+        pattern = self.site.patterns[p["pattern"]]
+        side = next(s for s in pattern.sides if s.id == p["side"])
+        line = f"{self.locale.pick(pattern.name.model_dump())} · {self.locale.pick(side.label.model_dump())}"
+        place = ", ".join(x for x in (p["city"], p["province"]) if x)
+        return share_card(p["name"], line, place, self.settings.organisation, self.site.logos[p["logo"]], p["logo"])
 
     # -- what a page depends on (for a preview that re-renders only what changed) -------------
 

@@ -12,6 +12,7 @@ import yaml
 from ..core.parallel import fork_map
 from ..core.public import PublicSite
 from . import exports
+from .cards import card_path
 from .pages import SitePlan, front_matter, page_url
 
 # Settings of an engine that point readers into the data repository (the repository link in the header,
@@ -71,17 +72,17 @@ def page_text(meta: dict, body: str) -> str:
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class _Bodies:
-    """The profiles of one render, made ahead on every core; each is handed out once (then made again if
-    asked for), so the site's bodies are never all held twice."""
+class _Ahead:
+    """Files of one render made ahead on every core (profiles, share images); each is handed out once (then
+    made again if asked for), so they are never all held twice."""
 
-    def __init__(self, plan: SitePlan, uris: list[str], urls: list[str], parallel: bool):
-        self.plan = plan
-        self.ready = dict(zip(uris, fork_map(lambda job: plan.render(*job), list(zip(uris, urls)), parallel)))
+    def __init__(self, make, keys: list, parallel: bool):
+        self.make = make
+        self.ready = dict(zip(keys, fork_map(make, list(keys), parallel)))
 
-    def take(self, uri: str, url: str) -> str:
-        body = self.ready.pop(uri, None)
-        return body if body is not None else self.plan.render(uri, url)
+    def take(self, key):
+        made = self.ready.pop(key, None)
+        return made if made is not None else self.make(key)
 
 
 def render_site(site: PublicSite, settings, edition: Edition | None = None, plan: SitePlan | None = None, ahead: bool = True,
@@ -93,11 +94,15 @@ def render_site(site: PublicSite, settings, edition: Edition | None = None, plan
     plan = plan or SitePlan(site, settings, edition.sources, edition.overrides, edition.locale, edition.site_url)
     urls = {uri: page_url(uri, edition.directory_urls) for uri in plan.pages}
     profiles = [uri for uri, page in plan.pages.items() if page.kind == "partner"] if ahead else []
-    bodies = _Bodies(plan, profiles, [urls[u] for u in profiles], parallel)
-    out = [OutputFile(uri, "page", lambda uri=uri: bodies.take(uri, urls[uri]), page.meta, page.in_nav) for uri, page in plan.pages.items()]
+    bodies = _Ahead(lambda uri: plan.render(uri, urls[uri]), profiles, parallel)
+    out = [OutputFile(uri, "page", lambda uri=uri: bodies.take(uri), page.meta, page.in_nav) for uri, page in plan.pages.items()]
     title = edition.title or settings.organisation
     for path, make in exports.planned(site, edition.site_url, title, plan.locale.code, settings.licence.model_dump()).items():
         out.append(OutputFile(path, "export", make))
     for path, data in site.logos.items():
         out.append(OutputFile(path, "asset", lambda data=data: data))  # the cleaned bytes, never the file itself
+    with_card = [p["slug"] for p in site.pages if plan.has_card(p)]
+    cards = _Ahead(plan.share_card, with_card if ahead else [], parallel)
+    for slug in with_card:  # made ahead on every core too: a card is a few milliseconds (render/cards.py)
+        out.append(OutputFile(card_path(slug), "card", lambda slug=slug: cards.take(slug), {"slug": slug}))
     return out
