@@ -11,7 +11,7 @@ from conftest import FIXTURES, ROOT, TODAY, copy_reference_data, run_portal
 
 from portal_kemitraan.core.problems import Text, said
 from portal_kemitraan.render import catalogs
-from portal_kemitraan.render.i18n import translations
+from portal_kemitraan.render.i18n import locale_language, translations
 from portal_kemitraan.staff import cli
 
 INTAKE = os.path.join(FIXTURES, "intake")
@@ -63,6 +63,8 @@ def run_in(language: str, monkeypatch, *args, cwd=None):
 )
 def test_the_language_follows_lang_and_lang_option(environ, argv, expected):
     assert cli.language(argv, environ) == expected
+    if argv[0] == "validate":  # the MkDocs hook's messages follow the locale as the commands do
+        assert locale_language(environ) == expected
 
 
 def _helps(parser) -> dict[str, list]:
@@ -160,6 +162,7 @@ COMMANDS = [
     (["report", "--today", "2026-12-01"], "KESEPAKATAN SEGERA BERAKHIR", "AGREEMENTS ENDING SOON"),
     (["mou", "tidak-ada"], "tidak ada mitra 'tidak-ada'", "no partner 'tidak-ada'"),
     (["mou", "kwt-melati", "--with", "kwt-melati"], "tidak dapat menjadi kedua pihak", "cannot be both sides"),
+    (["mou", "kwt-melati", "--with", "koperasi-tani-sumber-rejeki"], "adalah pemasok dalam pola Dagang umum", "is a supplier in General trade"),
     (["verify", "--dry-run", "--today", "2026-12-01"], "profil perlu diperiksa; tidak ada yang ditulis", "profile(s) due for a check; nothing written"),
     (["verified", "kwt-melati", "--date", "2030-01-01", "--today", "2026-12-01"], "ada di masa depan", "is in the future"),
     (["new-activity", "kwt-melati", "Pelatihan pengemasan", "--date", "2026-11-20"], "kegiatan ditambahkan", "activity added"),
@@ -198,6 +201,22 @@ def test_every_staff_message_has_both_languages():
         if not (message.string or (other is not None and other.string)):
             missing.append(message.id)
         elif message.string and isinstance(message.id, str):
-            placeholders = lambda text: sorted(re.findall(r"\{[^{}]*\}|%\([a-z_]+\)[sr]|%[sr]", text.replace("{{", "").replace("}}", "")))  # noqa: E731
+            # a value given in both languages ({side_en}, {side_id}) is said by each translation in its own
+            placeholders = lambda text: sorted(re.findall(r"\{[^{}]*\}|%\([a-z_]+\)[sr]|%[sr]",  # noqa: E731
+                                                          text.replace("{{", "").replace("}}", "").replace("_id}", "_en}")))
             assert placeholders(message.id) == placeholders(message.string), message.id
     assert missing == [], f"untranslated (run scripts/dev.py catalogs, then translate): {missing[:10]}"
+
+
+def test_a_build_with_data_errors_says_them_in_the_language_of_the_person_building(tmp_path):
+    """`mkdocs build` refuses data with errors, each line said as `validate` says it, in the locale's language."""
+    from conftest import build_site
+    from sitebuild import project
+
+    folder = project(str(tmp_path), with_partners=False)
+    with open(os.path.join(folder, "partners", "tanpa-nama.yml"), "w", encoding="utf-8") as fh:
+        fh.write("pattern: general-trade\nside: supplier\nsummary: Ringkas.\nregion: {province: Bali}\n")
+    for lang, expected in (("id_ID.UTF-8", "partners/tanpa-nama.yml:1: name: wajib diisi tetapi tidak ada"),
+                           ("en_US.UTF-8", "partners/tanpa-nama.yml:1: name: is required but missing")):
+        result = build_site(folder, env={"LANG": lang, "LC_ALL": "", "LANGUAGE": ""})
+        assert result.returncode != 0 and expected in result.stderr, result.stderr[-2000:]

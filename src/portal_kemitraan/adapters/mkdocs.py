@@ -15,7 +15,7 @@ from ..core.problems import DataError
 from ..core.public import build_public_site
 from ..core.settings import Settings
 from ..render import search
-from ..render.i18n import edition_language
+from ..render.i18n import edition_language, locale_language, translations
 from ..render.minify import strip_indentation
 from ..render.pages import SitePlan
 from ..render.site import REPOSITORY_SETTINGS, Edition, OutputFile, render_site
@@ -77,10 +77,11 @@ class MkDocsAdapter:
         else:
             catalog = load_catalog(root, today=today, parallel=parallel)
             site = build_public_site(catalog, today, settings.ending_soon_days, parallel=parallel) if catalog.report.ok else None
-        if site is None:
-            for line in catalog.report.lines(notes=False):
+        if site is None:  # said in the language of the person building, as the staff commands say it
+            gettext = translations(locale_language(os.environ)).gettext
+            for line in catalog.report.lines(notes=False, gettext=gettext):
                 log.error(line)
-            raise PluginError(str(DataError(catalog.report)))
+            raise PluginError(DataError(catalog.report).said(gettext))
         preview = self.is_preview()
         sources = {}
         if preview:

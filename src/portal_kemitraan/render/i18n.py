@@ -27,6 +27,22 @@ def edition_language(theme_language: str | None) -> str:
     return code
 
 
+def locale_language(environ) -> str:
+    """The language a person's locale asks for (LANGUAGE, LC_ALL, LC_MESSAGES, LANG, as gettext reads them),
+    among the catalogs' languages; the site's own (Indonesian) when it names none of them (C, POSIX, fr_FR)."""
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = environ.get(name, "")
+        if not value:
+            continue
+        for entry in value.split(":") if name == "LANGUAGE" else [value]:
+            code = entry.split(".")[0].split("@")[0].split("_")[0].lower()
+            if code in LANGUAGES:
+                return code
+        if name != "LANGUAGE":
+            break  # the first locale variable that is set decides
+    return LANGUAGES[0]
+
+
 def catalog_path(locale: str) -> str:
     return os.path.join(LOCALES_DIR, locale, "LC_MESSAGES", f"{DOMAIN}.po")
 

@@ -48,7 +48,10 @@ def counterpart(catalog: Catalog, slug: str, organisation: str, email: str, name
     if not given:
         if facilitator is not None:
             raise PartiesError(
-                Text('in the {en} pattern the organisation brings the two sides together (organisation: facilitator in patterns/{pattern}.yml): name the {lower} with --with SLUG or --with "NAME", or agreement.counterpart in partners/{slug}.yml', en=pattern.name.en, pattern=p.pattern, lower=other_side.label.en.lower(), slug=slug)
+                # the names of patterns and sides come in both languages: each translation uses its own (_en, _id)
+                Text('in the {pattern_en} pattern the organisation brings the two sides together (organisation: facilitator in '
+                     'patterns/{pattern}.yml): name the {side_en} with --with SLUG or --with "NAME", or agreement.counterpart in '
+                     'partners/{slug}.yml', pattern=p.pattern, slug=slug, **_names("pattern", pattern.name), **_names("side", other_side.label))
             )
         return org, None
     if given == slug:
@@ -58,8 +61,10 @@ def counterpart(catalog: Catalog, slug: str, organisation: str, email: str, name
         return {"name": given, "email": "", "place": "", "representative": None, "slug": None}, facilitator
     q = record.data
     if q.pattern != p.pattern or q.side != other_side.id:
-        where = f"a {catalog.side(q.pattern, q.side).label.en.lower()} in {catalog.patterns[q.pattern].name.en}"
-        raise PartiesError(Text("{given} is {where}; the other side of {slug}'s agreement is a {lower} in {en}", given=given, where=where, slug=slug, lower=other_side.label.en.lower(), en=pattern.name.en))
+        raise PartiesError(Text("{given} is a {their_side_en} in {their_pattern_en}; the other side of {slug}'s agreement is a {side_en} in "
+                                "{pattern_en}", given=given, slug=slug, **_names("their_side", catalog.side(q.pattern, q.side).label),
+                                **_names("their_pattern", catalog.patterns[q.pattern].name), **_names("side", other_side.label),
+                                **_names("pattern", pattern.name)))
     person = q.contact.person if q.contact and q.contact.person else None
     return {
         "name": q.name,
@@ -68,6 +73,11 @@ def counterpart(catalog: Catalog, slug: str, organisation: str, email: str, name
         "representative": person,
         "slug": given,
     }, facilitator
+
+
+def _names(key: str, label) -> dict:
+    """A pattern's or side's name in both languages, as message values: `{key}_en` and `{key}_id`."""
+    return {f"{key}_en": label.en.lower() if key.endswith("side") else label.en, f"{key}_id": label.id.lower() if key.endswith("side") else label.id}
 
 
 def draft(catalog: Catalog, slug: str, organisation: str, email: str, lang: str = "id", today: dt.date | None = None, named: str | None = None) -> str:

@@ -20,7 +20,7 @@ from .schema import schema_path, schema_text
 from ..core.settings import read_mkdocs_config, settings_from_mkdocs
 from ..core.yamlsource import MAX_BYTES as MAX_PARTNER_BYTES
 from ..core.problems import Text, joined, said
-from ..render.i18n import LANGUAGES, N_, translations
+from ..render.i18n import LANGUAGES, N_, locale_language, translations
 
 DEFAULT_DATA = "partners"  # relative to the current folder: run the commands from the project folder
 DEFAULT_CONFIG = "mkdocs.yml"
@@ -100,17 +100,7 @@ def language(argv: list[str], environ) -> str:
             return argv[i + 1]
         if arg.startswith("--lang=") and arg.split("=", 1)[1] in LANGUAGES:
             return arg.split("=", 1)[1]
-    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
-        value = environ.get(name, "")
-        if not value:
-            continue
-        for entry in value.split(":") if name == "LANGUAGE" else [value]:
-            code = entry.split(".")[0].split("@")[0].split("_")[0].lower()
-            if code in LANGUAGES:
-                return code
-        if name != "LANGUAGE":
-            break  # the first locale variable set decides (C, POSIX or another language: Indonesian)
-    return LANGUAGES[0]
+    return locale_language(environ)
 
 
 # argparse's own words (usage, errors, section titles), in the same catalogs as every other message.
