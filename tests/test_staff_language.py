@@ -160,6 +160,7 @@ COMMANDS = [
     (["corrections", os.path.join(INTAKE, "corrections.csv"), "--today", "2026-12-01"],
      "bukan mitra dalam data; tidak diterapkan", "is no partner in the data; not applied"),
     (["report", "--today", "2026-12-01"], "KESEPAKATAN SEGERA BERAKHIR", "AGREEMENTS ENDING SOON"),
+    (["report", "--today", "2026-12-01", "--format", "md"], "| 8. Pelaksanaan | 4 |", "| 8. Implementation | 4 |"),
     (["mou", "tidak-ada"], "tidak ada mitra 'tidak-ada'", "no partner 'tidak-ada'"),
     (["mou", "kwt-melati", "--with", "kwt-melati"], "tidak dapat menjadi kedua pihak", "cannot be both sides"),
     (["mou", "kwt-melati", "--with", "koperasi-tani-sumber-rejeki"], "adalah pemasok dalam pola Dagang umum", "is a supplier in General trade"),

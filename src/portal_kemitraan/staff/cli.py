@@ -464,7 +464,7 @@ def cmd_report(args) -> int:
     settings = _settings(args.config)
     ending = settings.ending_soon_days if args.ending_days is None else args.ending_days
     stale = settings.stale_days if args.stale_days is None else args.stale_days
-    result = report.build_report(catalog, args.today or dt.date.today(), ending_days=ending, stale_days=stale)
+    result = report.build_report(catalog, args.today or dt.date.today(), ending_days=ending, stale_days=stale, language=_language())
     getattr(sys.stdout, "write_export", sys.stdout.write)(report.FORMATS[args.format](result, _gettext()))
     return 0
 

@@ -60,7 +60,9 @@ def _date(value) -> dt.date | None:
     return None
 
 
-def build_report(catalog: Catalog, today: dt.date, ending_days: int = ENDING_SOON_DAYS, stale_days: int = STALE_DAYS) -> Report:
+def build_report(catalog: Catalog, today: dt.date, ending_days: int = ENDING_SOON_DAYS, stale_days: int = STALE_DAYS,
+                 language: str = "id") -> Report:
+    """The report of one day; the stages named in `language` (id or en), as the rest of the report is said."""
     report = Report(today)
     by_stage: dict[str, list[str]] = {s.id: [] for s in catalog.stages}
     for slug in sorted(catalog.partners):
@@ -97,7 +99,7 @@ def build_report(catalog: Catalog, today: dt.date, ending_days: int = ENDING_SOO
             missing = [name for name in RECOMMENDED if not getattr(p, name)]
             if missing:
                 report.items.append(Item("incomplete", slug, Text("belum ada: {fields}", fields=", ".join(missing)), owner))
-    report.stages = [(s.id, s.label.id, by_stage[s.id]) for s in catalog.stages]
+    report.stages = [(s.id, s.label.en if language == "en" else s.label.id, by_stage[s.id]) for s in catalog.stages]
     return report
 
 
