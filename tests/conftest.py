@@ -19,7 +19,10 @@ for _name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
     os.environ.pop(_name, None)
 os.environ["LANG"] = "en_US.UTF-8"
 
-DATA = os.path.join(ROOT, "partners")
+# The tests never read the live data folder, pages or addresses (partners/, docs/*.md, mkdocs*.yml): an
+# organisation replaces those with its own. They read a copy of the demo kept here, a whole project folder.
+DEMO = os.path.join(ROOT, "tests", "demo")
+DATA = os.path.join(DEMO, "partners")
 FIXTURES = os.path.join(ROOT, "tests", "fixtures")
 TODAY = dt.date(2026, 12, 1)  # the fixed "today" of every test that depends on the date
 PY = sys.executable
@@ -51,7 +54,7 @@ def run_portal(*args, env=None, cwd=None, subprocess_run=False):
     if env is not None or subprocess_run:
         full_env = dict(os.environ)
         full_env.update(env or {})
-        return subprocess.run([PY, os.path.join(ROOT, "scripts", "portal.py"), *args], capture_output=True, cwd=cwd or ROOT, env=full_env)
+        return subprocess.run([PY, os.path.join(ROOT, "scripts", "portal.py"), *args], capture_output=True, cwd=cwd or DEMO, env=full_env)
     import contextlib
     import io
 
@@ -60,7 +63,7 @@ def run_portal(*args, env=None, cwd=None, subprocess_run=False):
     out, err = io.StringIO(), io.StringIO()
     previous = os.getcwd()
     try:
-        os.chdir(cwd or ROOT)
+        os.chdir(cwd or DEMO)
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
             code = cli.main([str(a) for a in args])
     finally:

@@ -7,23 +7,28 @@ import os
 import re
 import shutil
 
-from conftest import ROOT, TODAY, build_site, copy_reference_data
+from conftest import DEMO, ROOT, TODAY, build_site, copy_reference_data
 
 EPOCH = str(int(dt.datetime(TODAY.year, TODAY.month, TODAY.day, tzinfo=dt.timezone.utc).timestamp()))
 
 
 def project(dest: str, with_partners: bool = True, extra_yaml: dict | None = None) -> str:
-    """A copy of this project's site sources around a partners/ folder, with settings in extra.portal changed."""
+    """A project laid out like this repository: the portal's code (templates, hook, the site's script and
+    styles in docs/assets/) from the repository, the demo's pages, configuration and partners from
+    tests/demo/ (never the live ones, which an organisation replaces), with settings in extra.portal changed."""
     os.makedirs(dest, exist_ok=True)
-    for name in ("docs", "docs-en", "overrides", "hooks"):
+    for name in ("docs", "docs-en"):
+        shutil.copytree(os.path.join(DEMO, name), os.path.join(dest, name))
+    shutil.copytree(os.path.join(ROOT, "docs", "assets"), os.path.join(dest, "docs", "assets"))
+    for name in ("overrides", "hooks"):
         shutil.copytree(os.path.join(ROOT, name), os.path.join(dest, name), ignore=shutil.ignore_patterns("__pycache__"))
-    config = open(os.path.join(ROOT, "mkdocs.yml"), encoding="utf-8").read()
+    config = open(os.path.join(DEMO, "mkdocs.yml"), encoding="utf-8").read()
     for key, value in (extra_yaml or {}).items():
         config, n = re.subn(rf"(?m)^(    {key}:).*$", rf'\1 "{value}"', config)
         assert n == 1, key
     with open(os.path.join(dest, "mkdocs.yml"), "w", encoding="utf-8") as fh:
         fh.write(config)
-    shutil.copy(os.path.join(ROOT, "mkdocs.en.yml"), dest)
+    shutil.copy(os.path.join(DEMO, "mkdocs.en.yml"), dest)
     copy_reference_data(dest, with_partners=with_partners)
     return dest
 

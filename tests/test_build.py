@@ -9,7 +9,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from conftest import FIXTURES
+from conftest import DEMO, FIXTURES
 from inert import live_code
 from sitebuild import build, project, read, search_records, site_files
 
@@ -251,7 +251,7 @@ def test_hostile_text_is_inert(tmp_path):
 def test_serve_watches_the_data_folder():
     from types import SimpleNamespace
 
-    from conftest import ROOT
+    from conftest import DEMO
     from portal_kemitraan.adapters.mkdocs import MkDocsAdapter
     from portal_kemitraan.core.settings import Settings
 
@@ -259,8 +259,8 @@ def test_serve_watches_the_data_folder():
     adapter.settings = Settings(data_dir="data-mitra")
     watched = []
     server = SimpleNamespace(watch=lambda path, *a, **k: watched.append(path))
-    adapter.on_serve(server, SimpleNamespace(config_file_path=os.path.join(ROOT, "mkdocs.yml")), None)
-    assert watched[0] == os.path.join(ROOT, "data-mitra")
+    adapter.on_serve(server, SimpleNamespace(config_file_path=os.path.join(DEMO, "mkdocs.yml")), None)
+    assert watched[0] == os.path.join(DEMO, "data-mitra")
 
 
 def test_prerendered_pages_are_the_ones_mkdocs_asks_for():

@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 
 import yaml
 
-from conftest import ROOT
+from conftest import DEMO, ROOT
 from sitebuild import read
 from test_build import HIDDEN, PRIVATE, PUBLIC, UNLISTED
 
@@ -133,9 +133,9 @@ def test_check_jsonschema_accepts_the_examples_and_refuses_a_typo(tmp_path):
     import subprocess
     import sys
 
-    files = [p for p in glob.glob(os.path.join(ROOT, "partners", "*.yml")) if not p.endswith(("stages.yml", "forms.yml", "search.yml"))]
+    files = [p for p in glob.glob(os.path.join(DEMO, "partners", "*.yml")) if not p.endswith(("stages.yml", "forms.yml", "search.yml"))]
     tool = os.path.join(os.path.dirname(sys.executable), "check-jsonschema")
-    schema = os.path.join(ROOT, "partners", "partner.schema.json")
+    schema = os.path.join(DEMO, "partners", "partner.schema.json")
     ok = subprocess.run([tool, "--schemafile", schema, *files], capture_output=True, text=True)
     assert ok.returncode == 0, ok.stdout + ok.stderr
     bad = tmp_path / "typo.yml"

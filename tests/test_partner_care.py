@@ -9,9 +9,9 @@ import os
 
 import yaml
 
-from conftest import ROOT, TODAY, copy_reference_data, run_portal
+from conftest import DEMO, ROOT, TODAY, copy_reference_data, run_portal
 
-CONFIG = os.path.join(ROOT, "mkdocs.yml")
+CONFIG = os.path.join(DEMO, "mkdocs.yml")
 
 
 def run(*args):

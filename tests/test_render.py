@@ -8,14 +8,14 @@ import xml.etree.ElementTree as ET
 import pytest
 import yaml
 
-from conftest import ROOT, TODAY
+from conftest import DEMO, ROOT, TODAY
 from portal_kemitraan.adapters.folder import RenderError, edition_configs, engine_config, project_files, read_config, write_folder
 from sitebuild import read, search_records
 
 
 def test_each_edition_gets_a_whole_config_without_the_hook_or_the_repository():
     """INHERIT resolved as MkDocs resolves it (mappings merged, lists replaced): Zensical ignores it."""
-    editions = dict(edition_configs(os.path.join(ROOT, "mkdocs.yml")))
+    editions = dict(edition_configs(os.path.join(DEMO, "mkdocs.yml")))
     assert sorted(editions) == ["mkdocs.en.yml", "mkdocs.yml"]
     english = yaml.safe_load(engine_config(editions["mkdocs.en.yml"], "docs-en", "site/en", {"search": "Search"}))
     assert english["docs_dir"] == "docs-en" and english["site_dir"] == "site/en" and "INHERIT" not in english
@@ -45,7 +45,7 @@ def test_an_edition_named_without_its_config_is_refused(tmp_path):
 
 def test_render_writes_a_project_for_another_engine(tmp_path):
     out = tmp_path / "out"
-    files = project_files(os.path.join(ROOT, "mkdocs.yml"))
+    files = project_files(os.path.join(DEMO, "mkdocs.yml"))
     assert write_folder(str(out), files) == len(files)
     page = (out / "docs" / "partners" / "kwt-melati.md").read_text(encoding="utf-8")
     front = yaml.safe_load(page.split("---\n")[1])  # written by a YAML serialiser, read back by a YAML parser

@@ -7,7 +7,7 @@ import os
 import re
 
 import pytest
-from conftest import FIXTURES, ROOT, TODAY, copy_reference_data, run_portal
+from conftest import DEMO, FIXTURES, ROOT, TODAY, copy_reference_data, run_portal
 
 from portal_kemitraan.core.problems import Text, said
 from portal_kemitraan.render import catalogs
@@ -112,7 +112,7 @@ def test_validate_says_every_problem_in_indonesian_or_english_as_a_real_process(
         )
     with open(os.path.join(root, "ganda.yml"), "w", encoding="utf-8") as fh:
         fh.write("name: A\nname: B\n")
-    with open(os.path.join(ROOT, "partners", "kwt-melati.yml"), encoding="utf-8") as fh:  # valid but for its pattern and date
+    with open(os.path.join(DEMO, "partners", "kwt-melati.yml"), encoding="utf-8") as fh:  # valid but for its pattern and date
         text = fh.read().replace("\npattern: ", "\npattern: x", 1).replace("\nsince: ", "\nsince: 2099-01-01\nx: ", 1)
     with open(os.path.join(root, "kwt-melati.yml"), "w", encoding="utf-8") as fh:
         fh.write(text.replace("\nx: ", "\n# ", 1))
@@ -144,7 +144,7 @@ def _project(tmp_path) -> str:
     import shutil
 
     copy_reference_data(str(tmp_path), with_partners=True)
-    shutil.copy(os.path.join(ROOT, "mkdocs.yml"), tmp_path / "mkdocs.yml")
+    shutil.copy(os.path.join(DEMO, "mkdocs.yml"), tmp_path / "mkdocs.yml")
     return str(tmp_path)
 
 

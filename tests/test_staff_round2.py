@@ -8,13 +8,13 @@ import io
 import os
 import urllib.parse
 
-from conftest import ROOT, TODAY, copy_reference_data, run_portal
+from conftest import DEMO, ROOT, TODAY, copy_reference_data, run_portal
 from portal_kemitraan.core.catalog import load_catalog
 from portal_kemitraan.core.public import build_public_site
 from portal_kemitraan.core.settings import Settings
 from portal_kemitraan.render.pages import SitePlan
 
-CONFIG = os.path.join(ROOT, "mkdocs.yml")
+CONFIG = os.path.join(DEMO, "mkdocs.yml")
 
 PHONE_ONLY = """name: Kelompok Tani Hutan Wana Lestari
 pattern: foster-parent
@@ -333,7 +333,7 @@ def test_a_correction_of_a_field_that_is_not_public_is_reported_not_applied(tmp_
 def _cards(edition_locale: str, root: str = None, settings=None) -> dict:
     from portal_kemitraan.render.site import Edition, render_site
 
-    site = build_public_site(load_catalog(root or os.path.join(ROOT, "partners"), today=TODAY), TODAY, parallel=False)
+    site = build_public_site(load_catalog(root or os.path.join(DEMO, "partners"), today=TODAY), TODAY, parallel=False)
     outputs = render_site(site, settings or Settings(organisation="Portal Kemitraan"), Edition(locale=edition_locale), parallel=False)
     pages = {o.path: o.meta for o in outputs if o.kind == "page"}
     return site, pages, {o.path: o.content() for o in outputs if o.kind == "card"}
@@ -351,7 +351,7 @@ def test_each_partner_with_a_logo_has_its_own_share_image_in_each_language():
     for p in site.pages:
         meta = pages[f"partners/{p['slug']}.md"]
         assert meta.get("image") == (f"assets/share/{p['slug']}.jpg" if p["slug"] in with_logo else None)
-    hidden = [n[:-4] for n in os.listdir(os.path.join(ROOT, "partners")) if n.endswith(".yml") and "visibility: hidden" in open(os.path.join(ROOT, "partners", n), encoding="utf-8").read()]
+    hidden = [n[:-4] for n in os.listdir(os.path.join(DEMO, "partners")) if n.endswith(".yml") and "visibility: hidden" in open(os.path.join(DEMO, "partners", n), encoding="utf-8").read()]
     assert hidden and not any(f"assets/share/{slug}.jpg" in cards for slug in hidden)
     card = Image.open(io.BytesIO(cards["assets/share/cv-kopi-gayo-mandiri.jpg"]))
     assert card.format == "JPEG" and card.size == (1200, 630)

@@ -15,7 +15,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import FIXTURES, ROOT, TODAY, copy_reference_data, run_portal
+from conftest import DEMO, FIXTURES, ROOT, TODAY, copy_reference_data, run_portal
 from portal_kemitraan.staff import cli
 from portal_kemitraan.core.catalog import load_catalog
 
@@ -220,7 +220,7 @@ def playground(tmp_path_factory):
     a terminal's escape sequence in its name among the partners."""
     base = tmp_path_factory.mktemp("playground")
     root = copy_reference_data(str(base), with_partners=True)
-    shutil.copy(os.path.join(ROOT, "mkdocs.yml"), base)
+    shutil.copy(os.path.join(DEMO, "mkdocs.yml"), base)
     os.mkfifo(base / "pipa")
     os.symlink(base / "keluar.md", os.path.join(root, "tautan-keluar"))
     git(base, "init", "-q")
@@ -295,7 +295,7 @@ extra:
 
 def test_doctor_lists_what_the_demo_configuration_must_change(tmp_path):
     root = copy_reference_data(str(tmp_path), with_partners=True)
-    code, out, err = run("doctor", "--data", root, "--config", os.path.join(ROOT, "mkdocs.yml"))
+    code, out, err = run("doctor", "--data", root, "--config", os.path.join(DEMO, "mkdocs.yml"))
     assert code == 1
     assert "site_url: 'https://example.github.io/portal-kemitraan/' is a placeholder or not https" in out
     assert "repo_url: 'https://github.com/example/portal-kemitraan' is the demo's" in out

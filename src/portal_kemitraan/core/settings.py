@@ -147,6 +147,17 @@ _ConfigLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, 
 _ConfigLoader.add_multi_constructor("!", lambda loader, suffix, node: None)
 
 
+def parse_mkdocs_config(text: str) -> dict:
+    """A configuration's text as plain data, as read_mkdocs_config reads it; ValueError when it is not one."""
+    try:
+        config = yaml.load(text, Loader=_ConfigLoader) or {}
+    except yaml.YAMLError as exc:
+        raise ValueError(Text('cannot be read as YAML: {value}', value=str(exc).splitlines()[0]))
+    if not isinstance(config, dict):
+        raise ValueError(Text("must be a mapping of settings"))
+    return config
+
+
 def read_mkdocs_config(path: str) -> dict:
     """mkdocs.yml as plain data (Python tags and !ENV read as nothing); {} when there is none.
     Raises ValueError with one line for a file that cannot be read or parsed."""

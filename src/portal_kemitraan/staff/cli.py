@@ -5,22 +5,23 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import subprocess
 import sys
 import unicodedata
 
 import jinja2
 from slugify import slugify
 
-from . import agreement, checkcache, corrections, doctor, intake, report, verify, yamledit
+from . import agreement, checkcache, corrections, doctor, intake, report, sitecheck, start, verify, yamledit
 from ..render import templating
 from ..core.catalog import Catalog, check_new_partner, check_slug, load_catalog
 from ..core.reference import find_province
 from ..core.safefs import Refused, output_folder, read_inside, read_regular, write_inside, write_output
 from .schema import schema_path, schema_text
-from ..core.settings import read_mkdocs_config, settings_from_mkdocs
+from ..core.settings import Settings, parse_mkdocs_config, read_mkdocs_config, settings_from_mkdocs
 from ..core.yamlsource import MAX_BYTES as MAX_PARTNER_BYTES
 from ..core.problems import Text, joined, said
-from ..render.i18n import LANGUAGES, N_, locale_language, translations
+from ..render.i18n import LANGUAGES, N_, edition_language, locale_language, translations
 
 DEFAULT_DATA = "partners"  # relative to the current folder: run the commands from the project folder
 DEFAULT_CONFIG = "mkdocs.yml"
@@ -604,13 +605,152 @@ def cmd_new_activity(args) -> int:
 def cmd_doctor(args) -> int:
     settings = _settings(args.config)
     catalog = load_catalog(args.data)
-    findings = doctor.check(args.config, settings, catalog)
+    editions = [(name, config, lang) for name, config, lang, _, _ in _editions(os.path.abspath(args.config))] if os.path.isfile(args.config) else []
+    findings = doctor.check(args.config, settings, catalog, editions)
     for finding in findings:
         say(finding)
     if findings:
         say(Text('{count} thing(s) to change before the site goes live.', count=len(findings)), file=sys.stderr)
         return 1
     say(Text("Ready to go live: addresses, contact and intake are set, the data is valid and holds no template text."))
+    return 0
+
+
+def _editions(config_path: str):
+    """(name, configuration, language, public address, output folder) of every edition of the project."""
+    from ..adapters.folder import RenderError, edition_configs
+
+    config_dir = os.path.dirname(config_path)
+    try:
+        editions = edition_configs(config_path)
+        out = []
+        for name, config in editions:
+            theme = config.get("theme") if isinstance(config.get("theme"), dict) else {}
+            out.append((name, config, edition_language(theme.get("language")), str(config.get("site_url") or ""),
+                        os.path.normpath(os.path.join(config_dir, str(config.get("site_dir") or "site")))))
+        return out
+    except (RenderError, ValueError) as exc:
+        raise UsageError(exc)
+
+
+def cmd_check(args) -> int:
+    """Validate, build every edition strictly, then read the built site against the data."""
+    from ..core.public import build_public_site
+
+    config_path = os.path.abspath(args.config)
+    if not os.path.isfile(config_path):
+        raise UsageError(Text("--config {config}: no such file", config=args.config))
+    settings = _settings(config_path)
+    config_dir = os.path.dirname(config_path)
+    data = os.path.join(config_dir, settings.data_dir)
+    if not os.path.isdir(data):
+        raise UsageError(Text("extra.portal.data_dir: {data}: no such folder", data=_shown(data)))
+    editions = _editions(config_path)
+    today = settings.build_date()
+    catalog = load_catalog(data, today=today)
+    if not catalog.report.ok:
+        _print_report(catalog, quiet_notes=True)
+        raise CommandError(Text("{errors} error(s) in the data; nothing was built or published.", errors=len(catalog.report.errors)))
+    for name, config, lang, site_url, site_dir in editions:
+        if not site_url:
+            raise UsageError(Text("{config}: site_url: not set; every edition needs its public address", config=name))
+        if not args.no_build:
+            say(Text("building the {language} edition ({config}) into {site_dir} …", language=lang, config=name, site_dir=_shown(site_dir)))
+            built = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", os.path.join(config_dir, name)],
+                                   cwd=config_dir, capture_output=True, text=True, encoding="utf-8", errors="replace")
+            if built.returncode != 0:
+                lines = [line for line in (built.stdout + built.stderr).splitlines() if line.startswith(("ERROR", "WARNING", "Aborted", "Error"))]
+                for line in lines or (built.stdout + built.stderr).splitlines()[-20:]:
+                    say(Text("{config}: {line}", config=name, line=line))
+                raise CommandError(Text("the strict build of {config} failed; nothing may be published", config=name))
+    public = build_public_site(catalog, today, settings.ending_soon_days)
+    sites = [sitecheck.EditionSite(name, lang, site_url, site_dir) for name, _, lang, site_url, site_dir in editions]
+    repository = str(editions[0][1].get("repo_url") or "")
+    problems = sitecheck.check_site(editions[0][4], sites, catalog, public, repository)
+    root = _shown(editions[0][4])
+    for problem in problems:
+        say(Text("{root}/{problem}", root=root, problem=problem))
+    if problems:
+        raise CommandError(Text("{count} problem(s) in the built site; do not publish it.", count=len(problems)))
+    say(Text("The site may be published: {editions} edition(s) in {root}, {partners} partners shown, no private value, every link and export checked.",
+             editions=len(sites), root=root, partners=len(public.listed) + len(public.unlisted)))
+    return 0
+
+
+def _ask(question: Text, default: str = "") -> str:
+    """One answer typed at a terminal (the default when nothing is typed)."""
+    shown = said(question, _gettext()) + (f" [{default}]" if default else "") + ": "
+    try:
+        answer = input(shown.translate(TERMINAL_SAFE)).strip()
+    except EOFError:
+        answer = ""
+    return answer or default
+
+
+def cmd_init(args) -> int:
+    """The demo made into the organisation's own portal (every answer a flag too; asked at a terminal)."""
+    config_path = os.path.abspath(args.config)
+    if not os.path.isfile(config_path):
+        raise UsageError(Text("--config {config}: no such file", config=args.config))
+    interactive = sys.stdin is not None and sys.stdin.isatty() and not args.yes
+    questions = {
+        "name": Text("The organisation's name (as readers should see it)"),
+        "url": Text("The site's public address, e.g. https://kemitraan.example-org.id/ (see PUBLISHING.md)"),
+        "email": Text("The e-mail address applicants and partners write to"),
+        "form": Text("The intake form's https address (empty: applicants write an e-mail)"),
+        "languages": Text("Languages to publish: id, or id,en"),
+        "repository": Text("The data repository's https address, for staff edit links in previews (may be empty)"),
+    }
+    values = {key: getattr(args, key) for key in questions}
+    if values["languages"] is None:
+        values["languages"] = "id,en" if not interactive else None
+    for key, question in questions.items():
+        if values[key] is None and interactive:
+            values[key] = _ask(question, "id,en" if key == "languages" else "")
+    missing = [f"--{key}" for key in ("name", "url", "email") if not values[key]]
+    if missing:
+        raise UsageError(Text("missing {options}; give them as options, or run portal init at a terminal to be asked", options=", ".join(missing)))
+    url = values["url"].strip()
+    answers = start.Answers(name=values["name"].strip(), site_url=url if url.endswith("/") else url + "/", email=values["email"].strip(),
+                            form=(values["form"] or "").strip(), languages=start.parse_languages(values["languages"] or "id"),
+                            repository=(values["repository"] or "").strip())
+    problems = start.check_answers(answers)
+    if problems:
+        raise UsageError(joined(problems))
+    project = os.path.dirname(config_path)
+    settings = _settings(config_path)
+    data = os.path.join(project, settings.data_dir)
+    try:
+        texts = {config_path: start.configure_main(start.read_config(config_path), answers)}
+        for lang in answers.languages[1:]:
+            path = os.path.join(project, f"mkdocs.{lang}.yml")
+            if not os.path.isfile(path):
+                raise CommandError(Text("mkdocs.{lang}.yml: missing; the {lang} edition needs its configuration beside mkdocs.yml", lang=lang))
+            texts[path] = start.configure_edition(start.read_config(path), os.path.basename(path), answers, lang)
+    except yamledit.EditError as exc:
+        raise CommandError(exc)
+    dropped = sorted(os.path.join(project, f"mkdocs.{lang}.yml") for lang in start.LANGUAGE_NAMES
+                     if lang not in answers.languages and os.path.isfile(os.path.join(project, f"mkdocs.{lang}.yml")))
+    for path, text in texts.items():  # every configuration is checked before anything is written
+        try:
+            config = parse_mkdocs_config(text)
+            Settings.from_extra(config.get("extra") if isinstance(config.get("extra"), dict) else None)
+        except ValueError as exc:
+            raise CommandError(Text("{path}: the new configuration would not be valid ({error}); nothing was changed", path=_shown(path), error=exc))
+    partners, logos = ([], []) if args.keep_demo else start.demo_files(data)
+    if interactive:
+        say(Text("portal init will write {configs}, remove {dropped}, and remove {partners} demo partner file(s) and {logos} logo(s).",
+                 configs=", ".join(_shown(p) for p in texts), dropped=", ".join(_shown(p) for p in dropped) or "-", partners=len(partners), logos=len(logos)))
+        if _ask(Text("Go ahead? (y/n)"), "n").lower() not in ("y", "ya", "yes"):
+            say(Text("Nothing was changed."))
+            return 1
+    for path, text in texts.items():
+        start.write_beside(path, text)
+        say(Text("wrote {path}", path=_shown(path)))
+    for path in dropped + partners + logos:
+        os.unlink(path)
+        say(Text("removed {path}", path=_shown(path)))
+    say(Text("Your portal is set up. Next: add partners (portal new, or the editor), then run portal check; portal doctor lists what still needs a person."))
     return 0
 
 
@@ -785,6 +925,23 @@ def build_parser(gettext=None) -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, metavar="DIR", help=Text("the folder to write (new, empty, or written by render before)"))
     p.add_argument("--config", default=DEFAULT_CONFIG, help=Text("the site configuration (mkdocs.yml)"))
     p.set_defaults(func=cmd_render)
+
+    p = sub.add_parser("init", help=Text("make the demo your organisation's portal: name, addresses, languages; the demo partners removed"))
+    p.add_argument("--name", help=Text("the organisation's name"))
+    p.add_argument("--url", help=Text("the site's public address (https://…/)"))
+    p.add_argument("--email", help=Text("the contact e-mail address"))
+    p.add_argument("--form", help=Text("the intake form's https address (default: none, applicants write an e-mail)"))
+    p.add_argument("--languages", help=Text("the editions to publish: id or id,en (default: id,en)"))
+    p.add_argument("--repository", help=Text("the data repository's address, for edit links in staff previews (default: none)"))
+    p.add_argument("--keep-demo", action="store_true", help=Text("keep the demo's partners (default: removed)"))
+    p.add_argument("-y", "--yes", action="store_true", help=Text("ask nothing: take the options as given"))
+    p.add_argument("--config", default=DEFAULT_CONFIG, help=Text("the site configuration (mkdocs.yml)"))
+    p.set_defaults(func=cmd_init)
+
+    p = sub.add_parser("check", help=Text("the gate before publishing: validate, build every edition strictly, read the site against the data"))
+    p.add_argument("--config", default=DEFAULT_CONFIG, help=Text("the site configuration (mkdocs.yml); every edition beside it is checked"))
+    p.add_argument("--no-build", action="store_true", help=Text("check the site as it is already built, without building it again"))
+    p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("doctor", help=Text("check that the configuration and data are ready to go live, and say what to change"))
     p.add_argument("--config", default=DEFAULT_CONFIG, help=Text("the site configuration to check"))

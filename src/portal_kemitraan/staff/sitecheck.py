@@ -1,0 +1,460 @@
+"""The built site read against the data (`portal check`): no private value in any file, every link and anchor
+resolves, every alternate exists, every export parses. Problems are values (`Text`), one per line."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import html
+import io
+import json
+import os
+import re
+import zipfile
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from urllib.parse import unquote, urljoin, urlsplit
+from xml.etree import ElementTree
+
+from ..core.catalog import Catalog
+from ..core.privacy import _PHONE_LIKE, _national
+from ..core.problems import Text
+from ..core.public import PublicSite
+
+# Fields of a partner that hold ids or reference names (published for every partner alike), never a
+# value that identifies one partner: they are not looked for.
+_REFERENCE_FIELDS = frozenset({"pattern", "side", "kind", "forms", "stage", "visibility", "province", "consent", "logo", "location", "lat", "lon"})
+_WORD = re.compile(r"\w+")
+_TAG = re.compile(r"<[A-Za-z!/?][^>]*>")
+_ATTRIBUTE_VALUE = re.compile(r"""=\s*(?:"([^"]*)"|'([^']*)')""")
+MAX_NEEDLE = 8  # words of a value looked for: its start is enough to show that it is there
+_IDENTIFYING = re.compile(r"name|owner|applicant|person|contact|email|mail|phone|whatsapp|wa$|pic|staf|staff", re.I)
+_RASTER = (".png", ".jpg", ".jpeg", ".webp", ".gif", ".ico", ".woff", ".woff2", ".ttf", ".otf")
+
+
+@dataclass(frozen=True)
+class EditionSite:
+    """One built edition: its configuration file, language, public address and output folder."""
+
+    config: str
+    language: str
+    site_url: str
+    site_dir: str
+
+
+@dataclass(frozen=True)
+class Secret:
+    """What a private value is: where it comes from (file and field) and the rule it falls under, and the
+    files of the site where it may appear (an unlisted partner's own page)."""
+
+    source: str
+    field: str
+    rule: str  # internal | hidden | unconsented | unlisted
+    allowed: tuple[str, ...] = ()
+
+
+@dataclass
+class Needles:
+    """Private values as sequences of lower-case words, found in one pass over a text (by their first
+    two words), and private phone numbers by their national digits."""
+
+    pairs: dict[tuple[str, str], list[tuple[tuple[str, ...], Secret]]] = field(default_factory=dict)
+    singles: dict[str, list[Secret]] = field(default_factory=dict)
+    phones: dict[str, Secret] = field(default_factory=dict)
+
+    def add(self, words: tuple[str, ...], secret: Secret) -> None:
+        if len(words) == 1:
+            self.singles.setdefault(words[0], []).append(secret)
+        else:
+            self.pairs.setdefault(words[:2], []).append((words, secret))
+
+    def drop(self, words: list[str], rules: frozenset[str]) -> None:
+        """Forget the values of `rules` that `words` (published text) holds: a value that is also public is no leak."""
+        for found, secret in list(self.find(words)):
+            if secret.rule in rules:
+                if len(found) == 1:
+                    self.singles[found[0]] = [s for s in self.singles.get(found[0], []) if s is not secret]
+                else:
+                    self.pairs[found[:2]] = [(w, s) for w, s in self.pairs.get(found[:2], []) if s is not secret]
+
+    def find(self, words: list[str]):
+        """Every (value, secret) whose words occur in `words`, in order."""
+        pairs, singles = self.pairs, self.singles
+        for i, word in enumerate(words):
+            for secret in singles.get(word, ()):
+                yield (word,), secret
+            if i + 1 < len(words):
+                for needle, secret in pairs.get((word, words[i + 1]), ()):
+                    if tuple(words[i : i + len(needle)]) == needle:
+                        yield needle, secret
+
+    def phone_hits(self, text: str):
+        for match in _PHONE_LIKE.findall(text):
+            digits = re.sub(r"\D", "", match)
+            for candidate in {_national(digits), _national("+" + digits)}:
+                if candidate in self.phones:
+                    yield self.phones[candidate]
+
+
+def words_of(text: str) -> list[str]:
+    return _WORD.findall(text.casefold())
+
+
+def _leaves(value, path: tuple = ()):
+    """(path, text) of every string in a nested value."""
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            yield from _leaves(v, path + (str(k),))
+    elif isinstance(value, (list, tuple)):
+        for i, v in enumerate(value):
+            yield from _leaves(v, path + (str(i),))
+
+
+def _field_name(path: tuple) -> str:
+    return ".".join(p if not p.isdigit() else f"[{p}]" for p in path).replace(".[", "[")
+
+
+def _add_value(needles: Needles, text: str, path: tuple, secret: Secret) -> None:
+    """A private value as needles: its phone numbers by their digits; its lines by their first words.
+    A line is looked for when it identifies something (a name: one word of at least four letters, or
+    more words) or, for free text, when it is long enough (three words, twelve letters) not to be
+    ordinary words that any page may hold."""
+    identifying = bool(_IDENTIFYING.search(path[-1] if path else "")) or secret.rule in ("unconsented",)
+    for match in _PHONE_LIKE.findall(text):
+        digits = _national(re.sub(r"\D", "", match))
+        if len(digits) >= 8:
+            needles.phones[digits] = secret
+    for line in text.splitlines():
+        words = tuple(words_of(line))[:MAX_NEEDLE]
+        letters = sum(len(w) for w in words)
+        if not words or all(w.isdigit() for w in words):
+            continue
+        if identifying or "@" in line:
+            if len(words) >= 2 or letters >= 4:
+                needles.add(words, secret)
+        elif len(words) >= 3 and letters >= 12 or len(words) >= 2 and secret.rule in ("hidden", "unlisted") and path[:1] == ("name",):
+            needles.add(words, secret)
+        elif len(words) == 1 and letters >= 6 and path[:1] == ("name",):
+            needles.add(words, secret)
+
+
+def own_files(slug: str, logo: str | None, prefixes: list[str]) -> tuple[str, ...]:
+    """The files where an unlisted partner's values may appear: its page (and what lies under it), its
+    share card and its logo, in every edition."""
+    out = []
+    for prefix in prefixes:
+        out += [f"{prefix}partners/{slug}/", f"{prefix}assets/share/{slug}."]
+        if logo:
+            out.append(f"{prefix}assets/partners/{logo}")
+    return tuple(out)
+
+
+def private_needles(catalog: Catalog, public: PublicSite, prefixes: list[str]) -> Needles:
+    """Every value that must stay private, from the data: anything under `internal`, every value of a hidden
+    partner, a contact person without consent; and an unlisted partner's values outside its own files.
+    A value that a published partner or the reference data (patterns, stages, forms) also holds is dropped:
+    the site may show it for that reason."""
+    needles = Needles()
+    for slug, record in sorted(catalog.partners.items()):
+        source = f"{os.path.basename(catalog.root)}/{os.path.basename(record.path)}"
+        p = record.data
+        data = p.model_dump(mode="json", exclude={"internal"})
+        if p.visibility == "hidden":
+            for path, text in _leaves(data):
+                if not _REFERENCE_FIELDS.intersection(path):
+                    _add_value(needles, text, path, Secret(source, _field_name(path), "hidden"))
+            if "-" in slug:
+                needles.add(tuple(slug.split("-")), Secret(source, "slug", "hidden"))
+            if p.logo:
+                name = os.path.splitext(os.path.basename(p.logo))[0]
+                if len(name) >= 6:
+                    needles.add(tuple(words_of(name)), Secret(source, "logo", "hidden"))
+        elif p.visibility == "unlisted":
+            allowed = own_files(slug, f"{p.logo}" if p.logo else None, prefixes)
+            for path, text in _leaves(data):
+                if not _REFERENCE_FIELDS.intersection(path) and path[:2] != ("contact", "person"):
+                    _add_value(needles, text, path, Secret(source, _field_name(path), "unlisted", allowed))
+            if "-" in slug:
+                needles.add(tuple(slug.split("-")), Secret(source, "slug", "unlisted", allowed))
+        person = p.contact.person if p.contact else None
+        if person is not None and not person.consent:
+            for key in ("name", "email", "phone", "whatsapp"):
+                value = getattr(person, key)
+                if value:
+                    _add_value(needles, str(value), ("contact", "person", key), Secret(source, f"contact.person.{key}", "unconsented"))
+        for path, text in _leaves(p.internal or {}, ("internal",)):
+            _add_value(needles, text, path, Secret(source, _field_name(path), "internal"))
+    listed_words, unlisted_words = [], []
+    for partner in public.listed:
+        listed_words += words_of(" \n ".join(t for _, t in _leaves(partner)))
+    for partner in public.unlisted:
+        unlisted_words += words_of(" \n ".join(t for _, t in _leaves(partner)))
+    reference = [m.model_dump(mode="json") for m in public.patterns.values()] + [t.model_dump(mode="json") for t in public.stages + public.forms]
+    listed_words += words_of(" \n ".join(t for _, t in _leaves(reference)))
+    needles.drop(listed_words, frozenset({"internal", "hidden", "unconsented", "unlisted"}))
+    needles.drop(unlisted_words, frozenset({"internal", "hidden", "unconsented"}))
+    public_phones = set()
+    for partner in public.listed + public.unlisted:
+        for _, text in _leaves(partner.get("contact") or {}):
+            public_phones.update(_national(re.sub(r"\D", "", m)) for m in _PHONE_LIKE.findall(text))
+    for number in public_phones:
+        needles.phones.pop(number, None)
+    return needles
+
+
+# --- reading the built files --------------------------------------------------------------------------
+
+
+def _texts(path: str, raw: bytes):
+    """The texts of one built file as a reader or a program would get them: gzip unpacked (sitemaps, the
+    search index), a workbook's parts, HTML with its tags reduced to their attribute values."""
+    name = path.lower()
+    if raw[:2] == b"\x1f\x8b":
+        try:
+            raw = gzip.decompress(raw)
+        except (OSError, EOFError):
+            return
+    if raw[:4] == b"PK\x03\x04":
+        try:
+            with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+                for info in archive.infolist()[:1000]:
+                    if info.file_size < 64 * 1024 * 1024:
+                        yield archive.read(info).decode("utf-8", "replace")
+        except (zipfile.BadZipFile, OSError):
+            pass
+        return
+    if name.endswith(_RASTER):
+        return
+    text = raw.decode("utf-8", "replace")
+    if name.endswith((".html", ".htm", ".xml", ".svg")) or "<" in text[:200]:
+        text = _TAG.sub(lambda m: " " + " ".join(a or b for a, b in _ATTRIBUTE_VALUE.findall(m.group(0))) + " ", text)
+        text = html.unescape(text)
+    yield text
+    if "%" in text:
+        yield unquote(text)
+
+
+def site_files(root: str):
+    for folder, dirs, names in os.walk(root):
+        dirs.sort()
+        for name in sorted(names):
+            yield os.path.join(folder, name)
+
+
+def leaks(site_root: str, needles: Needles) -> list[Text]:
+    """Every file of the site that holds a private value: one line per file and partner file, naming the
+    fields found and the rule they fall under (never the value itself: the output may be a public log)."""
+    problems = []
+    for path in site_files(site_root):
+        rel = os.path.relpath(path, site_root).replace(os.sep, "/")
+        with open(path, "rb") as fh:
+            raw = fh.read()
+        found: dict[tuple[str, str], set[str]] = {}
+        for text in _texts(rel, raw):
+            for secret in [s for _, s in needles.find(words_of(text))] + list(needles.phone_hits(text)):
+                if not any(rel.startswith(a) for a in secret.allowed):
+                    found.setdefault((secret.source, secret.rule), set()).add(secret.field)
+        for (source, rule), fields in sorted(found.items()):
+            problems.append(_leak_message(rel, source, ", ".join(sorted(fields)), rule))
+    return problems
+
+
+def _leak_message(rel: str, source: str, fields: str, rule: str) -> Text:
+    why = {
+        "internal": Text("holds {source}'s {field}, a staff note that is never published", source=source, field=fields),
+        "hidden": Text("holds {source}'s {field}, and that partner is hidden", source=source, field=fields),
+        "unconsented": Text("holds {source}'s {field}, a contact person who has not consented to be shown", source=source, field=fields),
+        "unlisted": Text("holds {source}'s {field}, and that partner is unlisted (only its own page may show it)", source=source, field=fields),
+    }[rule]
+    return Text("{path}: {why}", path=rel, why=why)
+
+
+# --- links, anchors, alternates -----------------------------------------------------------------------
+
+
+class _Links(HTMLParser):
+    """Every address a reader can follow or a page loads (href, src), and every id it holds."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.urls: list[str] = []
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if a.get("id"):
+            self.ids.add(a["id"])
+        if tag == "a" and a.get("name"):
+            self.ids.add(a["name"])
+        for attr in ("href", "src"):
+            if a.get(attr) and tag in ("a", "link", "img", "script", "iframe", "source", "area"):
+                self.urls.append(a[attr])
+
+
+def _target(site_root: str, base_path: str, path: str) -> str | None:
+    """The file an address under the site's base path is served from (None outside it)."""
+    if not path.startswith(base_path):
+        return None
+    rest = unquote(path[len(base_path) :])
+    if any(part == ".." for part in rest.split("/")):
+        return None
+    target = os.path.join(site_root, *[p for p in rest.split("/") if p])
+    if path.endswith("/") or not rest:
+        target = os.path.join(target, "index.html")
+    return target
+
+
+def broken_links(site_root: str, home: str, repository: str = "") -> tuple[list[Text], int]:
+    """Every link or loaded address inside the site (relative, or absolute under `home`, the main edition's
+    address) that is not a file of the build, every #fragment that names no id on its page, every address
+    on the site's host outside its base path, and every link into the data repository. Links out (partners'
+    websites, mailto:, tel:) are the partners' and are not followed. Returns the problems and how many
+    addresses were checked."""
+    home = home if home.endswith("/") else home + "/"
+    origin = urlsplit(home)
+    parsed: dict[str, _Links] = {}
+
+    def parse(path):
+        if path not in parsed:
+            parser = _Links()
+            with open(path, encoding="utf-8", errors="replace") as fh:
+                parser.feed(fh.read())
+            parsed[path] = parser
+        return parsed[path]
+
+    problems, checked = [], 0
+    for path in site_files(site_root):
+        if not path.endswith(".html"):
+            continue
+        rel = os.path.relpath(path, site_root).replace(os.sep, "/")
+        address = home + ("" if rel == "404.html" else rel)  # the 404 page's links are absolute
+        for url in parse(path).urls:
+            if repository and url.startswith(repository):
+                problems.append(Text("{path}: {url}: a link into the data repository", path=rel, url=url))
+                continue
+            full = urlsplit(urljoin(address, url))
+            if full.scheme in ("mailto", "tel", "data", "sms", "javascript") or (full.scheme, full.netloc) != (origin.scheme, origin.netloc):
+                continue
+            checked += 1
+            target = _target(site_root, origin.path, full.path)
+            if target is None:
+                problems.append(Text("{path}: {url}: outside the site (it is served under {home})", path=rel, url=url, home=home))
+            elif not os.path.isfile(target):
+                problems.append(Text("{path}: {url}: no such page or file ({target})", path=rel, url=url, target=os.path.relpath(target, site_root).replace(os.sep, "/")))
+            elif full.fragment and target.endswith(".html") and unquote(full.fragment) not in parse(target).ids:
+                problems.append(Text("{path}: {url}: no anchor {fragment!r} on that page", path=rel, url=url, fragment=full.fragment))
+    return problems, checked
+
+
+_SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+_XHTML = "{http://www.w3.org/1999/xhtml}"
+
+
+def sitemap_problems(site_root: str, edition: EditionSite, home: str) -> list[Text]:
+    """An edition's sitemap parses, and every address in it (each page and each language alternate) is a
+    page of the build."""
+    rel_dir = os.path.relpath(edition.site_dir, site_root).replace(os.sep, "/")
+    rel_dir = "" if rel_dir == "." else rel_dir + "/"
+    path = os.path.join(edition.site_dir, "sitemap.xml")
+    if not os.path.isfile(path):
+        return [Text("{path}: missing: every edition publishes its sitemap", path=rel_dir + "sitemap.xml")]
+    try:
+        root = ElementTree.parse(path).getroot()
+    except ElementTree.ParseError as exc:
+        return [Text("{path}: not valid XML: {error}", path=rel_dir + "sitemap.xml", error=str(exc))]
+    origin = urlsplit(home)
+    problems = []
+    for url in root.iter(f"{_SITEMAP}url"):
+        loc = url.findtext(f"{_SITEMAP}loc") or ""
+        addresses = [(loc, None)] + [(link.get("href") or "", link.get("hreflang")) for link in url.iter(f"{_XHTML}link")]
+        for address, lang in addresses:
+            full = urlsplit(address)
+            target = _target(site_root, origin.path, full.path) if (full.scheme, full.netloc) == (origin.scheme, origin.netloc) else None
+            if target is None or not os.path.isfile(target):
+                what = Text("the {lang} alternate of {page}", lang=lang, page=loc) if lang else Text("the page")
+                problems.append(Text("{path}: {address}: {what} is not a page of the site", path=rel_dir + "sitemap.xml", address=address, what=what))
+    return problems
+
+
+# --- exports parse ------------------------------------------------------------------------------------
+
+
+def format_problems(site_root: str) -> list[Text]:
+    """Every feed, sitemap and other XML, JSON file, CSV table, workbook and data package of the build parses."""
+    problems = []
+    for path in site_files(site_root):
+        rel = os.path.relpath(path, site_root).replace(os.sep, "/")
+        name = rel.rsplit("/", 1)[-1]
+        try:
+            if name.endswith(".json"):
+                with open(path, encoding="utf-8") as fh:
+                    data = json.load(fh)
+                if name == "datapackage.json":
+                    problems += _datapackage(site_root, rel, data)
+            elif name.endswith(".xml") or name.endswith(".xml.gz"):
+                with open(path, "rb") as fh:
+                    raw = fh.read()
+                ElementTree.fromstring(gzip.decompress(raw) if name.endswith(".gz") else raw)
+            elif name.endswith(".csv"):
+                with open(path, encoding="utf-8-sig", newline="") as fh:
+                    rows = list(csv.reader(fh))
+                widths = {len(r) for r in rows}
+                if not rows or len(widths) != 1:
+                    problems.append(Text("{path}: not a table: its rows have {widths} columns", path=rel, widths=", ".join(map(str, sorted(widths))) or "0"))
+            elif name.endswith(".xlsx"):
+                from openpyxl import load_workbook
+
+                book = load_workbook(path, read_only=True)
+                for sheet in book.worksheets:
+                    for _ in sheet.iter_rows(values_only=True):
+                        pass
+                book.close()
+        except (ValueError, UnicodeDecodeError, ElementTree.ParseError, OSError, EOFError, csv.Error, zipfile.BadZipFile, KeyError) as exc:
+            problems.append(Text("{path}: cannot be read: {error}", path=rel, error=str(exc).splitlines()[0] if str(exc) else type(exc).__name__))
+    return problems
+
+
+def _datapackage(site_root: str, rel: str, data) -> list[Text]:
+    """A data package's resources exist and each table's header is the fields its schema names."""
+    problems = []
+    folder = os.path.dirname(os.path.join(site_root, rel))
+    resources = data.get("resources") if isinstance(data, dict) else None
+    if not isinstance(resources, list) or not resources:
+        return [Text("{path}: a data package names its resources", path=rel)]
+    for resource in resources:
+        target = os.path.join(folder, str(resource.get("path", "")))
+        if not resource.get("path") or not os.path.isfile(target):
+            problems.append(Text("{path}: the resource {name!r} has no file {file!r}", path=rel, name=resource.get("name"), file=resource.get("path")))
+            continue
+        fields = [f.get("name") for f in (resource.get("schema") or {}).get("fields", [])]
+        if fields and target.endswith(".csv"):
+            with open(target, encoding="utf-8-sig", newline="") as fh:
+                header = next(csv.reader(fh), [])
+            if header != fields:
+                problems.append(Text("{path}: the columns of {file} are not the fields its schema names", path=rel, file=resource.get("path")))
+    return problems
+
+
+def check_site(site_root: str, editions: list[EditionSite], catalog: Catalog, public: PublicSite, repository: str = "") -> list[Text]:
+    """Every problem of a built site, read against its data: leaks, broken links and anchors, sitemaps and
+    their alternates, exports that do not parse. Empty when the site may be published."""
+    home = editions[0].site_url
+    prefixes = []
+    for edition in editions:
+        rel = os.path.relpath(edition.site_dir, site_root).replace(os.sep, "/")
+        prefixes.append("" if rel == "." else rel + "/")
+    problems = []
+    missing = [e for e in editions if not os.path.isfile(os.path.join(e.site_dir, "index.html"))]
+    for edition in missing:
+        problems.append(Text("{path}: the {language} edition ({config}) is not built there", path=os.path.relpath(edition.site_dir), language=edition.language, config=edition.config))
+    if missing:
+        return problems
+    problems += leaks(site_root, private_needles(catalog, public, prefixes))
+    links, _ = broken_links(site_root, home, repository)
+    problems += links
+    for edition in editions:
+        problems += sitemap_problems(site_root, edition, home)
+    problems += format_problems(site_root)
+    return problems
