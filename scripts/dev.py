@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Developer entry point: `build` sets up .venv and builds the demo site; `test` runs every test; `serve` previews.
+"""Developer entry point: `build` sets up .venv and builds the demo site; `test` runs every test; `serve` previews;
+`publish` is what a host runs to publish (setup, then `portal check`, which builds site/).
 
 Needs only Python 3.11+. Everything else is installed into .venv/ (and, for browser tests, Debian's chromium).
 """
@@ -89,6 +90,37 @@ def ensure_chromium() -> str:
     )
 
 
+# A host's own checker from the npm registry (the tarball only: `npm pack` runs no install script):
+# wrangler's JSON Schema of wrangler.toml (Cloudflare Pages). actionlint comes from PyPI (requirements-dev).
+NPM_TOOLS = os.path.join(VENV, "npm-tools")
+NPM_PACKAGES = {"wrangler": "wrangler@4.164.0"}
+
+
+def ensure_npm_tools() -> str:
+    """The host-configuration checkers in .venv/npm-tools/<name>/ (Node.js and npm installed from Debian when missing)."""
+    import tarfile
+
+    stamp = os.path.join(NPM_TOOLS, ".installed-" + "-".join(sorted(NPM_PACKAGES.values())))
+    if os.path.exists(stamp):
+        return NPM_TOOLS
+    if not (shutil.which("npm") and shutil.which("node")):
+        sudo = [] if hasattr(os, "geteuid") and os.geteuid() == 0 else ["sudo", "-n"]
+        print("node and npm not found: installing Debian's nodejs and npm packages", flush=True)
+        run(sudo + ["apt-get", "update", "-qq"])
+        run(sudo + ["apt-get", "install", "-y", "-qq", "nodejs", "npm"], env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
+    shutil.rmtree(NPM_TOOLS, ignore_errors=True)
+    os.makedirs(NPM_TOOLS)
+    run(["npm", "pack", "--silent", "--pack-destination", NPM_TOOLS, *NPM_PACKAGES.values()], stdout=subprocess.DEVNULL)
+    for name, spec in NPM_PACKAGES.items():
+        archive = os.path.join(NPM_TOOLS, f"{spec.replace('@', '-')}.tgz")
+        with tarfile.open(archive) as tar:
+            members = [m for m in tar.getmembers() if m.isfile() and not m.name.startswith("/") and ".." not in m.name.split("/")]
+            tar.extractall(os.path.join(NPM_TOOLS, name), members=members)
+        os.unlink(archive)
+    open(stamp, "w").close()
+    return NPM_TOOLS
+
+
 def preview_address() -> str:
     """Where `mkdocs serve` shows the site: it serves under the path of site_url."""
     from urllib.parse import urlsplit
@@ -110,10 +142,20 @@ def cmd_build(args: list[str]) -> int:
     return 0
 
 
+def cmd_publish(args: list[str]) -> int:
+    """What every host runs to publish (GitHub Actions, GitLab Pages, Netlify, Cloudflare Pages): set up
+    .venv with the portal alone, then `portal check`, which validates the data, builds every edition
+    strictly into site/ and reads the built site against the data. site/ is published only when it passes."""
+    ensure_venv("requirements.txt")
+    run([os.path.join(BIN, "portal"), "check", *args], env=env())
+    return 0
+
+
 def cmd_test(args: list[str]) -> int:
     ensure_venv("requirements-dev.txt")
     test_env = env(quiet_notice=True)
     test_env["PORTAL_CHROMIUM"] = ensure_chromium()
+    test_env["PORTAL_NPM_TOOLS"] = ensure_npm_tools()
     result = subprocess.run([PY, "-m", "pytest", *args], cwd=ROOT, env=test_env)
     return result.returncode
 
@@ -132,10 +174,10 @@ def cmd_catalogs(args: list[str]) -> int:
 
 
 def main() -> int:
-    commands = {"build": cmd_build, "test": cmd_test, "serve": cmd_serve, "catalogs": cmd_catalogs}
+    commands = {"build": cmd_build, "test": cmd_test, "serve": cmd_serve, "catalogs": cmd_catalogs, "publish": cmd_publish}
     if len(sys.argv) < 2 or sys.argv[1] not in commands:
         print(__doc__)
-        print("usage: python3 scripts/dev.py {build|test|serve|catalogs} [extra arguments]")
+        print("usage: python3 scripts/dev.py {build|test|serve|catalogs|publish} [extra arguments]")
         return 2
     try:
         return commands[sys.argv[1]](sys.argv[2:])

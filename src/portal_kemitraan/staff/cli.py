@@ -665,7 +665,9 @@ def cmd_check(args) -> int:
                 raise CommandError(Text("the strict build of {config} failed; nothing may be published", config=name))
     public = build_public_site(catalog, today, settings.ending_soon_days)
     sites = [sitecheck.EditionSite(name, lang, site_url, site_dir) for name, _, lang, site_url, site_dir in editions]
-    repository = str(editions[0][1].get("repo_url") or "")
+    # A staff preview (PORTAL_PREVIEW=1, a pull request's build) has edit links into the repository by design
+    # and is never published; every other build must have none.
+    repository = "" if os.environ.get("PORTAL_PREVIEW") else str(editions[0][1].get("repo_url") or "")
     problems = sitecheck.check_site(editions[0][4], sites, catalog, public, repository)
     root = _shown(editions[0][4])
     for problem in problems:
