@@ -15,6 +15,7 @@ import pytest
 
 from browser import contact_sheet
 from conftest import ROOT
+from portal_kemitraan.staff.sitecheck import broken_links
 from sitebuild import site_files
 
 LIMIT = 500 * 1024  # bytes a page may make a browser fetch: the page, its CSS, JS, images and preloads
@@ -124,25 +125,6 @@ def test_contact_sheet_puts_every_screenshot_in_one_image(tmp_path):
         assert sheet.getpixel((12 + 5, 12 + 18 + 5)) == (0, 100, 100)  # the first thumbnail, under its label
 
 
-class _Links(HTMLParser):
-    """Every address a reader can follow or a page loads (href, src), and every id it holds."""
-
-    def __init__(self):
-        super().__init__()
-        self.urls: list[str] = []
-        self.ids: set[str] = set()
-
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        if a.get("id"):
-            self.ids.add(a["id"])
-        if tag == "a" and a.get("name"):
-            self.ids.add(a["name"])
-        for attr in ("href", "src"):
-            if a.get(attr) and tag in ("a", "link", "img", "script", "iframe", "source", "area"):
-                self.urls.append(a[attr])
-
-
 @pytest.mark.parametrize("engine", ["mkdocs", "zensical"])
 def test_every_link_and_anchor_in_the_site_leads_somewhere(engine, request):
     """What a reader clicks and what a page loads exists: every address inside the site (relative, or
@@ -150,33 +132,6 @@ def test_every_link_and_anchor_in_the_site_leads_somewhere(engine, request):
     out (partners' websites, mailto:, tel:) are the partners' and are not followed. Both editions, built by
     MkDocs with the hook and by `portal render` + Zensical; no page links into the data repository."""
     site = request.getfixturevalue("built_site")[0] if engine == "mkdocs" else request.getfixturevalue("zensical_site")
-    home = "https://example.github.io/portal-kemitraan/"
-    pages, parsed = [p for p in site_files(site) if p.endswith(".html")], {}
-
-    def parse(path):
-        if path not in parsed:
-            parser = _Links()
-            with open(path, encoding="utf-8") as fh:
-                parser.feed(fh.read())
-            parsed[path] = parser
-        return parsed[path]
-
-    broken, checked = [], 0
-    for path in pages:
-        rel = os.path.relpath(path, site).replace(os.sep, "/")
-        address = home + ("" if rel == "404.html" else rel)  # the 404 page's links are absolute
-        for url in parse(path).urls:
-            full = urlparse(urljoin(address, url))
-            if "github.com/example/portal-kemitraan" in url:
-                broken.append(f"{rel}: {url} (a link into the data repository)")
-            if full.scheme in ("mailto", "tel", "data") or not (full.scheme + "://" + full.netloc + full.path).startswith(home):
-                continue
-            checked += 1
-            target = os.path.join(site, *full.path[len(urlparse(home).path):].split("/"))
-            if full.path.endswith("/"):
-                target = os.path.join(target, "index.html")
-            if not os.path.isfile(target):
-                broken.append(f"{rel}: {url} (no {os.path.relpath(target, site)})")
-            elif full.fragment and target.endswith(".html") and full.fragment not in parse(target).ids:
-                broken.append(f"{rel}: {url} (no id {full.fragment!r} there)")
+    # The same reading `portal check` does: one definition of a broken link.
+    broken, checked = broken_links(site, "https://example.github.io/portal-kemitraan/", "https://github.com/example/portal-kemitraan")
     assert checked > 1000 and broken == [], "\n".join(broken[:40])

@@ -6,7 +6,10 @@ import shutil
 
 import pytest
 
-from conftest import FIXTURES
+from conftest import FIXTURES, TODAY
+from portal_kemitraan.core.catalog import load_catalog
+from portal_kemitraan.core.public import build_public_site
+from portal_kemitraan.staff import sitecheck
 from sitebuild import build, build_zensical, project, site_files
 
 S = "ZQXSENTINEL"  # prefix no real text contains
@@ -135,3 +138,43 @@ def test_the_sentinels_would_be_found(private_site):
     assert "mitra publik uji" in files["api/partners.json"] and "mitra publik uji" in files["en/api/partners.json"]
     assert "partners/mitra-unlisted-uji/index.html" in files and "en/partners/mitra-unlisted-uji/index.html" in files
     assert any("mitra publik uji" in text for rel, text in files.items() if rel.startswith("pagefind/fragment/"))  # unpacked
+
+
+def _project_of(site: str) -> str:
+    folder = os.path.dirname(site)
+    while not os.path.isdir(os.path.join(folder, "partners")):
+        folder = os.path.dirname(folder)
+    return folder
+
+
+def _needles(private_site):
+    catalog = load_catalog(os.path.join(_project_of(private_site), "partners"), today=TODAY)
+    return catalog, build_public_site(catalog, TODAY, parallel=False)
+
+
+def test_portal_check_reads_the_same_site_and_finds_no_leak(private_site):
+    """`portal check`'s reading of a built site (the one definition of a leak) finds nothing in either build,
+    and its needles hold every private sentinel of the data, so that finding nothing means something."""
+    catalog, public = _needles(private_site)
+    home = "https://example.github.io/portal-kemitraan/"
+    editions = [sitecheck.EditionSite("mkdocs.yml", "id", home, private_site),
+                sitecheck.EditionSite("mkdocs.en.yml", "en", home + "en/", os.path.join(private_site, "en"))]
+    problems = sitecheck.check_site(private_site, editions, catalog, public)
+    assert problems == [], "\n".join(problems)
+    needles = sitecheck.private_needles(catalog, public, ["", "en/"])
+    words = {w for pairs in needles.pairs.values() for w, _ in pairs} | {(w,) for w in needles.singles}
+    looked_for = {" ".join(w) for w in words}
+    for value in [sentinel("internal", n) for n in range(1, 8)] + [sentinel("hidden", n) for n in (1, 2, 3, 4, 5, 8, 9, 10, 11)] + [sentinel("mail", 6), sentinel("mail", 7), sentinel("person", 1), sentinel("unlisted", 1)]:
+        wanted = " ".join(sitecheck.words_of(value))
+        assert any(f" {wanted} " in f" {w} " for w in looked_for), value
+    assert "89977886655" in needles.phones
+
+
+def test_portal_check_finds_a_value_planted_in_a_copy_of_the_built_site(private_site, tmp_path):
+    catalog, public = _needles(private_site)
+    copy = tmp_path / "site"
+    shutil.copytree(private_site, copy)
+    page = copy / "guide" / "index.html"
+    page.write_text(page.read_text(encoding="utf-8").replace("</article>", f"<p>{sentinel('hidden', 1)} 0899-7788-6655</p></article>", 1), encoding="utf-8")
+    found = sitecheck.leaks(str(copy), sitecheck.private_needles(catalog, public, ["", "en/"]))
+    assert [str(p).split(":")[0] for p in found] == ["guide/index.html", "guide/index.html"], found

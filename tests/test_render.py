@@ -44,8 +44,10 @@ def test_an_edition_named_without_its_config_is_refused(tmp_path):
 
 
 def test_render_writes_a_project_for_another_engine(tmp_path):
+    from sitebuild import project
+
     out = tmp_path / "out"
-    files = project_files(os.path.join(DEMO, "mkdocs.yml"))
+    files = project_files(os.path.join(project(str(tmp_path / "project")), "mkdocs.yml"))
     assert write_folder(str(out), files) == len(files)
     page = (out / "docs" / "partners" / "kwt-melati.md").read_text(encoding="utf-8")
     front = yaml.safe_load(page.split("---\n")[1])  # written by a YAML serialiser, read back by a YAML parser

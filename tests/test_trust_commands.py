@@ -290,6 +290,7 @@ extra:
     organisation: Yayasan Kemitraan Nusa
     contact_email: kemitraan@nusa.or.id
     intake_form_url: https://forms.gle/abc123
+    correction_form: {url: "https://forms.gle/koreksi1", fields: {slug: entry.1}}
 """
 
 

@@ -54,8 +54,9 @@ def render_files(config: dict, config_dir: str, today=None, loaded: tuple[Settin
         title=str(config.get("site_name") or settings.organisation),
         directory_urls=config.get("use_directory_urls", True) is not False,
         overrides=os.path.join(config_dir, theme["custom_dir"]) if theme.get("custom_dir") else None,
+        links_from_source=True,  # engines without the hook (Zensical) rewrite raw HTML's href and src from the file
     )
-    plan = SitePlan(site, settings, overrides=edition.overrides, locale=edition.locale, site_url=edition.site_url)
+    plan = SitePlan(site, settings, overrides=edition.overrides, locale=edition.locale, site_url=edition.site_url, links_from_source=True)
     out: dict[str, str | bytes] = {f.path: f.content() for f in render_site(site, settings, edition, plan)}
     docs_dir = os.path.join(config_dir, str(config.get("docs_dir") or "docs"))
     pages = []
@@ -72,7 +73,7 @@ def render_files(config: dict, config_dir: str, today=None, loaded: tuple[Settin
                     page = _searchable(text, url)
                     if page:
                         pages.append(page)
-                data = MARKER.sub(lambda m: plan.block(m.group(1), url), text)
+                data = MARKER.sub(lambda m: plan.block(m.group(1), url, rel), text)
             out.setdefault(rel, data)
     # The site's search, built here: engines that do not run the hook publish it as any other static file.
     out.update(search.index_files(search.documents(site, plan.locale, site.synonyms, sorted(pages)), edition.locale))

@@ -168,12 +168,9 @@ def read_mkdocs_config(path: str) -> dict:
             return {}
         raise ValueError(exc.message)
     try:
-        config = yaml.load(raw.decode("utf-8"), Loader=_ConfigLoader) or {}
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        return parse_mkdocs_config(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
         raise ValueError(Text('cannot be read as YAML: {value}', value=str(exc).splitlines()[0]))
-    if not isinstance(config, dict):
-        raise ValueError(Text("must be a mapping of settings"))
-    return config
 
 
 def settings_from_mkdocs(path: str) -> Settings:

@@ -75,14 +75,18 @@ def page_url(src_uri: str, directory_urls: bool = True) -> str:
 class SitePlan:
     """Everything the hook needs from the core: generated pages, their HTML, and blocks for hand-written pages."""
 
-    def __init__(self, site: PublicSite, settings, sources: dict[str, str] | None = None, overrides: str | None = None, locale: str = "id", site_url: str = ""):
+    def __init__(self, site: PublicSite, settings, sources: dict[str, str] | None = None, overrides: str | None = None, locale: str = "id", site_url: str = "",
+                 links_from_source: bool = False):
         """`sources` (slug -> data file) is given only for a staff preview, to offer edit links;
         `overrides` is a folder whose templates win over the built-in ones of the same name;
+        `links_from_source`: the engine rewrites the href and src of raw HTML as relative to the Markdown file,
+        as Zensical does (MkDocs leaves them as written), so those are written from the file's folder;
         `locale` is the language of this edition of the site; `site_url` its public address (for the QR code
         printed on a profile; without it there is none). It keeps nothing between builds: a new plan is made
         for each."""
         self.site = site
         self.settings = settings
+        self.links_from_source = links_from_source
         self.site_url = site_url.rstrip("/") + "/" if site_url else ""
         self.sources = sources or {}
         self.locale = Locale(locale)
@@ -234,9 +238,14 @@ class SitePlan:
 
     # -- rendering -----------------------------------------------------------------------------
 
-    def _context(self, page_url: str) -> dict:
+    def _context(self, page_url: str, src_uri: str | None = None) -> dict:
+        """What every template sees. `base` leads from the page back to the site's root in an href or src
+        (from the Markdown file's folder where the engine rewrites those, else from the page's address);
+        `page_base` does so from the page's address, for what no engine rewrites (data-* and form actions)."""
+        page_base = _base(page_url)
         return {
-            "base": _base(page_url),
+            "base": "../" * src_uri.count("/") if self.links_from_source and src_uri else page_base,
+            "page_base": page_base,
             "site": self.site,
             "patterns": self.site.patterns,
             "stages": self.site.stages,
@@ -251,7 +260,7 @@ class SitePlan:
         page = self.pages[src_uri]
         if page.kind == "partner":
             return self._render_partner(src_uri, page_url)
-        ctx = self._context(page_url)
+        ctx = self._context(page_url, src_uri)
         if page.kind == "directory":
             n = int(page.key)
             total = max(1, math.ceil(len(self.site.listed) / self.page_size))
@@ -279,7 +288,7 @@ class SitePlan:
         partner = self._by_slug[self.pages[src_uri].key]
         address = self.site_url + partner["url"] if self.site_url else ""
         return self._render(
-            "partner.html.j2", partner=partner, jsonld=self.jsonld(partner), address=address, **self._context(page_url)
+            "partner.html.j2", partner=partner, jsonld=self.jsonld(partner), address=address, **self._context(page_url, src_uri)
         )
 
     def _flow(self, pattern) -> dict[str, str]:
@@ -302,9 +311,9 @@ class SitePlan:
     def _render(self, name: str, **context) -> str:
         return self.templates.get_template(name).render(**context)
 
-    def block(self, name: str, page_url: str) -> str:
-        """HTML for a `<!-- portal: NAME -->` marker in a hand-written page."""
-        ctx = self._context(page_url)
+    def block(self, name: str, page_url: str, src_uri: str | None = None) -> str:
+        """HTML for a `<!-- portal: NAME -->` marker in a hand-written page (`src_uri`: its Markdown file)."""
+        ctx = self._context(page_url, src_uri)
         if name == "stats":
             _, t = self.locale.gettext, self.locale.pick
             by_stage = self.site.by_stage()

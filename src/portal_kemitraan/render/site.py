@@ -23,8 +23,9 @@ REPOSITORY_SETTINGS = ("repo_url", "repo_name", "edit_uri")
 @dataclass(frozen=True)
 class Edition:
     """One edition of the site: its language, public address and title, how its pages are addressed,
-    the folder of templates that override the built-in ones, and (a staff preview only) the data file
-    behind each page, for edit links."""
+    the folder of templates that override the built-in ones, (a staff preview only) the data file behind
+    each page, for edit links, and whether its engine rewrites the href and src of raw HTML as relative to
+    the Markdown file (Zensical does; MkDocs does not)."""
 
     locale: str = "id"
     site_url: str = ""
@@ -32,6 +33,7 @@ class Edition:
     directory_urls: bool = True
     overrides: str | None = None
     sources: dict[str, str] = field(default_factory=dict)
+    links_from_source: bool = False
 
 
 @dataclass(frozen=True)
@@ -91,7 +93,7 @@ def render_site(site: PublicSite, settings, edition: Edition | None = None, plan
     (on every core when `parallel`); otherwise each file is made only when asked for (a preview asks only
     for what changed). `plan` is the SitePlan of this same site and edition, when the caller holds one."""
     edition = edition or Edition()
-    plan = plan or SitePlan(site, settings, edition.sources, edition.overrides, edition.locale, edition.site_url)
+    plan = plan or SitePlan(site, settings, edition.sources, edition.overrides, edition.locale, edition.site_url, edition.links_from_source)
     urls = {uri: page_url(uri, edition.directory_urls) for uri in plan.pages}
     profiles = [uri for uri, page in plan.pages.items() if page.kind == "partner"] if ahead else []
     bodies = _Ahead(lambda uri: plan.render(uri, urls[uri]), profiles, parallel)

@@ -605,8 +605,12 @@ def cmd_new_activity(args) -> int:
 def cmd_doctor(args) -> int:
     settings = _settings(args.config)
     catalog = load_catalog(args.data)
-    editions = [(name, config, lang) for name, config, lang, _, _ in _editions(os.path.abspath(args.config))] if os.path.isfile(args.config) else []
-    findings = doctor.check(args.config, settings, catalog, editions)
+    findings: list = []
+    try:
+        editions = [(name, config, lang) for name, config, lang, _, _ in _editions(os.path.abspath(args.config))] if os.path.isfile(args.config) else []
+    except UsageError as exc:  # an edition named but missing is one more thing to change
+        editions, findings = [], [Text("{config}: {error}", config=args.config, error=exc.args[0])]
+    findings += doctor.check(args.config, settings, catalog, editions)
     for finding in findings:
         say(finding)
     if findings:

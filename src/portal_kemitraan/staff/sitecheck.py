@@ -27,6 +27,7 @@ _REFERENCE_FIELDS = frozenset({"pattern", "side", "kind", "forms", "stage", "vis
 _WORD = re.compile(r"\w+")
 _TAG = re.compile(r"<[A-Za-z!/?][^>]*>")
 _ATTRIBUTE_VALUE = re.compile(r"""=\s*(?:"([^"]*)"|'([^']*)')""")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(T[\d:.+Z-]*)?$")
 MAX_NEEDLE = 8  # words of a value looked for: its start is enough to show that it is there
 _IDENTIFYING = re.compile(r"name|owner|applicant|person|contact|email|mail|phone|whatsapp|wa$|pic|staf|staff", re.I)
 _RASTER = (".png", ".jpg", ".jpeg", ".webp", ".gif", ".ico", ".woff", ".woff2", ".ttf", ".otf")
@@ -60,7 +61,7 @@ class Needles:
 
     pairs: dict[tuple[str, str], list[tuple[tuple[str, ...], Secret]]] = field(default_factory=dict)
     singles: dict[str, list[Secret]] = field(default_factory=dict)
-    phones: dict[str, Secret] = field(default_factory=dict)
+    phones: dict[str, list[Secret]] = field(default_factory=dict)
 
     def add(self, words: tuple[str, ...], secret: Secret) -> None:
         if len(words) == 1:
@@ -89,11 +90,15 @@ class Needles:
                         yield needle, secret
 
     def phone_hits(self, text: str):
+        """The secrets whose phone number (national digits) lies inside a run of digits of `text`, however
+        it is grouped or prefixed (+62, 0, wa.me/62…), and whatever digits stand beside it."""
+        lengths = sorted({len(number) for number in self.phones})
         for match in _PHONE_LIKE.findall(text):
             digits = re.sub(r"\D", "", match)
-            for candidate in {_national(digits), _national("+" + digits)}:
-                if candidate in self.phones:
-                    yield self.phones[candidate]
+            for start in range(len(digits)):
+                for length in lengths:
+                    if start + length <= len(digits):
+                        yield from self.phones.get(digits[start : start + length], ())
 
 
 def words_of(text: str) -> list[str]:
@@ -122,10 +127,12 @@ def _add_value(needles: Needles, text: str, path: tuple, secret: Secret) -> None
     more words) or, for free text, when it is long enough (three words, twelve letters) not to be
     ordinary words that any page may hold."""
     identifying = bool(_IDENTIFYING.search(path[-1] if path else "")) or secret.rule in ("unconsented",)
+    if _DATE.match(text.strip()):
+        return  # a date is shared by many partners and pages
     for match in _PHONE_LIKE.findall(text):
         digits = _national(re.sub(r"\D", "", match))
         if len(digits) >= 8:
-            needles.phones[digits] = secret
+            needles.phones.setdefault(digits, []).append(secret)
     for line in text.splitlines():
         words = tuple(words_of(line))[:MAX_NEEDLE]
         letters = sum(len(w) for w in words)

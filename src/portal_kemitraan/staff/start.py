@@ -93,9 +93,9 @@ def _compose(text: str, name: str) -> yaml.MappingNode:
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
-        raise EditError(Text("{name}: cannot be read as YAML: {value}", name=name, value=str(exc).splitlines()[0]))
+        raise EditError(Text("{path}: cannot be read as YAML: {value}", path=name, value=str(exc).splitlines()[0]))
     if not isinstance(node, yaml.MappingNode):
-        raise EditError(Text("{name}: must be a mapping of settings", name=name))
+        raise EditError(Text("{path}: must be a mapping of settings", path=name))
     return node
 
 
