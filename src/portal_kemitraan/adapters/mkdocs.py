@@ -13,6 +13,7 @@ from mkdocs.structure.files import File, InclusionLevel
 from ..core.catalog import load_catalog, shown
 from ..core.problems import DataError
 from ..core.public import build_public_site
+from ..core.safefs import inside
 from ..core.settings import Settings
 from ..render import search
 from ..render.i18n import edition_language, locale_language, translations
@@ -70,6 +71,9 @@ class MkDocsAdapter:
         except ValueError as exc:
             raise PluginError(str(exc))
         root = os.path.join(os.path.dirname(config.config_file_path), settings.data_dir)
+        if inside(root, config.site_dir) or inside(config.site_dir, root):
+            # MkDocs empties site_dir before it writes: never the data folder, a folder in it or around it.
+            raise PluginError(f"site_dir: {config.site_dir} is the data folder ({root}), inside it or around it; build outside the data")
         today = settings.build_date()
         parallel = self.parallel()
         if self.preview is not None:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import stat
+import time
 from .problems import Text
 
 
@@ -108,41 +110,88 @@ def folder_inside(root: str, path: str) -> None:
             os.mkdir(current, 0o755)
 
 
-def write_inside(root: str, path: str, data: bytes, replace: bool = False) -> None:
+def write_inside(root: str, path: str, data: bytes, replace: bool = False, expected: bytes | None = None) -> None:
     """Write one file inside `root`, never through a link and never outside it.
 
-    New files are created exclusively (an existing file is an error, FileExistsError); with `replace`
-    the text goes to a temporary file beside the target first and is then renamed over it, so a
-    failed write leaves the old file whole."""
+    The bytes go to a temporary file beside the target first, which then becomes the target in one step, so
+    a command killed half-way leaves the old file or the new one, never half of one. A new file is created
+    exclusively (an existing one is an error, FileExistsError); with `replace` it replaces the file, and
+    with `expected` only while the file still holds those bytes (a file changed since it was read, by
+    another command or an editor, is refused rather than overwritten with a stale copy)."""
     folder = os.path.dirname(os.path.abspath(path))
     if not inside(root, folder) or os.path.islink(path):
         raise Refused(Text("is outside the data folder (or a link out of it); commands write only inside partners/"))
     if not os.path.isdir(folder):
         raise Refused(Text('cannot be written: the folder {folder} does not exist', folder=folder))
+    if not replace and os.path.lexists(path):
+        raise FileExistsError(path)
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
-    target = path if not replace else os.path.join(folder, f".{os.path.basename(path)}.{os.getpid()}.tmp")
+    temporary = os.path.join(folder, f".{os.path.basename(path)}.{os.getpid()}.tmp")
     try:
-        fd = os.open(target, flags, 0o644)
+        fd = os.open(temporary, flags, 0o644)
     except FileExistsError:
-        if replace:
-            raise Refused(Text("cannot be written: a temporary file of an earlier run is in the way; remove it"))
-        raise
+        raise Refused(Text("cannot be written: a temporary file of an earlier run is in the way; remove it"))
     except OSError as exc:
         raise Refused(Text('cannot be written: {value}', value=exc.strerror or exc))
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
         if replace:
             if os.path.exists(path) and not stat.S_ISREG(os.lstat(path).st_mode):
                 raise Refused(Text("is not a regular file; it was left as it is"))
-            os.replace(target, path)
+            if expected is not None and _current(path) != expected:
+                raise Refused(Text("changed since this command read it (another command or an editor wrote it); nothing was written: run the command again"))
+            os.replace(temporary, path)
+        else:
+            try:
+                os.link(temporary, path)  # fails when the name exists: never two writers of one new file
+            except FileExistsError:
+                raise
+            except OSError:  # a file system without links: the name is claimed, then filled in one step
+                os.close(os.open(path, flags, 0o644))
+                os.replace(temporary, path)
     except OSError as exc:
-        if replace and os.path.exists(target):
-            os.unlink(target)
+        if isinstance(exc, FileExistsError):
+            raise
         raise Refused(Text('cannot be written: {value}', value=exc.strerror or exc))
-    except Refused:
-        os.unlink(target)
-        raise
+    finally:
+        if os.path.lexists(temporary):
+            os.unlink(temporary)
+
+
+def _current(path: str) -> bytes | None:
+    try:
+        with open(path, "rb") as fh:
+            return fh.read()
+    except FileNotFoundError:
+        return None
+
+
+@contextlib.contextmanager
+def data_lock(root: str, wait: float = 10.0):
+    """One writer at a time: an exclusive lock on the data folder itself (flock on the folder, so nothing is
+    written into it), held while a command that changes partner files runs. Refused after `wait` seconds."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: no advisory locks on folders; the digest check of write_inside still holds
+        yield
+        return
+    fd = os.open(root, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    try:
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise Refused(Text("another portal command is changing the data folder now; run this one again when it has finished"))
+                time.sleep(0.1)
+        yield
+    finally:
+        os.close(fd)  # closing the folder releases the lock
 
 
 OUTPUT_STAMP = ".portal-output"  # marks a folder a command made for its output, so that it may write there again

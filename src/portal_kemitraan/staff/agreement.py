@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import _string
 import datetime as dt
-import functools
 import os
 import re
-import time
 
 import jinja2
 import nh3
-from jinja2.sandbox import SandboxedEnvironment
 
+from . import sandbox
 from ..render import templating
 from ..core.catalog import Catalog
 from ..core.safefs import Refused, read_inside
@@ -104,155 +101,37 @@ def draft(catalog: Catalog, slug: str, organisation: str, email: str, lang: str 
         except UnicodeDecodeError:
             raise jinja2.TemplateNotFound(Text('{name} is not UTF-8 text', name=name))
 
-    # Staff edit these templates in the data repository: they run sandboxed, with no access to Python internals,
-    # and within bounds of work, output and time (a loop inside a loop, a text multiplied a million times).
-    env = BoundedEnvironment(
-        loader=jinja2.FunctionLoader(load),
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-    template = env.get_template(f"mou.{lang}.md.j2")
-    return env.render_bounded(template, 
-        org={"name": organisation, "email": email},
-        other=other,  # the first party: the organisation itself, or the counterpart named
-        facilitator=facilitator,  # the organisation when it is not a party, else None
-        partner=p,
-        person=p.contact.person if p.contact and p.contact.person else None,
-        pattern_id=p.pattern,
-        pattern=pattern,
-        partner_side=partner_side,
-        our_side=our_side,  # the first party's side
-        other_side=our_side,
-        forms=[f.label.id for f in forms],
-        forms_en=[f.label.en for f in forms],
-        product=product,
-        agreement=p.agreement or _NoAgreement(),
-        today=today,
-        date=indonesian_date,
-    )
+    # Staff edit these templates in the data repository: they run sandboxed over plain data (never objects
+    # with methods), within bounds of work, output and time, in a worker the system stops past its memory.
+    context = sandbox.plain({
+        "org": {"name": organisation, "email": email},
+        "other": other,  # the first party: the organisation itself, or the counterpart named
+        "facilitator": facilitator,  # the organisation when it is not a party, else None
+        "partner": p,
+        "person": p.contact.person if p.contact and p.contact.person else None,
+        "pattern_id": p.pattern,
+        "pattern": pattern,
+        "partner_side": partner_side,
+        "our_side": our_side,  # the first party's side
+        "other_side": our_side,
+        "forms": [f.label.id for f in forms],
+        "forms_en": [f.label.en for f in forms],
+        "product": product,
+        "agreement": p.agreement or {"type": "MoU", "start": None, "end": None, "signed": None, "document": None},
+        "today": today,
+    })
 
+    def render() -> str:
+        env = sandbox.BoundedEnvironment(
+            loader=jinja2.FunctionLoader(load),
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+        return env.render_bounded(env.get_template(f"mou.{lang}.md.j2"), date=indonesian_date, **context)
 
-MAX_OUTPUT = 1024 * 1024  # characters of a drafted agreement: a real one is a few thousand
-MAX_STEPS = 200_000  # items looped over and calls made, all loops together
-MAX_SECONDS = 5.0
-MAX_TEXT = 100_000  # characters a single * or % may make
-MAX_WIDTH = 1000  # widths, paddings and counts given to filters and formatting
-
-
-class TemplateTooCostly(jinja2.TemplateError):
-    """A template that would loop, grow or run past the bounds (the message says which)."""
-
-
-class BoundedEnvironment(SandboxedEnvironment):
-    """Jinja's sandbox, with every loop, call, text multiplication and formatting counted against a budget,
-    the output limited as it is produced, and a time limit checked at each step."""
-
-    intercepted_binops = frozenset(["*", "**", "%", "+"])
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.steps = 0
-        self.deadline = None
-        self.globals["range"] = self._range
-        self.filters = {name: self._bounded(f) for name, f in self.filters.items()}
-
-    def _bounded(self, func):
-        """A filter that counts as a step, takes no size argument past MAX_WIDTH (center(10**9)) and makes
-        no text past MAX_OUTPUT."""
-
-        @functools.wraps(func)
-        def bounded(*args, **kwargs):
-            self._step()
-            if any(isinstance(a, int) and not isinstance(a, bool) and abs(a) > MAX_WIDTH for a in list(args[1:]) + list(kwargs.values())):
-                raise TemplateTooCostly(Text('a filter of the template is given a size over {MAX_WIDTH:,}', MAX_WIDTH=MAX_WIDTH))
-            result = func(*args, **kwargs)
-            if isinstance(result, str) and len(result) > MAX_OUTPUT:
-                raise TemplateTooCostly(Text('a value of the template is over {MAX_OUTPUT:,} characters', MAX_OUTPUT=MAX_OUTPUT))
-            return result
-
-        return bounded
-
-    def wrap_str_format(self, value):
-        """str.format and format_map, refused when a field asks for a width or precision past MAX_WIDTH, or
-        takes its width from an argument ("{:{w}}")."""
-        formatter = super().wrap_str_format(value)
-        if formatter is None:
-            return None
-        template = getattr(value, "__self__", "")
-
-        def checked(*args, **kwargs):
-            for _, _, spec, _ in _string.formatter_parser(template) if isinstance(template, str) else ():
-                if spec and ("{" in spec or any(int(n) > MAX_WIDTH for n in re.findall(r"\d+", spec))):
-                    raise TemplateTooCostly(Text('the template formats a value wider than {MAX_WIDTH:,} characters', MAX_WIDTH=MAX_WIDTH))
-            return formatter(*args, **kwargs)
-
-        return checked
-
-    def _step(self, n: int = 1) -> None:
-        self.steps += n
-        if self.steps > MAX_STEPS:
-            raise TemplateTooCostly(Text('the template does more than {MAX_STEPS:,} steps (loops and calls); simplify it', MAX_STEPS=MAX_STEPS))
-        if self.deadline is not None and time.monotonic() > self.deadline:
-            raise TemplateTooCostly(Text('the template ran longer than {MAX_SECONDS:g} s; simplify it', MAX_SECONDS=MAX_SECONDS))
-
-    def _range(self, *args):
-        for value in range(*args):
-            self._step()
-            yield value
-
-    def call(self, __context, __obj, *args, **kwargs):
-        self._step()
-        result = super().call(__context, __obj, *args, **kwargs)
-        if isinstance(result, str) and len(result) > MAX_OUTPUT:
-            raise TemplateTooCostly(Text('a value of the template is over {MAX_OUTPUT:,} characters', MAX_OUTPUT=MAX_OUTPUT))
-        return result
-
-    def call_binop(self, context, operator, left, right):
-        self._step()
-        if operator == "*":
-            for a, b in ((left, right), (right, left)):
-                if isinstance(a, (str, list, tuple)) and isinstance(b, int) and len(a) * max(b, 0) > MAX_TEXT:
-                    raise TemplateTooCostly(Text('the template multiplies a text or list past {MAX_TEXT:,} items', MAX_TEXT=MAX_TEXT))
-        if operator == "**" and isinstance(right, int) and abs(right) > 64:
-            raise TemplateTooCostly(Text("the template raises a number to too high a power"))
-        if operator == "%" and isinstance(left, str) and ("*" in left or any(int(n) > MAX_WIDTH for n in re.findall(r"%[-+ #0]*(\d+)", left))):
-            raise TemplateTooCostly(Text("the template pads a value too widely"))
-        if operator == "+" and isinstance(left, (str, list)) and isinstance(right, type(left)) and len(left) + len(right) > MAX_OUTPUT:
-            raise TemplateTooCostly(Text('a value of the template is over {MAX_OUTPUT:,} characters', MAX_OUTPUT=MAX_OUTPUT))
-        return super().call_binop(context, operator, left, right)
-
-    def getattr(self, obj, attribute):
-        self._step()
-        return super().getattr(obj, attribute)
-
-    def getitem(self, obj, argument):
-        self._step()
-        return super().getitem(obj, argument)
-
-    def render_bounded(self, template, **context) -> str:
-        """Render within the bounds: the output is gathered piece by piece and stopped past MAX_OUTPUT."""
-        self.steps = 0
-        self.deadline = time.monotonic() + MAX_SECONDS
-        out, size = [], 0
-        try:
-            for piece in template.generate(**context):
-                size += len(piece)
-                if size > MAX_OUTPUT:
-                    raise TemplateTooCostly(Text('the agreement would be over {MAX_OUTPUT:,} characters; the template repeats too much', MAX_OUTPUT=MAX_OUTPUT))
-                out.append(piece)
-                self._step()
-        except RecursionError:
-            raise TemplateTooCostly(Text("the template calls itself without end (a macro calling itself)")) from None
-        finally:
-            self.deadline = None
-        return "".join(out)
-
-
-class _NoAgreement:
-    type = "MoU"
-    start = end = signed = document = None
+    return sandbox.run_bounded(render)
 
 
 def to_html(markdown_text: str, lang: str, title: str) -> str:

@@ -16,7 +16,7 @@ from . import agreement, checkcache, corrections, doctor, intake, report, sitech
 from ..render import templating
 from ..core.catalog import Catalog, check_new_partner, check_slug, load_catalog
 from ..core.reference import find_province
-from ..core.safefs import Refused, output_folder, read_inside, read_regular, write_inside, write_output
+from ..core.safefs import Refused, data_lock, inside, output_folder, read_inside, read_regular, write_inside, write_output
 from .schema import schema_path, schema_text
 from ..core.settings import Settings, parse_mkdocs_config, read_mkdocs_config, settings_from_mkdocs
 from ..core.yamlsource import MAX_BYTES as MAX_PARTNER_BYTES
@@ -449,7 +449,7 @@ def cmd_corrections(args) -> int:
             say(Text("  not applied: the file would not be valid after these changes"))
             failed = True
             continue
-        write_inside(args.data, path, new.encode("utf-8"), replace=True)
+        write_inside(args.data, path, new.encode("utf-8"), replace=True, expected=files[slug].encode("utf-8"))
         say(Text('  applied {count} change(s); last_verified: {date}', count=len(accepted), date=when.isoformat()))
     if not found.changes and not found.problems:
         say(Text("No correction differs from the partner files."))
@@ -511,15 +511,16 @@ def _partner_file(args, catalog: Catalog) -> tuple[str, str]:
     return path, read_inside(args.data, path, MAX_PARTNER_BYTES).decode("utf-8")
 
 
-def _write_edit(args, catalog: Catalog, path: str, new: str, today: dt.date, what: str) -> int:
-    """Write an edited partner file after checking it as `validate` would; nothing is written otherwise."""
+def _write_edit(args, catalog: Catalog, path: str, old: str, new: str, today: dt.date, what: str) -> int:
+    """Write an edited partner file after checking it as `validate` would, and only while it still holds
+    `old` (what the command read); nothing is written otherwise."""
     _, problems = check_new_partner(catalog, args.slug, new, today, replacing=catalog.partners[args.slug].path)
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         for problem in sorted(errors):
             say(problem)
         raise CommandError(Text('the file would not be valid after this change; nothing was written'))
-    write_inside(args.data, path, new.encode("utf-8"), replace=True)
+    write_inside(args.data, path, new.encode("utf-8"), replace=True, expected=old.encode("utf-8"))
     say(Text('{path}: {what}', path=_shown(path), what=what))
     return 0
 
@@ -583,7 +584,7 @@ def cmd_verified(args) -> int:
     if new == text:
         say(Text('{path}: last_verified is already {date}', path=_shown(path), date=when.isoformat()))
         return 0
-    return _write_edit(args, catalog, path, new, today, Text("last_verified: {date}", date=when.isoformat()))
+    return _write_edit(args, catalog, path, text, new, today, Text("last_verified: {date}", date=when.isoformat()))
 
 
 def cmd_new_activity(args) -> int:
@@ -599,7 +600,7 @@ def cmd_new_activity(args) -> int:
         new = yamledit.append_item(text, "activities", item)
     except yamledit.EditError as exc:
         raise CommandError(Text('{path}: {exc}', path=_shown(path), exc=exc))
-    return _write_edit(args, catalog, path, new, today, Text("activity added: {title} ({date})", title=item["title"], date=item["date"].isoformat()))
+    return _write_edit(args, catalog, path, text, new, today, Text("activity added: {title} ({date})", title=item["title"], date=item["date"].isoformat()))
 
 
 def cmd_doctor(args) -> int:
@@ -656,6 +657,9 @@ def cmd_check(args) -> int:
         _print_report(catalog, quiet_notes=True)
         raise CommandError(Text("{errors} error(s) in the data; nothing was built or published.", errors=len(catalog.report.errors)))
     for name, config, lang, site_url, site_dir in editions:
+        if inside(data, site_dir) or inside(site_dir, data):  # MkDocs empties site_dir before it writes
+            where = name + ": site_dir " + _shown(site_dir)
+            raise UsageError(Text('{shown} is the data folder, inside it or around it; {what} go to a folder outside the data', shown=where, what=Text("the built site")))
         if not site_url:
             raise UsageError(Text("{config}: site_url: not set; every edition needs its public address", config=name))
         if not args.no_build:
@@ -764,9 +768,13 @@ def cmd_render(args) -> int:
     from ..adapters.folder import RenderError, project_files, write_folder
     from ..core.problems import DataError
 
+    out = os.path.abspath(args.out)
+    data = os.path.join(os.path.dirname(os.path.abspath(args.config)), _settings(args.config).data_dir)
+    if inside(data, out) or inside(out, data):  # whatever markers the folder holds: the data is never replaced
+        raise UsageError(Text('{shown} is the data folder, inside it or around it; {what} go to a folder outside the data', shown=_shown(args.out), what=Text("the rendered site")))
     try:
         files = project_files(args.config)
-        count = write_folder(os.path.abspath(args.out), files)
+        count = write_folder(out, files)
     except DataError as exc:
         for line in exc.report.lines(notes=False):
             say(line)
@@ -958,6 +966,18 @@ def build_parser(gettext=None) -> argparse.ArgumentParser:
     return parser
 
 
+WRITERS = frozenset({"new", "import", "corrections", "verified", "new-activity", "schema", "init"})
+
+
+def _data_of(config: str) -> str:
+    """The data folder a configuration names (for commands that take --config rather than --data)."""
+    path = os.path.abspath(config)
+    folder = os.path.join(os.path.dirname(path), _settings(path).data_dir if os.path.isfile(path) else DEFAULT_DATA)
+    if not os.path.isdir(folder):
+        raise UsageError(Text("extra.portal.data_dir: {data}: no such folder", data=_shown(folder)))
+    return folder
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run one command; every outcome is an exit code (0 fine, 1 problems, 2 usage) and lines of text, in
     the language chosen by `--lang` or the locale (Indonesian unless it says English)."""
@@ -990,6 +1010,9 @@ def _main(argv: list[str], gettext) -> int:
             if not os.path.isdir(args.data):
                 what = Text("is not a folder") if os.path.lexists(args.data) else Text("no such folder")
                 raise UsageError(Text('--data {data}: {what}', data=args.data, what=what))
+        if args.command in WRITERS:  # one writer at a time: these change files of the data folder
+            with data_lock(args.data if hasattr(args, "data") else _data_of(args.config)):
+                return args.func(args)
         return args.func(args)
     except UsageError as exc:
         say(Text("{command}: {error}", command=name, error=exc), file=sys.stderr)
