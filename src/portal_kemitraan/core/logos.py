@@ -12,6 +12,12 @@ from .problems import Text
 MAX_LOGO_BYTES = 2 * 1024 * 1024  # a logo file larger than this is refused before it is parsed
 MAX_SVG_ELEMENTS = 20_000
 MAX_SVG_DEPTH = 64
+MAX_DRAWN_ELEMENTS = 50_000  # elements drawn once every <use> is followed
+MAX_USE_DEPTH = 8  # <use> of a <use> of …
+MAX_ASPECT = 20  # a drawing at most this many times as wide as tall, or as tall as wide
+MAX_SIDE = 100_000  # user units of the drawing's width or height
+MAX_DASHES = 200_000  # dashes of all dashed outlines together, as their lengths and spacing allow
+MIN_TILE = 1 / 1000  # a pattern's tile at least this share of the drawing (finer tiles repeat without end)
 MAX_PIXELS = 4096 * 4096  # a raster logo with more pixels is refused before it is decoded
 PUBLISHED_SIZE = 512  # raster logos are scaled down to fit this box (in pixels) when published
 
@@ -180,7 +186,102 @@ def clean_svg(data: bytes) -> Cleaned:
         for child in reversed(list(element)):
             stack.append(("open", child, depth + 1, keeps_text))
     writer.endDocument()
-    return Cleaned(out.getvalue().encode("utf-8"), list(removed))
+    cleaned = out.getvalue().encode("utf-8")
+    check_cost(cleaned)
+    return Cleaned(cleaned, list(removed))
+
+
+_NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
+_UNITS = {"": 1.0, "px": 1.0, "pt": 4 / 3, "pc": 16.0, "mm": 96 / 25.4, "cm": 96 / 2.54, "in": 96.0}
+_GEOMETRY = ("d", "points", "x", "y", "x1", "y1", "x2", "y2", "cx", "cy", "r", "rx", "ry", "width", "height")
+
+
+def _length(value: str | None) -> float | None:
+    match = re.fullmatch(r"\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*(px|pt|pc|mm|cm|in)?\s*", value or "")
+    return float(match.group(1)) * _UNITS[match.group(2) or ""] if match else None
+
+
+def drawn_size(root) -> tuple[float, float] | None:
+    """The drawing's size in user units: its viewBox, else its width and height; None when it sets neither."""
+    box = [float(n) for n in _NUMBER.findall(root.get("viewBox") or "")]
+    if len(box) == 4:
+        return box[2], box[3]
+    width, height = _length(root.get("width")), _length(root.get("height"))
+    return (width, height) if width is not None and height is not None else None
+
+
+def check_cost(svg: bytes) -> None:
+    """What drawing a cleaned SVG costs, bounded before anything draws it (a share card, a browser): its
+    size and proportions, the elements drawn once every <use> is followed (and how deep those go), the
+    dashes of its dashed outlines, and its patterns' tiles. LogoError says which bound and what to do."""
+    from xml.etree.ElementTree import fromstring
+
+    root = fromstring(svg)
+    size = drawn_size(root)
+    if size is not None:
+        width, height = size
+        if not (0 < width <= MAX_SIDE and 0 < height <= MAX_SIDE):
+            raise LogoError(Text("the drawing is {width:g}×{height:g}; give it a viewBox with a width and height between 0 and {MAX_SIDE:,}",
+                                 width=width, height=height, MAX_SIDE=MAX_SIDE))
+        if max(width / height, height / width) > MAX_ASPECT:
+            raise LogoError(Text("the drawing is {width:g}×{height:g}, more than {MAX_ASPECT} times as long as it is wide; crop it to the logo",
+                                 width=width, height=height, MAX_ASPECT=MAX_ASPECT))
+    scale = max(size) if size else 100.0
+    elements = {}
+    for element in root.iter():
+        if element.get("id"):
+            elements.setdefault(element.get("id"), element)
+    drawn: dict[int, int] = {}
+
+    def cost(element, depth: int, seen: tuple) -> int:
+        """Elements drawn for `element`, its children and what its <use> points at (memoised per element)."""
+        key = id(element)
+        if key in drawn:
+            return drawn[key]
+        if depth > MAX_USE_DEPTH:
+            raise LogoError(Text("the SVG's <use> elements point at <use> elements more than {MAX_USE_DEPTH} deep; simplify it", MAX_USE_DEPTH=MAX_USE_DEPTH))
+        total = 1
+        stack = list(element)
+        while stack:
+            child = stack.pop()
+            total += 1
+            stack.extend(child)
+            if _split(child.tag)[1] == "use" and (child.get("href") or "").startswith("#"):
+                target = elements.get(child.get("href")[1:])
+                if target is not None:
+                    if id(target) in seen:
+                        raise LogoError(Text("the SVG's <use> elements point at each other in a loop; simplify it"))
+                    total += cost(target, depth + 1, seen + (id(target),))
+            if total > MAX_DRAWN_ELEMENTS:
+                raise LogoError(Text("the SVG draws more than {MAX_DRAWN_ELEMENTS:,} elements once its <use> copies are counted; simplify it",
+                                     MAX_DRAWN_ELEMENTS=MAX_DRAWN_ELEMENTS))
+        drawn[key] = total
+        return total
+
+    cost(root, 0, (id(root),))
+    dashes = 0.0
+    stack = [(root, None)]
+    while stack:
+        element, inherited = stack.pop()
+        dash = element.get("stroke-dasharray", inherited)
+        local = _split(element.tag)[1]
+        if local == "pattern":
+            units = element.get("patternUnits", "objectBoundingBox")
+            tile = [abs(_length(element.get(k)) or 0.0) for k in ("width", "height")]
+            least = MIN_TILE * (scale if units == "userSpaceOnUse" else 1.0)
+            if min(tile) < least:
+                raise LogoError(Text("a <pattern> of the SVG has a tile under {share} of the drawing, which repeats too often; simplify it", share="1/1000"))
+        if dash and dash.strip() != "none":
+            period = sum(abs(float(n)) for n in _NUMBER.findall(dash)) * (2 if len(_NUMBER.findall(dash)) % 2 else 1)
+            numbers = [abs(float(n)) for k in _GEOMETRY for n in _NUMBER.findall(element.get(k) or "")]
+            # The outline's length, from above: no longer than its coordinates added up (relative steps), nor
+            # than each of its points jumping across the whole extent (absolute ones); a circle's 2πr is in it.
+            length = min(sum(numbers) * 7, max(len(numbers) // 2, 1) * 2 * max(numbers + [scale])) if numbers else 0.0
+            dashes += length / max(period, 1e-12)
+            if dashes > MAX_DASHES:
+                raise LogoError(Text("the SVG's dashed outlines would be drawn as more than {MAX_DASHES:,} dashes; make the dashes longer or drop them",
+                                     MAX_DASHES=MAX_DASHES))
+        stack.extend((child, dash) for child in element)
 
 
 def _attributes(element, local: str, removed: dict) -> dict[str, str]:

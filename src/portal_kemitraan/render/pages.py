@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import yaml
 
 from . import charts, diagrams, geo, templating
-from .cards import card_path, share_card
+from .cards import SvgDrawer, card_path, share_card
 from .i18n import Locale, localized
 from ..core.public import PublicSite
 from ..core.reference import provinces
@@ -87,6 +87,7 @@ class SitePlan:
         self.site = site
         self.settings = settings
         self.links_from_source = links_from_source
+        self.drawer = SvgDrawer()  # SVG logos of share cards are drawn in a bounded worker (render/cards.py)
         self.site_url = site_url.rstrip("/") + "/" if site_url else ""
         self.sources = sources or {}
         self.locale = Locale(locale)
@@ -196,7 +197,7 @@ class SitePlan:
         side = next(s for s in pattern.sides if s.id == p["side"])
         line = f"{self.locale.pick(pattern.name.model_dump())} · {self.locale.pick(side.label.model_dump())}"
         place = ", ".join(x for x in (p["city"], p["province"]) if x)
-        return share_card(p["name"], line, place, self.settings.organisation, self.site.logos[p["logo"]], p["logo"])
+        return share_card(p["name"], line, place, self.settings.organisation, self.site.logos[p["logo"]], p["logo"], self.drawer)
 
     # -- what a page depends on (for a preview that re-renders only what changed) -------------
 
