@@ -422,7 +422,7 @@ def cmd_corrections(args) -> int:
         if os.path.isfile(path):
             files[slug] = read_inside(args.data, path, MAX_PARTNER_BYTES).decode("utf-8")
     found = corrections.review(raw, args.csv, catalog, files, mapping)
-    for problem in found.problems:
+    for problem in found.problems + found.notes:
         say(problem)
     only = {key for value in (args.only or []) for key in value.split(",") if key}
     failed = bool(found.problems)
@@ -441,7 +441,13 @@ def cmd_corrections(args) -> int:
             say(Text("  nothing accepted; the file is unchanged"))
             continue
         when = min(found.received.get(slug, today), today)
-        new = corrections.apply(files[slug], accepted, when)
+        try:
+            new = corrections.apply(files[slug], accepted, when)
+        except yamledit.EditError as exc:  # an alias, a list with comments: not changed behind staff's back
+            say(Text('  {problem}', problem=exc))
+            say(Text("  not applied: the file would not be valid after these changes"))
+            failed = True
+            continue
         errors = corrections.check(catalog, slug, catalog.partners[slug].path, new, today)
         if errors:
             for problem in sorted(errors):

@@ -14,6 +14,7 @@ from . import intake, yamledit
 from ..core.problems import Text
 
 MAPPING_NAME = os.path.join("templates", "correction-mapping.yml")
+MAX_ANSWER = 20_000  # characters of one answer: the longest field (a description) is 20,000
 # What a partner may correct on its own profile: published values only. A column mapped to anything else
 # (internal notes, visibility, stage, the contact person, who must consent) is reported, never applied.
 CORRECTABLE = (
@@ -83,6 +84,7 @@ def review(raw: bytes, csv_name: str, catalog: Catalog, files: dict[str, str], m
     import yaml
 
     out = Review()
+    csv.field_size_limit(max(csv.field_size_limit(), len(raw) + 1))  # a long answer is reported by its row, not by the reader
     text, _, _ = intake.decode(raw)
     reader = intake._reader(text)
     try:
@@ -101,17 +103,35 @@ def review(raw: bytes, csv_name: str, catalog: Catalog, files: dict[str, str], m
     if received_col is not None:
         order, _ = intake._file_date_order(text, received_col, None)
     line = reader.line_num + 1
-    pending: dict[str, dict[str, Change]] = {}
-    for row in reader:
+    pending: dict[str, dict[str, tuple[tuple, Change]]] = {}
+    rows = iter(reader)
+    while True:
+        try:
+            row = next(rows)
+        except StopIteration:
+            break
+        except csv.Error as exc:  # malformed quoting: the rest of the file cannot be read row by row
+            out.problems.append(Problem(csv_name, line, "row", Text("cannot be read as CSV ({error}); this row and the ones after it were not read", error=str(exc))))
+            break
         row_line, line = line, reader.line_num + 1
         if not any(cell.strip() for cell in row):
+            continue
+        if any(len(cell) > MAX_ANSWER for cell in row):
+            out.problems.append(Problem(csv_name, row_line, "row", Text("an answer is longer than {count:,} characters, longer than any field; not applied", count=MAX_ANSWER)))
             continue
         cell = lambda i: row[i].strip() if i < len(row) else ""  # noqa: E731
         slug = cell(columns["slug"]).strip("/").rsplit("/", 1)[-1]  # a slug, or the profile's address
         if slug not in files:
             out.problems.append(Problem(csv_name, row_line, "slug", Text('{value!r} is no partner in the data; not applied', value=slug or '(empty)')))
             continue
+        visibility = catalog.partners[slug].data.visibility
+        if visibility != "public":
+            # Anyone can fill the public form, and a slug follows a name: a partner the site does not list is
+            # never changed from it. Staff see the row and check it with the partner themselves.
+            out.problems.append(Problem(csv_name, row_line, "slug", Text("{slug} is {visibility}: the public form does not change it; check the answers with the partner and edit the file by hand", slug=slug, visibility=visibility)))
+            continue
         current = yaml.safe_load(files[slug])
+        moment = _moment(cell(received_col), order) if received_col is not None else ("", 0)
         for path, i in columns.items():
             answer = cell(i)
             if path == "slug" or not answer or answer.casefold() in intake.ANONYMOUS:
@@ -122,12 +142,33 @@ def review(raw: bytes, csv_name: str, catalog: Catalog, files: dict[str, str], m
             after, before = _value(path, answer, mapping), _current(current, path)
             if after == before or (isinstance(before, dt.date) and str(before) == after):
                 continue
-            pending.setdefault(slug, {})[path] = Change(slug, path, before, after, row_line)  # a later row wins
-        day = intake._received(cell(received_col), order) if received_col is not None else None
+            key = (moment, row_line)
+            earlier = pending.setdefault(slug, {}).get(path)
+            if earlier is None or earlier[0] <= key:  # the newest answer wins, by its timestamp (then its row)
+                if earlier is not None:
+                    out.notes.append(Problem(csv_name, earlier[1].line, path, Text("superseded by the newer answer on line {line}", line=row_line), "note"))
+                pending[slug][path] = (key, Change(slug, path, before, after, row_line))
+            else:
+                out.notes.append(Problem(csv_name, row_line, path, Text("superseded by the newer answer on line {line}", line=earlier[1].line), "note"))
+        day = moment[0]
         if day:
             out.received[slug] = max(out.received.get(slug, dt.date.min), dt.date.fromisoformat(day))
-    out.changes = {slug: list(changes.values()) for slug, changes in pending.items()}
+    out.changes = {slug: [change for _, change in changes.values()] for slug, changes in pending.items()}
     return out
+
+
+_TIME = re.compile(r"(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?\s*([AaPp])?")
+
+
+def _moment(value: str, order: str | None) -> tuple[str, int]:
+    """A response's timestamp as (its day, seconds into that day), to order answers; ('', 0) without one."""
+    day = intake._received(value, order) or ""
+    rest = value.strip().split(None, 1)[1] if day and len(value.strip().split(None, 1)) > 1 else ""
+    m = _TIME.search(rest)
+    if not m:
+        return day, 0
+    hours = int(m.group(1)) % 12 + (12 if m.group(4) and m.group(4).lower() == "p" else 0) if m.group(4) else int(m.group(1))
+    return day, hours * 3600 + int(m.group(2)) * 60 + int(m.group(3) or 0)
 
 
 def apply(text: str, changes: list[Change], when: dt.date) -> str:

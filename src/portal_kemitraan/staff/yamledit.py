@@ -73,6 +73,25 @@ def _ensure_newline(text: str) -> str:
     return text if not text or text.endswith("\n") else text + "\n"
 
 
+def _own(k, v, path: str) -> None:
+    """A value written under its own key: not an alias (*name) of a value anchored elsewhere, which an
+    edit would change there too (under internal:, say)."""
+    if v.start_mark.index < k.end_mark.index:
+        raise EditError(Text('{path}: is written as an alias (*name) of a value elsewhere in the file; edit it by hand', path=path))
+
+
+def _replace_scalar(text: str, v, value_text: str) -> str:
+    """The scalar `v` replaced by `value_text`: a block scalar (`|`, `>`) whole, with the line break that
+    ended it kept; `key:` with nothing after it given its value after a space."""
+    if v.tag == "tag:yaml.org,2002:null" and v.start_mark.index == v.end_mark.index:  # `key:` with nothing after
+        return text[: v.start_mark.index] + " " + value_text + text[v.end_mark.index :]
+    if getattr(v, "style", None) in ("|", ">"):
+        region = text[v.start_mark.index : v.end_mark.index]
+        trailing = region[len(region.rstrip("\n")) :]  # the block's line breaks, and blank lines after it
+        return text[: v.start_mark.index] + value_text + ("\n" if trailing else "") + trailing[1:] + text[v.end_mark.index :]
+    return text[: v.start_mark.index] + value_text + text[v.end_mark.index :]
+
+
 def set_value(text: str, key: str, value) -> str:
     """Set a top-level scalar field (such as last_verified) to `value`, adding the line if it is missing."""
     text = _ensure_newline(text)
@@ -81,9 +100,8 @@ def set_value(text: str, key: str, value) -> str:
         if k.value == key:
             if not isinstance(v, yaml.ScalarNode):
                 raise EditError(Text('{key}: is not a single value; edit it by hand', key=key))
-            if v.tag == "tag:yaml.org,2002:null" and v.start_mark.index == v.end_mark.index:  # `key:` with nothing after
-                return text[: v.start_mark.index] + " " + scalar(value) + text[v.end_mark.index :]
-            return text[: v.start_mark.index] + scalar(value) + text[v.end_mark.index :]
+            _own(k, v, key)
+            return _replace_scalar(text, v, scalar(value))
     at = _insert_point(text, top, key)
     return text[:at] + f"{key}: {scalar(value)}\n" + text[at:]
 
@@ -155,15 +173,17 @@ def set_path(text: str, path: str, value) -> str:
             at = _line_end(text, _last_index(node))
             return text[:at] + _nested(rest, value, indent) + text[at:]
         k, v = found
+        _own(k, v, ".".join(keys[: depth + 1]))
         if last:
             if isinstance(v, yaml.MappingNode):
                 raise EditError(Text('{path}: is a group of fields, not one value', path=path))
             if isinstance(v, yaml.SequenceNode) and not v.flow_style:
+                end = _line_end(text, _last_index(v))
+                if "#" in text[k.end_mark.index : end]:  # its comments would go with it
+                    raise EditError(Text('{path}: is a list with comments in it; edit it by hand', path=path))
                 colon = text.index(":", k.end_mark.index)  # a block list becomes one flow list on the key's line
-                return text[:colon] + ": " + render(value) + "\n" + text[_line_end(text, _last_index(v)) :]
-            if v.tag == "tag:yaml.org,2002:null" and v.start_mark.index == v.end_mark.index:
-                return text[: v.start_mark.index] + " " + render(value) + text[v.end_mark.index :]
-            return text[: v.start_mark.index] + render(value) + text[v.end_mark.index :]
+                return text[:colon] + ": " + render(value) + "\n" + text[end:]
+            return _replace_scalar(text, v, render(value))
         if not isinstance(v, yaml.MappingNode):
             raise EditError(Text('{value}: is not a group of fields; edit it by hand', value='.'.join(keys[: depth + 1])))
         node = v
