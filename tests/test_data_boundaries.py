@@ -151,3 +151,55 @@ def test_a_logo_that_kills_or_stalls_its_drawing_worker_costs_only_its_cards_log
         assert card(good)[0] > 150
     finally:
         drawer.close()
+
+
+# --- search words under the same rules as partner text ------------------------------------------------
+
+
+def test_search_words_may_not_name_a_hidden_partner_or_an_unconsented_person(tmp_path):
+    from portal_kemitraan.core.catalog import load_catalog
+
+    root = copy_reference_data(str(tmp_path), with_partners=True)
+    with open(os.path.join(root, "search.yml"), "w", encoding="utf-8") as fh:
+        fh.write("synonyms:\n  - [sayur, PT Sayur Sehat Bali]\n  - [ternak, Yohanes Bria]\n  - [kopi, coffee]\n")
+    lines = load_catalog(root, today=TODAY).report.lines()
+    assert "partners/search.yml:2: synonyms: 'PT Sayur Sehat Bali' is the name of partners/pt-sayur-sehat-bali.yml, a hidden partner: search words are published in the index; remove it" in lines
+    assert any(line.startswith("partners/search.yml:3: synonyms: 'Yohanes Bria' is a contact person of partners/kelompok-ternak-sejahtera.yml") for line in lines)
+    assert not any("coffee" in line for line in lines)
+
+
+def test_synonyms_add_at_most_as_much_as_a_documents_own_text():
+    from portal_kemitraan.render.search import MIN_SYNONYM_BUDGET, Synonyms
+
+    groups = [[f"kata{i}", f"sinonim{i} " * 5] for i in range(150)]  # 150 groups, each keyed on a word of the text
+    text = " ".join(f"kata{i}" for i in range(150))
+    extra = Synonyms(groups).expand(text)
+    assert 0 < sum(len(t) + 1 for t in extra) <= max(MIN_SYNONYM_BUDGET, len(text)) < 150 * 46
+    assert len(Synonyms(groups).expand(text + " isi" * 3000)) == 150  # a long document may take them all
+
+
+# --- generated mappings -----------------------------------------------------------------------------
+
+
+def test_a_starting_mapping_is_written_by_the_yaml_dumper_whatever_the_titles_and_answers_hold(tmp_path):
+    import yaml
+
+    root = copy_reference_data(str(tmp_path))
+    export = tmp_path / "jawaban.csv"
+    title = "Catatan\nfields:\n  name: [Pura-pura]\n# x"
+    huge = "Bali " * 800_000  # a 4 MB answer: never compared, never written into the mapping
+    export.write_text(f'Timestamp,Nama lembaga,"{title}",Provinsi\n2026/11/20 10:00:00,Koperasi A,catatan,"{huge}"\n'
+                      "2026/11/20 11:00:00,Koperasi B,catatan,Jatim\n", encoding="utf-8")
+    out = tmp_path / "mapping.yml"
+    result = run_portal("import", str(export), "--map", "--map-out", str(out), "--data", root, cwd=str(tmp_path))
+    assert result.returncode == 0, result.stdout + result.stderr
+    text = out.read_text(encoding="utf-8")
+    mapping = yaml.safe_load(text)
+    from portal_kemitraan.staff.intake import MAPPABLE
+
+    assert mapping["fields"]["name"] == ["Nama lembaga"] and set(mapping) == {"fields", "received", "values", "defaults"}
+    assert set(mapping["fields"]) <= set(MAPPABLE)  # the title's lines stayed inside one quoted title
+    listed = [t for titles in mapping["fields"].values() for t in titles]
+    assert title in listed or "#   Catatan fields: name: [Pura-pura] # x\n" in text  # a field's title, or one comment line
+    assert mapping["values"]["region.province"] == {"Jatim": "Jawa Timur"}
+    assert len(text) < 10_000

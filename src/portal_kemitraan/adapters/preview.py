@@ -19,7 +19,7 @@ import jinja2
 import jinja2.bccache
 from mkdocs.structure.files import File, InclusionLevel
 
-from ..core.catalog import Catalog, CheckedPartner, add_partner, begin_catalog, check_partner, read_partner, reference_key
+from ..core.catalog import Catalog, CheckedPartner, add_partner, begin_catalog, check_partner, finish_catalog, read_partner, reference_key
 from ..core.public import PublicSite, assemble_public, project_partners, shown_slugs
 from ..render import exports, search
 from ..render.pages import SitePlan, page_url
@@ -112,6 +112,7 @@ class Preview:
                 logo = os.path.join(root, partner.logo) if partner is not None and partner.logo else None
                 kept[job.path] = _Checked(digest or "", context if digest is not None else (), logo, file_digest(logo), checked)
             add_partner(catalog, job, kept[job.path].checked)
+        finish_catalog(catalog)
         self.checked = kept
         if not catalog.report.ok:
             return catalog, None

@@ -16,7 +16,7 @@ from .models import MISSING_PROVINCE, SLUG_RE, Partner, Pattern, SearchTerms, Te
 from .parallel import fork_map
 from .problems import DataError, Problem, Report
 from .safefs import Refused, list_folder, read_inside
-from .yamlsource import Source, load_bytes, load_file
+from .yamlsource import MAX_BYTES, Source, load_bytes, load_file
 from .problems import Text
 
 RESERVED = {"stages", "forms", "search"}  # data files at the top of partners/ that are not partners
@@ -380,7 +380,37 @@ def load_catalog(root: str, today: dt.date | None = None, parallel: bool = True)
     catalog, jobs = begin_catalog(root)
     for job, read in zip(jobs, fork_map(read_partner, jobs, parallel)):
         add_partner(catalog, job, check_partner(catalog, job, read, today))
+    finish_catalog(catalog)
     return catalog
+
+
+def finish_catalog(catalog: Catalog) -> None:
+    """The rules across files that need every partner read: the search words of partners/search.yml (which
+    reach the public index) hold no hidden partner's name and no contact person who has not consented."""
+    if not catalog.synonyms:
+        return
+    private: dict[str, Text] = {}
+    for slug, record in catalog.partners.items():
+        p = record.data
+        if p.visibility == "hidden":
+            private[privacy.fold(p.name)] = Text("the name of {path}, a hidden partner", path=record.path)
+        person = p.contact.person if p.contact else None
+        if person is not None and not person.consent:
+            for value in (person.name, person.email, person.phone, person.whatsapp):
+                if value:
+                    private[privacy.fold(value)] = Text("a contact person of {path} who has not consented to be shown", path=record.path)
+    if not private:
+        return
+    path = os.path.join(catalog.root, "search.yml")
+    lines = read_inside(catalog.root, path, MAX_BYTES).decode("utf-8", "replace").splitlines()
+    shown_path = shown(catalog.root, path)
+    for group in catalog.synonyms:
+        for term in group:
+            folded = privacy.fold(term)
+            why = private.get(folded) or next((w for value, w in private.items() if len(value) >= privacy.MIN_NAME and f" {value} " in f" {folded} "), None)
+            if why is not None:
+                line = next((i for i, text in enumerate(lines, 1) if term in text), 1)
+                catalog.report.add(Problem(shown_path, line, "synonyms", Text("{term!r} is {why}: search words are published in the index; remove it", term=term, why=why)))
 
 
 def reference_key(catalog: Catalog, today: dt.date) -> tuple:

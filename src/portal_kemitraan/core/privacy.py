@@ -16,7 +16,7 @@ MIN_NAME = 4  # shorter names ("Ani") match too many ordinary words to be worth 
 PLACEHOLDER = re.compile(r"\[\[[^\[\]\n]{0,200}\]\]")
 
 
-def _fold(text: str) -> str:
+def fold(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
@@ -75,14 +75,14 @@ def placeholders(partner) -> list[tuple[tuple, str]]:
 
 def mentions(partner, person) -> list[tuple[tuple, str]]:
     """Where the public text of `partner` names `person` (by name, e-mail or phone), with what it names."""
-    name = _fold(person.name)
+    name = fold(person.name)
     name_re = re.compile(r"(?<!\w)" + re.escape(name) + r"(?!\w)") if len(name) >= MIN_NAME else None
     email = person.email.casefold() if person.email else None
     phone = _national(re.sub(r"\D", "", person.phone)) if person.phone else None
     found = []
     for loc, raw in public_texts(partner):
         text = _decoded(raw)
-        folded = _fold(text)
+        folded = fold(text)
         if name_re and name_re.search(folded):
             found.append((loc, "the name"))
         elif email and email in folded:

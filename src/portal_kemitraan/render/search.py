@@ -51,6 +51,9 @@ def words(text: str) -> list[str]:
     return _WORD.findall(fold(text))
 
 
+MIN_SYNONYM_BUDGET = 400  # characters of synonyms one document may gain even when its own text is short
+
+
 class Synonyms:
     """Groups of words a reader may type for the same thing (region short names, spelling variants, city
     nicknames). A document holding one member of a group is indexed with the others too: any of them finds it.
@@ -77,10 +80,13 @@ class Synonyms:
                     found.setdefault(group, None)
                     break
         seen = set(tokens)
-        extra = []
+        extra, budget = [], max(MIN_SYNONYM_BUDGET, len(text))
         for group in found:
             for term in self.groups[group]:
                 if not set(words(term)) <= seen:
+                    budget -= len(term) + 1
+                    if budget < 0:  # synonyms add at most as much as the document's own text
+                        return extra
                     extra.append(term)
         return extra
 

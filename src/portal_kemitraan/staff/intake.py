@@ -191,9 +191,15 @@ def fold(text: str) -> str:
     return " ".join(re.sub(r"[^\w]+|_", " ", plain.casefold()).split())
 
 
+MAX_NAMED = 200  # characters: the longest name of a pattern, side, province or kind is far shorter
+
+
 def match(answer: str, table: dict[str, str], names: dict[str, str]) -> tuple[str | None, str | None]:
     """The id an answer names, forgivingly: `table` maps folded spellings to ids. A spelling one or two letters
-    off with one clear match counts, with a note saying how it was read. Returns (id, note) or (None, why)."""
+    off with one clear match counts, with a note saying how it was read. Returns (id, note) or (None, why).
+    An answer longer than any name (MAX_NAMED) is not compared at all: matching costs grow with its length."""
+    if len(answer) > MAX_NAMED:
+        return None, Text('an answer of {count:,} characters names no pattern, side, province or kind', count=len(answer))
     key = fold(answer)
     if key in table:
         return table[key], None
@@ -611,6 +617,7 @@ def starting_mapping(raw: bytes, csv_name: str, catalog: Catalog, known: Mapping
     to the field whose known titles it resembles, the received-date column, and every answer of the first
     `sample` rows of the pattern, side, province and kind columns matched to its id (left empty, with a
     comment, where none is clear). Returns the YAML text and {column title: field}."""
+    csv.field_size_limit(max(csv.field_size_limit(), len(raw) + 1))  # a long answer is data, not the end of the rows
     text, _, _ = decode(raw)
     reader = _reader(text)
     try:
@@ -651,12 +658,12 @@ def starting_mapping(raw: bytes, csv_name: str, catalog: Catalog, known: Mapping
            "# " + comment(Text("Every answer of a row is also kept, word for word, under internal.screening (never published).")), "fields:"]
     for target in MAPPABLE:
         if target in chosen:
-            out.append(f"  {target}: [{_flow(chosen[target])}]")
+            out.append(_entry(target, [chosen[target]], 2))
     unmapped = [t.strip() for t in header if t.strip() and t.strip() not in chosen.values() and t.strip() != received]
     if unmapped:
         out.append("  # " + comment(Text("Columns matched to no field (kept under internal.screening only); move a title into a list above to use it:")))
-        out.extend(f"  #   {t}" for t in unmapped)
-    out.append(f"received: [{_flow(received)}]" if received else "received: []  # " + comment(Text("the column with each response's date, if any")))
+        out.extend("  #   " + comment(t[:MAX_NAMED]) for t in unmapped)  # one line each, whatever breaks a title holds
+    out.append(_entry("received", [received], 0) if received else "received: []  # " + comment(Text("the column with each response's date, if any")))
     values: dict[str, dict[str, str]] = {}
     lookups = {"pattern": _patterns(catalog, known), "region.province": _provinces(known), "kind": (_table(KINDS, known.values.get("kind", {})), {k: k for k in KINDS})}
     for target, (table, names) in lookups.items():
@@ -665,7 +672,8 @@ def starting_mapping(raw: bytes, csv_name: str, catalog: Catalog, known: Mapping
         column = [fold(t) for t in header].index(fold(chosen[target]))
         for row in rows:
             answer = row[column].strip() if column < len(row) else ""
-            if answer and answer.casefold() not in ANONYMOUS and answer not in values.get(target, {}):
+            # An answer becomes a key of the mapping: one line, short enough to be a plain YAML key, or not listed.
+            if answer and len(answer) <= 120 and "\n" not in answer and "\r" not in answer and answer.casefold() not in ANONYMOUS and answer not in values.get(target, {}):
                 found, _ = match(answer, table, names)
                 values.setdefault(target, {})[answer] = found or ""
     out.append("# " + comment(Text("Answers as written in the form -> the id they mean (pattern and kind ids, province names).")))
@@ -674,10 +682,22 @@ def starting_mapping(raw: bytes, csv_name: str, catalog: Catalog, known: Mapping
     for target, answers in values.items():
         out.append(f"  {target}:")
         for answer, found in answers.items():
-            out.append(f"    {_flow(answer)}: {_flow(found) if found else chr(34) * 2}" + ("" if found else "  # " + comment(Text("not recognised"))))
-    out.append("defaults:")
-    out.extend(f"  {key}: {_flow(value)}" for key, value in known.defaults.items())
-    return "\n".join(out) + "\n", {title: target for target, title in chosen.items()}
+            out.append(_entry(answer, found, 4) + ("" if found else "  # " + comment(Text("not recognised"))))
+    out.append("defaults:" if known.defaults else "defaults: {}")
+    out.extend(_entry(key, value, 2) for key, value in known.defaults.items())
+    text = "\n".join(out) + "\n"
+    expected = {"fields": {t: [chosen[t]] for t in MAPPABLE if t in chosen}, "received": [received] if received else [],
+                "values": values, "defaults": dict(known.defaults)}
+    if yaml.safe_load(text) != expected:  # what the dumper wrote reads back as exactly what was meant
+        raise ValueError(Text('{csv_name}: its column titles cannot be written into a mapping safely', csv_name=csv_name))
+    return text, {title: target for target, title in chosen.items()}
+
+
+def _entry(key: str, value, indent: int) -> str:
+    """One `key: value` line of a mapping, written by the YAML dumper (titles and answers quoted as it
+    must; a line break in one is an escape, never a new line of YAML)."""
+    line = yaml.safe_dump({key: value}, allow_unicode=True, default_flow_style=True, width=1 << 30, sort_keys=False)
+    return " " * indent + line.strip()[1:-1].strip()
 
 
 def _flow(text: str) -> str:
