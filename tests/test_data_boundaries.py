@@ -122,19 +122,20 @@ def test_a_logo_that_kills_or_stalls_its_drawing_worker_costs_only_its_cards_log
 
     from portal_kemitraan.render import cards
 
-    real = cards._render_svg
-
-    def drawing(text, size):  # forked into the worker with it
-        if "ABORT" in text:
-            os.abort()
-        if "STALL" in text:
-            time.sleep(120)
-        return real(text, size)
-
-    monkeypatch.setattr(cards, "_render_svg", drawing)
-    monkeypatch.setattr(cards, "DRAW_SECONDS", 2.0)
+    # The real worker, except that a logo holding ABORT ends it and one holding STALL never answers.
+    worker = ("import os, signal, sys, time, runpy\n"
+              "from portal_kemitraan.render import drawworker\n"
+              "real = drawworker._read_exactly\n"
+              "def read(stream, n):\n"
+              "    data = real(stream, n)\n"
+              "    if b'ABORT' in data: os.kill(os.getpid(), signal.SIGKILL)\n"
+              "    if b'STALL' in data: time.sleep(120)\n"
+              "    return data\n"
+              "drawworker._read_exactly = read\n"
+              "sys.exit(drawworker.main())\n")
+    monkeypatch.setattr(cards, "DRAW_SECONDS", 3.0)
     good = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><rect width="10" height="10" fill="#c62828"/></svg>'
-    drawer = cards.SvgDrawer()
+    drawer = cards.SvgDrawer([sys.executable, "-c", worker])
 
     def card(svg):
         data = cards.share_card("Mitra Uji", "Keagenan · Agen", "Denpasar, Bali", "Org", svg.encode(), "logos/x.svg", drawer)

@@ -4,18 +4,15 @@ WhatsApp and social media when a profile's address is shared."""
 from __future__ import annotations
 
 import io
+import json
 import logging
-import multiprocessing
 import os
 import re
+import sys
+import time
 
 import resvg_py
 from PIL import Image, ImageDraw, ImageFont
-
-try:
-    import resource
-except ImportError:  # Windows: no fork either, so the drawing worker is never started
-    resource = None
 
 log = logging.getLogger("mkdocs.plugins.portal")
 
@@ -25,70 +22,86 @@ QUALITY = 88  # JPEG: a card is a few tens of KB and takes about 2 ms to encode 
 INK, SOFT, ACCENT, PAPER = (27, 46, 34), (74, 90, 80), (46, 125, 50), (244, 247, 241)
 MAX_LINES = 3
 DRAW_SECONDS = 10.0  # wall time one SVG logo may take to draw; the validation bounds keep real ones at milliseconds
-DRAW_MEMORY = 512 * 1024 * 1024  # bytes the drawing worker may add to what it held when it started
 
 
 class SvgDrawer:
-    """Draws SVG logos with resvg in a worker process that the system stops past DRAW_MEMORY and that is
-    ended past DRAW_SECONDS per logo: a logo that aborts the library or runs on costs its card's logo (the
-    tile stays empty, and the build says so), never the build. One worker per process that asks, started
-    at the first logo and kept for the next ones; where there is no fork, the logo is drawn in this process."""
+    """Draws SVG logos with resvg in a worker process of its own (render/drawworker.py: started with nothing
+    of this process but two pipes, bounded in memory by the system) that is ended past DRAW_SECONDS per
+    logo: a logo that aborts the library or runs on costs its card's logo (the tile stays empty, and the
+    build says so), never the build. One worker per process that asks, kept for the next logos."""
 
-    def __init__(self):
+    def __init__(self, command: list[str] | None = None):
+        self.command = command or [sys.executable, "-m", "portal_kemitraan.render.drawworker"]
         self._owner = None
-        self._worker = self._pipe = None
+        self._worker = None
 
     def draw(self, text: str, size: dict) -> bytes | None:
+        if self._owner != os.getpid() or self._worker is None or self._worker.poll() is not None:
+            self._start()
+        data = text.encode("utf-8")
         try:
-            context = multiprocessing.get_context("fork")
-        except ValueError:
-            return _render_svg(text, size)
-        if self._owner != os.getpid() or self._worker is None or not self._worker.is_alive():
-            self._start(context)
-        try:
-            self._pipe.send((text, size))
-            if not self._pipe.poll(DRAW_SECONDS):
-                raise TimeoutError
-            kind, value = self._pipe.recv()
-        except (TimeoutError, EOFError, OSError, BrokenPipeError):
+            self._worker.stdin.write(json.dumps({"size": size, "bytes": len(data)}).encode() + b"\n" + data)
+            self._worker.stdin.flush()
+            deadline = time.monotonic() + DRAW_SECONDS
+            header = json.loads(self._read_line(deadline))
+            png = self._read(int(header.get("bytes", 0)), deadline) if header.get("ok") else None
+        except (OSError, ValueError, TimeoutError, EOFError):
             self.close()
             return None
-        return value if kind == "ok" else None
+        return png
 
-    def _start(self, context) -> None:
-        self._owner = os.getpid()  # a forked build worker starts its own: a pipe is never shared
-        self._pipe, child = context.Pipe()
-        self._worker = context.Process(target=_draw_forever, args=(child,), daemon=True)
-        self._worker.start()
-        child.close()
+    def _start(self) -> None:
+        import subprocess
+
+        self._owner = os.getpid()  # a forked build worker starts its own: pipes are never shared
+        self._worker = subprocess.Popen(self.command, stdin=subprocess.PIPE,
+                                        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, close_fds=True)
+        self._buffer = b""
+
+    def _fill(self, deadline: float) -> None:
+        import select
+
+        left = deadline - time.monotonic()
+        if left <= 0 or not select.select([self._worker.stdout], [], [], left)[0]:
+            raise TimeoutError
+        chunk = os.read(self._worker.stdout.fileno(), 1 << 16)
+        if not chunk:
+            raise EOFError
+        self._buffer += chunk
+
+    def _read_line(self, deadline: float) -> bytes:
+        while b"\n" not in self._buffer:
+            self._fill(deadline)
+        line, self._buffer = self._buffer.split(b"\n", 1)
+        return line
+
+    def _read(self, n: int, deadline: float) -> bytes:
+        while len(self._buffer) < n:
+            self._fill(deadline)
+        data, self._buffer = self._buffer[:n], self._buffer[n:]
+        return data
 
     def close(self) -> None:
         if self._worker is not None and self._owner == os.getpid():
-            if self._worker.is_alive():
+            if self._worker.poll() is None:
                 self._worker.kill()
-            self._worker.join()
-        self._worker = self._pipe = None
+            self._worker.wait()
+            for stream in (self._worker.stdin, self._worker.stdout):
+                try:
+                    stream.close()
+                except OSError:
+                    pass
+        self._worker = None
+
+    def __del__(self):
+        try:
+            self.close()
+        except Exception:  # noqa: BLE001 - at interpreter exit, nothing left to close
+            pass
 
 
 def _render_svg(text: str, size: dict) -> bytes:
     return bytes(resvg_py.svg_to_bytes(svg_string=text, **size))
-
-
-def _draw_forever(connection) -> None:
-    """The drawing worker: bounded memory, one logo at a time until its pipe closes. It imports nothing:
-    a worker forked from a threaded server (the preview) must not wait for a lock another thread held."""
-    with open("/proc/self/statm") as fh:
-        held = int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
-    resource.setrlimit(resource.RLIMIT_AS, (held + DRAW_MEMORY, held + DRAW_MEMORY))
-    while True:
-        try:
-            text, size = connection.recv()
-        except (EOFError, OSError):
-            return
-        try:
-            connection.send(("ok", _render_svg(text, size)))
-        except Exception as exc:  # noqa: BLE001 - any logo resvg refuses: reported, the worker goes on
-            connection.send(("error", type(exc).__name__))
 
 
 def card_path(slug: str) -> str:

@@ -14,6 +14,11 @@ import time
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
+try:
+    import resource
+except ImportError:  # Windows: no fork, so no worker to bound
+    resource = None
+
 from ..core.problems import Text
 
 MAX_OUTPUT = 1024 * 1024  # characters of a drafted agreement: a real one is a few thousand
@@ -178,9 +183,8 @@ class BoundedEnvironment(SandboxedEnvironment):
 
 
 def _limit_self() -> None:
-    """In the worker: the system stops it past MAX_MEMORY more than it holds now, or past its time."""
-    import resource
-
+    """In the worker: the system stops it past MAX_MEMORY more than it holds now, or past its time. (It
+    imports nothing: a worker forked from a threaded program must not wait for a lock another thread held.)"""
     with open("/proc/self/statm") as fh:
         size = int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
     resource.setrlimit(resource.RLIMIT_AS, (size + MAX_MEMORY, size + MAX_MEMORY))
