@@ -162,7 +162,7 @@ def test_portal_check_reads_the_same_site_and_finds_no_leak(private_site):
     problems = sitecheck.check_site(private_site, editions, catalog, public)
     assert problems == [], "\n".join(problems)
     needles = sitecheck.private_needles(catalog, public, ["", "en/"])
-    words = {w for pairs in needles.pairs.values() for w, _ in pairs} | {(w,) for w in needles.singles}
+    words = {w for entries in needles.by_key.values() for w, _, _ in entries}
     looked_for = {" ".join(w) for w in words}
     for value in [sentinel("internal", n) for n in range(1, 8)] + [sentinel("hidden", n) for n in (1, 2, 3, 4, 5, 8, 9, 10, 11)] + [sentinel("mail", 6), sentinel("mail", 7), sentinel("person", 1), sentinel("unlisted", 1)]:
         wanted = " ".join(sitecheck.words_of(value))

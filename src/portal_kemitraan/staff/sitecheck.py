@@ -11,8 +11,8 @@ import json
 import os
 import re
 import zipfile
+from collections import Counter
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from urllib.parse import unquote, urljoin, urlsplit
 from xml.etree import ElementTree
 
@@ -27,6 +27,9 @@ _REFERENCE_FIELDS = frozenset({"pattern", "side", "kind", "forms", "stage", "vis
 _WORD = re.compile(r"\w+")
 _TAG = re.compile(r"<[A-Za-z!/?][^>]*>")
 _ATTRIBUTE_VALUE = re.compile(r"""=\s*(?:"([^"]*)"|'([^']*)')""")
+# A run of digits as phone numbers are written: at most two separators between digits (+62 812-3456-7890,
+# (022) 555 0142), so a long run of spaces or dots is never searched twice.
+_DIGIT_RUN = re.compile(r"\+?\d(?:[ \t().-]{0,2}\d){5,}")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(T[\d:.+Z-]*)?$")
 MAX_NEEDLE = 8  # words of a value looked for: its start is enough to show that it is there
 _IDENTIFYING = re.compile(r"name|owner|applicant|person|contact|email|mail|phone|whatsapp|wa$|pic|staf|staff", re.I)
@@ -56,46 +59,47 @@ class Secret:
 
 @dataclass
 class Needles:
-    """Private values as sequences of lower-case words, found in one pass over a text (by their first
-    two words), and private phone numbers by their national digits."""
+    """Private values as sequences of lower-case words, each filed under its rarest word (by how often the
+    published data uses it), and private phone numbers by their national digits. A text is searched by the
+    set of its words (C-speed), then only where a filed word occurs."""
 
-    pairs: dict[tuple[str, str], list[tuple[tuple[str, ...], Secret]]] = field(default_factory=dict)
-    singles: dict[str, list[Secret]] = field(default_factory=dict)
+    by_key: dict[str, list[tuple[tuple[str, ...], int, Secret]]] = field(default_factory=dict)
     phones: dict[str, list[Secret]] = field(default_factory=dict)
+    rarity: dict[str, int] = field(default_factory=dict)  # word -> how often published text holds it
 
     def add(self, words: tuple[str, ...], secret: Secret) -> None:
-        if len(words) == 1:
-            self.singles.setdefault(words[0], []).append(secret)
-        else:
-            self.pairs.setdefault(words[:2], []).append((words, secret))
+        offset = min(range(len(words)), key=lambda i: (self.rarity.get(words[i], 0), -len(words[i])))
+        self.by_key.setdefault(words[offset], []).append((words, offset, secret))
 
     def drop(self, words: list[str], rules: frozenset[str]) -> None:
         """Forget the values of `rules` that `words` (published text) holds: a value that is also public is no leak."""
-        for found, secret in list(self.find(words)):
-            if secret.rule in rules:
-                if len(found) == 1:
-                    self.singles[found[0]] = [s for s in self.singles.get(found[0], []) if s is not secret]
-                else:
-                    self.pairs[found[:2]] = [(w, s) for w, s in self.pairs.get(found[:2], []) if s is not secret]
+        found = {id(secret) for _, secret in self.find(words) if secret.rule in rules}
+        for key in list(self.by_key):
+            self.by_key[key] = [entry for entry in self.by_key[key] if id(entry[2]) not in found]
 
     def find(self, words: list[str]):
         """Every (value, secret) whose words occur in `words`, in order."""
-        pairs, singles = self.pairs, self.singles
-        for i, word in enumerate(words):
-            for secret in singles.get(word, ()):
-                yield (word,), secret
-            if i + 1 < len(words):
-                for needle, secret in pairs.get((word, words[i + 1]), ()):
-                    if tuple(words[i : i + len(needle)]) == needle:
+        present = self.by_key.keys() & set(words)
+        if not present:
+            return
+        for at, word in enumerate(words):  # one pass, stopping only where a filed word stands
+            if word in present:
+                for needle, offset, secret in self.by_key[word]:
+                    start = at - offset
+                    if start >= 0 and tuple(words[start : start + len(needle)]) == needle:
                         yield needle, secret
 
     def phone_hits(self, text: str):
         """The secrets whose phone number (national digits) lies inside a run of digits of `text`, however
         it is grouped or prefixed (+62, 0, wa.me/62…), and whatever digits stand beside it."""
+        if not self.phones:
+            return
         lengths = sorted({len(number) for number in self.phones})
-        for match in _PHONE_LIKE.findall(text):
+        for match in _DIGIT_RUN.findall(text):
             digits = re.sub(r"\D", "", match)
-            for start in range(len(digits)):
+            if len(digits) < lengths[0]:
+                continue
+            for start in range(len(digits) - lengths[0] + 1):
                 for length in lengths:
                     if start + length <= len(digits):
                         yield from self.phones.get(digits[start : start + length], ())
@@ -163,7 +167,14 @@ def private_needles(catalog: Catalog, public: PublicSite, prefixes: list[str]) -
     partner, a contact person without consent; and an unlisted partner's values outside its own files.
     A value that a published partner or the reference data (patterns, stages, forms) also holds is dropped:
     the site may show it for that reason."""
-    needles = Needles()
+    listed_words, unlisted_words = [], []
+    for partner in public.listed:
+        listed_words += words_of(" \n ".join(t for _, t in _leaves(partner)))
+    for partner in public.unlisted:
+        unlisted_words += words_of(" \n ".join(t for _, t in _leaves(partner)))
+    reference = [m.model_dump(mode="json") for m in public.patterns.values()] + [t.model_dump(mode="json") for t in public.stages + public.forms]
+    listed_words += words_of(" \n ".join(t for _, t in _leaves(reference)))
+    needles = Needles(rarity=dict(Counter(listed_words)))
     for slug, record in sorted(catalog.partners.items()):
         source = f"{os.path.basename(catalog.root)}/{os.path.basename(record.path)}"
         p = record.data
@@ -193,13 +204,6 @@ def private_needles(catalog: Catalog, public: PublicSite, prefixes: list[str]) -
                     _add_value(needles, str(value), ("contact", "person", key), Secret(source, f"contact.person.{key}", "unconsented"))
         for path, text in _leaves(p.internal or {}, ("internal",)):
             _add_value(needles, text, path, Secret(source, _field_name(path), "internal"))
-    listed_words, unlisted_words = [], []
-    for partner in public.listed:
-        listed_words += words_of(" \n ".join(t for _, t in _leaves(partner)))
-    for partner in public.unlisted:
-        unlisted_words += words_of(" \n ".join(t for _, t in _leaves(partner)))
-    reference = [m.model_dump(mode="json") for m in public.patterns.values()] + [t.model_dump(mode="json") for t in public.stages + public.forms]
-    listed_words += words_of(" \n ".join(t for _, t in _leaves(reference)))
     needles.drop(listed_words, frozenset({"internal", "hidden", "unconsented", "unlisted"}))
     needles.drop(unlisted_words, frozenset({"internal", "hidden", "unconsented"}))
     public_phones = set()
@@ -236,8 +240,10 @@ def _texts(path: str, raw: bytes):
         return
     text = raw.decode("utf-8", "replace")
     if name.endswith((".html", ".htm", ".xml", ".svg")) or "<" in text[:200]:
-        text = _TAG.sub(lambda m: " " + " ".join(a or b for a, b in _ATTRIBUTE_VALUE.findall(m.group(0))) + " ", text)
-        text = html.unescape(text)
+        # What a reader sees (the text between tags) and what a program reads (every attribute's value),
+        # apart: a value is looked for inside one or the other.
+        values = " \n ".join(a or b for a, b in _ATTRIBUTE_VALUE.findall(text))
+        text = html.unescape(_TAG.sub(" ", text) + " \n " + values)
     yield text
     if "%" in text:
         yield unquote(text)
@@ -281,23 +287,21 @@ def _leak_message(rel: str, source: str, fields: str, rule: str) -> Text:
 # --- links, anchors, alternates -----------------------------------------------------------------------
 
 
-class _Links(HTMLParser):
-    """Every address a reader can follow or a page loads (href, src), and every id it holds."""
+_LOADING = ("a", "link", "img", "script", "iframe", "source", "area")
 
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.urls: list[str] = []
-        self.ids: set[str] = set()
 
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        if a.get("id"):
-            self.ids.add(a["id"])
-        if tag == "a" and a.get("name"):
-            self.ids.add(a["name"])
-        for attr in ("href", "src"):
-            if a.get(attr) and tag in ("a", "link", "img", "script", "iframe", "source", "area"):
-                self.urls.append(a[attr])
+def _links_and_ids(path: str) -> tuple[list[str], set[str]]:
+    """Every address a reader can follow or a page loads (href, src), and every id (and <a name>) it holds,
+    read by lxml's HTML parser."""
+    from lxml import etree
+
+    with open(path, "rb") as fh:
+        root = etree.fromstring(fh.read() or b"<html/>", etree.HTMLParser(recover=True, huge_tree=True))
+    if root is None:
+        return [], set()
+    ids = {str(v) for v in root.xpath("//@id")} | {str(v) for v in root.xpath("//a/@name")}
+    urls = [value for element in root.iter(*_LOADING) for value in (element.get("href"), element.get("src")) if value]
+    return urls, ids
 
 
 def _target(site_root: str, base_path: str, path: str) -> str | None:
@@ -321,14 +325,11 @@ def broken_links(site_root: str, home: str, repository: str = "") -> tuple[list[
     addresses were checked."""
     home = home if home.endswith("/") else home + "/"
     origin = urlsplit(home)
-    parsed: dict[str, _Links] = {}
+    parsed: dict[str, tuple[list[str], set[str]]] = {}
 
     def parse(path):
         if path not in parsed:
-            parser = _Links()
-            with open(path, encoding="utf-8", errors="replace") as fh:
-                parser.feed(fh.read())
-            parsed[path] = parser
+            parsed[path] = _links_and_ids(path)
         return parsed[path]
 
     problems, checked = [], 0
@@ -337,7 +338,7 @@ def broken_links(site_root: str, home: str, repository: str = "") -> tuple[list[
             continue
         rel = os.path.relpath(path, site_root).replace(os.sep, "/")
         address = home + ("" if rel == "404.html" else rel)  # the 404 page's links are absolute
-        for url in parse(path).urls:
+        for url in parse(path)[0]:
             if repository and url.startswith(repository):
                 problems.append(Text("{path}: {url}: a link into the data repository", path=rel, url=url))
                 continue
@@ -350,7 +351,7 @@ def broken_links(site_root: str, home: str, repository: str = "") -> tuple[list[
                 problems.append(Text("{path}: {url}: outside the site (it is served under {home})", path=rel, url=url, home=home))
             elif not os.path.isfile(target):
                 problems.append(Text("{path}: {url}: no such page or file ({target})", path=rel, url=url, target=os.path.relpath(target, site_root).replace(os.sep, "/")))
-            elif full.fragment and target.endswith(".html") and unquote(full.fragment) not in parse(target).ids:
+            elif full.fragment and target.endswith(".html") and unquote(full.fragment) not in parse(target)[1]:
                 problems.append(Text("{path}: {url}: no anchor {fragment!r} on that page", path=rel, url=url, fragment=full.fragment))
     return problems, checked
 
