@@ -52,8 +52,8 @@ visibility: hidden
 }
 
 
-def _run(*args, cwd, lang="en"):
-    result = run_portal(*args, cwd=cwd, env={"LANG": "id_ID.UTF-8" if lang == "id" else "en_US.UTF-8"})
+def _run(*args, cwd, lang="en", env=None):
+    result = run_portal(*args, cwd=cwd, env={"LANG": "id_ID.UTF-8" if lang == "id" else "en_US.UTF-8", **(env or {})})
     return result.returncode, result.stdout.decode("utf-8"), result.stderr.decode("utf-8")
 
 
@@ -133,7 +133,7 @@ def test_check_fails_naming_the_page_in_indonesian_when_a_hand_written_page_leak
     with open(os.path.join(folder, "docs", "guide", "index.md"), "a", encoding="utf-8") as fh:
         fh.write("\n\nKami juga bekerja dengan PT Bahari Rahasia Sejahtera. Tanya Pak Marthen di +62 813-4455-6677.\n"
                  "Lihat [laporan](../laporan-tahunan/).\n")
-    code, out, err = _run("check", cwd=folder, lang="id")
+    code, out, err = _run("check", cwd=folder, lang="id", env={"PORTAL_PARALLEL_MIN": "1"})  # the site read on both cores
     assert code == 1, out + err
     page = [line for line in out.splitlines() if line.startswith("site/guide/index.html: ")]
     assert any("pt-bahari-rahasia-sejahtera.yml" in line and "tersembunyi" in line for line in page), out

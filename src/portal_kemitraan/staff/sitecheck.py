@@ -17,6 +17,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 from xml.etree import ElementTree
 
 from ..core.catalog import Catalog
+from ..core.parallel import fork_map
 from ..core.privacy import _PHONE_LIKE, _national
 from ..core.problems import Text
 from ..core.public import PublicSite
@@ -256,22 +257,25 @@ def site_files(root: str):
             yield os.path.join(folder, name)
 
 
-def leaks(site_root: str, needles: Needles) -> list[Text]:
+def leaks(site_root: str, needles: Needles, parallel: bool = True) -> list[Text]:
     """Every file of the site that holds a private value: one line per file and partner file, naming the
-    fields found and the rule they fall under (never the value itself: the output may be a public log)."""
-    problems = []
-    for path in site_files(site_root):
-        rel = os.path.relpath(path, site_root).replace(os.sep, "/")
-        with open(path, "rb") as fh:
-            raw = fh.read()
-        found: dict[tuple[str, str], set[str]] = {}
-        for text in _texts(rel, raw):
-            for secret in [s for _, s in needles.find(words_of(text))] + list(needles.phone_hits(text)):
-                if not any(rel.startswith(a) for a in secret.allowed):
-                    found.setdefault((secret.source, secret.rule), set()).add(secret.field)
-        for (source, rule), fields in sorted(found.items()):
-            problems.append(_leak_message(rel, source, ", ".join(sorted(fields)), rule))
-    return problems
+    fields found and the rule they fall under (never the value itself: the output may be a public log).
+    The files are read on every core."""
+    paths = list(site_files(site_root))
+    found = fork_map(lambda path: _file_leaks(site_root, path, needles), paths, parallel)
+    return [problem for problems in found for problem in problems]
+
+
+def _file_leaks(site_root: str, path: str, needles: Needles) -> list[Text]:
+    rel = os.path.relpath(path, site_root).replace(os.sep, "/")
+    with open(path, "rb") as fh:
+        raw = fh.read()
+    found: dict[tuple[str, str], set[str]] = {}
+    for text in _texts(rel, raw):
+        for secret in [s for _, s in needles.find(words_of(text))] + list(needles.phone_hits(text)):
+            if not any(rel.startswith(a) for a in secret.allowed):
+                found.setdefault((secret.source, secret.rule), set()).add(secret.field)
+    return [_leak_message(rel, source, ", ".join(sorted(fields)), rule) for (source, rule), fields in sorted(found.items())]
 
 
 def _leak_message(rel: str, source: str, fields: str, rule: str) -> Text:
