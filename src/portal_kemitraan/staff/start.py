@@ -12,9 +12,9 @@ import yaml
 
 from ..core.models import email_address
 from ..core.problems import Text
-from ..core.safefs import Refused, list_folder, read_inside, read_regular
+from ..core.safefs import Refused, list_folder, read_inside, read_regular, write_inside
 from .doctor import DEMO_MARK, placeholder_host
-from .yamledit import EditError, scalar
+from .yamledit import EditError, _last_index, _line_end, _line_start, scalar
 
 LANGUAGE_NAMES = {"id": "Bahasa Indonesia", "en": "English"}
 MAIN_LANGUAGE = "id"
@@ -73,22 +73,6 @@ def parse_languages(text: str) -> tuple[str, ...]:
 # --- editing a configuration in place ---------------------------------------------------------------
 
 
-def _line_start(text: str, index: int) -> int:
-    return text.rfind("\n", 0, index) + 1
-
-
-def _line_end(text: str, index: int) -> int:
-    end = text.find("\n", index)
-    return len(text) if end < 0 else end + 1
-
-
-def _last(node) -> int:
-    """Where the last value inside a node ends (a block collection's own end mark lies on the next line)."""
-    while isinstance(node, (yaml.SequenceNode, yaml.MappingNode)) and node.value and not node.flow_style:
-        node = node.value[-1] if isinstance(node, yaml.SequenceNode) else node.value[-1][1]
-    return node.end_mark.index
-
-
 def _compose(text: str, name: str) -> yaml.MappingNode:
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
@@ -124,12 +108,12 @@ def _edits(text: str, name: str, wanted: dict[tuple[str, ...], object]) -> str:
                 text = text.rstrip("\n") + "\n" + "".join(f"{'  ' * i}{k}:\n" for i, k in enumerate(path[:-1])) + f"{'  ' * (len(path) - 1)}{path[-1]}: {_scalar(value)}\n"
                 continue
             indent = parent.value[0][0].start_mark.column if parent.value else 0
-            at = _line_end(text, _last(parent) - 1) if parent is not node else len(text)
+            at = _line_end(text, _last_index(parent) - 1) if parent is not node else len(text)
             text = text[:at] + ("" if text[:at].endswith("\n") else "\n") + " " * indent + f"{path[-1]}: {_scalar(value)}\n" + text[at:]
             continue
         k, v = found
         if value is None:
-            text = text[: _line_start(text, k.start_mark.index)] + text[_line_end(text, max(_last(v) - 1, k.end_mark.index)) :]
+            text = text[: _line_start(text, k.start_mark.index)] + text[_line_end(text, max(_last_index(v) - 1, k.end_mark.index)) :]
         elif isinstance(v, yaml.ScalarNode):
             if v.start_mark.index == v.end_mark.index:  # `key:` with nothing after it
                 text = text[: k.end_mark.index] + ": " + _scalar(value) + text[text.index(":", k.end_mark.index) + 1 :]
@@ -156,7 +140,7 @@ def _alternate(text: str, name: str, answers: Answers, own: str) -> str:
         if block is None:
             return text
         k, v = block
-        return text[: _line_start(text, k.start_mark.index)] + text[_line_end(text, _last(v) - 1) :]
+        return text[: _line_start(text, k.start_mark.index)] + text[_line_end(text, _last_index(v) - 1) :]
     indent = (block[0].start_mark.column if block else 2)
     pad = " " * indent
     lines = [f"{pad}alternate:\n"]
@@ -175,7 +159,7 @@ def _alternate(text: str, name: str, answers: Answers, own: str) -> str:
         at = _line_end(text, extra[0].end_mark.index)
         return text[:at] + new + text[at:]
     k, v = block
-    return text[: _line_start(text, k.start_mark.index)] + new + text[_line_end(text, _last(v) - 1) :]
+    return text[: _line_start(text, k.start_mark.index)] + new + text[_line_end(text, _last_index(v) - 1) :]
 
 
 def configure_main(text: str, answers: Answers) -> str:
@@ -232,7 +216,4 @@ def read_config(path: str) -> str:
 def write_beside(path: str, text: str) -> None:
     """Replace a configuration file: written beside it, then renamed over it (a failed write leaves the old one)."""
     folder = os.path.dirname(os.path.abspath(path))
-    temporary = os.path.join(folder, f".{os.path.basename(path)}.{os.getpid()}.tmp")
-    with open(temporary, "x", encoding="utf-8", newline="") as fh:
-        fh.write(text)
-    os.replace(temporary, path)
+    write_inside(folder, path, text.encode("utf-8"), replace=True)
