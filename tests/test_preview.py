@@ -162,7 +162,7 @@ def test_the_preview_sees_an_edit_by_its_bytes_and_reuses_only_what_is_unchanged
     preview = Preview(dirty=False)
     try:
         catalog, site = preview.load(root, TODAY, 60)
-        first = {p["slug"]: p for p in site.pages}
+        first = {p.slug: p for p in site.pages}
         path = os.path.join(root, "kwt-melati.yml")
         st = os.stat(path)
         text = open(path, encoding="utf-8").read()
@@ -172,11 +172,11 @@ def test_the_preview_sees_an_edit_by_its_bytes_and_reuses_only_what_is_unchanged
         os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
         assert os.stat(path).st_size == st.st_size and os.stat(path).st_mtime_ns == st.st_mtime_ns
         catalog, site = preview.load(root, TODAY, 60)
-        now = {p["slug"]: p for p in site.pages}
+        now = {p.slug: p for p in site.pages}
         assert now["kwt-melati"]["name"] == "Kelompok Wanita Tani Seruni"
         assert all(now[slug] is first[slug] for slug in first if slug != "kwt-melati")  # kept, not made again
         catalog, site = preview.load(root, TODAY + dt.timedelta(days=1), 60)  # another build date: all made again
-        assert not any(p is now[p["slug"]] for p in site.pages)
+        assert not any(p is now[p.slug] for p in site.pages)
     finally:
         preview.close()
 

@@ -10,7 +10,7 @@ import yaml
 
 from conftest import DEMO, ROOT, TODAY
 from portal_kemitraan.adapters.folder import RenderError, edition_configs, engine_config, project_files, read_config, write_folder
-from sitebuild import read, search_records
+from sitebuild import read, search_records, site_files
 
 
 def test_each_edition_gets_a_whole_config_without_the_hook_or_the_repository():
@@ -86,6 +86,22 @@ def test_rendered_pages_match_what_the_hook_publishes(built_site, zensical_site)
         assert "portal-" in read(zensical_site, rel)
     hidden = [p for p in os.listdir(os.path.join(zensical_site, "partners"))]
     assert sorted(hidden) == sorted(os.listdir(os.path.join(mkdocs_site, "partners")))
+
+
+@pytest.mark.parametrize("edition", ["", "en"])
+def test_every_engine_publishes_the_same_search_bundle_byte_for_byte(built_site, zensical_site, edition):
+    """One producer (render/bundle.py, from render_site) makes the index for MkDocs and for Zensical alike:
+    the same partners, patterns and hand-written pages, converted with the configuration's own extensions."""
+
+    mkdocs_bundle = os.path.join(built_site[0], edition, "pagefind")
+    zensical_bundle = os.path.join(zensical_site, edition, "pagefind")
+    names = sorted(os.path.relpath(p, mkdocs_bundle) for p in site_files(mkdocs_bundle))
+    assert names == sorted(os.path.relpath(p, zensical_bundle) for p in site_files(zensical_bundle))
+    for name in names:
+        with open(os.path.join(mkdocs_bundle, name), "rb") as a, open(os.path.join(zensical_bundle, name), "rb") as b:
+            assert a.read() == b.read(), name
+    urls = {r["url"] for r in search_records(os.path.join(built_site[0], edition))}
+    assert "/join/" in urls and "/partners/kwt-melati/" in urls and "/patterns/agency/" in urls, sorted(urls)  # hand-written, partner, pattern
 
 
 @pytest.mark.parametrize("edition", ["", "en/"])

@@ -61,8 +61,8 @@ def test_the_profile_links_the_whatsapp_chat_and_keeps_an_unconsented_persons_nu
     body = SitePlan(site, Settings()).render("partners/kth-wana-lestari.md", "partners/kth-wana-lestari/")
     assert 'href="https://wa.me/6281234567890"' in body and "WhatsApp +62 812 3456 7890" in body
     assert "8131111" not in body and "Pak Dadang" not in body  # the person did not agree to be shown
-    partner = next(p for p in site.pages if p["slug"] == "kth-wana-lestari")
-    assert partner["contact"]["whatsapp"] == "+6281234567890" and partner["contact"]["person"] is None
+    partner = next(p for p in site.pages if p.slug == "kth-wana-lestari")
+    assert partner.contact["whatsapp"] == "+6281234567890" and partner.contact["person"] is None
 
 
 def test_verify_asks_a_phone_only_partner_on_whatsapp_with_the_message_typed_in(tmp_path):
@@ -188,8 +188,8 @@ def test_a_profile_shows_when_it_was_last_checked_among_the_first_facts_and_corr
     data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', body, re.S).group(1))
     assert data["url"] == "https://contoh.id/portal/partners/koperasi-tani-sumber-rejeki/"
     assert data["@id"].startswith(data["url"]) and data["logo"].startswith("https://contoh.id/portal/assets/partners/logos/")
-    partner = next(p for p in site.pages if p["slug"] == "koperasi-tani-sumber-rejeki")
-    assert data["sameAs"] == [partner["website"]]
+    partner = next(p for p in site.pages if p.slug == "koperasi-tani-sumber-rejeki")
+    assert data["sameAs"] == [partner.website]
 
 
 def test_link_previews_name_the_other_editions_locale(built_site):
@@ -346,11 +346,11 @@ def test_each_partner_with_a_logo_has_its_own_share_image_in_each_language():
 
     site, pages, cards = _cards("id")
     _, pages_en, cards_en = _cards("en")
-    with_logo = {p["slug"] for p in site.pages if p["logo"]}
+    with_logo = {p.slug for p in site.pages if p.logo}
     assert len(with_logo) >= 10 and {f"assets/share/{slug}.jpg" for slug in with_logo} == set(cards) == set(cards_en)
     for p in site.pages:
-        meta = pages[f"partners/{p['slug']}.md"]
-        assert meta.get("image") == (f"assets/share/{p['slug']}.jpg" if p["slug"] in with_logo else None)
+        meta = pages[f"partners/{p.slug}.md"]
+        assert meta.get("image") == (f"assets/share/{p.slug}.jpg" if p.slug in with_logo else None)
     hidden = [n[:-4] for n in os.listdir(os.path.join(DEMO, "partners")) if n.endswith(".yml") and "visibility: hidden" in open(os.path.join(DEMO, "partners", n), encoding="utf-8").read()]
     assert hidden and not any(f"assets/share/{slug}.jpg" in cards for slug in hidden)
     card = Image.open(io.BytesIO(cards["assets/share/cv-kopi-gayo-mandiri.jpg"]))

@@ -184,8 +184,8 @@ def test_nothing_reachable_from_the_public_site_leads_back_to_the_catalog(tmp_pa
     kinds = {type(x) for x in _reachable(site)}
     assert not kinds & {Catalog, PartnerRecord, Partner}, kinds
     assert not any(S in repr(x) for x in _reachable(site) if isinstance(x, dict) and "slug" in x and x.get("listed"))
-    assert {p["slug"] for p in site.pages} >= {"mitra-sentinel", "mitra-unlisted"}
-    assert "mitra-tersembunyi" not in {p["slug"] for p in site.pages}
+    assert {p.slug for p in site.pages} >= {"mitra-sentinel", "mitra-unlisted"}
+    assert "mitra-tersembunyi" not in {p.slug for p in site.pages}
 
 
 def _zip_text(data: bytes) -> str:
@@ -237,12 +237,12 @@ def test_every_structured_file_of_the_hostile_site_parses_back(hostile_site):
 
 def test_the_feed_escapes_what_a_template_would_not(tmp_path):
     site = _sentinel_site(tmp_path)
-    hostile = dict(site.listed[0], name="A & B </title><script>x</script> ]]>", summary="<b>\"'", since="2026-11-30")
+    hostile = dataclasses.replace(site.listed[0], name="A & B </title><script>x</script> ]]>", summary="<b>\"'", since="2026-11-30")
     feed = exports.atom_feed(dataclasses.replace(site, listed=(hostile,)), "https://contoh.id/", "Portal & <co>")
     root = ET.fromstring(feed.encode("utf-8"))
     ns = {"a": "http://www.w3.org/2005/Atom"}
     assert root.find("a:title", ns).text == "Portal & <co>: mitra baru"
-    assert root.find("a:entry/a:title", ns).text == hostile["name"]
+    assert root.find("a:entry/a:title", ns).text == hostile.name
     assert root.find("a:entry/a:summary", ns).text == "<b>\"'"
 
 

@@ -15,13 +15,11 @@ from ..core.problems import DataError
 from ..core.public import PublicSite, build_public_site
 from ..core.safefs import Refused, read_regular
 from ..core.settings import Settings
-from ..render import search
+from ..render.handwritten import extensions_of
 from ..render.i18n import Locale, edition_language
-from ..render.pages import SitePlan, page_url
 from ..render.site import Edition, published_config, render_site
 from ..core.problems import Text
 
-MARKER = re.compile(r"<!--\s*portal:\s*([a-z-]+)\s*-->")
 STAMP = ".portal-render"  # marks a folder this command made, so that it may be written again
 CONFIG_LIMIT = 1024 * 1024
 _FOLDER = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*(/[A-Za-z0-9_][A-Za-z0-9_.-]*)*$")
@@ -45,7 +43,8 @@ def load_site(config: dict, config_dir: str, today=None) -> tuple[Settings, Publ
 
 def render_files(config: dict, config_dir: str, today=None, loaded: tuple[Settings, PublicSite] | None = None) -> dict[str, str | bytes]:
     """Every file of one edition's docs folder, by its path: generated pages, hand-written pages with
-    their blocks filled in, exports, logos, and the edition's search index."""
+    their blocks filled in, exports, logos, and the edition's search index (engines that do not run the
+    hook publish it as any other static file)."""
     settings, site = loaded or load_site(config, config_dir, today)
     theme = config.get("theme") if isinstance(config.get("theme"), dict) else {}
     edition = Edition(
@@ -55,11 +54,10 @@ def render_files(config: dict, config_dir: str, today=None, loaded: tuple[Settin
         directory_urls=config.get("use_directory_urls", True) is not False,
         overrides=os.path.join(config_dir, theme["custom_dir"]) if theme.get("custom_dir") else None,
         links_from_source=True,  # engines without the hook (Zensical) rewrite raw HTML's href and src from the file
+        markdown=extensions_of(config.get("markdown_extensions")),
     )
-    plan = SitePlan(site, settings, overrides=edition.overrides, locale=edition.locale, site_url=edition.site_url, links_from_source=True)
-    out: dict[str, str | bytes] = {f.path: f.content() for f in render_site(site, settings, edition, plan)}
     docs_dir = os.path.join(config_dir, str(config.get("docs_dir") or "docs"))
-    pages = []
+    handwritten, other = {}, {}
     for base, _, names in os.walk(docs_dir):
         for name in sorted(names):
             path = os.path.join(base, name)
@@ -67,40 +65,18 @@ def render_files(config: dict, config_dir: str, today=None, loaded: tuple[Settin
             with open(path, "rb") as fh:
                 data = fh.read()
             if name.endswith(".md"):
-                text = data.decode("utf-8")
-                url = page_url(rel, edition.directory_urls)
-                if rel not in out:
-                    page = _searchable(text, url)
-                    if page:
-                        pages.append(page)
-                data = MARKER.sub(lambda m: plan.block(m.group(1), url, rel), text)
-            out.setdefault(rel, data)
-    # The site's search, built here: engines that do not run the hook publish it as any other static file.
-    out.update(search.index_files(search.documents(site, plan.locale, site.synonyms, sorted(pages)), edition.locale))
+                handwritten[rel] = data.decode("utf-8")
+            else:
+                other[rel] = data
+    out: dict[str, str | bytes] = {}
+    for f in render_site(site, settings, edition, handwritten=handwritten):
+        if f.kind == "search":
+            out.update(f.make())
+        else:
+            out[f.path] = f.content()
+    for rel, data in other.items():
+        out.setdefault(rel, data)
     return out
-
-
-def _searchable(text: str, url: str) -> tuple[str, str, str] | None:
-    """A hand-written page as the search indexes it (its address, title and HTML without the generated
-    blocks), or None when its front matter keeps it out of search."""
-    import markdown
-
-    meta, body = {}, text
-    if text.startswith("---\n"):
-        end = text.find("\n---", 4)
-        if end > 0:
-            loaded = yaml.safe_load(text[4:end])
-            meta = loaded if isinstance(loaded, dict) else {}
-            body = text[end + 4 :]
-    excluded = isinstance(meta.get("search"), dict) and meta["search"].get("exclude")
-    if excluded or "noindex" in str(meta.get("robots", "")):
-        return None
-    html = markdown.markdown(MARKER.sub("", body), extensions=["attr_list", "md_in_html", "tables", "admonition"])
-    title = str(meta.get("title") or "")
-    if not title:
-        heading = re.search(r"<h1[^>]*>(.*?)</h1>", html, re.S)
-        title = re.sub(r"<[^>]+>", "", heading.group(1)).strip() if heading else url
-    return url, title, html
 
 
 class _Tagged:

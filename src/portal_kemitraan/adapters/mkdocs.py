@@ -5,24 +5,23 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, InclusionLevel
 
 from ..core.catalog import load_catalog, shown
 from ..core.problems import DataError
-from ..core.public import build_public_site
+from ..core.public import PublicSite, build_public_site
 from ..core.safefs import inside
 from ..core.settings import Settings
-from ..render import search
+from ..render.bundle import BUNDLE, SearchIndexError, write_bundle
+from ..render.handwritten import MARKER, extensions_of
 from ..render.i18n import edition_language, locale_language, translations
 from ..render.minify import strip_indentation
 from ..render.pages import SitePlan
-from ..render.site import REPOSITORY_SETTINGS, Edition, OutputFile, render_site
+from ..render.site import REPOSITORY_SETTINGS, Edition, OutputFile, plan_edition, render_site
 
 log = logging.getLogger("mkdocs.hooks.portal")
-MARKER = re.compile(r"<!--\s*portal:\s*([a-z-]+)\s*-->")
 PREVIEW_ENV = "PORTAL_PREVIEW"  # set to 1 for a staff preview build with edit links into the repository
 
 
@@ -37,8 +36,9 @@ class MkDocsAdapter:
         self.settings: Settings | None = None
         self.root: str | None = None
         self.plan: SitePlan | None = None
+        self.site: PublicSite | None = None
+        self.edition: Edition | None = None
         self.outputs: dict[str, OutputFile] = {}  # this build's files, from render_site
-        self.search_pages: dict[str, tuple[str, str]] = {}  # hand-written pages for the search index: url -> (title, HTML)
         self.preview = None  # `serve`: what the preview keeps between builds
 
     # -- events --------------------------------------------------------------------------------
@@ -97,21 +97,21 @@ class MkDocsAdapter:
             for key in REPOSITORY_SETTINGS:
                 config[key] = None
         overrides = config.theme.custom_dir if config.theme.custom_dir else None
-        edition = Edition(locale, config.site_url or "", config.site_name, config.use_directory_urls, overrides, sources)
-        plan = SitePlan(site, settings, sources, overrides=overrides, locale=locale, site_url=config.site_url or "")
+        edition = Edition(locale, config.site_url or "", config.site_name, config.use_directory_urls, overrides, sources,
+                          markdown=extensions_of(config.markdown_extensions, config.mdx_configs))
+        plan = plan_edition(site, settings, edition)
         if self.preview is not None:
             self.preview.attach(plan)
         config.extra["portal_text"] = plan.locale.theme_text()  # the overrides' words, in this edition's language
-        # The preview renders only what changed, when it knows what that is; a build renders every profile now.
-        ahead = self.staging is None
-        self.outputs = {f.path: f for f in render_site(site, settings, edition, plan, ahead=ahead, parallel=parallel)}
-        self.settings, self.root, self.plan = settings, root, plan
-        if self.staging is None:
-            self.search_pages = {}  # a full build indexes the pages it builds; a dirty one keeps the others
+        self.settings, self.root, self.plan, self.site, self.edition = settings, root, plan, site, edition
         return config
 
     def on_files(self, files, config):
         plan = self.plan
+        handwritten = {f.src_uri: f.content_string for f in files.documentation_pages() if f.src_uri not in plan.pages and f.abs_src_path}
+        # The preview renders only what changed, when it knows what that is; a build renders every profile now.
+        made = render_site(self.site, self.settings, self.edition, plan, ahead=self.staging is None, parallel=self.parallel(), handwritten=handwritten)
+        self.outputs = {f.path: f for f in made if f.kind != "handwritten"}  # MkDocs converts those itself
         if self.staging is not None:
             rebuilt = self.staging.add_files(plan, list(self.outputs.values()), files, config)
             if self.staging.data_changed:
@@ -121,6 +121,8 @@ class MkDocsAdapter:
             log.info("portal: %d generated page(s) changed", rebuilt)
             return files
         for out in self.outputs.values():
+            if out.kind == "search":
+                continue  # written whole after the build (on_post_build)
             if out.kind == "page":
                 # The page's source is its front matter; its HTML comes from render_site in on_page_content.
                 inclusion = InclusionLevel.UNDEFINED if out.in_nav else InclusionLevel.NOT_IN_NAV
@@ -150,14 +152,7 @@ class MkDocsAdapter:
         if uri in self.outputs and self.outputs[uri].kind == "page":
             made = self.staging.take(uri) if self.staging is not None else None
             return made if made is not None else self.outputs[uri].make()
-        meta = page.meta or {}
-        excluded = isinstance(meta.get("search"), dict) and meta["search"].get("exclude")
-        if not excluded and "noindex" not in str(meta.get("robots", "")):
-            # Searched by its own words: the generated blocks (partners, news) are found through their partners.
-            self.search_pages[page.url] = (page.title or "", MARKER.sub("", html))
-        if "<!--" in html:
-            return MARKER.sub(lambda m: plan.block(m.group(1), page.url), html)
-        return html
+        return plan.fill_blocks(html, page.url)
 
     def on_env(self, env, config, files):
         if self.preview is not None:  # the theme's templates too (MkDocs makes a new environment per build)
@@ -170,17 +165,15 @@ class MkDocsAdapter:
     def on_post_build(self, config):
         if self.staging is not None:
             self.staging.committed()
-        plan = self.plan
-        pages = [(url, title, body) for url, (title, body) in sorted(self.search_pages.items())]
-        docs = search.documents(plan.site, plan.locale, plan.site.synonyms, pages)
-        out = os.path.join(config.site_dir, search.BUNDLE)
+        make = self.outputs[BUNDLE].make
+        out = os.path.join(config.site_dir, BUNDLE)
         if self.preview is not None:
             # The preview serves the rebuilt pages at once; the index follows a few seconds later.
-            self.preview.indexer.submit(docs, out, plan.locale.code)
+            self.preview.indexer.submit(make, out)
             return
         try:
-            search.write_index(docs, out, plan.locale.code)
-        except search.SearchIndexError as exc:
+            write_bundle(make(), out)
+        except SearchIndexError as exc:
             raise PluginError(str(exc))
 
     def on_serve(self, server, config, builder):

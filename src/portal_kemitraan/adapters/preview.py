@@ -21,7 +21,8 @@ from mkdocs.structure.files import File, InclusionLevel
 
 from ..core.catalog import Catalog, CheckedPartner, add_partner, begin_catalog, check_partner, finish_catalog, read_partner, reference_key
 from ..core.public import PublicSite, assemble_public, project_partners, shown_slugs
-from ..render import exports, search
+from ..render import exports
+from ..render.bundle import SearchIndexError, write_bundle
 from ..render.pages import SitePlan, page_url
 from ..render.site import OutputFile
 
@@ -140,9 +141,10 @@ class Indexer:
         self.pending: tuple | None = None
         self.thread: threading.Thread | None = None
 
-    def submit(self, docs, out: str, lang: str) -> None:
+    def submit(self, make, out: str) -> None:
+        """Index a build: `make(polite=True)` gives its bundle, written to `out`."""
         with self.lock:
-            self.pending = (docs, out, lang)
+            self.pending = (make, out)
             if self.thread is None or not self.thread.is_alive():
                 self.thread = threading.Thread(target=self._run, daemon=True)
                 self.thread.start()
@@ -153,16 +155,11 @@ class Indexer:
                 job, self.pending = self.pending, None
                 if job is None:
                     return
+            make, out = job
             try:
-                search.write_index(*job, polite=True)
-            except search.SearchIndexError as exc:
+                write_bundle(make(polite=True), out)
+            except SearchIndexError as exc:
                 log.warning("portal: %s", exc)
-
-    def wait(self) -> None:
-        """Until the newest index is written (tests, shutdown)."""
-        thread = self.thread
-        if thread is not None:
-            thread.join()
 
 
 @dataclass
@@ -208,7 +205,7 @@ class Staging:
         now = Built(shared=plan.shared_key())
         everything = self.first or now.shared != last.shared
         site = plan.site
-        now.partners = {p["slug"]: p for p in site.pages}
+        now.partners = {p.slug: p for p in site.pages}
         changed = {slug for slug, p in now.partners.items() if last.partners.get(slug) is not p}
         removed = set(last.partners) - set(now.partners)
         data_changed = everything or bool(changed or removed)
@@ -216,6 +213,8 @@ class Staging:
 
         rebuilt = 0
         for out in outputs:
+            if out.kind == "search":
+                continue  # indexed after the build, beside the next one (Indexer)
             if out.kind == "page":
                 rebuilt += self._page(plan, out, last, now, everything, files, config)
             elif out.kind == "export":

@@ -15,6 +15,7 @@ from .logos import MAX_LOGO_BYTES, LogoError, clean_logo
 from .models import MISSING_PROVINCE, SLUG_RE, Partner, Pattern, SearchTerms, Term, describe, explain, lacks_province
 from .parallel import fork_map
 from .problems import DataError, Problem, Report
+from .published import published_sources
 from .safefs import Refused, list_folder, read_inside
 from .yamlsource import MAX_BYTES, Source, load_bytes, load_file
 from .problems import Text
@@ -292,7 +293,7 @@ def _check_logo(root: str, src: Source, logo: str, catalog: Catalog) -> None:
     catalog.logos[logo] = cleaned.data
 
 
-_CROSS_FIELDS = {"pattern", "side", "stage", "forms", "logo", "last_verified", "agreement", "contact", "since", "activities"} | privacy.TEXT_FIELDS
+_CROSS_FIELDS = published_sources()  # the fields messages across files point at are all published ones
 
 
 def read_partner(job: PartnerJob) -> tuple[Source, Partner | None]:

@@ -7,9 +7,8 @@ import re
 import unicodedata
 from urllib.parse import unquote
 
-# Top-level fields whose text is published (and so may not name a person who did not consent).
-TEXT_FIELDS = frozenset({"name", "summary", "summary_en", "description", "description_en", "sectors", "region", "contact", "activities",
-                         "evaluations", "agreement", "website", "kind", "logo"})
+from .published import published_sources
+
 _PHONE_LIKE = re.compile(r"\+?\d[\d \t().-]{4,}\d")
 MIN_NAME = 4  # shorter names ("Ani") match too many ordinary words to be worth a warning
 # Text a command wrote for staff to replace ("[[tulis ringkasan]]"): never published.
@@ -28,15 +27,11 @@ def _national(digits: str) -> str:
     return digits[1:] if digits.startswith("0") else digits
 
 
-# Fields that are never published, or are the person themself.
-_UNPUBLISHED = {"internal", "visibility", "last_verified"}
-
-
 def public_texts(partner) -> list[tuple[tuple, str]]:
-    """(location, text) of every published text value of a partner model: every string in the file but
-    `internal` and the contact person (whose own name, role, e-mail and phone are the ones looked for).
-    Walked generically, so a field added later is covered without a change here."""
-    data = partner.model_dump(exclude=_UNPUBLISHED)
+    """(location, text) of every published text value of a partner model: every string of the fields the
+    public record is made from (core/published.py), but the contact person (whose own name, role, e-mail and
+    phone are the ones looked for). Walked generically, so a field published later is covered here."""
+    data = partner.model_dump(include=set(published_sources()))
     if isinstance(data.get("contact"), dict):
         data["contact"].pop("person", None)
     out: list[tuple[tuple, str]] = []

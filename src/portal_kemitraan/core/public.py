@@ -1,4 +1,4 @@
-"""The public projection: only what may be published, as plain dicts every page and export uses."""
+"""The public projection: only what may be published (typed records of core/published.py), for every page and export."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from .catalog import Catalog, PartnerRecord
 from .models import Pattern, Term
+from .published import PublicPartner
 from .parallel import fork_map
 from .reference import province_by_name, provinces
 from .sanitize import is_safe_url, markdown_to_html
@@ -34,8 +35,9 @@ def _logo_url(logo: str | None) -> str | None:
     return f"assets/partners/{logo}" if logo else None
 
 
-def public_partner(catalog: Catalog, record: PartnerRecord, today: dt.date, soon_days: int) -> dict:
-    """Every public field of one partner. `internal` and non-consented persons never enter this dict."""
+def public_partner(catalog: Catalog, record: PartnerRecord, today: dt.date, soon_days: int) -> PublicPartner:
+    """Every public field of one partner (core/published.py declares them). `internal` and non-consented
+    persons never enter it."""
     p = record.data
     stage_id = catalog.stage_of(record)
     province = province_by_name(p.region.province)
@@ -59,7 +61,7 @@ def public_partner(catalog: Catalog, record: PartnerRecord, today: dt.date, soon
             "document": a.document if a.document and is_safe_url(a.document) else None,
             "status": agreement_status(a.start, a.end, today, soon_days),
         }
-    return {
+    return PublicPartner(**{
         "slug": record.slug,
         "url": f"partners/{record.slug}/",
         "name": p.name,
@@ -93,7 +95,7 @@ def public_partner(catalog: Catalog, record: PartnerRecord, today: dt.date, soon
         "since": _iso(p.since),
         "last_verified": _iso(p.last_verified),
         "listed": p.visibility == "public",
-    }
+    })
 
 
 @dataclass(frozen=True)
@@ -105,7 +107,7 @@ class Totals:
     by_province: dict[str, int]
     by_side: dict[tuple[str, str], int]
     by_stage: dict[str, int]
-    recent: tuple[dict, ...]
+    recent: tuple[PublicPartner, ...]
     activities: tuple[dict, ...]
     upcoming: tuple[dict, ...]
     sectors: tuple[tuple[str, int], ...]
@@ -114,7 +116,7 @@ class Totals:
 RECENT = 6  # newest partners shown on the home page
 
 
-def summarize(listed: tuple[dict, ...], patterns: dict[str, Pattern], stages: tuple[Term, ...], today: dt.date) -> Totals:
+def summarize(listed: tuple[PublicPartner, ...], patterns: dict[str, Pattern], stages: tuple[Term, ...], today: dt.date) -> Totals:
     """Every count the pages show, in one pass per count (linear in the number of partners)."""
     by_pattern = {pid: 0 for pid in patterns}
     by_side = {(pid, s.id): 0 for pid, pattern in patterns.items() for s in pattern.sides}
@@ -122,18 +124,18 @@ def summarize(listed: tuple[dict, ...], patterns: dict[str, Pattern], stages: tu
     provinces_seen: dict[str, int] = {}
     sector_counts: dict[str, int] = {}
     for p in listed:
-        by_pattern[p["pattern"]] += 1
-        by_side[(p["pattern"], p["side"])] += 1
-        by_stage[p["stage"]] += 1
-        provinces_seen[p["province"]] = provinces_seen.get(p["province"], 0) + 1
-        for s in p["sectors"]:
+        by_pattern[p.pattern] += 1
+        by_side[(p.pattern, p.side)] += 1
+        by_stage[p.stage] += 1
+        provinces_seen[p.province] = provinces_seen.get(p.province, 0) + 1
+        for s in p.sectors:
             sector_counts[s] = sector_counts.get(s, 0) + 1
     order = {row["name"]: i for i, row in enumerate(provinces())}
-    dated = [p for p in listed if p["since"]]
+    dated = [p for p in listed if p.since]
     every = [
-        {**a, "slug": p["slug"], "name": p["name"], "url": p["url"], "pattern": p["pattern"], "side": p["side"], "province": p["province"], "n": i}
+        {**a, "slug": p.slug, "name": p.name, "url": p.url, "pattern": p.pattern, "side": p.side, "province": p.province, "n": i}
         for p in listed
-        for i, a in enumerate(p["activities"])
+        for i, a in enumerate(p.activities)
     ]
     day = today.isoformat()
     return Totals(
@@ -141,7 +143,7 @@ def summarize(listed: tuple[dict, ...], patterns: dict[str, Pattern], stages: tu
         by_province=dict(sorted(provinces_seen.items(), key=lambda kv: (-kv[1], order[kv[0]]))),
         by_side=by_side,
         by_stage=by_stage,
-        recent=tuple(sorted(dated, key=lambda p: (p["since"], p["slug"]), reverse=True)[:RECENT]),
+        recent=tuple(sorted(dated, key=lambda p: (p.since, p.slug), reverse=True)[:RECENT]),
         # The news: every activity up to the build date, newest first (undated last). Later ones are the
         # agenda, soonest first; the first build on or after an activity's date moves it to the news.
         activities=tuple(sorted((a for a in every if not a["date"] or a["date"] <= day), key=lambda a: (a["date"] or "", a["slug"], -a["n"]), reverse=True)),
@@ -161,14 +163,14 @@ class PublicSite:
     patterns: dict[str, Pattern]
     stages: tuple[Term, ...]
     forms: tuple[Term, ...]
-    listed: tuple[dict, ...]
-    unlisted: tuple[dict, ...]
+    listed: tuple[PublicPartner, ...]
+    unlisted: tuple[PublicPartner, ...]
     totals: Totals
     logos: dict[str, bytes] = field(default_factory=dict)  # site path -> bytes to publish
     synonyms: tuple[tuple[str, ...], ...] = ()  # groups of words search treats as one (partners/search.yml)
 
     @property
-    def pages(self) -> list[dict]:
+    def pages(self) -> list[PublicPartner]:
         return list(self.listed) + list(self.unlisted)
 
     @property
@@ -187,7 +189,7 @@ class PublicSite:
     def by_stage(self) -> dict[str, int]:
         return self.totals.by_stage
 
-    def recent(self) -> tuple[dict, ...]:
+    def recent(self) -> tuple[PublicPartner, ...]:
         return self.totals.recent
 
     def activities(self) -> tuple[dict, ...]:
@@ -214,20 +216,20 @@ def shown_slugs(catalog: Catalog) -> list[str]:
     return [slug for slug in sorted(catalog.partners) if catalog.partners[slug].data.visibility != "hidden"]
 
 
-def project_partners(catalog: Catalog, slugs: list[str], today: dt.date, soon_days: int = ENDING_SOON_DAYS, parallel: bool = True) -> list[dict]:
+def project_partners(catalog: Catalog, slugs: list[str], today: dt.date, soon_days: int = ENDING_SOON_DAYS, parallel: bool = True) -> list[PublicPartner]:
     """The public projection of the named partners (Markdown and sanitising dominate: spread over the cores)."""
     return fork_map(lambda slug: public_partner(catalog, catalog.partners[slug], today, soon_days), slugs, parallel)
 
 
-def assemble_public(catalog: Catalog, today: dt.date, projected: dict[str, dict]) -> PublicSite:
+def assemble_public(catalog: Catalog, today: dt.date, projected: dict[str, PublicPartner]) -> PublicSite:
     """The PublicSite of a catalog from the projection of every shown partner (by slug)."""
     listed, unlisted, logos = [], [], {}
     for slug in shown_slugs(catalog):
         public, record = projected[slug], catalog.partners[slug]
-        (listed if public["listed"] else unlisted).append(public)
+        (listed if public.listed else unlisted).append(public)
         if record.data.logo:
-            logos[public["logo"]] = catalog.logos[record.data.logo]
-    listed.sort(key=lambda p: (p["name"].casefold(), p["slug"]))
+            logos[public.logo] = catalog.logos[record.data.logo]
+    listed.sort(key=lambda p: (p.name.casefold(), p.slug))
     return public_site(today, catalog.patterns, catalog.stages, catalog.forms, listed, unlisted, logos, catalog.synonyms)
 
 

@@ -107,23 +107,6 @@ class Settings(BaseModel):
             return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc).date()
         return dt.date.today()
 
-    def correction_href(self, partner: dict, locale=None, address: str = "") -> str:
-        """Where 'Request a correction' goes: the correction form with the partner's slug, name (and the
-        page's `address`) filled in, else an e-mail (see correction_mailto)."""
-        if self.correction_form:
-            return self.correction_form.href({"slug": partner["slug"], "name": partner["name"], "address": address})
-        return self.correction_mailto(partner, locale, address)
-
-    def correction_mailto(self, partner: dict, locale=None, address: str = "") -> str:
-        """A correction e-mail to contact_email with the partner's slug, name and the page's address (the
-        absolute `address` when the site's is known: the mail is read away from the site); `locale` (an
-        i18n.Locale) translates its subject and prompts. The fallback beside a form."""
-        _ = locale.gettext if locale is not None else (lambda text: text)
-        prefix = locale.prefix if locale is not None else ""
-        subject = _("Koreksi profil mitra: {name} ({slug})").format(name=partner["name"], slug=partner["slug"])
-        body = _("Profil: {url}\nBagian yang keliru:\n\nSeharusnya:\n\nNama dan peran pengirim:\n").format(url=address or f"/{prefix}partners/{partner['slug']}/")
-        return f"mailto:{self.contact_email}?" + urlencode({"subject": subject, "body": body}, quote_via=quote)
-
 
 class _ConfigLoader(yaml.SafeLoader):
     """Reads mkdocs.yml without running its Python tags (!!python/name:…), which become None."""

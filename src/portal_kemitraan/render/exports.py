@@ -10,33 +10,14 @@ from typing import Callable
 from .csvout import csv_line, csv_text
 from .i18n import Locale, localized
 from ..core.public import PublicSite
+from ..core.published import PublicPartner, api_fields, as_dict, directory_fields, export_value, table_columns
 
-# Public fields of the API, in order. Nothing outside this list is exported.
-API_FIELDS = [
-    "slug", "url", "name", "summary", "summary_en", "description_html", "description_html_en", "kind", "pattern",
-    "pattern_name", "side", "side_label", "forms", "sectors", "province", "province_id", "city", "location", "website",
-    "logo", "contact", "stage", "stage_label", "agreement", "activities", "evaluations", "since", "last_verified", "address",
-]  # fmt: skip
-LABELS = ("pattern_name", "side_label", "stage_label")  # in the language of the edition that exports them
-# Table columns (CSV, XLSX, the data package's schema): codes with the labels of the edition's language beside
-# them, and each profile's absolute address. (name, Frictionless type, title)
-TABLE = [
-    ("slug", "string", "Slug (alamat tetap)", "Slug (permanent address)"), ("name", "string", "Nama", "Name"),
-    ("summary", "string", "Ringkasan", "Summary"), ("pattern", "string", "Kode pola", "Pattern code"),
-    ("pattern_name", "string", "Pola", "Pattern"), ("side", "string", "Kode pihak", "Side code"), ("side_label", "string", "Pihak", "Side"),
-    ("province_id", "string", "Kode provinsi", "Province code"), ("province", "string", "Provinsi", "Province"),
-    ("city", "string", "Kota/kabupaten", "City or regency"), ("kind", "string", "Jenis", "Kind"),
-    ("sectors", "string", "Sektor (dipisah ;)", "Sectors (separated by ;)"),
-    ("forms", "string", "Bentuk kerja sama (dipisah ;)", "Forms of cooperation (separated by ;)"),
-    ("stage", "string", "Kode tahap", "Stage code"), ("stage_label", "string", "Tahap", "Stage"), ("website", "string", "Situs web", "Website"),
-    ("email", "string", "Surel", "E-mail"), ("phone", "string", "Telepon", "Phone"), ("contact_person", "string", "Narahubung", "Contact person"),
-    ("agreement_type", "string", "Jenis kesepakatan", "Agreement type"), ("agreement_start", "date", "Kesepakatan mulai", "Agreement start"),
-    ("agreement_end", "date", "Kesepakatan berakhir", "Agreement end"), ("agreement_status", "string", "Status kesepakatan", "Agreement status"),
-    ("since", "date", "Bermitra sejak", "Partner since"), ("last_verified", "date", "Terakhir diperiksa", "Last checked"),
-    ("url", "string", "Alamat profil", "Profile address"),
-]  # fmt: skip
-CSV_FIELDS = [row[0] for row in TABLE]
-DIRECTORY_FIELDS = ["slug", "name", "summary", "summary_lang", "pattern", "side", "province", "city", "stage", "sectors", "logo", "since"]
+# Every list of fields comes from the one declaration (core/published.py): nothing outside it is exported.
+API_FIELDS = api_fields()
+COLUMNS = table_columns()  # the tables' columns (CSV, XLSX, the data package's schema), in order
+TABLE = [(c.name, c.kind, c.title_id, c.title_en) for c in COLUMNS]
+CSV_FIELDS = [c.name for c in COLUMNS]
+DIRECTORY_FIELDS = list(directory_fields())
 
 
 def _dumps(value) -> str:
@@ -52,12 +33,17 @@ class Labels:
         self.sides = {(pid, s.id): pick(s.label.model_dump()) for pid, pat in site.patterns.items() for s in pat.sides}
         self.stages = {s.id: pick(s.label.model_dump()) for s in site.stages}
 
-    def of(self, p: dict) -> dict:
-        return {"pattern_name": self.patterns[p["pattern"]], "side_label": self.sides[(p["pattern"], p["side"])], "stage_label": self.stages[p["stage"]]}
+    def of(self, p: PublicPartner) -> dict:
+        return {"pattern_name": self.patterns[p.pattern], "side_label": self.sides[(p.pattern, p.side)], "stage_label": self.stages[p.stage]}
 
 
-def api_record(p: dict, labels: Labels, base: str = "") -> dict:
-    record = {**p, **labels.of(p), "address": base + p["url"] if base else None}
+def export_record(p: PublicPartner, labels: Labels, base: str = "") -> dict:
+    """A partner as the exports read it: its public fields, the labels of this edition, its absolute address."""
+    return {**as_dict(p), **labels.of(p), "address": base + p.url if base else None}
+
+
+def api_record(p: PublicPartner, labels: Labels, base: str = "") -> dict:
+    record = export_record(p, labels, base)
     return {k: record.get(k) for k in API_FIELDS}
 
 
@@ -85,7 +71,7 @@ def directory_json(site: PublicSite, locale: Locale) -> str:
     rows = []
     for p in site.listed:
         summary, lang = localized(p, "summary", locale.code)
-        row = {**p, "summary": summary, "summary_lang": lang}
+        row = {**as_dict(p), "summary": summary, "summary_lang": lang}
         rows.append([row[f] for f in DIRECTORY_FIELDS])
     meta = {
         "patterns": labels.patterns,
@@ -124,22 +110,9 @@ def partners_csv(site: PublicSite, labels: Labels, base: str = "") -> str:
 def _table_rows(site: PublicSite, labels: Labels, base: str = ""):
     """One row per listed partner, in CSV_FIELDS order (dates as ISO text; the XLSX writer makes them dates)."""
     for p in site.listed:
-        contact = p["contact"] or {}
-        person = contact.get("person") or {}
-        agreement = p["agreement"] or {}
-        row = {
-            **p,
-            "email": contact.get("email"),
-            "phone": contact.get("phone"),
-            "contact_person": person.get("name"),
-            "agreement_type": agreement.get("type"),
-            "agreement_start": agreement.get("start"),
-            "agreement_end": agreement.get("end"),
-            "agreement_status": agreement.get("status"),
-            "url": base + p["url"],
-            **labels.of(p),
-        }
-        yield [row[f] for f in CSV_FIELDS]
+        record = export_record(p, labels, base)
+        record["url"] = base + p.url  # the tables give each profile's address (absolute when the site's is known)
+        yield [export_value(record, column) for column in COLUMNS]
 
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -151,22 +124,22 @@ def atom_feed(site: PublicSite, site_url: str, title: str, locale: Locale | None
     locale = locale or Locale("id")
     labels = Labels(site, locale)
     base = site_url.rstrip("/") + "/"
-    entries = sorted((p for p in site.listed if p["since"]), key=lambda p: (p["since"], p["slug"]), reverse=True)[:limit]
-    updated = entries[0]["since"] if entries else site.today.isoformat()
+    entries = sorted((p for p in site.listed if p.since), key=lambda p: (p.since, p.slug), reverse=True)[:limit]
+    updated = entries[0].since if entries else site.today.isoformat()
     feed, sub = _feed(locale, locale.gettext("{site}: mitra baru").format(site=title), base + "feed.xml", base + "partners/", updated)
     for p in entries:
         entry = sub(feed, "entry")
-        sub(entry, "title", p["name"])
-        sub(entry, "id", base + p["url"])
-        sub(entry, "link", rel="alternate", href=base + p["url"])
-        sub(entry, "published", f"{p['since']}T00:00:00Z")
-        sub(entry, "updated", f"{p['since']}T00:00:00Z")
-        sub(entry, "category", term=p["pattern"], label=labels.patterns[p["pattern"]])
+        sub(entry, "title", p.name)
+        sub(entry, "id", base + p.url)
+        sub(entry, "link", rel="alternate", href=base + p.url)
+        sub(entry, "published", f"{p.since}T00:00:00Z")
+        sub(entry, "updated", f"{p.since}T00:00:00Z")
+        sub(entry, "category", term=p.pattern, label=labels.patterns[p.pattern])
         summary, lang = localized(p, "summary", locale.code)
         element = sub(entry, "summary", summary)
         if lang:
             element.set("xml:lang", lang)
-        sub(sub(entry, "author"), "name", p["name"])
+        sub(sub(entry, "author"), "name", p.name)
     return _serialise(feed)
 
 
@@ -271,7 +244,7 @@ def planned(site: PublicSite, site_url: str, title: str, locale: str = "id", lic
         "kabar.xml": lambda: news_feed(site, site_url, title, lang),
     }
     for p in site.listed:
-        out[partner_export(p["slug"])] = lambda p=p: partner_json(p, labels, base)
+        out[partner_export(p.slug)] = lambda p=p: partner_json(p, labels, base)
     return out
 
 

@@ -135,13 +135,13 @@ def phone(value: str | None) -> str:
     return "+62 " + " ".join(g for g in groups if g)
 
 
-def localized(partner: dict, field: str, locale: str) -> tuple[str, str | None]:
+def localized(partner, field: str, locale: str) -> tuple[str, str | None]:
     """A partner's text in a language, and the language it is really in when it had to fall back:
     ('…', None) when the text is in `locale`, ('…', 'id') when an English page shows Indonesian text."""
     if locale != LANGUAGES[0]:
-        own = partner.get(f"{field}_{locale}")
+        own = getattr(partner, f"{field}_{locale}", None)
         if own:
             return own, None
-        value = partner.get(field) or ""
+        value = getattr(partner, field) or ""
         return value, (LANGUAGES[0] if value else None)
-    return partner.get(field) or "", None
+    return getattr(partner, field) or "", None

@@ -11,6 +11,7 @@ import yaml
 
 from . import charts, diagrams, geo, templating
 from .cards import SvgDrawer, card_path, share_card
+from .handwritten import MARKER
 from .i18n import Locale, localized
 from ..core.public import PublicSite
 from ..core.reference import provinces
@@ -98,7 +99,7 @@ class SitePlan:
         self.templates.globals.update(side_label=lambda pid, sid: pick(sides[(pid, sid)]), stage_label=lambda sid: pick(stages[sid]))
         self.page_size = settings.page_size
         self.pages: dict[str, Generated] = {}
-        self._by_slug = {p["slug"]: p for p in site.pages}
+        self._by_slug = {p.slug: p for p in site.pages}
         self._plan()
 
     # -- planning ------------------------------------------------------------------------------
@@ -174,30 +175,30 @@ class SitePlan:
     def _partner_page(self, p: dict) -> Generated:
         """One partner's profile: its address and front matter."""
         meta = {
-            "title": _escape(p["name"]),
+            "title": _escape(p.name),
             "description": _escape(localized(p, "summary", self.locale.code)[0]),
             "template": "partner.html",
             "hide": ["navigation", "toc"],
         }
         if self.has_card(p):  # link previews show the partner's card (render/cards.py)
-            meta["image"] = card_path(p["slug"])
-        if not p["listed"]:
+            meta["image"] = card_path(p.slug)
+        if not p.listed:
             meta["robots"] = "noindex"
             meta["search"] = {"exclude": True}
-        return Generated(f"partners/{p['slug']}.md", meta, "partner", p["slug"], self.sources.get(p["slug"]))
+        return Generated(f"partners/{p.slug}.md", meta, "partner", p.slug, self.sources.get(p.slug))
 
     def has_card(self, p: dict) -> bool:
-        return bool(p["logo"]) and p["logo"] in self.site.logos
+        return bool(p.logo) and p.logo in self.site.logos
 
     def share_card(self, slug: str) -> bytes:
         """The share image of one partner with a logo: its logo, name, pattern and side in this edition's
         language, and its place."""
         p = self._by_slug[slug]
-        pattern = self.site.patterns[p["pattern"]]
-        side = next(s for s in pattern.sides if s.id == p["side"])
+        pattern = self.site.patterns[p.pattern]
+        side = next(s for s in pattern.sides if s.id == p.side)
         line = f"{self.locale.pick(pattern.name.model_dump())} · {self.locale.pick(side.label.model_dump())}"
-        place = ", ".join(x for x in (p["city"], p["province"]) if x)
-        return share_card(p["name"], line, place, self.settings.organisation, self.site.logos[p["logo"]], p["logo"], self.drawer)
+        place = ", ".join(x for x in (p.city, p.province) if x)
+        return share_card(p.name, line, place, self.settings.organisation, self.site.logos[p.logo], p.logo, self.drawer)
 
     # -- what a page depends on (for a preview that re-renders only what changed) -------------
 
@@ -234,7 +235,7 @@ class SitePlan:
         if page.kind == "patterns":
             return (site.by_pattern(),)
         if page.kind == "pattern":
-            return (page.key, [p for p in site.listed if p["pattern"] == page.key])
+            return (page.key, [p for p in site.listed if p.pattern == page.key])
         raise KeyError(src_uri)
 
     # -- rendering -----------------------------------------------------------------------------
@@ -280,14 +281,14 @@ class SitePlan:
             return self._render("patterns.html.j2", counts=self.site.by_pattern(), **ctx)
         if page.kind == "pattern":
             pattern = self.site.patterns[page.key]
-            members = {s.id: [p for p in self.site.listed if p["pattern"] == page.key and p["side"] == s.id] for s in pattern.sides}
+            members = {s.id: [p for p in self.site.listed if p.pattern == page.key and p.side == s.id] for s in pattern.sides}
             return self._render("pattern.html.j2", pid=page.key, pattern=pattern, members=members, flow=self._flow(pattern), **ctx)
         raise KeyError(src_uri)
 
     def _render_partner(self, src_uri: str, page_url: str) -> str:
         """A profile's body."""
         partner = self._by_slug[self.pages[src_uri].key]
-        address = self.site_url + partner["url"] if self.site_url else ""
+        address = self.site_url + partner.url if self.site_url else ""
         return self._render(
             "partner.html.j2", partner=partner, jsonld=self.jsonld(partner), address=address, **self._context(page_url, src_uri)
         )
@@ -312,6 +313,10 @@ class SitePlan:
     def _render(self, name: str, **context) -> str:
         return self.templates.get_template(name).render(**context)
 
+    def fill_blocks(self, text: str, page_url: str, src_uri: str | None = None) -> str:
+        """A hand-written page (its Markdown, or the HTML an engine made of it) with every marker replaced by its block."""
+        return MARKER.sub(lambda m: self.block(m.group(1), page_url, src_uri), text) if "<!--" in text else text
+
     def block(self, name: str, page_url: str, src_uri: str | None = None) -> str:
         """HTML for a `<!-- portal: NAME -->` marker in a hand-written page (`src_uri`: its Markdown file)."""
         ctx = self._context(page_url, src_uri)
@@ -321,11 +326,11 @@ class SitePlan:
             ctx["stage_chart"] = charts.bar_chart(
                 [(t(s.label.model_dump()), by_stage[s.id]) for s in self.site.stages], _("Mitra menurut tahap kemitraan"), self.templates,
             )
-            ctx["active_agreements"] = sum(1 for p in self.site.listed if p["agreement"] and p["agreement"]["status"] in ("active", "ending", "open"))
+            ctx["active_agreements"] = sum(1 for p in self.site.listed if p.agreement and p.agreement["status"] in ("active", "ending", "open"))
         if name == "map":
             counts: dict[tuple[str, str], int] = {}
             for p in self.site.listed:
-                key = (p["province_id"], p["province"])
+                key = (p.province_id, p.province)
                 counts[key] = counts.get(key, 0) + 1
             ctx["map"] = {
                 "width": geo.WIDTH,
@@ -345,24 +350,24 @@ class SitePlan:
         data = {
             "@context": "https://schema.org",
             "@type": "Organization",
-            "name": p["name"],
+            "name": p.name,
             "description": localized(p, "summary", self.locale.code)[0],
-            "address": {"@type": "PostalAddress", "addressRegion": p["province"], "addressCountry": "ID"},
+            "address": {"@type": "PostalAddress", "addressRegion": p.province, "addressCountry": "ID"},
         }
-        if p["city"]:
-            data["address"]["addressLocality"] = p["city"]
+        if p.city:
+            data["address"]["addressLocality"] = p.city
         if self.site_url:
-            data["url"] = self.site_url + p["url"]  # this profile, the organisation's page on the site
+            data["url"] = self.site_url + p.url  # this profile, the organisation's page on the site
             data["@id"] = data["url"] + "#organisation"
-            if p["logo"]:
-                data["logo"] = self.site_url + p["logo"]
-        if p["website"]:
-            data["sameAs"] = [p["website"]]  # the organisation's own site
-            data.setdefault("url", p["website"])
-        if p["contact"] and p["contact"]["email"]:
-            data["email"] = p["contact"]["email"]
-        if p["contact"] and p["contact"]["phone"]:
-            data["telephone"] = p["contact"]["phone"]
-        if p["sectors"]:
-            data["knowsAbout"] = p["sectors"]
+            if p.logo:
+                data["logo"] = self.site_url + p.logo
+        if p.website:
+            data["sameAs"] = [p.website]  # the organisation's own site
+            data.setdefault("url", p.website)
+        if p.contact and p.contact["email"]:
+            data["email"] = p.contact["email"]
+        if p.contact and p.contact["phone"]:
+            data["telephone"] = p.contact["phone"]
+        if p.sectors:
+            data["knowsAbout"] = p.sectors
         return json_for_script(data)

@@ -12,8 +12,11 @@ import yaml
 from ..core.parallel import fork_map
 from ..core.public import PublicSite
 from . import exports
+from .bundle import BUNDLE, search_bundle
 from .cards import card_path
+from .handwritten import BUILTIN_EXTENSIONS, searchable
 from .pages import SitePlan, front_matter, page_url
+from .search import documents
 
 # Settings of an engine that point readers into the data repository (the repository link in the header,
 # the "edit this page" pencil). A published edition has none of them; only a staff preview keeps them.
@@ -24,8 +27,8 @@ REPOSITORY_SETTINGS = ("repo_url", "repo_name", "edit_uri")
 class Edition:
     """One edition of the site: its language, public address and title, how its pages are addressed,
     the folder of templates that override the built-in ones, (a staff preview only) the data file behind
-    each page, for edit links, and whether its engine rewrites the href and src of raw HTML as relative to
-    the Markdown file (Zensical does; MkDocs does not)."""
+    each page, for edit links, whether its engine rewrites the href and src of raw HTML as relative to
+    the Markdown file (Zensical does; MkDocs does not), and how its hand-written pages are converted."""
 
     locale: str = "id"
     site_url: str = ""
@@ -34,12 +37,15 @@ class Edition:
     overrides: str | None = None
     sources: dict[str, str] = field(default_factory=dict)
     links_from_source: bool = False
+    markdown: tuple = (BUILTIN_EXTENSIONS, {})  # the Markdown extensions of hand-written pages (handwritten.extensions_of)
 
 
 @dataclass(frozen=True)
 class OutputFile:
-    """One file of an edition: its path, what it is ("page", "export" or "asset"), and how to make its
-    content. For a page, `make` gives its HTML body and `meta` is its front matter."""
+    """One file of an edition: its path, what it is, and how to make its content. A "page" (generated: `make`
+    gives its HTML body, `meta` is its front matter), a "handwritten" page with its blocks filled in, an
+    "export", an "asset" (a cleaned logo), a share "card", or the "search" bundle (`make(polite=False)`
+    gives every file of it, by path)."""
 
     path: str
     kind: str
@@ -87,13 +93,20 @@ class _Ahead:
         return made if made is not None else self.make(key)
 
 
+def plan_edition(site: PublicSite, settings, edition: Edition) -> SitePlan:
+    """The SitePlan of one edition: the pages the data makes and how each is rendered."""
+    return SitePlan(site, settings, edition.sources, edition.overrides, edition.locale, edition.site_url, edition.links_from_source)
+
+
 def render_site(site: PublicSite, settings, edition: Edition | None = None, plan: SitePlan | None = None, ahead: bool = True,
-                parallel: bool = True) -> list[OutputFile]:
+                parallel: bool = True, handwritten: dict[str, str] | None = None) -> list[OutputFile]:
     """Every file of one edition of the site, in a stable order. With `ahead`, the profiles are rendered now
     (on every core when `parallel`); otherwise each file is made only when asked for (a preview asks only
-    for what changed). `plan` is the SitePlan of this same site and edition, when the caller holds one."""
+    for what changed). `plan` is the SitePlan of this same site and edition, when the caller holds one.
+    With `handwritten` (the Markdown of every hand-written page, by its path under the docs folder), those
+    pages with their blocks filled in and the edition's search bundle are among the files."""
     edition = edition or Edition()
-    plan = plan or SitePlan(site, settings, edition.sources, edition.overrides, edition.locale, edition.site_url, edition.links_from_source)
+    plan = plan or plan_edition(site, settings, edition)
     urls = {uri: page_url(uri, edition.directory_urls) for uri in plan.pages}
     profiles = [uri for uri, page in plan.pages.items() if page.kind == "partner"] if ahead else []
     bodies = _Ahead(lambda uri: plan.render(uri, urls[uri]), profiles, parallel)
@@ -103,8 +116,25 @@ def render_site(site: PublicSite, settings, edition: Edition | None = None, plan
         out.append(OutputFile(path, "export", make))
     for path, data in site.logos.items():
         out.append(OutputFile(path, "asset", lambda data=data: data))  # the cleaned bytes, never the file itself
-    with_card = [p["slug"] for p in site.pages if plan.has_card(p)]
+    with_card = [p.slug for p in site.pages if plan.has_card(p)]
     cards = _Ahead(plan.share_card, with_card if ahead else [], parallel)
     for slug in with_card:  # made ahead on every core too: a card is a few milliseconds (render/cards.py)
         out.append(OutputFile(card_path(slug), "card", lambda slug=slug: cards.take(slug), {"slug": slug}))
+    if handwritten is not None:
+        written = {rel: text for rel, text in sorted(handwritten.items()) if rel not in plan.pages}
+        for rel, text in written.items():
+            url = page_url(rel, edition.directory_urls)
+            out.append(OutputFile(rel, "handwritten", lambda text=text, url=url, rel=rel: plan.fill_blocks(text, url, rel)))
+        out.append(OutputFile(BUNDLE, "search", _search(plan, edition, written)))
     return out
+
+
+def _search(plan: SitePlan, edition: Edition, written: dict[str, str]):
+    """How to make the edition's search bundle: its listed partners, its patterns and its hand-written pages."""
+
+    def make(polite: bool = False) -> dict[str, bytes]:
+        pages = [searchable(page_url(rel, edition.directory_urls), text, edition.markdown) for rel, text in written.items()]
+        docs = documents(plan.site, plan.locale, plan.site.synonyms, sorted(page for page in pages if page))
+        return search_bundle(docs, plan.locale.code, polite)
+
+    return make

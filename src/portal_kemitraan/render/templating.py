@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+from urllib.parse import quote, urlencode
 
 import jinja2
 import markupsafe
@@ -68,11 +69,29 @@ def environment(overrides: str | None = None, locale=None, settings=None) -> jin
     env.filters["phone"] = phone
     env.filters["whatsapp"] = whatsapp_link
     if settings is not None:
-        env.globals["correction_href"] = lambda p, address="": settings.correction_href(p, locale, address)
-        env.globals["correction_mailto"] = lambda p, address="": settings.correction_mailto(p, locale, address)
+        env.globals["correction_href"] = lambda p, address="": correction_href(settings, p, locale, address)
+        env.globals["correction_mailto"] = lambda p, address="": correction_mailto(settings, p, locale, address)
     env.filters["yaml"] = _yaml_scalar
     env.filters["tojson_attr"] = lambda v: json.dumps(v, ensure_ascii=False, sort_keys=True)
     return env
+
+
+def correction_href(settings, partner, locale, address: str = "") -> str:
+    """Where 'Request a correction' goes: the correction form with the partner's slug, name (and the
+    page's `address`) filled in, else an e-mail (see correction_mailto)."""
+    if settings.correction_form:
+        return settings.correction_form.href({"slug": partner.slug, "name": partner.name, "address": address})
+    return correction_mailto(settings, partner, locale, address)
+
+
+def correction_mailto(settings, partner, locale, address: str = "") -> str:
+    """A correction e-mail to the contact address with the partner's slug, name and the page's address (the
+    absolute `address` when the site's is known: the mail is read away from the site), in the edition's
+    language. The fallback beside a form."""
+    _ = locale.gettext
+    subject = _("Koreksi profil mitra: {name} ({slug})").format(name=partner.name, slug=partner.slug)
+    body = _("Profil: {url}\nBagian yang keliru:\n\nSeharusnya:\n\nNama dan peran pengirim:\n").format(url=address or f"/{locale.prefix}partners/{partner.slug}/")
+    return f"mailto:{settings.contact_email}?" + urlencode({"subject": subject, "body": body}, quote_via=quote)
 
 
 def render(template: str, overrides: str | None = None, **context) -> str:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from ..core.catalog import Catalog, check_new_partner
 from ..core.problems import Problem
+from ..core.published import correctable
 from . import intake, yamledit
 from ..core.problems import Text
 
@@ -17,10 +18,7 @@ MAPPING_NAME = os.path.join("templates", "correction-mapping.yml")
 MAX_ANSWER = 20_000  # characters of one answer: the longest field (a description) is 20,000
 # What a partner may correct on its own profile: published values only. A column mapped to anything else
 # (internal notes, visibility, stage, the contact person, who must consent) is reported, never applied.
-CORRECTABLE = (
-    "name", "summary", "summary_en", "description", "description_en", "kind", "sectors", "region.province", "region.city",
-    "website", "contact.email", "contact.phone", "contact.whatsapp",
-)  # fmt: skip
+CORRECTABLE = correctable()  # declared with the public fields (core/published.py)
 
 
 @dataclass

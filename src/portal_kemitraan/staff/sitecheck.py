@@ -21,6 +21,7 @@ from ..core.parallel import fork_map
 from ..core.privacy import _PHONE_LIKE, _national
 from ..core.problems import Text
 from ..core.public import PublicSite
+from ..core.published import as_dict
 
 # Fields of a partner that hold ids or reference names (published for every partner alike), never a
 # value that identifies one partner: they are not looked for.
@@ -170,9 +171,9 @@ def private_needles(catalog: Catalog, public: PublicSite, prefixes: list[str]) -
     the site may show it for that reason."""
     listed_words, unlisted_words = [], []
     for partner in public.listed:
-        listed_words += words_of(" \n ".join(t for _, t in _leaves(partner)))
+        listed_words += words_of(" \n ".join(t for _, t in _leaves(as_dict(partner))))
     for partner in public.unlisted:
-        unlisted_words += words_of(" \n ".join(t for _, t in _leaves(partner)))
+        unlisted_words += words_of(" \n ".join(t for _, t in _leaves(as_dict(partner))))
     reference = [m.model_dump(mode="json") for m in public.patterns.values()] + [t.model_dump(mode="json") for t in public.stages + public.forms]
     listed_words += words_of(" \n ".join(t for _, t in _leaves(reference)))
     needles = Needles(rarity=dict(Counter(listed_words)))
@@ -209,7 +210,7 @@ def private_needles(catalog: Catalog, public: PublicSite, prefixes: list[str]) -
     needles.drop(unlisted_words, frozenset({"internal", "hidden", "unconsented"}))
     public_phones = set()
     for partner in public.listed + public.unlisted:
-        for _, text in _leaves(partner.get("contact") or {}):
+        for _, text in _leaves(partner.contact or {}):
             public_phones.update(_national(re.sub(r"\D", "", m)) for m in _PHONE_LIKE.findall(text))
     for number in public_phones:
         needles.phones.pop(number, None)

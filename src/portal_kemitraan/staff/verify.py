@@ -88,12 +88,12 @@ def messages(catalog: Catalog, site: PublicSite, slugs: list[str], settings, sit
     locale = Locale(lang)
     env = templating.environment(locale=locale, settings=settings)
     labels = Labels(site, locale)
-    by_slug = {p["slug"]: p for p in site.pages}
+    by_slug = {p.slug: p for p in site.pages}
     base = site_url.rstrip("/") + "/" if site_url else ""
     out = []
     for slug in slugs:
         p = by_slug[slug]
-        page = base + (locale.prefix or "") + p["url"] if base else p["url"]
+        page = base + (locale.prefix or "") + p.url if base else p.url
         to_name, to_email = recipient(catalog, slug)
         number = "" if to_email else whatsapp_number(catalog, slug)
         context = {
@@ -103,7 +103,7 @@ def messages(catalog: Catalog, site: PublicSite, slugs: list[str], settings, sit
             "summary": localized(p, "summary", locale.code)[0],
             "page": page,
             "to_name": to_name,
-            "correction": settings.correction_href(p, locale, page) if settings.correction_form else "",
+            "correction": templating.correction_href(settings, p, locale, page) if settings.correction_form else "",
             "settings": settings,
         }
         text = env.get_template("verify-message.txt.j2").render(**context)
@@ -111,7 +111,7 @@ def messages(catalog: Catalog, site: PublicSite, slugs: list[str], settings, sit
         plain = locale.gettext("Mohon periksa profil lembaga Anda di situs {org}").format(org=settings.organisation)
         subject = " ".join(subject.removeprefix("Subject: ").split())
         link = whatsapp_link(number, f"{subject}\n\n{body.strip()}") if number else ""
-        out.append(Message(slug, p["name"], to_name, to_email, subject, body.strip() + "\n", page, p["last_verified"] or "", " ".join(plain.split()),
+        out.append(Message(slug, p.name, to_name, to_email, subject, body.strip() + "\n", page, p.last_verified or "", " ".join(plain.split()),
                            number, link))
     return out
 
