@@ -173,7 +173,7 @@ def test_the_preview_sees_an_edit_by_its_bytes_and_reuses_only_what_is_unchanged
         assert os.stat(path).st_size == st.st_size and os.stat(path).st_mtime_ns == st.st_mtime_ns
         catalog, site = preview.load(root, TODAY, 60)
         now = {p.slug: p for p in site.pages}
-        assert now["kwt-melati"]["name"] == "Kelompok Wanita Tani Seruni"
+        assert now["kwt-melati"].name == "Kelompok Wanita Tani Seruni"
         assert all(now[slug] is first[slug] for slug in first if slug != "kwt-melati")  # kept, not made again
         catalog, site = preview.load(root, TODAY + dt.timedelta(days=1), 60)  # another build date: all made again
         assert not any(p is now[p.slug] for p in site.pages)

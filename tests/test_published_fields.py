@@ -71,7 +71,7 @@ def _string_lists(tree: ast.AST):
 # Lists that share words with the public record but name something else, each said here.
 OTHER_VOCABULARIES = {
     ("core/settings.py", ("slug", "name", "address")): "the answers a correction form's address may carry",
-    ("staff/cli.py", ("name", "url", "email")): "the options of `portal init`",
+    ("staff/site_commands.py", ("name", "url", "email")): "the options of `portal init`",
     ("staff/intake.py", ("name", "pattern", "side", "summary")): "the keys a partner file cannot be written without",
 }
 

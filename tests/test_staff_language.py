@@ -12,7 +12,7 @@ from conftest import DEMO, FIXTURES, ROOT, TODAY, copy_reference_data, run_porta
 from portal_kemitraan.core.problems import Text, said
 from portal_kemitraan.render import catalogs
 from portal_kemitraan.render.i18n import locale_language, translations
-from portal_kemitraan.staff import cli
+from portal_kemitraan.staff import arguments, reporter
 
 INTAKE = os.path.join(FIXTURES, "intake")
 LOCALES = {"id": "id_ID.UTF-8", "en": "en_US.UTF-8"}
@@ -62,7 +62,7 @@ def run_in(language: str, monkeypatch, *args, cwd=None):
     ],
 )
 def test_the_language_follows_lang_and_lang_option(environ, argv, expected):
-    assert cli.language(argv, environ) == expected
+    assert reporter.language(argv, environ) == expected
     if argv[0] == "validate":  # the MkDocs hook's messages follow the locale as the commands do
         assert locale_language(environ) == expected
 
@@ -81,7 +81,7 @@ def _helps(parser) -> dict[str, list]:
 
 
 def test_every_commands_help_is_in_the_chosen_language(monkeypatch):
-    helps = _helps(cli.build_parser())
+    helps = _helps(arguments.build_parser())
     assert len(helps) >= 14 and all(helps.values())
     indonesian = translations("id").gettext
     for command, texts in helps.items():

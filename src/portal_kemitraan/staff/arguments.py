@@ -1,0 +1,252 @@
+"""The command line's arguments: their types, the parser of every command, and argparse's words in the reader's language."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import unicodedata
+from . import agreement, report
+from ..core.catalog import check_slug
+from ..core.problems import Text, said
+from ..render.i18n import LANGUAGES, N_
+from .data_commands import cmd_list, cmd_mou, cmd_new, cmd_new_activity, cmd_report, cmd_schema, cmd_validate, cmd_verified, cmd_verify
+from .intake_commands import cmd_corrections, cmd_import
+from .reporter import output_gettext
+from .site_commands import cmd_check, cmd_doctor, cmd_init, cmd_render
+
+
+DEFAULT_DATA = "partners"  # relative to the current folder: run the commands from the project folder
+
+
+DEFAULT_CONFIG = "mkdocs.yml"
+
+
+EARLIEST_DAY, LATEST_DAY = dt.date(1900, 1, 1), dt.date(2199, 12, 31)  # --today and --date outside this are typos
+
+
+# argparse's own words (usage, errors, section titles), in the same catalogs as every other message.
+ARGPARSE_MESSAGES = (
+    N_("usage: "), N_("positional arguments"), N_("options"), N_("show this help message and exit"),
+    N_("%(prog)s: error: %(message)s\n"), N_("argument %(argument_name)s: %(message)s"),
+    N_("the following arguments are required: %s"), N_("unrecognized arguments: %s"),
+    N_("invalid choice: %(value)r (choose from %(choices)s)"), N_("invalid %(type)s value: %(value)r"),
+    N_("expected one argument"), N_("expected at least one argument"), N_("expected at most one argument"),
+    N_("ambiguous option: %(option)s could match %(matches)s"), N_("ignored explicit argument %r"),
+    N_("not allowed with argument %s"), N_("one of the arguments %s is required"),
+    N_("unknown parser %(parser_name)r (choices: %(choices)s)"), N_("expected %s argument"), N_("expected %s arguments"),
+)
+
+
+class ArgparseSpeaks:
+    """For one command, argparse says its own words through our catalogs (it looks `_` and `ngettext` up in
+    its module when it speaks); put back as they were afterwards."""
+
+    def __init__(self, catalog):
+        self.catalog = catalog
+
+    def __enter__(self):
+        self.saved = argparse._, argparse.ngettext
+        argparse._, argparse.ngettext = self.catalog.gettext, self.catalog.ngettext
+        return self
+
+    def __exit__(self, *exc):
+        argparse._, argparse.ngettext = self.saved
+        return False
+
+
+def _date(text: str) -> dt.date:
+    try:
+        value = dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(said(Text('{text!r} is not a date like 2026-12-01', text=text), output_gettext()))
+    if not EARLIEST_DAY <= value <= LATEST_DAY:
+        raise argparse.ArgumentTypeError(said(Text('{text!r} is outside {year}-{year2}', text=text, year=EARLIEST_DAY.year, year2=LATEST_DAY.year), output_gettext()))
+    return value
+
+
+def _days(text: str) -> int:
+    try:
+        value = int(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(said(Text('{text!r} is not a whole number of days', text=text), output_gettext()))
+    if not 0 <= value <= 36_500:
+        raise argparse.ArgumentTypeError(said(Text('{text!r} is not between 0 and 36500 days', text=text), output_gettext()))
+    return value
+
+
+def _text(text: str) -> str:
+    """A line of text from the command line: not empty; the partner checks refuse control characters."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError(said(Text("must not be empty"), output_gettext()))
+    return text
+
+
+def _argument_text(text: str) -> str:
+    """A name given on the command line: one line of printable text, at most 200 characters."""
+    text = text.strip()
+    if not text:
+        raise argparse.ArgumentTypeError(said(Text("must not be empty"), output_gettext()))
+    if len(text) > 200 or any(unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") for c in text):
+        raise argparse.ArgumentTypeError(said(Text("must be one line of printable text, at most 200 characters"), output_gettext()))
+    return text
+
+
+def _slug(text: str) -> str:
+    problem = check_slug(text)
+    if problem:
+        raise argparse.ArgumentTypeError(said(Text("the slug: {problem}", problem=problem), output_gettext()))
+    return text
+
+
+def _add_data(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--data", default=DEFAULT_DATA, metavar="DIR", help=Text("the partners folder to use (default: partners/)"))
+
+
+def _say_help(parser: argparse.ArgumentParser, gettext) -> None:
+    """Every description and help text of a parser and its commands in the language of `gettext`."""
+    parser.description = said(parser.description, gettext) if parser.description else parser.description
+    for action in parser._actions:
+        if isinstance(action.help, Text):
+            action.help = said(action.help, gettext)
+        for choice in getattr(action, "_choices_actions", []):
+            choice.help = said(choice.help, gettext)
+        if isinstance(action, argparse._SubParsersAction):
+            for command in set(action.choices.values()):
+                _say_help(command, gettext)
+
+
+def build_parser(gettext=None) -> argparse.ArgumentParser:
+    """The command line of `portal`, its help in the language of `gettext` (the code's words without one)."""
+    parser = argparse.ArgumentParser(
+        prog="portal",
+        description=Text("Staff commands for the partner portal's data (partners/*.yml)."),
+    )
+    parser.add_argument("--lang", choices=LANGUAGES, metavar="{id,en}",
+                        help=Text("the language of the messages and help: id or en (default: the locale's, LANG; else id)"))
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+
+    p = sub.add_parser("validate", help=Text("check every data file; exit 0 when valid, 1 with messages when not"))
+    _add_data(p)
+    p.add_argument("--today", type=_date, default=None, help=Text("date to check last_verified against (default: today)"))
+    p.add_argument("-q", "--quiet", action="store_true", help=Text("print errors only, no notes or summary"))
+    p.add_argument("--no-cache", action="store_true", help=Text("check every file even when nothing changed since the last run"))
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("new", help=Text("write a new, valid partner file to fill in"))
+    p.add_argument("name", help=Text("the partner's name, e.g. \"Koperasi Tani Makmur\""))
+    p.add_argument("--pattern", required=True, help=Text("pattern id, e.g. general-trade"))
+    p.add_argument("--side", required=True, help=Text("side id within the pattern, e.g. supplier"))
+    p.add_argument("--province", required=True, help=Text("province, e.g. \"Jawa Barat\""))
+    p.add_argument("--summary", help=Text("one-line summary (can be edited later)"))
+    p.add_argument("--slug", type=_slug, help=Text("file name to use instead of one derived from the name"))
+    p.add_argument("--visibility", choices=["public", "unlisted", "hidden"], default="hidden", help=Text("default hidden until reviewed"))
+    _add_data(p)
+    p.set_defaults(func=cmd_new)
+
+    p = sub.add_parser("list", help=Text("one line per partner: slug, pattern, side, stage, visibility"))
+    _add_data(p)
+    p.set_defaults(func=cmd_list)
+
+    p = sub.add_parser("schema", help=Text("write partners/partner.schema.json for editors (or --check it is current)"))
+    p.add_argument("--check", action="store_true", help=Text("exit 1 when the committed schema is stale"))
+    _add_data(p)
+    p.set_defaults(func=cmd_schema)
+
+    p = sub.add_parser("import", help=Text("turn an intake form's CSV export into new hidden partner files"))
+    p.add_argument("csv", help=Text("the responses file (CSV with a header row; , ; or tab; UTF-8 or Windows-1252)"))
+    p.add_argument("--mapping", metavar="FILE", help=Text("column mapping (default: partners/templates/intake-mapping.yml)"))
+    p.add_argument("--dry-run", action="store_true", help=Text("show what would be written, write nothing"))
+    p.add_argument("--date-order", choices=("dmy", "mdy"), help=Text("day/month order of the timestamps when the file cannot settle it"))
+    p.add_argument("--today", type=_date, default=None, help=Text("date recorded as imported_on (default: today)"))
+    p.add_argument("--map", action="store_true",
+                   help=Text("import nothing: write a starting mapping for this file's own column titles and answers, to check and edit"))
+    p.add_argument("--map-out", metavar="FILE", help=Text("where --map writes (default: partners/templates/intake-mapping.<file>.yml; never replaced)"))
+    _add_data(p)
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("corrections", help=Text("read the correction form's export: each partner's changes, applied in place once accepted"))
+    p.add_argument("csv", help=Text("the correction form's responses (CSV)"))
+    p.add_argument("--mapping", metavar="FILE", help=Text("column mapping (default: partners/templates/correction-mapping.yml)"))
+    p.add_argument("--apply", action="store_true", help=Text("write the changes: each one asked for at a terminal, else all shown, or those --only names"))
+    p.add_argument("--only", action="append", metavar="SLUG[:FIELD]", help=Text("accept only these changes (comma-separated, repeatable)"))
+    p.add_argument("--today", type=_date, default=None, help=Text("the day of the check (default: today); last_verified is the response's date"))
+    _add_data(p)
+    p.set_defaults(func=cmd_corrections)
+
+    p = sub.add_parser("report", help=Text("the pipeline and who needs attention today"))
+    p.add_argument("--today", type=_date, default=None, help=Text("the day to report for (default: today)"))
+    p.add_argument("--format", choices=sorted(report.FORMATS), default="table", help=Text("table (default), csv, json or md"))
+    p.add_argument("--ending-days", type=_days, default=None, metavar="N", help=Text("agreements ending within N days (default: extra.portal.ending_soon_days, 60)"))
+    p.add_argument("--stale-days", type=_days, default=None, metavar="N", help=Text("verification or contact older than N days (default: extra.portal.stale_days, 183)"))
+    p.add_argument("--config", default=DEFAULT_CONFIG, help=Text("where the portal's settings are (extra.portal)"))
+    _add_data(p)
+    p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("mou", help=Text("draft a written agreement (MoU) for one partner"))
+    p.add_argument("slug", type=_slug, help=Text("the partner's slug (file name without .yml)"))
+    p.add_argument("--lang", choices=agreement.LANGS, default="id", help=Text("id (default) or en"))
+    p.add_argument("--html", action="store_true", help=Text("a printable HTML page instead of Markdown"))
+    p.add_argument("--with", dest="counterpart", metavar="SLUG_OR_NAME", type=_argument_text,
+                   help=Text("the other side: a partner's slug or a name (default: agreement.counterpart, else the organisation where it is a party)"))
+    p.add_argument("-o", "--output", metavar="FILE", help=Text("write to FILE (outside the data folder) instead of printing"))
+    p.add_argument("--today", type=_date, default=None, help=Text("the draft's date (default: today)"))
+    p.add_argument("--config", default=DEFAULT_CONFIG, help=Text("where the organisation's name is set (extra.portal)"))
+    _add_data(p)
+    p.set_defaults(func=cmd_mou)
+
+    p = sub.add_parser("verify", help=Text("write a check-your-profile message to each partner due for one (.eml and a mail-merge CSV)"))
+    p.add_argument("--days", type=_days, default=None, metavar="N", help=Text("due when last checked more than N days ago (default: extra.portal.stale_days, 183)"))
+    p.add_argument("--lang", choices=("id", "en"), default="id", help=Text("the messages' language: id (default) or en"))
+    p.add_argument("--out", metavar="DIR", help=Text("a folder outside the data folder (default: outbox/verify-DATE/ beside it, ignored by git)"))
+    p.add_argument("--dry-run", action="store_true", help=Text("list who is due, write nothing"))
+    p.add_argument("--today", type=_date, default=None, help=Text("the day to check against (default: today)"))
+    p.add_argument("--config", default=DEFAULT_CONFIG, help=Text("the site configuration (site_url, extra.portal)"))
+    _add_data(p)
+    p.set_defaults(func=cmd_verify)
+
+    p = sub.add_parser("verified", help=Text("record that a partner checked its profile (sets last_verified, keeps the file's layout)"))
+    p.add_argument("slug", type=_slug, help=Text("the partner's slug"))
+    p.add_argument("--date", type=_date, default=None, help=Text("the day it was checked (default: today)"))
+    p.add_argument("--today", type=_date, default=None, help=argparse.SUPPRESS)
+    _add_data(p)
+    p.set_defaults(func=cmd_verified)
+
+    p = sub.add_parser("new-activity", help=Text("add an activity to a partner's file (shown on its page and in the news)"))
+    p.add_argument("slug", type=_slug, help=Text("the partner's slug"))
+    p.add_argument("title", type=_text, help=Text("what happened, in a few words"))
+    p.add_argument("--date", type=_date, default=None, help=Text("when (default: today)"))
+    p.add_argument("--summary", type=_text, default=None, help=Text("one or two sentences more"))
+    p.add_argument("--today", type=_date, default=None, help=argparse.SUPPRESS)
+    _add_data(p)
+    p.set_defaults(func=cmd_new_activity)
+
+    p = sub.add_parser("render", help=Text("write the site's pages, exports and logos as a docs folder for any engine (e.g. zensical)"))
+    p.add_argument("--out", required=True, metavar="DIR", help=Text("the folder to write (new, empty, or written by render before)"))
+    p.add_argument("--config", default=DEFAULT_CONFIG, help=Text("the site configuration (mkdocs.yml)"))
+    p.set_defaults(func=cmd_render)
+
+    p = sub.add_parser("init", help=Text("make the demo your organisation's portal: name, addresses, languages; the demo partners removed"))
+    p.add_argument("--name", help=Text("the organisation's name"))
+    p.add_argument("--url", help=Text("the site's public address (https://…/)"))
+    p.add_argument("--email", help=Text("the contact e-mail address"))
+    p.add_argument("--form", help=Text("the intake form's https address (default: none, applicants write an e-mail)"))
+    p.add_argument("--languages", help=Text("the editions to publish: id or id,en (default: id,en)"))
+    p.add_argument("--repository", help=Text("the data repository's address, for edit links in staff previews (default: none)"))
+    p.add_argument("--keep-demo", action="store_true", help=Text("keep the demo's partners (default: removed)"))
+    p.add_argument("-y", "--yes", action="store_true", help=Text("ask nothing: take the options as given"))
+    p.add_argument("--config", default=DEFAULT_CONFIG, help=Text("the site configuration (mkdocs.yml)"))
+    p.set_defaults(func=cmd_init)
+
+    p = sub.add_parser("check", help=Text("the gate before publishing: validate, build every edition strictly, read the site against the data"))
+    p.add_argument("--config", default=DEFAULT_CONFIG, help=Text("the site configuration (mkdocs.yml); every edition beside it is checked"))
+    p.add_argument("--no-build", action="store_true", help=Text("check the site as it is already built, without building it again"))
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("doctor", help=Text("check that the configuration and data are ready to go live, and say what to change"))
+    p.add_argument("--config", default=DEFAULT_CONFIG, help=Text("the site configuration to check"))
+    _add_data(p)
+    p.set_defaults(func=cmd_doctor)
+    if gettext is not None:
+        _say_help(parser, gettext)
+    return parser

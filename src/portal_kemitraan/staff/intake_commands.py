@@ -1,0 +1,167 @@
+"""The commands over form exports: import (and its starting mapping) and corrections."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from slugify import slugify
+from . import corrections, intake, yamledit
+from ..core.catalog import Catalog, load_catalog
+from ..core.safefs import Refused, read_inside, read_regular, write_inside, write_output
+from ..core.yamlsource import MAX_BYTES as MAX_PARTNER_BYTES
+from ..core.problems import Text, said
+from .data_commands import refuse_invalid
+from .reporter import CommandError, UsageError, output_gettext, say, shown_path
+
+
+MAX_CSV_BYTES = 64 * 1024 * 1024
+
+
+def mapping_and_export(args, default_mapping: str, allowed) -> tuple:
+    """The column mapping (--mapping, or the data folder's default) and the bytes of the export named."""
+    mapping_path = args.mapping or os.path.join(args.data, default_mapping)
+    try:
+        mapping = intake.Mapping.load(mapping_path, args.data if not args.mapping else None, allowed=allowed)
+    except ValueError as exc:
+        raise UsageError(exc)
+    try:
+        return mapping, read_regular(args.csv, MAX_CSV_BYTES)
+    except Refused as exc:
+        raise UsageError(Text('{csv}: {message}', csv=args.csv, message=exc.message))
+
+
+def cmd_import(args) -> int:
+    catalog = load_catalog(args.data)
+    if refuse_invalid(catalog, "import"):
+        return 1
+    mapping, raw = mapping_and_export(args, intake.MAPPING_NAME, intake.MAPPABLE)
+    if args.map:
+        return _write_starting_mapping(args, raw, catalog, mapping)
+    shown_csv = args.csv
+    today = args.today or dt.date.today()
+    outcome = intake.import_rows(raw, shown_csv, catalog, mapping, today, args.date_order, gettext=output_gettext())
+    for problem in sorted(outcome.problems + outcome.notes):
+        say(problem)
+    if args.dry_run and outcome.unmapped:
+        say(Text('columns that feed no field (kept under internal.screening): {unmapped}', unmapped=', '.join(outcome.unmapped)))
+    written = failed = 0
+    for slug, text in outcome.written.items():
+        target = os.path.join(args.data, f"{slug}.yml")
+        if args.dry_run:
+            say(Text('--- would write {target}', target=shown_path(target)))
+            say(text)
+            continue
+        try:
+            write_inside(args.data, target, text.encode("utf-8"))
+        except FileExistsError:
+            say(Text('{target}:1: file: appeared while importing; row not imported', target=shown_path(target)))
+            failed += 1
+            continue
+        written += 1
+        if slug in outcome.drafts:
+            say(Text("wrote {target} (a hidden draft with problems to settle: internal.import_problems)", target=shown_path(target)))
+        else:
+            say(Text("wrote {target}", target=shown_path(target)))
+    # One line per row: what happened to it, and what a person has to do.
+    for line, what, detail in outcome.rows:
+        if detail:
+            say(Text("line {line}: {what}: {detail}", line=line, what=what, detail=detail))
+        else:
+            say(Text("line {line}: {what}", line=line, what=what))
+    counts = dict(count=len(outcome.written) if args.dry_run else written, drafts=len(outcome.drafts),
+                  reported=len(outcome.problems) + failed, empty=outcome.empty_rows)
+    if args.dry_run:
+        summary = Text("would import {count} row(s), {drafts} of them needing a person; {reported} reported; {empty} empty row(s) ignored.", **counts)
+    else:
+        summary = Text("imported {count} row(s), {drafts} of them needing a person; {reported} reported; {empty} empty row(s) ignored.", **counts)
+    say(summary, file=sys.stderr)
+    # 0: everything imported as it was given; 1: something needs a person (a draft to settle, a row skipped or refused).
+    return 1 if outcome.needs_a_person or failed else 0
+
+
+def _write_starting_mapping(args, raw: bytes, catalog: Catalog, known) -> int:
+    """`import --map`: a mapping file for this export's own column titles and answers, to check and edit."""
+    try:
+        text, columns = intake.starting_mapping(raw, args.csv, catalog, known, gettext=output_gettext())
+    except ValueError as exc:
+        raise UsageError(exc)
+    stem = slugify(os.path.splitext(os.path.basename(args.csv))[0], max_length=40) or "form"
+    target = args.map_out or os.path.join(args.data, "templates", f"intake-mapping.{stem}.yml")
+    if "name" not in columns.values():
+        say(Text("{csv}:1: header: no column looks like the partner's name; write its title under fields: name in the mapping", csv=args.csv))
+    if args.dry_run:
+        sys.stdout.write(text)
+        return 0
+    try:
+        if os.path.abspath(target).startswith(os.path.abspath(args.data) + os.sep):
+            write_inside(args.data, target, text.encode("utf-8"))
+        else:
+            write_output(args.data, target, text.encode("utf-8"), shown_path(target))
+    except FileExistsError:
+        raise UsageError(Text('{target} exists; edit it, or name another file with --map-out', target=shown_path(target)))
+    except Refused as exc:
+        raise UsageError(Text('--map-out: {message}', message=exc.message))
+    except OSError as exc:
+        raise CommandError(Text("{target}: {reason}", target=shown_path(target), reason=exc.strerror or exc))
+    for title, target_field in columns.items():
+        say(Text('{title!r} -> {target_field}', title=title, target_field=target_field))
+    say(Text('wrote {target}: check it, then run: portal import {csv} --mapping {target}', target=shown_path(target), csv=args.csv), file=sys.stderr)
+    return 0
+
+
+def cmd_corrections(args) -> int:
+    """Read the correction form's export; show each partner's changes; apply those accepted, in place."""
+    catalog = load_catalog(args.data)
+    if refuse_invalid(catalog, "corrections"):
+        return 1
+    mapping, raw = mapping_and_export(args, corrections.MAPPING_NAME, None)
+    if "slug" not in mapping.fields:
+        raise UsageError(Text("{value}: fields: needs slug (the column with the profile's slug or address)", value=args.mapping or corrections.MAPPING_NAME))
+    today = args.today or dt.date.today()
+    files = {}
+    for slug in catalog.partners:
+        path = os.path.join(args.data, slug + ".yml")
+        if os.path.isfile(path):
+            files[slug] = read_inside(args.data, path, MAX_PARTNER_BYTES).decode("utf-8")
+    found = corrections.review(raw, args.csv, catalog, files, mapping)
+    for problem in found.problems + found.notes:
+        say(problem)
+    only = {key for value in (args.only or []) for key in value.split(",") if key}
+    failed = bool(found.problems)
+    for slug, changes in found.changes.items():
+        path = os.path.join(args.data, slug + ".yml")
+        say(Text('{slug} ({path}), from line {value} of {csv}:', slug=slug, path=shown_path(path), value=', '.join(str(n) for n in sorted({c.line for c in changes})), csv=args.csv))
+        for change in changes:
+            before = yamledit.render(change.before) if change.before is not None else Text("(empty)")
+            say(Text("  {field}: {before} -> {after}", field=change.path, before=before, after=yamledit.render(change.after)))
+        if not args.apply:
+            continue
+        accepted = [c for c in changes if (c.key in only or slug in only) if only] if only else changes
+        if not only and sys.stdin.isatty():
+            accepted = [c for c in changes if input(said(Text("  apply {field}? [y/N] ", field=c.path), output_gettext())).strip().lower() in ("y", "ya", "yes")]
+        if not accepted:
+            say(Text("  nothing accepted; the file is unchanged"))
+            continue
+        when = min(found.received.get(slug, today), today)
+        try:
+            new = corrections.apply(files[slug], accepted, when)
+        except yamledit.EditError as exc:  # an alias, a list with comments: not changed behind staff's back
+            say(Text('  {problem}', problem=exc))
+            say(Text("  not applied: the file would not be valid after these changes"))
+            failed = True
+            continue
+        errors = corrections.check(catalog, slug, catalog.partners[slug].path, new, today)
+        if errors:
+            for problem in sorted(errors):
+                say(Text('  {problem}', problem=problem))
+            say(Text("  not applied: the file would not be valid after these changes"))
+            failed = True
+            continue
+        write_inside(args.data, path, new.encode("utf-8"), replace=True, expected=files[slug].encode("utf-8"))
+        say(Text('  applied {count} change(s); last_verified: {date}', count=len(accepted), date=when.isoformat()))
+    if not found.changes and not found.problems:
+        say(Text("No correction differs from the partner files."))
+    elif not args.apply:
+        say(Text("Nothing written. Apply with --apply (every change shown) or --apply --only SLUG:FIELD,… (those named)."), file=sys.stderr)
+    return 1 if failed else 0

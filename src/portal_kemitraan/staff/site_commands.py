@@ -1,0 +1,192 @@
+"""The commands over the whole site: doctor, check, init and render."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from . import doctor, sitecheck, start, yamledit
+from ..core.catalog import load_catalog
+from ..core.safefs import inside
+from ..core.settings import Settings, parse_mkdocs_config
+from ..core.problems import Text, joined
+from ..render.i18n import edition_language
+from .data_commands import load_settings
+from .reporter import CommandError, UsageError, ask, print_report, say, shown_path
+
+
+def cmd_doctor(args) -> int:
+    settings = load_settings(args.config)
+    catalog = load_catalog(args.data)
+    findings: list = []
+    try:
+        editions = [(name, config, lang) for name, config, lang, _, _ in edition_files(os.path.abspath(args.config))] if os.path.isfile(args.config) else []
+    except UsageError as exc:  # an edition named but missing is one more thing to change
+        editions, findings = [], [Text("{config}: {error}", config=args.config, error=exc.args[0])]
+    findings += doctor.check(args.config, settings, catalog, editions)
+    for finding in findings:
+        say(finding)
+    if findings:
+        say(Text('{count} thing(s) to change before the site goes live.', count=len(findings)), file=sys.stderr)
+        return 1
+    say(Text("Ready to go live: addresses, contact and intake are set, the data is valid and holds no template text."))
+    return 0
+
+
+def edition_files(config_path: str):
+    """(name, configuration, language, public address, output folder) of every edition of the project."""
+    from ..adapters.folder import RenderError, edition_configs
+
+    config_dir = os.path.dirname(config_path)
+    try:
+        editions = edition_configs(config_path)
+        out = []
+        for name, config in editions:
+            theme = config.get("theme") if isinstance(config.get("theme"), dict) else {}
+            out.append((name, config, edition_language(theme.get("language")), str(config.get("site_url") or ""),
+                        os.path.normpath(os.path.join(config_dir, str(config.get("site_dir") or "site")))))
+        return out
+    except (RenderError, ValueError) as exc:
+        raise UsageError(exc)
+
+
+def cmd_check(args) -> int:
+    """Validate, build every edition strictly, then read the built site against the data."""
+    from ..core.public import build_public_site
+
+    config_path = os.path.abspath(args.config)
+    if not os.path.isfile(config_path):
+        raise UsageError(Text("--config {config}: no such file", config=args.config))
+    settings = load_settings(config_path)
+    config_dir = os.path.dirname(config_path)
+    data = os.path.join(config_dir, settings.data_dir)
+    if not os.path.isdir(data):
+        raise UsageError(Text("extra.portal.data_dir: {data}: no such folder", data=shown_path(data)))
+    editions = edition_files(config_path)
+    today = settings.build_date()
+    catalog = load_catalog(data, today=today)
+    if not catalog.report.ok:
+        print_report(catalog, quiet_notes=True)
+        raise CommandError(Text("{errors} error(s) in the data; nothing was built or published.", errors=len(catalog.report.errors)))
+    for name, config, lang, site_url, site_dir in editions:
+        if inside(data, site_dir) or inside(site_dir, data):  # MkDocs empties site_dir before it writes
+            where = name + ": site_dir " + shown_path(site_dir)
+            raise UsageError(Text('{shown} is the data folder, inside it or around it; {what} go to a folder outside the data', shown=where, what=Text("the built site")))
+        if not site_url:
+            raise UsageError(Text("{config}: site_url: not set; every edition needs its public address", config=name))
+        if not args.no_build:
+            say(Text("building the {language} edition ({config}) into {site_dir} …", language=lang, config=name, site_dir=shown_path(site_dir)))
+            built = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", os.path.join(config_dir, name)],
+                                   cwd=config_dir, capture_output=True, text=True, encoding="utf-8", errors="replace")
+            if built.returncode != 0:
+                lines = [line for line in (built.stdout + built.stderr).splitlines() if line.startswith(("ERROR", "WARNING", "Aborted", "Error"))]
+                for line in lines or (built.stdout + built.stderr).splitlines()[-20:]:
+                    say(Text("{config}: {line}", config=name, line=line))
+                raise CommandError(Text("the strict build of {config} failed; nothing may be published", config=name))
+    public = build_public_site(catalog, today, settings.ending_soon_days)
+    sites = [sitecheck.EditionSite(name, lang, site_url, site_dir) for name, _, lang, site_url, site_dir in editions]
+    # A staff preview (PORTAL_PREVIEW=1, a pull request's build) has edit links into the repository by design
+    # and is never published; every other build must have none.
+    repository = "" if os.environ.get("PORTAL_PREVIEW") else str(editions[0][1].get("repo_url") or "")
+    problems = sitecheck.check_site(editions[0][4], sites, catalog, public, repository)
+    root = shown_path(editions[0][4])
+    for problem in problems:
+        say(Text("{root}/{problem}", root=root, problem=problem))
+    if problems:
+        raise CommandError(Text("{count} problem(s) in the built site; do not publish it.", count=len(problems)))
+    say(Text("The site may be published: {editions} edition(s) in {root}, {partners} partners shown, no private value, every link and export checked.",
+             editions=len(sites), root=root, partners=len(public.listed) + len(public.unlisted)))
+    return 0
+
+
+def cmd_init(args) -> int:
+    """The demo made into the organisation's own portal (every answer a flag too; asked at a terminal)."""
+    config_path = os.path.abspath(args.config)
+    if not os.path.isfile(config_path):
+        raise UsageError(Text("--config {config}: no such file", config=args.config))
+    interactive = sys.stdin is not None and sys.stdin.isatty() and not args.yes
+    questions = {
+        "name": Text("The organisation's name (as readers should see it)"),
+        "url": Text("The site's public address, e.g. https://kemitraan.example-org.id/ (see PUBLISHING.md)"),
+        "email": Text("The e-mail address applicants and partners write to"),
+        "form": Text("The intake form's https address (empty: applicants write an e-mail)"),
+        "languages": Text("Languages to publish: id, or id,en"),
+        "repository": Text("The data repository's https address, for staff edit links in previews (may be empty)"),
+    }
+    values = {key: getattr(args, key) for key in questions}
+    if values["languages"] is None:
+        values["languages"] = "id,en" if not interactive else None
+    for key, question in questions.items():
+        if values[key] is None and interactive:
+            values[key] = ask(question, "id,en" if key == "languages" else "")
+    missing = [f"--{key}" for key in ("name", "url", "email") if not values[key]]
+    if missing:
+        raise UsageError(Text("missing {options}; give them as options, or run portal init at a terminal to be asked", options=", ".join(missing)))
+    url = values["url"].strip()
+    answers = start.Answers(name=values["name"].strip(), site_url=url if url.endswith("/") else url + "/", email=values["email"].strip(),
+                            form=(values["form"] or "").strip(), languages=start.parse_languages(values["languages"] or "id"),
+                            repository=(values["repository"] or "").strip())
+    problems = start.check_answers(answers)
+    if problems:
+        raise UsageError(joined(problems))
+    project = os.path.dirname(config_path)
+    settings = load_settings(config_path)
+    data = os.path.join(project, settings.data_dir)
+    try:
+        texts = {config_path: start.configure_main(start.read_config(config_path), answers)}
+        for lang in answers.languages[1:]:
+            path = os.path.join(project, f"mkdocs.{lang}.yml")
+            if not os.path.isfile(path):
+                raise CommandError(Text("mkdocs.{lang}.yml: missing; the {lang} edition needs its configuration beside mkdocs.yml", lang=lang))
+            texts[path] = start.configure_edition(start.read_config(path), os.path.basename(path), answers, lang)
+    except yamledit.EditError as exc:
+        raise CommandError(exc)
+    dropped = sorted(os.path.join(project, f"mkdocs.{lang}.yml") for lang in start.LANGUAGE_NAMES
+                     if lang not in answers.languages and os.path.isfile(os.path.join(project, f"mkdocs.{lang}.yml")))
+    for path, text in texts.items():  # every configuration is checked before anything is written
+        try:
+            config = parse_mkdocs_config(text)
+            Settings.from_extra(config.get("extra") if isinstance(config.get("extra"), dict) else None)
+        except ValueError as exc:
+            raise CommandError(Text("{path}: the new configuration would not be valid ({error}); nothing was changed", path=shown_path(path), error=exc))
+    partners, logos = ([], []) if args.keep_demo else start.demo_files(data)
+    if interactive:
+        say(Text("portal init will write {configs}, remove {dropped}, and remove {partners} demo partner file(s) and {logos} logo(s).",
+                 configs=", ".join(shown_path(p) for p in texts), dropped=", ".join(shown_path(p) for p in dropped) or "-", partners=len(partners), logos=len(logos)))
+        if ask(Text("Go ahead? (y/n)"), "n").lower() not in ("y", "ya", "yes"):
+            say(Text("Nothing was changed."))
+            return 1
+    for path, text in texts.items():
+        start.write_beside(path, text)
+        say(Text("wrote {path}", path=shown_path(path)))
+    for path in dropped + partners + logos:
+        os.unlink(path)
+        say(Text("removed {path}", path=shown_path(path)))
+    say(Text("Your portal is set up. Next: add partners (portal new, or the editor), then run portal check; portal doctor lists what still needs a person."))
+    return 0
+
+
+def cmd_render(args) -> int:
+    from ..adapters.folder import RenderError, project_files, write_folder
+    from ..core.problems import DataError
+
+    out = os.path.abspath(args.out)
+    data = os.path.join(os.path.dirname(os.path.abspath(args.config)), load_settings(args.config).data_dir)
+    if inside(data, out) or inside(out, data):  # whatever markers the folder holds: the data is never replaced
+        raise UsageError(Text('{shown} is the data folder, inside it or around it; {what} go to a folder outside the data', shown=shown_path(args.out), what=Text("the rendered site")))
+    try:
+        files = project_files(args.config)
+        count = write_folder(out, files)
+    except DataError as exc:
+        for line in exc.report.lines(notes=False):
+            say(line)
+        raise CommandError(Text("the data has errors; nothing was rendered (see validate)"))
+    except (ValueError, RenderError) as exc:
+        raise UsageError(exc)
+    except OSError as exc:
+        raise CommandError(Text("{path}: {reason}", path=exc.filename or args.out, reason=exc.strerror or exc))
+    configs = sorted((name for name in files if "/" not in name and name.endswith(".yml")), key=lambda n: (n != "mkdocs.yml", n))
+    builds = " && ".join("zensical build" + ("" if name == "mkdocs.yml" else f" -f {name}") for name in configs)
+    say(Text('wrote {count} files into {out}: one configuration (without the hook) and one docs folder per edition ({configs}), and the overriding templates;', count=count, out=shown_path(args.out), configs=', '.join(configs)))
+    say(Text('build every edition with another engine, the main one first, e.g.: cd {out} && {builds}', out=shown_path(args.out), builds=builds))
+    return 0
