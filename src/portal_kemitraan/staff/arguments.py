@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import re
+import sys
 import unicodedata
 from . import agreement, report
 from ..core.catalog import check_slug
@@ -37,21 +39,63 @@ ARGPARSE_MESSAGES = (
 )
 
 
-class ArgparseSpeaks:
-    """For one command, argparse says its own words through our catalogs (it looks `_` and `ngettext` up in
-    its module when it speaks); put back as they were afterwards."""
+def _pattern(template: str) -> re.Pattern:
+    """A regular expression that reads back the values an argparse template was filled with."""
+    parts = re.split(r"(%\([a-z_]+\)[sr]|%[sr])", template)
+    regex = "".join(f"(?P<{m.group(1)}>.*?)" if (m := re.fullmatch(r"%\(([a-z_]+)\)[sr]", part)) else "(.*?)" if part in ("%s", "%r") else re.escape(part)
+                    for part in parts)
+    return re.compile(regex + r"\Z", re.S)
 
-    def __init__(self, catalog):
-        self.catalog = catalog
 
-    def __enter__(self):
-        self.saved = argparse._, argparse.ngettext
-        argparse._, argparse.ngettext = self.catalog.gettext, self.catalog.ngettext
-        return self
+_TEMPLATES = [(template, _pattern(template)) for template in ARGPARSE_MESSAGES]
 
-    def __exit__(self, *exc):
-        argparse._, argparse.ngettext = self.saved
-        return False
+
+def translate_argparse(message: str, gettext) -> str:
+    """An argparse message (made of its own English templates) in the language of `gettext`, word for word
+    where a template matches, the values it holds kept (and translated too where they are messages)."""
+    for template, pattern in _TEMPLATES:
+        found = pattern.match(message)
+        if found is None:
+            continue
+        named = found.groupdict()
+        if named:
+            values = {k: translate_argparse(v, gettext) for k, v in named.items()}
+            return re.sub(r"(%\([a-z_]+\))r", r"\1s", gettext(template)) % values  # the values hold their quotes already
+        values = tuple(translate_argparse(v, gettext) for v in found.groups())
+        return gettext(template).replace("%r", "%s") % values if values else gettext(template)
+    return message
+
+
+class _Formatter(argparse.HelpFormatter):
+    """argparse's help, its "usage: " in the parser's language."""
+
+    gettext = staticmethod(lambda text: text)
+
+    def add_usage(self, usage, actions, groups, prefix=None):
+        return super().add_usage(usage, actions, groups, self.gettext("usage: ") if prefix is None else prefix)
+
+
+class _Parser(argparse.ArgumentParser):
+    """An ArgumentParser that says argparse's words (usage, section titles, errors) through the portal's
+    catalog: set as `gettext` on a subclass made for one language (see parser_class), argparse untouched."""
+
+    gettext = staticmethod(lambda text: text)
+
+    def __init__(self, *args, **kwargs):
+        formatter = type("Formatter", (_Formatter,), {"gettext": staticmethod(self.gettext)})
+        super().__init__(*args, formatter_class=formatter, add_help=False, **kwargs)
+        self._positionals.title = self.gettext("positional arguments")
+        self._optionals.title = self.gettext("options")
+        self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS, help=self.gettext("show this help message and exit"))
+
+    def error(self, message):
+        self.print_usage(sys.stderr)
+        self.exit(2, self.gettext("%(prog)s: error: %(message)s\n") % {"prog": self.prog, "message": translate_argparse(message, self.gettext)})
+
+
+def parser_class(gettext=None) -> type:
+    """The parser class that speaks the language of `gettext` (argparse's own English without one)."""
+    return type("Parser", (_Parser,), {"gettext": staticmethod(gettext or (lambda text: text))})
 
 
 def _date(text: str) -> dt.date:
@@ -117,15 +161,25 @@ def _say_help(parser: argparse.ArgumentParser, gettext) -> None:
 
 def build_parser(gettext=None) -> argparse.ArgumentParser:
     """The command line of `portal`, its help in the language of `gettext` (the code's words without one)."""
-    parser = argparse.ArgumentParser(
+    parser = parser_class(gettext)(
         prog="portal",
         description=Text("Staff commands for the partner portal's data (partners/*.yml)."),
     )
     parser.add_argument("--lang", choices=LANGUAGES, metavar="{id,en}",
                         help=Text("the language of the messages and help: id or en (default: the locale's, LANG; else id)"))
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=type(parser))
     sub.required = True
+    _partner_file_commands(sub)
+    _form_commands(sub)
+    _follow_up_commands(sub)
+    _site_commands(sub)
+    if gettext is not None:
+        _say_help(parser, gettext)
+    return parser
 
+
+def _partner_file_commands(sub) -> None:
+    """The commands that check the partner files or write a new one."""
     p = sub.add_parser("validate", help=Text("check every data file; exit 0 when valid, 1 with messages when not"))
     _add_data(p)
     p.add_argument("--today", type=_date, default=None, help=Text("date to check last_verified against (default: today)"))
@@ -153,6 +207,9 @@ def build_parser(gettext=None) -> argparse.ArgumentParser:
     _add_data(p)
     p.set_defaults(func=cmd_schema)
 
+
+def _form_commands(sub) -> None:
+    """The commands that read a form's export."""
     p = sub.add_parser("import", help=Text("turn an intake form's CSV export into new hidden partner files"))
     p.add_argument("csv", help=Text("the responses file (CSV with a header row; , ; or tab; UTF-8 or Windows-1252)"))
     p.add_argument("--mapping", metavar="FILE", help=Text("column mapping (default: partners/templates/intake-mapping.yml)"))
@@ -174,6 +231,9 @@ def build_parser(gettext=None) -> argparse.ArgumentParser:
     _add_data(p)
     p.set_defaults(func=cmd_corrections)
 
+
+def _follow_up_commands(sub) -> None:
+    """The commands that follow partners up: the report, agreements, profile checks, activities."""
     p = sub.add_parser("report", help=Text("the pipeline and who needs attention today"))
     p.add_argument("--today", type=_date, default=None, help=Text("the day to report for (default: today)"))
     p.add_argument("--format", choices=sorted(report.FORMATS), default="table", help=Text("table (default), csv, json or md"))
@@ -221,6 +281,9 @@ def build_parser(gettext=None) -> argparse.ArgumentParser:
     _add_data(p)
     p.set_defaults(func=cmd_new_activity)
 
+
+def _site_commands(sub) -> None:
+    """The commands over the whole site and its configuration."""
     p = sub.add_parser("render", help=Text("write the site's pages, exports and logos as a docs folder for any engine (e.g. zensical)"))
     p.add_argument("--out", required=True, metavar="DIR", help=Text("the folder to write (new, empty, or written by render before)"))
     p.add_argument("--config", default=DEFAULT_CONFIG, help=Text("the site configuration (mkdocs.yml)"))
@@ -247,6 +310,4 @@ def build_parser(gettext=None) -> argparse.ArgumentParser:
     p.add_argument("--config", default=DEFAULT_CONFIG, help=Text("the site configuration to check"))
     _add_data(p)
     p.set_defaults(func=cmd_doctor)
-    if gettext is not None:
-        _say_help(parser, gettext)
-    return parser
+

@@ -7,9 +7,9 @@ import sys
 from ..core.safefs import Refused, data_lock
 from ..core.problems import Text
 from ..render.i18n import translations
-from .arguments import ArgparseSpeaks, DEFAULT_DATA, build_parser
+from .arguments import DEFAULT_DATA, build_parser
 from .data_commands import load_settings
-from .reporter import CommandError, UsageError, language, safe_streams, say, shown_path, utf8_streams
+from .reporter import CommandError, UsageError, language, shown_path, speaking, warn
 
 
 WRITERS = frozenset({"new", "import", "corrections", "verified", "new-activity", "schema", "init"})
@@ -27,23 +27,18 @@ def data_of(config: str) -> str:
 def main(argv: list[str] | None = None) -> int:
     """Run one command; every outcome is an exit code (0 fine, 1 problems, 2 usage) and lines of text, in
     the language chosen by `--lang` or the locale (Indonesian unless it says English)."""
-    utf8_streams()
     argv = sys.argv[1:] if argv is None else list(argv)
     chosen = language(argv, os.environ)
     catalog = translations(chosen)
-    saved = safe_streams(catalog.gettext, chosen)
-    try:
-        with ArgparseSpeaks(catalog):
-            return _main(argv, catalog.gettext)
-    finally:
-        sys.stdout, sys.stderr = saved
+    with speaking(catalog.gettext, chosen):
+        return _main(argv, catalog.gettext)
 
 
 def _main(argv: list[str], gettext) -> int:
     parser = build_parser(gettext)
     if any("\x00" in arg for arg in argv):
         # No path or value may hold a NUL (the system cannot open such a path): one line, not a traceback.
-        say(Text("portal: an argument holds a NUL character (\\x00); no path or value can"), file=sys.stderr)
+        warn(Text("portal: an argument holds a NUL character (\\x00); no path or value can"))
         return 2
     try:
         args = parser.parse_args(argv)
@@ -61,20 +56,20 @@ def _main(argv: list[str], gettext) -> int:
                 return args.func(args)
         return args.func(args)
     except UsageError as exc:
-        say(Text("{command}: {error}", command=name, error=exc), file=sys.stderr)
+        warn(Text("{command}: {error}", command=name, error=exc))
         return 2
     except CommandError as exc:
-        say(Text("{command}: {error}", command=name, error=exc), file=sys.stderr)
+        warn(Text("{command}: {error}", command=name, error=exc))
         return 1
     except Refused as exc:
-        say(Text("{command}: {error}", command=name, error=exc.message), file=sys.stderr)
+        warn(Text("{command}: {error}", command=name, error=exc.message))
         return 1
     except OSError as exc:
         where = f"{exc.filename}: " if exc.filename else ""
-        say(Text("{command}: {where}{reason}", command=name, where=where, reason=exc.strerror or exc), file=sys.stderr)
+        warn(Text("{command}: {where}{reason}", command=name, where=where, reason=exc.strerror or exc))
         return 1
     except (RecursionError, MemoryError) as exc:
-        say(Text("{command}: the input is too large or too deeply nested ({error})", command=name, error=type(exc).__name__), file=sys.stderr)
+        warn(Text("{command}: the input is too large or too deeply nested ({error})", command=name, error=type(exc).__name__))
         return 1
 
 

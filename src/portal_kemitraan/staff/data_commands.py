@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import sys
 import jinja2
 from slugify import slugify
 from . import agreement, checkcache, report, verify, yamledit
@@ -16,7 +15,7 @@ from .schema import schema_path, schema_text
 from ..core.settings import read_mkdocs_config, settings_from_mkdocs
 from ..core.yamlsource import MAX_BYTES as MAX_PARTNER_BYTES
 from ..core.problems import Text, joined, said
-from .reporter import CommandError, UsageError, output_gettext, output_language, print_report, say, shown_path
+from .reporter import CommandError, UsageError, output_gettext, output_language, print_report, say, shown_path, warn, write_export, write_text
 
 
 def load_settings(config_path: str):
@@ -30,7 +29,7 @@ def refuse_invalid(catalog: Catalog, command: str) -> bool:
     if catalog.report.ok:
         return False
     print_report(catalog, quiet_notes=True)
-    say(Text('portal {command}: the data has errors; fix them first (see validate)', command=command), file=sys.stderr)
+    warn(Text('portal {command}: the data has errors; fix them first (see validate)', command=command))
     return True
 
 
@@ -56,7 +55,7 @@ def cmd_validate(args) -> int:
         say(line)
     errors = len(lines.get("errors", []))
     if errors:
-        say(Text("{errors} error(s); nothing was published.", errors=errors), file=sys.stderr)
+        warn(Text("{errors} error(s); nothing was published.", errors=errors))
         return 1
     if not args.quiet:
         say(outcome.get("summary") or Text("OK"))
@@ -72,7 +71,7 @@ def cmd_list(args) -> int:
     for row in rows:
         say("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip())
     if not catalog.report.ok:
-        say(Text('({count} invalid files left out; run validate)', count=len(catalog.report.errors)), file=sys.stderr)
+        warn(Text('({count} invalid files left out; run validate)', count=len(catalog.report.errors)))
         return 1
     return 0
 
@@ -142,7 +141,7 @@ def cmd_schema(args) -> int:
         current = None
     if args.check:
         if current != text:
-            say(Text('{path} is out of date; run: python scripts/portal.py schema', path=shown_path(path)), file=sys.stderr)
+            warn(Text('{path} is out of date; run: python scripts/portal.py schema', path=shown_path(path)))
             return 1
         say(Text('{path} is up to date.', path=shown_path(path)))
         return 0
@@ -162,7 +161,7 @@ def cmd_report(args) -> int:
     ending = settings.ending_soon_days if args.ending_days is None else args.ending_days
     stale = settings.stale_days if args.stale_days is None else args.stale_days
     result = report.build_report(catalog, args.today or dt.date.today(), ending_days=ending, stale_days=stale, language=output_language())
-    getattr(sys.stdout, "write_export", sys.stdout.write)(report.FORMATS[args.format](result, output_gettext()))
+    write_export(report.FORMATS[args.format](result, output_gettext()))
     return 0
 
 
@@ -192,7 +191,7 @@ def cmd_mou(args) -> int:
             raise UsageError(Text('-o: {message}', message=exc.message))
         say(Text('wrote {output}', output=shown_path(args.output)))
     else:
-        sys.stdout.write(text)
+        write_text(text)
     return 0
 
 
@@ -257,10 +256,9 @@ def cmd_verify(args) -> int:
         chats = sum(1 for m in found if m.by_whatsapp)
         if chats:
             write_inside(folder, os.path.join(folder, "whatsapp.txt"), verify.whatsapp_list(found).encode("utf-8"), replace=True)
-        say(Text('wrote {value} e-mail draft(s), {chats} WhatsApp message(s) (whatsapp.txt) and mail-merge.csv to {folder}', value=len(found) - chats, chats=chats, folder=shown_path(folder)),
-              file=sys.stderr)
+        warn(Text('wrote {value} e-mail draft(s), {chats} WhatsApp message(s) (whatsapp.txt) and mail-merge.csv to {folder}', value=len(found) - chats, chats=chats, folder=shown_path(folder)))
     else:
-        say(Text('{count} profile(s) due for a check; nothing written (--dry-run)', count=len(found)), file=sys.stderr)
+        warn(Text('{count} profile(s) due for a check; nothing written (--dry-run)', count=len(found)))
     return 0
 
 

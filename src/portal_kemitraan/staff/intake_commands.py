@@ -12,7 +12,7 @@ from ..core.safefs import Refused, read_inside, read_regular, write_inside, writ
 from ..core.yamlsource import MAX_BYTES as MAX_PARTNER_BYTES
 from ..core.problems import Text, said
 from .data_commands import refuse_invalid
-from .reporter import CommandError, UsageError, output_gettext, say, shown_path
+from .reporter import CommandError, UsageError, output_gettext, say, shown_path, warn, write_text
 
 
 MAX_CSV_BYTES = 64 * 1024 * 1024
@@ -75,7 +75,7 @@ def cmd_import(args) -> int:
         summary = Text("would import {count} row(s), {drafts} of them needing a person; {reported} reported; {empty} empty row(s) ignored.", **counts)
     else:
         summary = Text("imported {count} row(s), {drafts} of them needing a person; {reported} reported; {empty} empty row(s) ignored.", **counts)
-    say(summary, file=sys.stderr)
+    warn(summary)
     # 0: everything imported as it was given; 1: something needs a person (a draft to settle, a row skipped or refused).
     return 1 if outcome.needs_a_person or failed else 0
 
@@ -91,7 +91,7 @@ def _write_starting_mapping(args, raw: bytes, catalog: Catalog, known) -> int:
     if "name" not in columns.values():
         say(Text("{csv}:1: header: no column looks like the partner's name; write its title under fields: name in the mapping", csv=args.csv))
     if args.dry_run:
-        sys.stdout.write(text)
+        write_text(text)
         return 0
     try:
         if os.path.abspath(target).startswith(os.path.abspath(args.data) + os.sep):
@@ -106,7 +106,7 @@ def _write_starting_mapping(args, raw: bytes, catalog: Catalog, known) -> int:
         raise CommandError(Text("{target}: {reason}", target=shown_path(target), reason=exc.strerror or exc))
     for title, target_field in columns.items():
         say(Text('{title!r} -> {target_field}', title=title, target_field=target_field))
-    say(Text('wrote {target}: check it, then run: portal import {csv} --mapping {target}', target=shown_path(target), csv=args.csv), file=sys.stderr)
+    warn(Text('wrote {target}: check it, then run: portal import {csv} --mapping {target}', target=shown_path(target), csv=args.csv))
     return 0
 
 
@@ -163,5 +163,5 @@ def cmd_corrections(args) -> int:
     if not found.changes and not found.problems:
         say(Text("No correction differs from the partner files."))
     elif not args.apply:
-        say(Text("Nothing written. Apply with --apply (every change shown) or --apply --only SLUG:FIELD,… (those named)."), file=sys.stderr)
+        warn(Text("Nothing written. Apply with --apply (every change shown) or --apply --only SLUG:FIELD,… (those named)."))
     return 1 if failed else 0

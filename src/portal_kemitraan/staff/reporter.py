@@ -73,6 +73,38 @@ def say(*items, file=None, end: str = "\n") -> None:
     stream.write(" ".join(said(item, gettext) for item in items) + end)
 
 
+def warn(*items) -> None:
+    """A message about the run itself (a summary, a refusal, what to do next) on the error stream."""
+    say(*items, file=sys.stderr)
+
+
+def write_text(text: str) -> None:
+    """A document the command makes (a draft agreement, a mapping) written to the output as it is."""
+    sys.stdout.write(text)
+
+
+def write_export(text: str) -> None:
+    """A machine-readable export (report's CSV, JSON, Markdown): see SafeStream.write_export."""
+    getattr(sys.stdout, "write_export", sys.stdout.write)(text)
+
+
+class speaking:
+    """For one command: UTF-8 streams that escape what a terminal would act on and know the reader's
+    language (`gettext`); the streams before are put back afterwards, so an embedding program keeps its own."""
+
+    def __init__(self, gettext, language: str):
+        self.gettext, self.language = gettext, language
+
+    def __enter__(self):
+        utf8_streams()
+        self.saved = safe_streams(self.gettext, self.language)
+        return self
+
+    def __exit__(self, *exc):
+        sys.stdout, sys.stderr = self.saved
+        return False
+
+
 def language(argv: list[str], environ) -> str:
     """The language of the messages and help: `--lang` before the command, else the locale's (LANGUAGE,
     LC_ALL, LC_MESSAGES, LANG, as gettext reads them), else Indonesian, the organisation's own."""

@@ -12,7 +12,7 @@ from ..core.settings import Settings, parse_mkdocs_config
 from ..core.problems import Text, joined
 from ..render.i18n import edition_language
 from .data_commands import load_settings
-from .reporter import CommandError, UsageError, ask, print_report, say, shown_path
+from .reporter import CommandError, UsageError, ask, print_report, say, shown_path, warn
 
 
 def cmd_doctor(args) -> int:
@@ -27,7 +27,7 @@ def cmd_doctor(args) -> int:
     for finding in findings:
         say(finding)
     if findings:
-        say(Text('{count} thing(s) to change before the site goes live.', count=len(findings)), file=sys.stderr)
+        warn(Text('{count} thing(s) to change before the site goes live.', count=len(findings)))
         return 1
     say(Text("Ready to go live: addresses, contact and intake are set, the data is valid and holds no template text."))
     return 0
