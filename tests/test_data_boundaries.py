@@ -196,7 +196,7 @@ def test_a_starting_mapping_is_written_by_the_yaml_dumper_whatever_the_titles_an
     assert result.returncode == 0, result.stdout + result.stderr
     text = out.read_text(encoding="utf-8")
     mapping = yaml.safe_load(text)
-    from portal_kemitraan.staff.intake import MAPPABLE
+    from portal_kemitraan.staff.formexport import MAPPABLE
 
     assert mapping["fields"]["name"] == ["Nama lembaga"] and set(mapping) == {"fields", "received", "values", "defaults"}
     assert set(mapping["fields"]) <= set(MAPPABLE)  # the title's lines stayed inside one quoted title

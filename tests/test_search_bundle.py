@@ -34,3 +34,15 @@ def test_an_indexer_that_stops_is_an_error_not_a_hang(monkeypatch):
     with pytest.raises(bundle.SearchIndexError) as caught:
         bundle.search_bundle([page_doc("a/", "A", "<p>kata</p>", "id")], "id")
     assert "could not be written" in str(caught.value)
+
+
+def test_a_program_that_runs_an_event_loop_can_make_the_bundle_too():
+    """A program driving a browser (Playwright) or a notebook runs an event loop in its thread already."""
+    import asyncio
+
+    docs = [page_doc("a/", "A", "<p>kata</p>", "id")]
+
+    async def inside():
+        return bundle.search_bundle(docs, "id")
+
+    assert asyncio.run(inside()) == bundle.search_bundle(docs, "id")

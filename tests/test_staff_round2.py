@@ -258,7 +258,7 @@ def test_a_form_of_the_organisations_own_is_imported_with_a_mapping_written_by_m
 
 
 def test_matching_forgives_case_punctuation_dashes_and_one_clear_typo():
-    from portal_kemitraan.staff.intake import fold, match
+    from portal_kemitraan.staff.formexport import fold, match
 
     spellings = {"Bapak angkat – anak angkat": "foster-parent", "Keagenan": "agency", "Sulawesi Selatan": "ss", "Papua Barat": "pb", "Papua Barat Daya": "pbd"}
     table = {fold(k): v for k, v in spellings.items()}

@@ -94,7 +94,7 @@ def _http_url(value: str) -> str:
 HttpUrl = Annotated[str, Strict(), StringConstraints(strip_whitespace=True, max_length=2000), AfterValidator(_http_url)]
 
 
-def _phone(value: str) -> str:
+def phone_number(value: str) -> str:
     if not re.fullmatch(r"[0-9 +\-()]+", value):
         raise ValueError(Text("may hold only digits, spaces, +, - and parentheses"))
     if "+" in value[1:]:
@@ -113,12 +113,12 @@ def _phone(value: str) -> str:
     return normal
 
 
-Phone = Annotated[str, Strict(), StringConstraints(strip_whitespace=True, max_length=40), AfterValidator(_phone)]
+Phone = Annotated[str, Strict(), StringConstraints(strip_whitespace=True, max_length=40), AfterValidator(phone_number)]
 MOBILE = re.compile(r"\+628[1-9]\d{6,10}")  # an Indonesian mobile number as stored: +62 8xx, 10 to 13 digits in all
 
 
 def _whatsapp(value: str) -> str:
-    normal = _phone(value)
+    normal = phone_number(value)
     if not MOBILE.fullmatch(normal):
         raise ValueError(Text("must be an Indonesian mobile number (WhatsApp), such as 0812 3456 7890 or +62 812 3456 7890"))
     return normal

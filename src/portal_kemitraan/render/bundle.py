@@ -10,6 +10,7 @@ import json
 import os
 import shutil
 import tempfile
+import threading
 from importlib import metadata
 
 import cbor2
@@ -97,13 +98,36 @@ async def _index(docs, lang: str, polite: bool) -> list[dict]:
         await service.close()
 
 
+def _run(make_coroutine):
+    """Run a coroutine to its end: here, or (when this thread already runs an event loop, as a program driving
+    a browser does) in a thread of its own, its outcome handed back."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(make_coroutine())
+    outcome: dict = {}
+
+    def work():
+        try:
+            outcome["value"] = asyncio.run(make_coroutine())
+        except BaseException as exc:  # handed back to the caller below
+            outcome["error"] = exc
+
+    worker = threading.Thread(target=work, name="pagefind-index")
+    worker.start()
+    worker.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]
+
+
 def search_bundle(docs, lang: str, polite: bool = False) -> dict[str, bytes]:
     """The Pagefind bundle of these documents (path under the edition -> bytes), with the language fixed
     (Indonesian stemming for `id`, English for `en`) and reproducible: the same documents give the same
     bytes. `polite` runs the indexer at a low CPU priority (a preview's index, made beside the next rebuild)."""
     check_version(pagefind_version())
     try:
-        made = asyncio.run(_index(list(docs), lang, polite))
+        made = _run(lambda: _index(list(docs), lang, polite))
     except (OSError, SearchIndexError) as exc:
         raise SearchIndexError(f"the search index could not be written: {exc}") from None
     files = {f["path"]: f["content"] for f in made if os.path.basename(f["path"]) not in UNUSED}

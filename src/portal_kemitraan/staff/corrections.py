@@ -6,12 +6,14 @@ import csv
 import datetime as dt
 import os
 import re
+
+import yaml
 from dataclasses import dataclass, field
 
 from ..core.catalog import Catalog, check_new_partner
 from ..core.problems import Problem
 from ..core.published import correctable
-from . import intake, yamledit
+from . import formexport, yamledit
 from ..core.problems import Text
 
 MAPPING_NAME = os.path.join("templates", "correction-mapping.yml")
@@ -54,105 +56,112 @@ def _current(data, path: str):
     return data
 
 
-def _value(path: str, answer: str, mapping: intake.Mapping):
+def _value(path: str, answer: str, mapping: formexport.Mapping):
     """A form's answer as the field's value, read as the import reads it (a province's short name, a list)."""
     if path == "sectors":
         return [s.strip() for s in re.split(r"[,;\n]", answer) if s.strip()][:20]
     if path == "region.province":
-        found, _ = intake.match(answer, *intake._provinces(mapping))
+        found, _ = formexport.match(answer, *formexport.province_names(mapping))
         return found or answer
     if path == "kind":
-        found, _ = intake.match(answer, intake._table(intake.KINDS, mapping.values.get("kind", {})), {k: k for k in intake.KINDS})
+        found, _ = formexport.match(answer, formexport.named_table(formexport.KINDS, mapping.values.get("kind", {})), {k: k for k in formexport.KINDS})
         return found or answer
     if path == "website" and not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", answer):
         return "https://" + answer
     if path in ("contact.phone", "contact.whatsapp"):
-        from ..core.models import _phone
+        from ..core.models import phone_number
 
         try:
-            return _phone(answer)  # stored as +62…, so "0812 …" and "+62 812 …" are the same number
+            return phone_number(answer)  # stored as +62…, so "0812 …" and "+62 812 …" are the same number
         except ValueError:
             return answer  # the check says what is wrong when it is applied
     return answer
 
 
-def review(raw: bytes, csv_name: str, catalog: Catalog, files: dict[str, str], mapping: intake.Mapping) -> Review:
+def review(raw: bytes, csv_name: str, catalog: Catalog, files: dict[str, str], mapping: formexport.Mapping) -> Review:
     """Read a correction form's export: for each row, the partner it names (by slug) and each answered field
     that differs from the file. `files` holds each partner file's text by slug (read by the caller)."""
-    import yaml
-
     out = Review()
     csv.field_size_limit(max(csv.field_size_limit(), len(raw) + 1))  # a long answer is reported by its row, not by the reader
-    text, _, _ = intake.decode(raw)
-    reader = intake._reader(text)
+    text, _, _ = formexport.decode(raw)
+    reader = formexport.rows_of(text)
     try:
         header = next(reader)
     except (StopIteration, csv.Error):
         out.problems.append(Problem(csv_name, 1, "file", Text("has no header row")))
         return out
-    index = {intake.fold(h): i for i, h in reversed(list(enumerate(header))) if h.strip()}
-    columns = {target: index[intake.fold(h)] for target, titles in mapping.fields.items() for h in titles if intake.fold(h) in index}
+    columns, received_col = formexport.header_columns(header, mapping, formexport.fold)
     columns = dict(sorted(columns.items(), key=lambda kv: kv[1]))
     if "slug" not in columns:
         out.problems.append(Problem(csv_name, 1, "header", Text("no column with the profile's slug; expected one of: {value}", value=', '.join(mapping.fields.get('slug', [])))))
         return out
-    received_col = next((index[intake.fold(h)] for h in mapping.received if intake.fold(h) in index), None)
-    order = None
-    if received_col is not None:
-        order, _ = intake._file_date_order(text, received_col, None)
+    order = formexport.file_date_order(text, received_col, None)[0] if received_col is not None else None
     line = reader.line_num + 1
     pending: dict[str, dict[str, tuple[tuple, Change]]] = {}
-    rows = iter(reader)
     while True:
         try:
-            row = next(rows)
+            row = next(reader)
         except StopIteration:
             break
         except csv.Error as exc:  # malformed quoting: the rest of the file cannot be read row by row
             out.problems.append(Problem(csv_name, line, "row", Text("cannot be read as CSV ({error}); this row and the ones after it were not read", error=str(exc))))
             break
         row_line, line = line, reader.line_num + 1
-        if not any(cell.strip() for cell in row):
-            continue
-        if any(len(cell) > MAX_ANSWER for cell in row):
-            out.problems.append(Problem(csv_name, row_line, "row", Text("an answer is longer than {count:,} characters, longer than any field; not applied", count=MAX_ANSWER)))
+        slug = _partner_of(out, row, row_line, columns, csv_name, catalog, files)
+        if slug is None:
             continue
         cell = lambda i: row[i].strip() if i < len(row) else ""  # noqa: E731
-        slug = cell(columns["slug"]).strip("/").rsplit("/", 1)[-1]  # a slug, or the profile's address
-        if slug not in files:
-            out.problems.append(Problem(csv_name, row_line, "slug", Text('{value!r} is no partner in the data; not applied', value=slug or '(empty)')))
-            continue
-        visibility = catalog.partners[slug].data.visibility
-        if visibility != "public":
-            # Anyone can fill the public form, and a slug follows a name: a partner the site does not list is
-            # never changed from it. Staff see the row and check it with the partner themselves.
-            out.problems.append(Problem(csv_name, row_line, "slug", Text("{slug} is {visibility}: the public form does not change it; check the answers with the partner and edit the file by hand", slug=slug, visibility=visibility)))
-            continue
-        current = yaml.safe_load(files[slug])
         moment = _moment(cell(received_col), order) if received_col is not None else ("", 0)
-        for path, i in columns.items():
-            answer = cell(i)
-            if path == "slug" or not answer or answer.casefold() in intake.ANONYMOUS:
-                continue
-            if path not in CORRECTABLE:
-                out.problems.append(Problem(csv_name, row_line, path, Text("is not a public field a partner may correct; not applied")))
-                continue
-            after, before = _value(path, answer, mapping), _current(current, path)
-            if after == before or (isinstance(before, dt.date) and str(before) == after):
-                continue
-            key = (moment, row_line)
-            earlier = pending.setdefault(slug, {}).get(path)
-            if earlier is None or earlier[0] <= key:  # the newest answer wins, by its timestamp (then its row)
-                if earlier is not None:
-                    out.notes.append(Problem(csv_name, earlier[1].line, path, Text("superseded by the newer answer on line {line}", line=row_line), "note"))
-                pending[slug][path] = (key, Change(slug, path, before, after, row_line))
-            else:
-                out.notes.append(Problem(csv_name, row_line, path, Text("superseded by the newer answer on line {line}", line=earlier[1].line), "note"))
-        day = moment[0]
-        if day:
-            out.received[slug] = max(out.received.get(slug, dt.date.min), dt.date.fromisoformat(day))
+        _row_changes(out, pending, slug, {path: cell(i) for path, i in columns.items()}, moment, row_line, csv_name, files, mapping)
+        if moment[0]:
+            out.received[slug] = max(out.received.get(slug, dt.date.min), dt.date.fromisoformat(moment[0]))
     out.changes = {slug: [change for _, change in changes.values()] for slug, changes in pending.items()}
     return out
+
+
+def _partner_of(out: Review, row: list[str], row_line: int, columns: dict[str, int], csv_name: str, catalog: Catalog, files: dict[str, str]) -> str | None:
+    """The slug of the public partner a row corrects, or None (with the reason said) for a row that corrects none."""
+    if not any(cell.strip() for cell in row):
+        return None
+    if any(len(cell) > MAX_ANSWER for cell in row):
+        out.problems.append(Problem(csv_name, row_line, "row", Text("an answer is longer than {count:,} characters, longer than any field; not applied", count=MAX_ANSWER)))
+        return None
+    column = columns["slug"]
+    slug = (row[column].strip() if column < len(row) else "").strip("/").rsplit("/", 1)[-1]  # a slug, or the profile's address
+    if slug not in files:
+        out.problems.append(Problem(csv_name, row_line, "slug", Text('{value!r} is no partner in the data; not applied', value=slug or '(empty)')))
+        return None
+    visibility = catalog.partners[slug].data.visibility
+    if visibility != "public":
+        # Anyone can fill the public form, and a slug follows a name: a partner the site does not list is
+        # never changed from it. Staff see the row and check it with the partner themselves.
+        out.problems.append(Problem(csv_name, row_line, "slug", Text("{slug} is {visibility}: the public form does not change it; check the answers with the partner and edit the file by hand", slug=slug, visibility=visibility)))
+        return None
+    return slug
+
+
+def _row_changes(out: Review, pending: dict, slug: str, answers: dict[str, str], moment: tuple, row_line: int, csv_name: str,
+                 files: dict[str, str], mapping: formexport.Mapping) -> None:
+    """Each answer of one row that differs from the partner's file, as a pending change; the newest answer
+    to a field wins (by its timestamp, then its row), the older noted as superseded."""
+    current = yaml.safe_load(files[slug])
+    for path, answer in answers.items():
+        if path == "slug" or not answer or answer.casefold() in formexport.ANONYMOUS:
+            continue
+        if path not in CORRECTABLE:
+            out.problems.append(Problem(csv_name, row_line, path, Text("is not a public field a partner may correct; not applied")))
+            continue
+        after, before = _value(path, answer, mapping), _current(current, path)
+        if after == before or (isinstance(before, dt.date) and str(before) == after):
+            continue
+        key = (moment, row_line)
+        earlier = pending.setdefault(slug, {}).get(path)
+        if earlier is None or earlier[0] <= key:
+            if earlier is not None:
+                out.notes.append(Problem(csv_name, earlier[1].line, path, Text("superseded by the newer answer on line {line}", line=row_line), "note"))
+            pending[slug][path] = (key, Change(slug, path, before, after, row_line))
+        else:
+            out.notes.append(Problem(csv_name, row_line, path, Text("superseded by the newer answer on line {line}", line=earlier[1].line), "note"))
 
 
 _TIME = re.compile(r"(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?\s*([AaPp])?")
@@ -160,7 +169,7 @@ _TIME = re.compile(r"(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?\s*([AaPp])?")
 
 def _moment(value: str, order: str | None) -> tuple[str, int]:
     """A response's timestamp as (its day, seconds into that day), to order answers; ('', 0) without one."""
-    day = intake._received(value, order) or ""
+    day = formexport.received_date(value, order) or ""
     rest = value.strip().split(None, 1)[1] if day and len(value.strip().split(None, 1)) > 1 else ""
     m = _TIME.search(rest)
     if not m:

@@ -4,90 +4,22 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import difflib
-import io
 import os
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
-
 import yaml
 from slugify import slugify
-
 from ..core.catalog import Catalog, check_new_partner
 from ..core.problems import Problem
-from ..core.reference import PROVINCES
-from ..core.safefs import Refused, read_inside, read_regular
-from ..core.yamlsource import MAX_BYTES, load_bytes
 from ..core.problems import Text, joined, said
+from .formexport import header_columns, ANONYMOUS, KINDS, MISDECODED, Mapping, decode, file_date_order, match, named_table, pattern_names, province_names, rows_of, received_date, side_names
+
 
 SCHEMA_COMMENT = "# yaml-language-server: $schema=partner.schema.json"
+
+
 MAPPING_NAME = os.path.join("templates", "intake-mapping.yml")
-ANONYMOUS = {"anonymous", "anonim", "-", "n/a"}  # what form exports write where nobody answered
-# The partner fields a form's column may fill.
-MAPPABLE = (
-    "name", "summary", "description", "pattern", "side", "kind", "sectors", "region.province", "region.city", "website",
-    "contact.email", "contact.phone", "contact.whatsapp", "contact.person.name", "contact.person.role", "contact.person.email",
-    "contact.person.phone", "contact.person.whatsapp",
-)  # fmt: skip
-
-
-VALUE_FIELDS = ("pattern", "side", "region.province", "kind")
-# Each kind of organisation as forms ask it (the join page's labels, both languages, and common words).
-KINDS = {
-    "individual": ["Perorangan", "Individual", "Pribadi"],
-    "community-group": ["Kelompok masyarakat", "Community group", "Kelompok", "Kelompok tani", "Komunitas"],
-    "cooperative": ["Koperasi", "Cooperative", "KUD"],
-    "business": ["Badan usaha", "Business", "Usaha", "Perusahaan", "UMKM", "UMK", "CV", "PT", "UD"],
-    "ngo": ["Lembaga swadaya masyarakat", "LSM", "Yayasan", "NGO", "Non-profit"],
-    "government": ["Instansi pemerintah", "Pemerintah", "Government", "Dinas", "BUMDes"],
-    "education": ["Lembaga pendidikan", "Education", "Sekolah", "Kampus", "Universitas"],
-    "media": ["Media"],
-    "other": ["Lainnya", "Other"],
-}  # fields whose answers are matched to ids
-
-
-@dataclass
-class Mapping:
-    fields: dict[str, list[str]]
-    received: list[str]
-    defaults: dict[str, str]
-    values: dict[str, dict[str, str]] = field(default_factory=dict)  # field -> {an answer as written -> id}
-
-    @classmethod
-    def load(cls, path: str, root: str | None = None, allowed: tuple[str, ...] | None = MAPPABLE) -> "Mapping":
-        """Read a mapping file (inside the data folder `root`, or one a staff member named); ValueError when unusable."""
-        try:
-            raw_bytes = read_inside(root, path, MAX_BYTES) if root else read_regular(path, MAX_BYTES)
-        except Refused as exc:
-            raise ValueError(Text('{path}: {message}', path=path, message=exc.message))
-        src = load_bytes(raw_bytes, path)
-        if src.problems:
-            raise ValueError(str(src.problems[0]))
-        raw = src.data if isinstance(src.data, dict) else {}
-        fields = raw.get("fields")
-        texts = lambda v: isinstance(v, str) or (isinstance(v, list) and all(isinstance(x, str) for x in v))  # noqa: E731
-        if not isinstance(fields, dict) or not all(isinstance(k, str) and texts(v) for k, v in fields.items()):
-            raise ValueError(Text("{path}: needs a 'fields:' mapping of field -> list of column headers", path=path))
-        unknown = sorted(f for f in fields if (f not in allowed if allowed is not None else not re.fullmatch(r"[a-z_]+(\.[a-z_]+)*", f)))
-        if unknown:
-            raise ValueError(Text('{path}: fields: {unknown} cannot be filled from a form; use some of: {value}', path=path, unknown=', '.join(unknown), value=', '.join(allowed or ())))
-        received, defaults = raw.get("received") or [], raw.get("defaults") or {}
-        if not texts(received) or not isinstance(defaults, dict) or not all(isinstance(v, str) for v in defaults.values()):
-            raise ValueError(Text("{path}: 'received' must be a list of headers and 'defaults' a mapping of texts", path=path))
-        values = raw.get("values") or {}
-        if not isinstance(values, dict) or not all(
-            k in VALUE_FIELDS and isinstance(v, dict) and all(isinstance(a, str) and isinstance(b, str) for a, b in v.items())
-            for k, v in values.items()
-        ):
-            raise ValueError(Text("{path}: 'values' maps some of {VALUE_FIELDS} to {{answer: id}} (texts only)", path=path, VALUE_FIELDS=', '.join(VALUE_FIELDS)))
-        return cls(
-            fields={k: [v] if isinstance(v, str) else list(v) for k, v in fields.items()},
-            received=[received] if isinstance(received, str) else list(received),
-            defaults=dict(defaults),
-            values={k: dict(v) for k, v in values.items()},
-        )
 
 
 @dataclass
@@ -105,50 +37,6 @@ class Outcome:
     @property
     def needs_a_person(self) -> bool:
         return bool(self.problems or self.drafts)
-
-
-def normalise_header(text: str) -> str:
-    return " ".join(text.replace("\ufeff", "").strip().rstrip("?:").split()).casefold()
-
-
-def decode(raw: bytes) -> tuple[str, str, set[int]]:
-    """UTF-16 with its byte-order mark (Excel's "Unicode text"), else UTF-8 (with or without BOM) decided line
-    by line: a line that is not UTF-8 is read as Windows-1252 (Excel's default CSV export), and its number is
-    returned, so a file mostly in UTF-8 with one line from another program keeps every other line right.
-    A newline byte is never inside a character in either encoding, so lines can be decided one by one."""
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return raw.decode("utf-16"), "utf-16", set()
-        except UnicodeDecodeError:
-            pass
-    encoding = "utf-8"
-    if raw.startswith(b"\xef\xbb\xbf"):
-        raw, encoding = raw[3:], "utf-8-sig"
-    try:
-        return raw.decode("utf-8"), encoding, set()
-    except UnicodeDecodeError:
-        pass
-    parts, other, utf8 = [], set(), False
-    for number, line in enumerate(raw.split(b"\n"), start=1):
-        try:
-            parts.append(line.decode("utf-8"))
-            utf8 = utf8 or not line.isascii()
-        except UnicodeDecodeError:
-            parts.append(line.decode("cp1252", errors="replace"))
-            other.add(number)
-    # No line with UTF-8 beyond ASCII: a Windows-1252 file (Excel's export), not a mixed one.
-    return "\n".join(parts), ("mixed" if utf8 else "cp1252"), other
-
-
-def sniff_dialect(text: str) -> type[csv.Dialect]:
-    """Form exports follow RFC 4180 quoting; only the separator varies (, ; or tab), so only it is sniffed."""
-    sample = text[: 64 * 1024]
-    try:
-        delimiter = csv.Sniffer().sniff(sample, delimiters=",;\t").delimiter
-    except csv.Error:
-        header = sample.splitlines()[0] if sample else ""
-        delimiter = max(",;\t", key=header.count)
-    return type("FormExport", (csv.excel,), {"delimiter": delimiter})
 
 
 def _website_key(url: str | None) -> str | None:
@@ -177,104 +65,6 @@ def _known_keys(catalog: Catalog) -> tuple[dict, dict]:
     return emails, sites
 
 
-def _set(data: dict, path: str, value) -> None:
-    parts = path.split(".")
-    for part in parts[:-1]:
-        data = data.setdefault(part, {})
-    data[parts[-1]] = value
-
-
-def fold(text: str) -> str:
-    """An answer as compared: no accents, no letter case, every run of punctuation, dashes and spaces one space
-    ("Bapak angkat - anak angkat" is "Bapak angkat – anak angkat")."""
-    plain = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-    return " ".join(re.sub(r"[^\w]+|_", " ", plain.casefold()).split())
-
-
-MAX_NAMED = 200  # characters: the longest name of a pattern, side, province or kind is far shorter
-
-
-def match(answer: str, table: dict[str, str], names: dict[str, str]) -> tuple[str | None, str | None]:
-    """The id an answer names, forgivingly: `table` maps folded spellings to ids. A spelling one or two letters
-    off with one clear match counts, with a note saying how it was read. Returns (id, note) or (None, why).
-    An answer longer than any name (MAX_NAMED) is not compared at all: matching costs grow with its length."""
-    if len(answer) > MAX_NAMED:
-        return None, Text('an answer of {count:,} characters names no pattern, side, province or kind', count=len(answer))
-    key = fold(answer)
-    if key in table:
-        return table[key], None
-    close = difflib.get_close_matches(key, list(table), n=4, cutoff=0.8) if len(key) >= 4 else []
-    ids = list(dict.fromkeys(table[c] for c in close))
-    if len(ids) == 1:
-        return ids[0], Text('read {answer!r} as {value!r}', answer=answer, value=names[ids[0]])
-    if ids:
-        return None, Text('{answer!r} could be {ids}', answer=answer, ids=' or '.join(repr(names[i]) for i in ids))
-    return None, Text('{answer!r} is not recognised', answer=answer)
-
-
-def _table(entries: dict[str, list[str]], extra: dict[str, str]) -> dict[str, str]:
-    """Folded spellings -> id, from each id's own spellings and the mapping file's `values` for the field."""
-    table = {fold(spelling): key for key, spellings in entries.items() for spelling in [key, *spellings] if fold(spelling)}
-    table.update({fold(answer): key for answer, key in extra.items() if key in entries and fold(answer)})
-    return table
-
-
-def _patterns(catalog: Catalog, mapping: "Mapping") -> tuple[dict, dict]:
-    entries = {pid: [p.name.id, p.name.en] for pid, p in catalog.patterns.items()}
-    return _table(entries, mapping.values.get("pattern", {})), {pid: p.name.id for pid, p in catalog.patterns.items()}
-
-
-def _sides(catalog: Catalog, mapping: "Mapping", pattern_id: str) -> tuple[dict, dict]:
-    sides = catalog.patterns[pattern_id].sides
-    return _table({s.id: [s.label.id, s.label.en] for s in sides}, mapping.values.get("side", {})), {s.id: s.label.id for s in sides}
-
-
-def _provinces(mapping: "Mapping") -> tuple[dict, dict]:
-    entries = {row["name"]: [row["id"], *row["aliases"]] for row in PROVINCES}
-    return _table(entries, mapping.values.get("region.province", {})), {row["name"]: row["name"] for row in PROVINCES}
-
-
-_SLASHED = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})\b")
-_YEAR_FIRST = re.compile(r"^\s*(\d{4})[/-](\d{1,2})[/-](\d{1,2})\b")
-
-
-def date_order(values: list[str]) -> tuple[str | None, str | None]:
-    """Which order the day/month/year timestamps of one file use, from the values alone: a first number
-    above 12 can only be a day (dmy), a second above 12 only a day (mdy). Returns (order, None), (None, None)
-    when the values cannot tell, or (None, why) when they contradict each other."""
-    first = second = None
-    for value in values:
-        m = _SLASHED.match(value)
-        if not m:
-            continue
-        a, b = int(m.group(1)), int(m.group(2))
-        if a > 12 and first is None:
-            first = value.strip()
-        if b > 12 and second is None:
-            second = value.strip()
-    if first and second:
-        return None, Text('mixes day/month ({first}) and month/day ({second}) dates', first=first, second=second)
-    return ("dmy" if first else "mdy" if second else None), None
-
-
-def _received(value: str, order: str | None) -> str | None:
-    """The date of a timestamp (Google Forms: 2026/11/02 9:15:31, 20/11/2026 14.05.33; Microsoft Forms:
-    11/20/2026 2:05:33 PM), day and month read in the file's order; None when it is not a date."""
-    m = _YEAR_FIRST.match(value)
-    try:
-        if m:
-            return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))).isoformat()
-        m = _SLASHED.match(value)
-        if m and order:
-            a, b, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
-            year += 2000 if year < 100 else 0
-            day, month = (a, b) if order == "dmy" else (b, a)
-            return dt.date(year, month, day).isoformat()
-    except ValueError:
-        return None
-    return None
-
-
 class _Writer(yaml.SafeDumper):
     pass
 
@@ -293,15 +83,6 @@ def partner_yaml(data: dict, csv_name: str, row_line: int, gettext=None) -> str:
     return f"{SCHEMA_COMMENT}\n# {' '.join(said(head, gettext).split())}\n\n{body}"
 
 
-MISDECODED = ("\ufffd", "Ã", "Â", "â€")  # what UTF-8 or undefined bytes look like when read as Windows-1252
-
-
-def _reader(text: str):
-    """A strict CSV reader: malformed quoting is an error, not two rows merged; any field size is read."""
-    dialect = sniff_dialect(text)
-    return csv.reader(io.StringIO(text, newline=""), dialect, strict=True)
-
-
 def import_rows(raw: bytes, csv_name: str, catalog: Catalog, mapping: Mapping, today: dt.date, order: str | None = None,
                 gettext=None) -> Outcome:
     """Turn every row into a partner file, or into a reported problem; never both, never neither.
@@ -316,6 +97,19 @@ def import_rows(raw: bytes, csv_name: str, catalog: Catalog, mapping: Mapping, t
         csv.field_size_limit(limit)
 
 
+@dataclass
+class _Layout:
+    """What the header row and the file as a whole say: the columns of the fields, of the timestamp, and its
+    day/month order; the file's encoding and the lines that were not UTF-8."""
+
+    header: list[str]
+    columns: dict[str, int]
+    received_col: int | None
+    order: str | None
+    encoding: str
+    other: set[int]
+
+
 def _import(raw: bytes, csv_name: str, catalog: Catalog, mapping: Mapping, today: dt.date, order: str | None, gettext) -> Outcome:
     out = Outcome()
     text, encoding, other = decode(raw)
@@ -324,34 +118,10 @@ def _import(raw: bytes, csv_name: str, catalog: Catalog, mapping: Mapping, today
     elif encoding == "mixed":
         shown_lines = ", ".join(str(n) for n in sorted(other)[:10]) + (" …" if len(other) > 10 else "")
         out.notes.append(Problem(csv_name, 1, "file", Text('is UTF-8 except line(s) {shown_lines}, read as Windows-1252 (each line decided alone)', shown_lines=shown_lines), "note"))
-    reader = _reader(text)
-    try:
-        header = next(reader)
-    except StopIteration:
-        out.problems.append(Problem(csv_name, 1, "file", Text("is empty; expected a header row and one row per response")))
+    reader = rows_of(text)
+    layout = _layout(out, reader, text, csv_name, mapping, order, encoding, other)
+    if layout is None:
         return out
-    except csv.Error as exc:
-        out.problems.append(Problem(csv_name, reader.line_num or 1, "header", Text('malformed CSV ({exc}); nothing imported', exc=exc)))
-        return out
-    index = {normalise_header(h): i for i, h in reversed(list(enumerate(header))) if h.strip()}
-    columns: dict[str, int] = {}
-    for target, headers in mapping.fields.items():
-        for h in headers:
-            if normalise_header(h) in index:
-                columns[target] = index[normalise_header(h)]
-                break
-    received_col = next((index[normalise_header(h)] for h in mapping.received if normalise_header(h) in index), None)
-    if "name" not in columns:
-        out.problems.append(Problem(csv_name, 1, "header", Text("no column for the partner's name; expected one of: {value}", value=', '.join(mapping.fields.get('name', [])))))
-        return out
-    used = set(columns.values()) | ({received_col} if received_col is not None else set())
-    out.unmapped = [h.strip() or f"column {i + 1}" for i, h in enumerate(header) if i not in used]
-    if received_col is not None:
-        order, why = _file_date_order(text, received_col, order)
-        if why:
-            out.problems.append(Problem(csv_name, 1, header[received_col].strip() or "received", Text('{why}; nothing imported', why=why)))
-            return out
-
     emails, sites = _known_keys(catalog)
     in_file: dict[str, int] = {}  # slug, e-mail or website -> the line of the row in this file that has it
     line = reader.line_num + 1
@@ -366,61 +136,105 @@ def _import(raw: bytes, csv_name: str, catalog: Catalog, mapping: Mapping, today
             )
             break
         row_line, line = line, reader.line_num + 1
-        lines_of_row = set(range(row_line, line))
-        if not any(cell.strip() for cell in row):
-            out.empty_rows += 1
-            continue
-        if len(row) > len(header):
-            out.problems.append(Problem(csv_name, row_line, "row", Text('has {count} values but the header has {count2} columns; row not imported', count=len(row), count2=len(header))))
-            continue
-        if "\ufffd" in "".join(row) and lines_of_row & other:
-            # bytes that are neither UTF-8 nor Windows-1252: a name read wrongly is never written
-            out.problems.append(Problem(csv_name, row_line, "row", Text("holds bytes that are neither UTF-8 nor Windows-1252; save the file as UTF-8; row not imported")))
-            continue
-        if encoding == "cp1252" and any(mark in cell for cell in row for mark in MISDECODED):
-            out.notes.append(Problem(csv_name, row_line, "row", Text("looks mis-decoded (characters such as Ã or �); check its text in the file written"), "note"))
-        elif lines_of_row & other and encoding == "mixed":
-            out.notes.append(Problem(csv_name, row_line, "row", Text("was not UTF-8 and was read as Windows-1252; check its text in the file written"), "note"))
-        cells = {name: row[i].strip() if i < len(row) else "" for name, i in columns.items()}
-        cells = {k: ("" if v.casefold() in ANONYMOUS else v) for k, v in cells.items()}
-        answers = {header[i].strip() or f"column {i + 1}": row[i].strip() for i in range(len(row)) if row[i].strip()}
-        data, notes, issues = _row_to_partner(cells, catalog, mapping)
-        if not data["name"]:
-            data["name"] = f"Calon mitra dari {os.path.basename(csv_name)} baris {row_line}"
-            issues.append(("name", Text("empty; a placeholder name was given until screening")))
-        internal = {"screening": answers, "imported_from": f"{os.path.basename(csv_name)}:{row_line}", "imported_on": today.isoformat()}
-        received = _received(row[received_col], order) if received_col is not None and received_col < len(row) else None
-        if received:
-            internal["received"] = received
-        data["internal"] = internal
-        slug = slugify(data["name"], max_length=64, word_boundary=True) if data["name"] else ""
-        keys = [slug] + [e.lower() for e in _emails(data)] + [k for k in [_website_key(data.get("website"))] if k]
-        earlier = next((in_file[k] for k in keys if k in in_file), None)
-        if earlier is not None:
-            out.problems.append(Problem(csv_name, row_line, "row", Text('the same applicant as the row on line {earlier} of this file; skipped', earlier=earlier)))
-            out.rows.append((row_line, Text("skipped"), Text('the same applicant as line {earlier}', earlier=earlier)))
-            continue
-        duplicate = _existing(data, slug, catalog, emails, sites)
-        if duplicate:
-            out.problems.append(Problem(csv_name, row_line, "row", Text('{duplicate}; skipped', duplicate=duplicate)))
-            out.rows.append((row_line, Text("skipped"), duplicate))
-            continue
-        refused, drafted = _write_or_refuse(data, slug, issues, csv_name, row_line, catalog, today, gettext)
-        if refused:
-            out.problems.extend(refused)
-            out.rows.append((row_line, Text("not imported"), joined([Text("{field}: {problem}", field=p.field, problem=p.message) for p in refused], "; ")))
-            continue
-        text, slug = drafted
-        for key in keys:
-            in_file[key] = row_line
-        out.notes.extend(Problem(csv_name, row_line, f, m, "note") for f, m in notes)
-        if issues:
-            out.drafts.add(slug)
-            out.rows.append((row_line, Text("needs a person"), joined([Text("{field}: {problem}", field=f, problem=m) for f, m in issues], "; ")))
-        else:
-            out.rows.append((row_line, Text("imported"), ""))
-        out.written[slug] = text
+        if _readable(out, row, row_line, set(range(row_line, line)), layout, csv_name):
+            data, notes, issues = _row_data(row, row_line, layout, csv_name, catalog, mapping, today)
+            _place(out, data, notes, issues, row_line, csv_name, catalog, today, gettext, in_file, (emails, sites))
     return out
+
+
+def _layout(out: Outcome, reader, text: str, csv_name: str, mapping: Mapping, order: str | None, encoding: str, other: set[int]) -> _Layout | None:
+    """The header row read against the mapping; None (with the problem said) when nothing can be imported."""
+    try:
+        header = next(reader)
+    except StopIteration:
+        out.problems.append(Problem(csv_name, 1, "file", Text("is empty; expected a header row and one row per response")))
+        return None
+    except csv.Error as exc:
+        out.problems.append(Problem(csv_name, reader.line_num or 1, "header", Text('malformed CSV ({exc}); nothing imported', exc=exc)))
+        return None
+    columns, received_col = header_columns(header, mapping)
+    if "name" not in columns:
+        out.problems.append(Problem(csv_name, 1, "header", Text("no column for the partner's name; expected one of: {value}", value=', '.join(mapping.fields.get('name', [])))))
+        return None
+    used = set(columns.values()) | ({received_col} if received_col is not None else set())
+    out.unmapped = [h.strip() or f"column {i + 1}" for i, h in enumerate(header) if i not in used]
+    if received_col is not None:
+        order, why = file_date_order(text, received_col, order)
+        if why:
+            out.problems.append(Problem(csv_name, 1, header[received_col].strip() or "received", Text('{why}; nothing imported', why=why)))
+            return None
+    return _Layout(header, columns, received_col, order, encoding, other)
+
+
+def _readable(out: Outcome, row: list[str], row_line: int, lines_of_row: set[int], layout: _Layout, csv_name: str) -> bool:
+    """Whether a row can be imported at all (empty rows, extra values and undecodable bytes cannot)."""
+    if not any(cell.strip() for cell in row):
+        out.empty_rows += 1
+        return False
+    if len(row) > len(layout.header):
+        out.problems.append(Problem(csv_name, row_line, "row", Text('has {count} values but the header has {count2} columns; row not imported', count=len(row), count2=len(layout.header))))
+        return False
+    if "\ufffd" in "".join(row) and lines_of_row & layout.other:
+        # bytes that are neither UTF-8 nor Windows-1252: a name read wrongly is never written
+        out.problems.append(Problem(csv_name, row_line, "row", Text("holds bytes that are neither UTF-8 nor Windows-1252; save the file as UTF-8; row not imported")))
+        return False
+    if layout.encoding == "cp1252" and any(mark in cell for cell in row for mark in MISDECODED):
+        out.notes.append(Problem(csv_name, row_line, "row", Text("looks mis-decoded (characters such as Ã or �); check its text in the file written"), "note"))
+    elif lines_of_row & layout.other and layout.encoding == "mixed":
+        out.notes.append(Problem(csv_name, row_line, "row", Text("was not UTF-8 and was read as Windows-1252; check its text in the file written"), "note"))
+    return True
+
+
+def _row_data(row: list[str], row_line: int, layout: _Layout, csv_name: str, catalog: Catalog, mapping: Mapping, today: dt.date):
+    """A row as the data of a partner file (every answer kept under internal.screening), with its notes and
+    the problems a person must settle."""
+    header = layout.header
+    cells = {name: row[i].strip() if i < len(row) else "" for name, i in layout.columns.items()}
+    cells = {k: ("" if v.casefold() in ANONYMOUS else v) for k, v in cells.items()}
+    answers = {header[i].strip() or f"column {i + 1}": row[i].strip() for i in range(len(row)) if row[i].strip()}
+    data, notes, issues = _row_to_partner(cells, catalog, mapping)
+    if not data["name"]:
+        data["name"] = f"Calon mitra dari {os.path.basename(csv_name)} baris {row_line}"
+        issues.append(("name", Text("empty; a placeholder name was given until screening")))
+    internal = {"screening": answers, "imported_from": f"{os.path.basename(csv_name)}:{row_line}", "imported_on": today.isoformat()}
+    col = layout.received_col
+    received = received_date(row[col], layout.order) if col is not None and col < len(row) else None
+    if received:
+        internal["received"] = received
+    data["internal"] = internal
+    return data, notes, issues
+
+
+def _place(out: Outcome, data: dict, notes, issues, row_line: int, csv_name: str, catalog: Catalog, today: dt.date, gettext,
+           in_file: dict[str, int], known: tuple[dict, dict]) -> None:
+    """One row's file written (as `out.written`), or the row skipped as a second application, or refused."""
+    slug = slugify(data["name"], max_length=64, word_boundary=True) if data["name"] else ""
+    keys = [slug] + [e.lower() for e in _emails(data)] + [k for k in [_website_key(data.get("website"))] if k]
+    earlier = next((in_file[k] for k in keys if k in in_file), None)
+    if earlier is not None:
+        out.problems.append(Problem(csv_name, row_line, "row", Text('the same applicant as the row on line {earlier} of this file; skipped', earlier=earlier)))
+        out.rows.append((row_line, Text("skipped"), Text('the same applicant as line {earlier}', earlier=earlier)))
+        return
+    duplicate = _existing(data, slug, catalog, *known)
+    if duplicate:
+        out.problems.append(Problem(csv_name, row_line, "row", Text('{duplicate}; skipped', duplicate=duplicate)))
+        out.rows.append((row_line, Text("skipped"), duplicate))
+        return
+    refused, drafted = _write_or_refuse(data, slug, issues, csv_name, row_line, catalog, today, gettext)
+    if refused:
+        out.problems.extend(refused)
+        out.rows.append((row_line, Text("not imported"), joined([Text("{field}: {problem}", field=p.field, problem=p.message) for p in refused], "; ")))
+        return
+    text, slug = drafted
+    for key in keys:
+        in_file[key] = row_line
+    out.notes.extend(Problem(csv_name, row_line, f, m, "note") for f, m in notes)
+    if issues:
+        out.drafts.add(slug)
+        out.rows.append((row_line, Text("needs a person"), joined([Text("{field}: {problem}", field=f, problem=m) for f, m in issues], "; ")))
+    else:
+        out.rows.append((row_line, Text("imported"), ""))
+    out.written[slug] = text
 
 
 def _write_or_refuse(data: dict, slug: str, issues: list, csv_name: str, row_line: int, catalog: Catalog, today: dt.date, gettext=None):
@@ -455,33 +269,6 @@ def _write_or_refuse(data: dict, slug: str, issues: list, csv_name: str, row_lin
     return [Problem(csv_name, row_line, "row", Text("too many problems to set aside; row not imported"))], None
 
 
-def _file_date_order(text: str, column: int, given: str | None) -> tuple[str | None, str | None]:
-    """The day/month order of the file's timestamps: settled by the values, else `given` (--date-order);
-    (None, why) when neither can settle it or they disagree. Never a guess."""
-    values = []
-    reader = _reader(text)
-    try:
-        next(reader)
-        for row in reader:
-            if column < len(row):
-                values.append(row[column])
-    except (csv.Error, StopIteration):
-        pass  # the main pass reports malformed rows; the rows read so far still count
-    found, mixed = date_order(values)
-    if mixed:
-        return None, mixed
-    ambiguous = [v.strip() for v in values if _SLASHED.match(v)]
-    if found and given and found != given:
-        return None, Text('the dates are {found} (e.g. {value}), not {given} as --date-order says', found=found, value=ambiguous[0], given=given)
-    if found or not ambiguous:
-        return found or given, None
-    if given:
-        return given, None
-    return None, (
-        Text('dates such as {value} could be day/month or month/day and no value settles it; pass --date-order dmy (Indonesian forms) or --date-order mdy (English forms)', value=ambiguous[0])
-    )
-
-
 def _emails(data: dict) -> list[str]:
     contact = data.get("contact") or {}
     return [e for e in (contact.get("email"), (contact.get("person") or {}).get("email")) if isinstance(e, str) and e]
@@ -510,7 +297,7 @@ def _row_to_partner(cells: dict, catalog: Catalog, mapping: Mapping) -> tuple[di
     # anyway: a note. An answer that names no pattern or side is an issue for a person.
     pattern, why = (None, Text("not given"))
     if cells.get("pattern"):
-        pattern, why = match(cells["pattern"], *_patterns(catalog, mapping))
+        pattern, why = match(cells["pattern"], *pattern_names(catalog, mapping))
         if pattern and why:
             notes.append(("pattern", why))
     if pattern is None:
@@ -518,7 +305,7 @@ def _row_to_partner(cells: dict, catalog: Catalog, mapping: Mapping) -> tuple[di
         (issues if cells.get("pattern") else notes).append(("pattern", Text('{why}; set to {pattern!r} until screening', why=why, pattern=pattern)))
     side, why = (None, Text("not given"))
     if cells.get("side") and pattern in catalog.patterns:
-        side, why = match(cells["side"], *_sides(catalog, mapping, pattern))
+        side, why = match(cells["side"], *side_names(catalog, mapping, pattern))
         if side and why:
             notes.append(("side", why))
     if side is None:
@@ -527,6 +314,14 @@ def _row_to_partner(cells: dict, catalog: Catalog, mapping: Mapping) -> tuple[di
         side = default if default in sides else (sides[-1] if sides else default)
         (issues if cells.get("side") else notes).append(("side", Text('{why}; set to {side!r} until screening', why=why, side=side)))
     data.update(pattern=pattern, side=side)
+    _other_fields(data, cells, mapping, notes, issues)
+    data["stage"] = catalog.stages[0].id if catalog.stages else "identification"
+    data["visibility"] = "hidden"
+    return data, notes, issues
+
+
+def _other_fields(data: dict, cells: dict, mapping: Mapping, notes: list, issues: list) -> None:
+    """The row's summary, place, description, kind, sectors, website and contact onto the partner's data."""
     summary = cells.get("summary") or cells.get("description") or ""
     summary = " ".join(summary.split())
     if len(summary) > 280:
@@ -534,7 +329,7 @@ def _row_to_partner(cells: dict, catalog: Catalog, mapping: Mapping) -> tuple[di
     data["summary"] = summary or f"[[Calon mitra: {data['name']}. Tulis ringkasannya sebelum dipublikasikan.]]"
     data["region"] = {}
     if cells.get("region.province"):
-        table, names = _provinces(mapping)
+        table, names = province_names(mapping)
         province, why = match(cells["region.province"], table, names)
         if province:
             data["region"]["province"] = province
@@ -549,7 +344,7 @@ def _row_to_partner(cells: dict, catalog: Catalog, mapping: Mapping) -> tuple[di
     if cells.get("description"):
         data["description"] = cells["description"]
     if cells.get("kind"):
-        kind, why = match(cells["kind"], _table(KINDS, mapping.values.get("kind", {})), {k: k for k in KINDS})
+        kind, why = match(cells["kind"], named_table(KINDS, mapping.values.get("kind", {})), {k: k for k in KINDS})
         if kind:
             data["kind"] = kind
         else:
@@ -570,9 +365,6 @@ def _row_to_partner(cells: dict, catalog: Catalog, mapping: Mapping) -> tuple[di
         contact["person"] = person
     if contact:
         data["contact"] = contact
-    data["stage"] = catalog.stages[0].id if catalog.stages else "identification"
-    data["visibility"] = "hidden"
-    return data, notes, issues
 
 
 REQUIRED = ("name", "pattern", "side", "summary")  # a partner file cannot be written without these
@@ -609,99 +401,3 @@ def set_aside(data: dict, path: str) -> bool:
             outer = outer[key]
         del outer[keys[-2]]
     return True
-
-
-def starting_mapping(raw: bytes, csv_name: str, catalog: Catalog, known: Mapping, sample: int = 200,
-                     gettext=None) -> tuple[str, dict[str, str]]:
-    """A mapping file for one form's export, for staff to check and edit: each column title matched (forgivingly)
-    to the field whose known titles it resembles, the received-date column, and every answer of the first
-    `sample` rows of the pattern, side, province and kind columns matched to its id (left empty, with a
-    comment, where none is clear). Returns the YAML text and {column title: field}."""
-    csv.field_size_limit(max(csv.field_size_limit(), len(raw) + 1))  # a long answer is data, not the end of the rows
-    text, _, _ = decode(raw)
-    reader = _reader(text)
-    try:
-        header = next(reader)
-    except (StopIteration, csv.Error):
-        raise ValueError(Text('{csv_name}: no header row to make a mapping from', csv_name=csv_name))
-    rows = []
-    for _ in range(sample):
-        try:
-            rows.append(next(reader))
-        except (StopIteration, csv.Error):
-            break
-    titles = {fold(t): target for target, ts in known.fields.items() for t in ts if fold(t)}
-    received_titles = {fold(t) for t in known.received if fold(t)}
-    chosen: dict[str, str] = {}  # field -> column title
-    received = None
-    for title in header:
-        key = fold(title)
-        if not key:
-            continue
-        if key in received_titles and received is None:
-            received = title.strip()
-            continue
-        target = titles.get(key)
-        if target is None:
-            # "Nama Organisasi / Usaha" holds the known "Nama organisasi": the longest known title inside it wins.
-            inside = sorted((t for t in titles if re.search(rf"\b{re.escape(t)}\b", key)), key=len, reverse=True)
-            close = difflib.get_close_matches(key, list(titles), n=1, cutoff=0.8)
-            target = titles[inside[0]] if inside else (titles[close[0]] if close else None)
-        if target and target not in chosen:
-            chosen[target] = title.strip()
-    def comment(message: Text) -> str:  # a comment line for staff, in their language
-        return " ".join(said(message, gettext).split())
-
-    out = ["# " + comment(Text("Which column of this form's export feeds which partner field, made by `portal import --map` from {file}.",
-                               file=os.path.basename(csv_name))),
-           "# " + comment(Text("Check every line, then: portal import FILE --mapping THIS-FILE")),
-           "# " + comment(Text("Every answer of a row is also kept, word for word, under internal.screening (never published).")), "fields:"]
-    for target in MAPPABLE:
-        if target in chosen:
-            out.append(_entry(target, [chosen[target]], 2))
-    unmapped = [t.strip() for t in header if t.strip() and t.strip() not in chosen.values() and t.strip() != received]
-    if unmapped:
-        out.append("  # " + comment(Text("Columns matched to no field (kept under internal.screening only); move a title into a list above to use it:")))
-        out.extend("  #   " + comment(t[:MAX_NAMED]) for t in unmapped)  # one line each, whatever breaks a title holds
-    out.append(_entry("received", [received], 0) if received else "received: []  # " + comment(Text("the column with each response's date, if any")))
-    values: dict[str, dict[str, str]] = {}
-    lookups = {"pattern": _patterns(catalog, known), "region.province": _provinces(known), "kind": (_table(KINDS, known.values.get("kind", {})), {k: k for k in KINDS})}
-    for target, (table, names) in lookups.items():
-        if target not in chosen:
-            continue
-        column = [fold(t) for t in header].index(fold(chosen[target]))
-        for row in rows:
-            answer = row[column].strip() if column < len(row) else ""
-            # An answer becomes a key of the mapping: one line, short enough to be a plain YAML key, or not listed.
-            if answer and len(answer) <= 120 and "\n" not in answer and "\r" not in answer and answer.casefold() not in ANONYMOUS and answer not in values.get(target, {}):
-                found, _ = match(answer, table, names)
-                values.setdefault(target, {})[answer] = found or ""
-    out.append("# " + comment(Text("Answers as written in the form -> the id they mean (pattern and kind ids, province names).")))
-    out.append("# " + comment(Text("An empty value was not recognised: write the id, or leave it empty to have the row imported as a draft to settle.")))
-    out.append("values:" if values else "values: {}")
-    for target, answers in values.items():
-        out.append(f"  {target}:")
-        for answer, found in answers.items():
-            out.append(_entry(answer, found, 4) + ("" if found else "  # " + comment(Text("not recognised"))))
-    out.append("defaults:" if known.defaults else "defaults: {}")
-    out.extend(_entry(key, value, 2) for key, value in known.defaults.items())
-    text = "\n".join(out) + "\n"
-    expected = {"fields": {t: [chosen[t]] for t in MAPPABLE if t in chosen}, "received": [received] if received else [],
-                "values": values, "defaults": dict(known.defaults)}
-    if yaml.safe_load(text) != expected:  # what the dumper wrote reads back as exactly what was meant
-        raise ValueError(Text('{csv_name}: its column titles cannot be written into a mapping safely', csv_name=csv_name))
-    return text, {title: target for target, title in chosen.items()}
-
-
-def _entry(key: str, value, indent: int) -> str:
-    """One `key: value` line of a mapping, written by the YAML dumper (titles and answers quoted as it
-    must; a line break in one is an escape, never a new line of YAML)."""
-    line = yaml.safe_dump({key: value}, allow_unicode=True, default_flow_style=True, width=1 << 30, sort_keys=False)
-    return " " * indent + line.strip()[1:-1].strip()
-
-
-def _flow(text: str) -> str:
-    """A text as one YAML flow scalar (JSON's quoting is valid YAML)."""
-    import json
-
-    return json.dumps(text, ensure_ascii=False)

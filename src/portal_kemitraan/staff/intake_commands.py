@@ -6,13 +6,13 @@ import datetime as dt
 import os
 import sys
 from slugify import slugify
-from . import corrections, intake, yamledit
+from . import corrections, formexport, intake, startmap, yamledit
 from ..core.catalog import Catalog, load_catalog
 from ..core.safefs import Refused, read_inside, read_regular, write_inside, write_output
 from ..core.yamlsource import MAX_BYTES as MAX_PARTNER_BYTES
-from ..core.problems import Text, said
+from ..core.problems import Text
 from .data_commands import refuse_invalid
-from .reporter import CommandError, UsageError, output_gettext, say, shown_path, warn, write_text
+from .reporter import CommandError, UsageError, output_gettext, say, shown_path, warn, write_text, confirm
 
 
 MAX_CSV_BYTES = 64 * 1024 * 1024
@@ -22,7 +22,7 @@ def mapping_and_export(args, default_mapping: str, allowed) -> tuple:
     """The column mapping (--mapping, or the data folder's default) and the bytes of the export named."""
     mapping_path = args.mapping or os.path.join(args.data, default_mapping)
     try:
-        mapping = intake.Mapping.load(mapping_path, args.data if not args.mapping else None, allowed=allowed)
+        mapping = formexport.Mapping.load(mapping_path, args.data if not args.mapping else None, allowed=allowed)
     except ValueError as exc:
         raise UsageError(exc)
     try:
@@ -35,7 +35,7 @@ def cmd_import(args) -> int:
     catalog = load_catalog(args.data)
     if refuse_invalid(catalog, "import"):
         return 1
-    mapping, raw = mapping_and_export(args, intake.MAPPING_NAME, intake.MAPPABLE)
+    mapping, raw = mapping_and_export(args, intake.MAPPING_NAME, formexport.MAPPABLE)
     if args.map:
         return _write_starting_mapping(args, raw, catalog, mapping)
     shown_csv = args.csv
@@ -83,7 +83,7 @@ def cmd_import(args) -> int:
 def _write_starting_mapping(args, raw: bytes, catalog: Catalog, known) -> int:
     """`import --map`: a mapping file for this export's own column titles and answers, to check and edit."""
     try:
-        text, columns = intake.starting_mapping(raw, args.csv, catalog, known, gettext=output_gettext())
+        text, columns = startmap.starting_mapping(raw, args.csv, catalog, known, gettext=output_gettext())
     except ValueError as exc:
         raise UsageError(exc)
     stem = slugify(os.path.splitext(os.path.basename(args.csv))[0], max_length=40) or "form"
@@ -130,38 +130,40 @@ def cmd_corrections(args) -> int:
     only = {key for value in (args.only or []) for key in value.split(",") if key}
     failed = bool(found.problems)
     for slug, changes in found.changes.items():
-        path = os.path.join(args.data, slug + ".yml")
-        say(Text('{slug} ({path}), from line {value} of {csv}:', slug=slug, path=shown_path(path), value=', '.join(str(n) for n in sorted({c.line for c in changes})), csv=args.csv))
-        for change in changes:
-            before = yamledit.render(change.before) if change.before is not None else Text("(empty)")
-            say(Text("  {field}: {before} -> {after}", field=change.path, before=before, after=yamledit.render(change.after)))
-        if not args.apply:
-            continue
-        accepted = [c for c in changes if (c.key in only or slug in only) if only] if only else changes
-        if not only and sys.stdin.isatty():
-            accepted = [c for c in changes if input(said(Text("  apply {field}? [y/N] ", field=c.path), output_gettext())).strip().lower() in ("y", "ya", "yes")]
-        if not accepted:
-            say(Text("  nothing accepted; the file is unchanged"))
-            continue
-        when = min(found.received.get(slug, today), today)
-        try:
-            new = corrections.apply(files[slug], accepted, when)
-        except yamledit.EditError as exc:  # an alias, a list with comments: not changed behind staff's back
-            say(Text('  {problem}', problem=exc))
-            say(Text("  not applied: the file would not be valid after these changes"))
-            failed = True
-            continue
-        errors = corrections.check(catalog, slug, catalog.partners[slug].path, new, today)
-        if errors:
-            for problem in sorted(errors):
-                say(Text('  {problem}', problem=problem))
-            say(Text("  not applied: the file would not be valid after these changes"))
-            failed = True
-            continue
-        write_inside(args.data, path, new.encode("utf-8"), replace=True, expected=files[slug].encode("utf-8"))
-        say(Text('  applied {count} change(s); last_verified: {date}', count=len(accepted), date=when.isoformat()))
+        failed = _settle(args, catalog, files, slug, changes, only, min(found.received.get(slug, today), today), today) or failed
     if not found.changes and not found.problems:
         say(Text("No correction differs from the partner files."))
     elif not args.apply:
         warn(Text("Nothing written. Apply with --apply (every change shown) or --apply --only SLUG:FIELD,… (those named)."))
     return 1 if failed else 0
+
+
+def _settle(args, catalog: Catalog, files: dict[str, str], slug: str, changes: list, only: set[str], when: dt.date, today: dt.date) -> bool:
+    """Show one partner's changes and, with --apply, write those accepted (asked one by one at a terminal,
+    or named by --only) when the file stays valid; True when they could not be applied."""
+    path = os.path.join(args.data, slug + ".yml")
+    say(Text('{slug} ({path}), from line {value} of {csv}:', slug=slug, path=shown_path(path), value=', '.join(str(n) for n in sorted({c.line for c in changes})), csv=args.csv))
+    for change in changes:
+        before = yamledit.render(change.before) if change.before is not None else Text("(empty)")
+        say(Text("  {field}: {before} -> {after}", field=change.path, before=before, after=yamledit.render(change.after)))
+    if not args.apply:
+        return False
+    accepted = [c for c in changes if (c.key in only or slug in only) if only] if only else changes
+    if not only and sys.stdin.isatty():
+        accepted = [c for c in changes if confirm(Text("  apply {field}?", field=c.path))]
+    if not accepted:
+        say(Text("  nothing accepted; the file is unchanged"))
+        return False
+    try:
+        new = corrections.apply(files[slug], accepted, when)
+        errors = corrections.check(catalog, slug, catalog.partners[slug].path, new, today)
+    except yamledit.EditError as exc:  # an alias, a list with comments: not changed behind staff's back
+        errors = [exc]
+    if errors:
+        for problem in sorted(errors, key=str):
+            say(Text('  {problem}', problem=problem))
+        say(Text("  not applied: the file would not be valid after these changes"))
+        return True
+    write_inside(args.data, path, new.encode("utf-8"), replace=True, expected=files[slug].encode("utf-8"))
+    say(Text('  applied {count} change(s); last_verified: {date}', count=len(accepted), date=when.isoformat()))
+    return False

@@ -150,3 +150,12 @@ def ask(question: Text, default: str = "") -> str:
     except EOFError:
         answer = ""
     return answer or default
+
+
+def confirm(question: Text) -> bool:
+    """A yes-or-no question at a terminal: yes only when the answer says so (y, ya, yes)."""
+    try:
+        answer = input((said(question, output_gettext()) + " [y/N] ").translate(TERMINAL_SAFE)).strip().lower()
+    except EOFError:
+        answer = ""
+    return answer in ("y", "ya", "yes")
