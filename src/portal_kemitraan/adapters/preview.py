@@ -23,7 +23,7 @@ from ..core.catalog import Catalog, CheckedPartner, add_partner, begin_catalog, 
 from ..core.public import PublicSite, assemble_public, project_partners, shown_slugs
 from ..render import exports
 from ..render.bundle import SearchIndexError, write_bundle
-from ..render.pages import SitePlan, page_url
+from ..render.pages import SitePlan
 from ..render.site import OutputFile
 
 log = logging.getLogger("mkdocs.hooks.portal")
@@ -184,7 +184,6 @@ class Staging:
         self.pending: Built | None = None
         self.first = True
         self.data_changed = True  # since the last build: hand-written pages showing blocks are rebuilt
-        self.removed_urls: set[str] = set()  # pages of the last build that are gone
         self.made: dict[str, str] = {}  # bodies made while staging this build, until MkDocs asks for them
 
     def close(self) -> None:
@@ -241,9 +240,7 @@ class Staging:
                 if last.logos.get(out.path) != digest or everything:
                     self._write(out.path, data)
                     files.append(File.generated(config, out.path, abs_src_path=os.path.join(self.folder, out.path)))
-        self.removed_urls = set()
         for uri in set(last.pages) - set(now.pages):
-            self.removed_urls.add(page_url(uri, config.use_directory_urls))
             self._remove(File.generated(config, uri, content="").abs_dest_path)
             self._remove(os.path.join(self.folder, uri))
         for path in set(last.exports) - set(now.exports):

@@ -14,7 +14,7 @@ from . import privacy
 from .logos import MAX_LOGO_BYTES, LogoError, clean_logo
 from .models import MISSING_PROVINCE, SLUG_RE, Partner, Pattern, SearchTerms, Term, describe, explain, lacks_province
 from .parallel import fork_map
-from .problems import DataError, Problem, Report
+from .problems import Problem, Report
 from .published import published_sources
 from .safefs import Refused, list_folder, read_inside
 from .yamlsource import MAX_BYTES, Source, load_bytes, load_file
@@ -57,9 +57,6 @@ class Catalog:
     @property
     def stage_ids(self) -> list[str]:
         return [s.id for s in self.stages]
-
-    def stage(self, stage_id: str) -> Term:
-        return next(s for s in self.stages if s.id == stage_id)
 
     def form(self, form_id: str) -> Term:
         return next(f for f in self.forms if f.id == form_id)
@@ -446,9 +443,3 @@ def check_new_partner(catalog: Catalog, slug: str, text: str, today: dt.date, re
     return data, src.problems
 
 
-def load_valid_catalog(root: str, today: dt.date | None = None, parallel: bool = True) -> Catalog:
-    """Like load_catalog, but raise DataError (with every error line) when anything is wrong."""
-    catalog = load_catalog(root, today, parallel)
-    if not catalog.report.ok:
-        raise DataError(catalog.report)
-    return catalog

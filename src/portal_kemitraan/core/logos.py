@@ -123,27 +123,9 @@ def _style_declarations(style: str) -> list[tuple[str, str]]:
     return out
 
 
-def clean_svg(data: bytes) -> Cleaned:
-    """Parse an SVG without DTDs or entities and write it again with only allowlisted static drawing.
-
-    Raises LogoError when the file is not a well-formed SVG document."""
-    from defusedxml import DefusedXmlException
-    from defusedxml.ElementTree import ParseError, fromstring
-
-    if len(data) > MAX_LOGO_BYTES:
-        raise LogoError(Text('the SVG is {count:,} bytes; the limit is {MAX_LOGO_BYTES:,}', count=len(data), MAX_LOGO_BYTES=MAX_LOGO_BYTES))
-    try:
-        root = fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
-    except DefusedXmlException:
-        raise LogoError(Text("the SVG declares a DTD or entities, which are not allowed; export a plain SVG"))
-    except (ParseError, ValueError, UnicodeError) as exc:
-        raise LogoError(Text('the SVG cannot be read as XML ({value}); export it again as plain SVG', value=str(exc).split(':')[0]))
-    if _split(root.tag) != (SVG_NS, "svg"):
-        raise LogoError(Text("the file is not an SVG document (its root element is not <svg> in the SVG namespace)"))
-
-    removed: dict[str, None] = {}
-    out = io.StringIO()
-    writer = XMLGenerator(out, encoding="utf-8", short_empty_elements=True)
+def _rewrite(root, writer: XMLGenerator, removed: dict) -> None:
+    """Write the allowlisted part of an SVG tree (elements, attributes, text) through `writer`; what was
+    left out is named in `removed`."""
     count = 0
     # Work items: ("open", element, depth, in_text), ("close", name, tail) or ("text", text); no recursion.
     stack: list[tuple] = [("open", root, 0, False)]
@@ -185,6 +167,29 @@ def clean_svg(data: bytes) -> Cleaned:
         stack.append(("close", local, tail))
         for child in reversed(list(element)):
             stack.append(("open", child, depth + 1, keeps_text))
+
+
+def clean_svg(data: bytes) -> Cleaned:
+    """Parse an SVG without DTDs or entities and write it again with only allowlisted static drawing.
+
+    Raises LogoError when the file is not a well-formed SVG document."""
+    from defusedxml import DefusedXmlException
+    from defusedxml.ElementTree import ParseError, fromstring
+
+    if len(data) > MAX_LOGO_BYTES:
+        raise LogoError(Text('the SVG is {count:,} bytes; the limit is {MAX_LOGO_BYTES:,}', count=len(data), MAX_LOGO_BYTES=MAX_LOGO_BYTES))
+    try:
+        root = fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+    except DefusedXmlException:
+        raise LogoError(Text("the SVG declares a DTD or entities, which are not allowed; export a plain SVG"))
+    except (ParseError, ValueError, UnicodeError) as exc:
+        raise LogoError(Text('the SVG cannot be read as XML ({value}); export it again as plain SVG', value=str(exc).split(':')[0]))
+    if _split(root.tag) != (SVG_NS, "svg"):
+        raise LogoError(Text("the file is not an SVG document (its root element is not <svg> in the SVG namespace)"))
+    removed: dict[str, None] = {}
+    out = io.StringIO()
+    writer = XMLGenerator(out, encoding="utf-8", short_empty_elements=True)
+    _rewrite(root, writer, removed)
     writer.endDocument()
     cleaned = out.getvalue().encode("utf-8")
     check_cost(cleaned)
@@ -226,7 +231,12 @@ def check_cost(svg: bytes) -> None:
         if max(width / height, height / width) > MAX_ASPECT:
             raise LogoError(Text("the drawing is {width:g}×{height:g}, more than {MAX_ASPECT} times as long as it is wide; crop it to the logo",
                                  width=width, height=height, MAX_ASPECT=MAX_ASPECT))
-    scale = max(size) if size else 100.0
+    _check_uses(root)
+    _check_patterns_and_dashes(root, max(size) if size else 100.0)
+
+
+def _check_uses(root) -> None:
+    """The elements drawn once every <use> is followed, and how deep those go, bounded."""
     elements = {}
     for element in root.iter():
         if element.get("id"):
@@ -259,6 +269,10 @@ def check_cost(svg: bytes) -> None:
         return total
 
     cost(root, 0, (id(root),))
+
+
+def _check_patterns_and_dashes(root, scale: float) -> None:
+    """The tiles of the SVG's patterns and the dashes of its dashed outlines, bounded (`scale`: the drawing's larger side)."""
     dashes = 0.0
     stack = [(root, None)]
     while stack:

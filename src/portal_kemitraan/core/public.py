@@ -35,32 +35,39 @@ def _logo_url(logo: str | None) -> str | None:
     return f"assets/partners/{logo}" if logo else None
 
 
+def _public_contact(given) -> dict | None:
+    """The published ways to reach a partner: its own, and its contact person's only when they consented."""
+    if not given:
+        return None
+    person = given.person
+    shown_person = None
+    if person is not None and person.consent:
+        shown_person = {"name": person.name, "role": person.role, "email": person.email, "phone": person.phone, "whatsapp": person.whatsapp}
+    contact = {"email": given.email, "phone": given.phone, "whatsapp": given.whatsapp, "person": shown_person}
+    return contact if any(contact.values()) else None
+
+
+def _public_agreement(a, today: dt.date, soon_days: int) -> dict | None:
+    """The published facts of a partner's agreement, with its status on `today`."""
+    if not a:
+        return None
+    return {
+        "type": a.type,
+        "signed": _iso(a.signed),
+        "start": _iso(a.start),
+        "end": _iso(a.end),
+        "document": a.document if a.document and is_safe_url(a.document) else None,
+        "status": agreement_status(a.start, a.end, today, soon_days),
+    }
+
+
 def public_partner(catalog: Catalog, record: PartnerRecord, today: dt.date, soon_days: int) -> PublicPartner:
     """Every public field of one partner (core/published.py declares them). `internal` and non-consented
     persons never enter it."""
     p = record.data
     stage_id = catalog.stage_of(record)
     province = province_by_name(p.region.province)
-    contact = None
-    if p.contact:
-        person = p.contact.person
-        shown_person = None
-        if person is not None and person.consent:
-            shown_person = {"name": person.name, "role": person.role, "email": person.email, "phone": person.phone, "whatsapp": person.whatsapp}
-        contact = {"email": p.contact.email, "phone": p.contact.phone, "whatsapp": p.contact.whatsapp, "person": shown_person}
-        if not any(contact.values()):
-            contact = None
-    agreement = None
-    if p.agreement:
-        a = p.agreement
-        agreement = {
-            "type": a.type,
-            "signed": _iso(a.signed),
-            "start": _iso(a.start),
-            "end": _iso(a.end),
-            "document": a.document if a.document and is_safe_url(a.document) else None,
-            "status": agreement_status(a.start, a.end, today, soon_days),
-        }
+    contact, agreement = _public_contact(p.contact), _public_agreement(p.agreement, today, soon_days)
     return PublicPartner(**{
         "slug": record.slug,
         "url": f"partners/{record.slug}/",

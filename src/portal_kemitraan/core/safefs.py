@@ -93,23 +93,6 @@ def list_folder(folder: str) -> list[os.DirEntry]:
         raise Refused(Text('cannot be listed: {value}', value=exc.strerror or exc))
 
 
-def folder_inside(root: str, path: str) -> None:
-    """Make a folder (and its parents) inside `root`, never through a link: Refused otherwise."""
-    path = os.path.abspath(path)
-    if not inside(root, path):
-        raise Refused(Text("is outside the data folder; commands write only inside partners/"))
-    rel = os.path.relpath(path, os.path.abspath(root))
-    current = os.path.abspath(root)
-    for part in [] if rel == "." else rel.split(os.sep):
-        current = os.path.join(current, part)
-        if os.path.islink(current):
-            raise Refused(Text('{current} is a link; commands never write through links', current=current))
-        if not os.path.isdir(current):
-            if os.path.lexists(current):
-                raise Refused(Text('{current} is in the way: it is not a folder', current=current))
-            os.mkdir(current, 0o755)
-
-
 def write_inside(root: str, path: str, data: bytes, replace: bool = False, expected: bytes | None = None) -> None:
     """Write one file inside `root`, never through a link and never outside it.
 

@@ -185,107 +185,127 @@ def _scalar(event, constructor: yaml.constructor.SafeConstructor) -> object:
 
 def _build(text: str, lines: dict) -> object:
     """Turn the parser's events into dicts, lists and scalars, without recursion."""
-    stack: list[_Frame] = []
-    anchors: dict[str, tuple[object, int, int]] = {}
-    # One constructor per file: it remembers every object it made, so a shared one would keep them all alive.
-    constructor = yaml.constructor.SafeConstructor()
-    total = 0
-    chars = 0  # characters of every text and key, aliases expanded
-    documents = 0
-    result = None
+    return _Builder(lines).build(_Loader(text).get_event)
 
-    def attach(value, weight, size, line):
-        nonlocal total, result
+
+class _Builder:
+    """The values of one file made from its parser's events: the open mappings and lists on a stack, the
+    anchors met so far, and the counts that bound what aliases may expand to."""
+
+    def __init__(self, lines: dict):
+        self.lines = lines
+        self.stack: list[_Frame] = []
+        self.anchors: dict[str, tuple[object, int, int]] = {}
+        # One constructor per file: it remembers every object it made, so a shared one would keep them all alive.
+        self.constructor = yaml.constructor.SafeConstructor()
+        self.total = 0
+        self.chars = 0  # characters of every text and key, aliases expanded
+        self.documents = 0
+        self.result = None
+
+    def build(self, next_event) -> object:
+        handlers = {
+            yaml.ScalarEvent: self.scalar, yaml.MappingStartEvent: self.start, yaml.SequenceStartEvent: self.start,
+            yaml.MappingEndEvent: self.end, yaml.SequenceEndEvent: self.end, yaml.AliasEvent: self.alias,
+            yaml.DocumentStartEvent: self.document,
+        }
+        stream_end = yaml.StreamEndEvent
+        while True:
+            event = next_event()
+            cls = type(event)
+            if cls is stream_end:
+                return self.result
+            handler = handlers.get(cls)
+            if handler is not None:
+                handler(event, event.start_mark.line + 1)
+
+    def attach(self, value, weight, size, line):
+        stack = self.stack
         if not stack:
-            result = value
-            lines[()] = line
+            self.result = value
+            self.lines[()] = line
             return
         top = stack[-1]
         top.weight += weight
         top.chars += size
-        if top.is_map:
-            if top.key is None:
-                raise _Stop(line, "yaml", Text("a mapping key must be plain text, not a list or mapping"))
-            key, top.key = top.key, None
-            if key == "<<":
-                top.merges.append((value, top.key_line))
-                return
-            if key in top.seen:
-                name = dotted(top.path + (key,))
-                raise _Stop(
-                    top.key_line, name, Text('duplicate key {key!r} (first given on line {value}); keep only one', key=key, value=top.seen[key])
-                )
-            top.seen[key] = top.key_line
-            top.value[key] = value
-            lines.setdefault(top.path + (key,), top.key_line)
-        else:
-            lines.setdefault(top.path + (len(top.value),), line)
+        if not top.is_map:
+            self.lines.setdefault(top.path + (len(top.value),), line)
             top.value.append(value)
+            return
+        if top.key is None:
+            raise _Stop(line, "yaml", Text("a mapping key must be plain text, not a list or mapping"))
+        key, top.key = top.key, None
+        if key == "<<":
+            top.merges.append((value, top.key_line))
+            return
+        if key in top.seen:
+            name = dotted(top.path + (key,))
+            raise _Stop(top.key_line, name, Text('duplicate key {key!r} (first given on line {value}); keep only one', key=key, value=top.seen[key]))
+        top.seen[key] = top.key_line
+        top.value[key] = value
+        self.lines.setdefault(top.path + (key,), top.key_line)
 
-    parser = _Loader(text)
-    next_event = parser.get_event
-    scalar_event, stream_end = yaml.ScalarEvent, yaml.StreamEndEvent
-    while True:
-        event = next_event()
-        cls = type(event)
-        if cls is stream_end:
-            break
-        line = event.start_mark.line + 1
-        if cls is scalar_event:
-            size = len(event.value)
-            chars += size
-            if stack and stack[-1].is_map and stack[-1].key is None:
-                top = stack[-1]
-                top.key = event.value
-                top.key_line = line
-                top.chars += size
-                continue
-            value = _scalar(event, constructor)
-            total += 1
-            if total > MAX_NODES:
-                raise _Stop(line, "yaml", Text('more than {MAX_NODES:,} values; the file is too large or expands too far', MAX_NODES=MAX_NODES))
-            if event.anchor:
-                anchors[event.anchor] = (value, 1, size)
-            attach(value, 1, size, line)
-        elif cls is yaml.MappingStartEvent or cls is yaml.SequenceStartEvent:
-            if event.tag not in (None, "!", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"):
-                raise _Stop(line, "yaml", Text('the tag {tag!r} is not allowed in partner data', tag=event.tag))
-            if stack and stack[-1].is_map and stack[-1].key is None:
-                raise _Stop(line, "yaml", Text("a mapping key must be plain text, not a list or mapping"))
-            if len(stack) >= MAX_DEPTH:
-                raise _Stop(line, "yaml", Text('nested deeper than {MAX_DEPTH} levels', MAX_DEPTH=MAX_DEPTH))
-            if stack:
-                parent = stack[-1]
-                path = parent.path + ((parent.key,) if parent.is_map else (len(parent.value),))
-            else:
-                path = ()
-            stack.append(_Frame(cls is yaml.MappingStartEvent, path, event.anchor, line))
-            total += 1
-        elif cls is yaml.MappingEndEvent or cls is yaml.SequenceEndEvent:
-            frame = stack.pop()
-            if frame.is_map and frame.merges:
-                _merge(frame)
-            if frame.anchor:
-                anchors[frame.anchor] = (frame.value, frame.weight, frame.chars)
-            attach(frame.value, frame.weight, frame.chars, frame.line)
-        elif cls is yaml.AliasEvent:
-            if event.anchor not in anchors:
-                raise _Stop(line, "yaml", Text('unknown alias *{anchor}', anchor=event.anchor))
-            if stack and stack[-1].is_map and stack[-1].key is None:
-                raise _Stop(line, "yaml", Text("an alias cannot be used as a mapping key"))
-            value, weight, size = anchors[event.anchor]
-            total += weight
-            chars += size
-            if total > MAX_NODES:
-                raise _Stop(line, "yaml", Text('aliases expand to more than {MAX_NODES:,} values; refusing to load', MAX_NODES=MAX_NODES))
-            if chars > MAX_EXPANDED_CHARS:
-                raise _Stop(line, "yaml", Text('aliases expand to more than {MAX_EXPANDED_CHARS:,} characters of text; refusing to load', MAX_EXPANDED_CHARS=MAX_EXPANDED_CHARS))
-            attach(value, weight, size, line)
-        elif cls is yaml.DocumentStartEvent:
-            documents += 1
-            if documents > 1:
-                raise _Stop(line, "yaml", Text("more than one YAML document (---) in the file; keep one partner per file"))
-    return result
+    def _count(self, line: int, weight: int, size: int, aliased: bool) -> None:
+        self.total += weight
+        self.chars += size
+        if self.total > MAX_NODES:
+            message = 'aliases expand to more than {MAX_NODES:,} values; refusing to load' if aliased else 'more than {MAX_NODES:,} values; the file is too large or expands too far'
+            raise _Stop(line, "yaml", Text(message, MAX_NODES=MAX_NODES))
+        if aliased and self.chars > MAX_EXPANDED_CHARS:
+            raise _Stop(line, "yaml", Text('aliases expand to more than {MAX_EXPANDED_CHARS:,} characters of text; refusing to load', MAX_EXPANDED_CHARS=MAX_EXPANDED_CHARS))
+
+    def _awaits_key(self) -> bool:
+        return bool(self.stack) and self.stack[-1].is_map and self.stack[-1].key is None
+
+    def scalar(self, event, line: int) -> None:
+        size = len(event.value)
+        if self._awaits_key():
+            top = self.stack[-1]
+            top.key, top.key_line = event.value, line
+            top.chars += size
+            self.chars += size
+            return
+        value = _scalar(event, self.constructor)
+        self._count(line, 1, size, aliased=False)
+        if event.anchor:
+            self.anchors[event.anchor] = (value, 1, size)
+        self.attach(value, 1, size, line)
+
+    def start(self, event, line: int) -> None:
+        if event.tag not in (None, "!", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"):
+            raise _Stop(line, "yaml", Text('the tag {tag!r} is not allowed in partner data', tag=event.tag))
+        if self._awaits_key():
+            raise _Stop(line, "yaml", Text("a mapping key must be plain text, not a list or mapping"))
+        if len(self.stack) >= MAX_DEPTH:
+            raise _Stop(line, "yaml", Text('nested deeper than {MAX_DEPTH} levels', MAX_DEPTH=MAX_DEPTH))
+        path = ()
+        if self.stack:
+            parent = self.stack[-1]
+            path = parent.path + ((parent.key,) if parent.is_map else (len(parent.value),))
+        self.stack.append(_Frame(type(event) is yaml.MappingStartEvent, path, event.anchor, line))
+        self.total += 1
+
+    def end(self, event, line: int) -> None:
+        frame = self.stack.pop()
+        if frame.is_map and frame.merges:
+            _merge(frame)
+        if frame.anchor:
+            self.anchors[frame.anchor] = (frame.value, frame.weight, frame.chars)
+        self.attach(frame.value, frame.weight, frame.chars, frame.line)
+
+    def alias(self, event, line: int) -> None:
+        if event.anchor not in self.anchors:
+            raise _Stop(line, "yaml", Text('unknown alias *{anchor}', anchor=event.anchor))
+        if self._awaits_key():
+            raise _Stop(line, "yaml", Text("an alias cannot be used as a mapping key"))
+        value, weight, size = self.anchors[event.anchor]
+        self._count(line, weight, size, aliased=True)
+        self.attach(value, weight, size, line)
+
+    def document(self, event, line: int) -> None:
+        self.documents += 1
+        if self.documents > 1:
+            raise _Stop(line, "yaml", Text("more than one YAML document (---) in the file; keep one partner per file"))
 
 
 def _merge(frame: _Frame) -> None:

@@ -99,12 +99,8 @@ def cmd_check(args) -> int:
     return 0
 
 
-def cmd_init(args) -> int:
-    """The demo made into the organisation's own portal (every answer a flag too; asked at a terminal)."""
-    config_path = os.path.abspath(args.config)
-    if not os.path.isfile(config_path):
-        raise UsageError(Text("--config {config}: no such file", config=args.config))
-    interactive = sys.stdin is not None and sys.stdin.isatty() and not args.yes
+def _init_answers(args, interactive: bool):
+    """What `portal init` is told: the options given, the rest asked at a terminal; UsageError when not enough."""
     questions = {
         "name": Text("The organisation's name (as readers should see it)"),
         "url": Text("The site's public address, e.g. https://kemitraan.example-org.id/ (see PUBLISHING.md)"),
@@ -129,6 +125,25 @@ def cmd_init(args) -> int:
     problems = start.check_answers(answers)
     if problems:
         raise UsageError(joined(problems))
+    return answers
+
+
+def _check_config(path: str, text: str) -> None:
+    """A configuration `portal init` would write, refused (nothing changed) when its settings would not be valid."""
+    try:
+        config = parse_mkdocs_config(text)
+        Settings.from_extra(config.get("extra") if isinstance(config.get("extra"), dict) else None)
+    except ValueError as exc:
+        raise CommandError(Text("{path}: the new configuration would not be valid ({error}); nothing was changed", path=shown_path(path), error=exc))
+
+
+def cmd_init(args) -> int:
+    """The demo made into the organisation's own portal (every answer a flag too; asked at a terminal)."""
+    config_path = os.path.abspath(args.config)
+    if not os.path.isfile(config_path):
+        raise UsageError(Text("--config {config}: no such file", config=args.config))
+    interactive = sys.stdin is not None and sys.stdin.isatty() and not args.yes
+    answers = _init_answers(args, interactive)
     project = os.path.dirname(config_path)
     settings = load_settings(config_path)
     data = os.path.join(project, settings.data_dir)
@@ -144,11 +159,7 @@ def cmd_init(args) -> int:
     dropped = sorted(os.path.join(project, f"mkdocs.{lang}.yml") for lang in start.LANGUAGE_NAMES
                      if lang not in answers.languages and os.path.isfile(os.path.join(project, f"mkdocs.{lang}.yml")))
     for path, text in texts.items():  # every configuration is checked before anything is written
-        try:
-            config = parse_mkdocs_config(text)
-            Settings.from_extra(config.get("extra") if isinstance(config.get("extra"), dict) else None)
-        except ValueError as exc:
-            raise CommandError(Text("{path}: the new configuration would not be valid ({error}); nothing was changed", path=shown_path(path), error=exc))
+        _check_config(path, text)
     partners, logos = ([], []) if args.keep_demo else start.demo_files(data)
     if interactive:
         say(Text("portal init will write {configs}, remove {dropped}, and remove {partners} demo partner file(s) and {logos} logo(s).",
