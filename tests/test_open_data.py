@@ -17,7 +17,7 @@ from conftest import DATA, TODAY
 from portal_kemitraan.core.catalog import load_catalog
 from portal_kemitraan.core.public import build_public_site
 from portal_kemitraan.core.settings import Settings
-from portal_kemitraan.render import exports, pages
+from portal_kemitraan.render import exports, listings, pages
 from sitebuild import read
 
 BASE = "https://example.github.io/portal-kemitraan/"
@@ -108,7 +108,7 @@ def test_news_page_lists_activities_newest_first_each_linking_to_its_partner(bui
 
 
 def test_news_is_paginated_without_javascript(monkeypatch):
-    monkeypatch.setattr(pages, "NEWS_PAGE", 2)
+    monkeypatch.setattr(listings, "NEWS_PAGE", 2)
     site = build_public_site(load_catalog(DATA, today=TODAY), TODAY)
     plan = pages.SitePlan(site, Settings())
     news = [uri for uri, page in plan.pages.items() if page.kind == "news"]

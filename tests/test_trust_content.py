@@ -256,7 +256,7 @@ def test_a_generated_page_whose_front_matter_mkdocs_dropped_stops_the_build():
 
     page_meta = {"title": "X", "template": "partner.html", "robots": "noindex", "search": {"exclude": True}}
     adapter = MkDocsAdapter()
-    adapter.plan = SimpleNamespace(pages={"partners/x.md": Generated("partners/x.md", page_meta, "partner", "x")})
+    adapter.rendered = SimpleNamespace(pages={"partners/x.md": Generated("partners/x.md", page_meta, "partner", "x")})
     page = SimpleNamespace(file=SimpleNamespace(src_uri="partners/x.md"), meta={}, edit_url=None)
     with pytest.raises(PluginError, match=r"partners/x.md: MkDocs lost the generated front matter \(robots, search, template, title\)"):
         adapter.on_page_markdown("", page, SimpleNamespace(repo_url=None, edit_uri=None), None)

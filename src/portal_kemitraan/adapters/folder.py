@@ -16,7 +16,7 @@ from ..core.public import PublicSite, build_public_site
 from ..core.safefs import Refused, read_regular
 from ..core.settings import Settings
 from ..render.handwritten import extensions_of
-from ..render.i18n import Locale, edition_language
+from ..render.i18n import edition_language
 from ..render.site import Edition, published_config, render_site
 from ..core.problems import Text
 
@@ -41,10 +41,10 @@ def load_site(config: dict, config_dir: str, today=None) -> tuple[Settings, Publ
     return settings, build_public_site(catalog, today, settings.ending_soon_days)
 
 
-def render_files(config: dict, config_dir: str, today=None, loaded: tuple[Settings, PublicSite] | None = None) -> dict[str, str | bytes]:
+def render_files(config: dict, config_dir: str, today=None, loaded: tuple[Settings, PublicSite] | None = None) -> tuple[dict[str, str | bytes], dict]:
     """Every file of one edition's docs folder, by its path: generated pages, hand-written pages with
     their blocks filled in, exports, logos, and the edition's search index (engines that do not run the
-    hook publish it as any other static file)."""
+    hook publish it as any other static file); and the theme's words in the edition's language."""
     settings, site = loaded or load_site(config, config_dir, today)
     theme = config.get("theme") if isinstance(config.get("theme"), dict) else {}
     edition = Edition(
@@ -69,14 +69,15 @@ def render_files(config: dict, config_dir: str, today=None, loaded: tuple[Settin
             else:
                 other[rel] = data
     out: dict[str, str | bytes] = {}
-    for f in render_site(site, settings, edition, handwritten=handwritten):
+    rendered = render_site(site, settings, edition, handwritten=handwritten)
+    for f in rendered:
         if f.kind == "search":
             out.update(f.make())
         else:
             out[f.path] = f.content()
     for rel, data in other.items():
         out.setdefault(rel, data)
-    return out
+    return out, rendered.theme_text()
 
 
 class _Tagged:
@@ -194,10 +195,11 @@ def project_files(config_path: str) -> dict[str, str | bytes]:
         if docs in used or (not main and not site_dir.startswith("site/")):
             raise RenderError(Text('{name}: each edition needs its own docs_dir and a site_dir inside site/ (found {docs!r}, {site_dir!r})', name=name, docs=docs, site_dir=site_dir))
         used[docs] = name
-        for rel, data in render_files(config, config_dir, loaded=loaded).items():
+        rendered, theme_text = render_files(config, config_dir, loaded=loaded)
+        for rel, data in rendered.items():
             files[f"{docs}/{rel}"] = data
         theme = config.get("theme") if isinstance(config.get("theme"), dict) else {}
-        files[name] = engine_config(config, docs, site_dir, Locale(edition_language(theme.get("language"))).theme_text())
+        files[name] = engine_config(config, docs, site_dir, theme_text)
         custom = theme.get("custom_dir")
         if custom:
             folder = _folder(theme, "custom_dir", "overrides", name)

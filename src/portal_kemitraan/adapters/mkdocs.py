@@ -18,8 +18,7 @@ from ..render.bundle import BUNDLE, SearchIndexError, write_bundle
 from ..render.handwritten import MARKER, extensions_of
 from ..render.i18n import edition_language, locale_language, translations
 from ..render.minify import strip_indentation
-from ..render.pages import SitePlan
-from ..render.site import REPOSITORY_SETTINGS, Edition, OutputFile, plan_edition, render_site
+from ..render.site import REPOSITORY_SETTINGS, Edition, OutputFile, Rendered, render_site
 
 log = logging.getLogger("mkdocs.hooks.portal")
 PREVIEW_ENV = "PORTAL_PREVIEW"  # set to 1 for a staff preview build with edit links into the repository
@@ -35,7 +34,7 @@ class MkDocsAdapter:
         self.command: str | None = None
         self.settings: Settings | None = None
         self.root: str | None = None
-        self.plan: SitePlan | None = None
+        self.rendered: Rendered | None = None  # this build's files and generated pages, from render_site
         self.site: PublicSite | None = None
         self.edition: Edition | None = None
         self.outputs: dict[str, OutputFile] = {}  # this build's files, from render_site
@@ -99,21 +98,20 @@ class MkDocsAdapter:
         overrides = config.theme.custom_dir if config.theme.custom_dir else None
         edition = Edition(locale, config.site_url or "", config.site_name, config.use_directory_urls, overrides, sources,
                           markdown=extensions_of(config.markdown_extensions, config.mdx_configs))
-        plan = plan_edition(site, settings, edition)
-        if self.preview is not None:
-            self.preview.attach(plan)
-        config.extra["portal_text"] = plan.locale.theme_text()  # the overrides' words, in this edition's language
-        self.settings, self.root, self.plan, self.site, self.edition = settings, root, plan, site, edition
+        self.settings, self.root, self.site, self.edition = settings, root, site, edition
         return config
 
     def on_files(self, files, config):
-        plan = self.plan
-        handwritten = {f.src_uri: f.content_string for f in files.documentation_pages() if f.src_uri not in plan.pages and f.abs_src_path}
+        handwritten = {f.src_uri: f.content_string for f in files.documentation_pages() if f.abs_src_path}
         # The preview renders only what changed, when it knows what that is; a build renders every profile now.
-        made = render_site(self.site, self.settings, self.edition, plan, ahead=self.staging is None, parallel=self.parallel(), handwritten=handwritten)
+        made = render_site(self.site, self.settings, self.edition, ahead=self.staging is None, parallel=self.parallel(), handwritten=handwritten)
+        if self.preview is not None:
+            self.preview.attach(made)  # before any page is made (render_site makes them when first asked for)
+        self.rendered = plan = made
+        config.extra["portal_text"] = made.theme_text()  # the overrides' words, in this edition's language
         self.outputs = {f.path: f for f in made if f.kind != "handwritten"}  # MkDocs converts those itself
         if self.staging is not None:
-            rebuilt = self.staging.add_files(plan, list(self.outputs.values()), files, config)
+            rebuilt = self.staging.add_files(made.plan, list(self.outputs.values()), files, config)
             if self.staging.data_changed:
                 for file in files.documentation_pages():
                     if file.src_uri not in plan.pages and file.abs_src_path and MARKER.search(file.content_string):
@@ -132,7 +130,7 @@ class MkDocsAdapter:
         return files
 
     def on_page_markdown(self, markdown, page, config, files):
-        generated = self.plan.pages.get(page.file.src_uri)
+        generated = self.rendered.pages.get(page.file.src_uri)
         if generated is not None:
             # MkDocs drops front matter it cannot parse without a word; a partner page without its
             # noindex or search exclusion must never be published, so check every key arrived.
@@ -147,12 +145,11 @@ class MkDocsAdapter:
         return markdown
 
     def on_page_content(self, html, page, config, files):
-        plan = self.plan
         uri = page.file.src_uri
         if uri in self.outputs and self.outputs[uri].kind == "page":
             made = self.staging.take(uri) if self.staging is not None else None
             return made if made is not None else self.outputs[uri].make()
-        return plan.fill_blocks(html, page.url)
+        return self.rendered.fill_blocks(html, page.url)
 
     def on_env(self, env, config, files):
         if self.preview is not None:  # the theme's templates too (MkDocs makes a new environment per build)

@@ -125,9 +125,10 @@ class Preview:
         self.projected = {s: (digests[s], key, made[s] if s in made else self.projected[s][2]) for s in slugs}
         return catalog, assemble_public(catalog, today, {s: entry[2] for s, entry in self.projected.items()})
 
-    def attach(self, plan: SitePlan) -> None:
-        """The plan's templates compile through the preview's memory of compiled templates."""
-        plan.templates.bytecode_cache = self.compiled
+
+    def attach(self, rendered) -> None:
+        """An edition's templates compile through the preview's memory of compiled templates."""
+        rendered.plan.templates.bytecode_cache = self.compiled
 
 
 class Indexer:

@@ -248,9 +248,10 @@ class _Builder:
     def _count(self, line: int, weight: int, size: int, aliased: bool) -> None:
         self.total += weight
         self.chars += size
+        if self.total > MAX_NODES and aliased:
+            raise _Stop(line, "yaml", Text('aliases expand to more than {MAX_NODES:,} values; refusing to load', MAX_NODES=MAX_NODES))
         if self.total > MAX_NODES:
-            message = 'aliases expand to more than {MAX_NODES:,} values; refusing to load' if aliased else 'more than {MAX_NODES:,} values; the file is too large or expands too far'
-            raise _Stop(line, "yaml", Text(message, MAX_NODES=MAX_NODES))
+            raise _Stop(line, "yaml", Text('more than {MAX_NODES:,} values; the file is too large or expands too far', MAX_NODES=MAX_NODES))
         if aliased and self.chars > MAX_EXPANDED_CHARS:
             raise _Stop(line, "yaml", Text('aliases expand to more than {MAX_EXPANDED_CHARS:,} characters of text; refusing to load', MAX_EXPANDED_CHARS=MAX_EXPANDED_CHARS))
 

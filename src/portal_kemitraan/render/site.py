@@ -15,7 +15,8 @@ from . import exports
 from .bundle import BUNDLE, search_bundle
 from .cards import card_path
 from .handwritten import BUILTIN_EXTENSIONS, searchable
-from .pages import SitePlan, front_matter, page_url
+from .context import front_matter, page_url
+from .pages import SitePlan
 from .search import documents
 
 # Settings of an engine that point readers into the data repository (the repository link in the header,
@@ -81,32 +82,44 @@ _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class _Ahead:
-    """Files of one render made ahead on every core (profiles, share images); each is handed out once (then
-    made again if asked for), so they are never all held twice."""
+    """Files of one render made ahead on every core (profiles, share images), all at once when the first is
+    asked for; each is handed out once (then made again if asked for), so they are never all held twice."""
 
     def __init__(self, make, keys: list, parallel: bool):
-        self.make = make
-        self.ready = dict(zip(keys, fork_map(make, list(keys), parallel)))
+        self.make, self.keys, self.parallel = make, list(keys), parallel
+        self.ready: dict | None = None
 
     def take(self, key):
+        if self.ready is None:
+            self.ready = dict(zip(self.keys, fork_map(self.make, self.keys, self.parallel)))
         made = self.ready.pop(key, None)
         return made if made is not None else self.make(key)
 
 
-def plan_edition(site: PublicSite, settings, edition: Edition) -> SitePlan:
-    """The SitePlan of one edition: the pages the data makes and how each is rendered."""
-    return SitePlan(site, settings, edition.sources, edition.overrides, edition.locale, edition.site_url, edition.links_from_source)
+class Rendered(list):
+    """Every file of one edition (a list of OutputFile), with what an engine's adapter needs beside them: the
+    generated pages (their front matter), the blocks of hand-written pages, and the theme's words."""
+
+    def __init__(self, files: list[OutputFile], plan: SitePlan):
+        super().__init__(files)
+        self.plan = plan
+        self.pages = plan.pages
+        self.fill_blocks = plan.fill_blocks
+
+    def theme_text(self) -> dict:
+        """The words of the theme's overrides in this edition's language (config.extra.portal_text)."""
+        return self.plan.locale.theme_text()
 
 
-def render_site(site: PublicSite, settings, edition: Edition | None = None, plan: SitePlan | None = None, ahead: bool = True,
-                parallel: bool = True, handwritten: dict[str, str] | None = None) -> list[OutputFile]:
+def render_site(site: PublicSite, settings, edition: Edition | None = None, ahead: bool = True,
+                parallel: bool = True, handwritten: dict[str, str] | None = None) -> Rendered:
     """Every file of one edition of the site, in a stable order. With `ahead`, the profiles are rendered now
     (on every core when `parallel`); otherwise each file is made only when asked for (a preview asks only
-    for what changed). `plan` is the SitePlan of this same site and edition, when the caller holds one.
+    for what changed).
     With `handwritten` (the Markdown of every hand-written page, by its path under the docs folder), those
     pages with their blocks filled in and the edition's search bundle are among the files."""
     edition = edition or Edition()
-    plan = plan or plan_edition(site, settings, edition)
+    plan = SitePlan(site, settings, edition.sources, edition.overrides, edition.locale, edition.site_url, edition.links_from_source)
     urls = {uri: page_url(uri, edition.directory_urls) for uri in plan.pages}
     profiles = [uri for uri, page in plan.pages.items() if page.kind == "partner"] if ahead else []
     bodies = _Ahead(lambda uri: plan.render(uri, urls[uri]), profiles, parallel)
@@ -126,7 +139,7 @@ def render_site(site: PublicSite, settings, edition: Edition | None = None, plan
             url = page_url(rel, edition.directory_urls)
             out.append(OutputFile(rel, "handwritten", lambda text=text, url=url, rel=rel: plan.fill_blocks(text, url, rel)))
         out.append(OutputFile(BUNDLE, "search", _search(plan, edition, written)))
-    return out
+    return Rendered(out, plan)
 
 
 def _search(plan: SitePlan, edition: Edition, written: dict[str, str]):

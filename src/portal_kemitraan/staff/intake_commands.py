@@ -150,7 +150,7 @@ def _settle(args, catalog: Catalog, files: dict[str, str], slug: str, changes: l
         return False
     accepted = [c for c in changes if (c.key in only or slug in only) if only] if only else changes
     if not only and sys.stdin.isatty():
-        accepted = [c for c in changes if confirm(Text("  apply {field}?", field=c.path))]
+        accepted = [c for c in changes if confirm(Text("  apply {field}? [y/N] ", field=c.path))]
     if not accepted:
         say(Text("  nothing accepted; the file is unchanged"))
         return False

@@ -153,9 +153,10 @@ def ask(question: Text, default: str = "") -> str:
 
 
 def confirm(question: Text) -> bool:
-    """A yes-or-no question at a terminal: yes only when the answer says so (y, ya, yes)."""
+    """A yes-or-no question at a terminal (its words end with the choices, e.g. "[y/N] "): yes only when
+    the answer says so (y, ya, yes)."""
     try:
-        answer = input((said(question, output_gettext()) + " [y/N] ").translate(TERMINAL_SAFE)).strip().lower()
+        answer = input(said(question, output_gettext()).translate(TERMINAL_SAFE)).strip().lower()
     except EOFError:
         answer = ""
     return answer in ("y", "ya", "yes")
