@@ -60,7 +60,7 @@ def test_bom_is_accepted_and_bad_utf8_reported_with_its_line():
 
 def test_nul_bytes_mean_a_binary_file():
     src = load_bytes(b"a: 1\n\x00\x01\x02", "p.yml")
-    assert src.problems[0].message.startswith("contains a NUL byte")
+    assert str(src.problems[0].message).startswith("contains a NUL byte")
 
 
 def test_non_printable_characters_are_a_yaml_error():

@@ -39,10 +39,15 @@ def test_an_indexer_that_stops_is_an_error_not_a_hang(monkeypatch):
 def test_a_program_that_runs_an_event_loop_can_make_the_bundle_too():
     """A program driving a browser (Playwright) or a notebook runs an event loop in its thread already."""
     import asyncio
+    import threading
 
     docs = [page_doc("a/", "A", "<p>kata</p>", "id")]
 
     async def inside():
         return bundle.search_bundle(docs, "id")
 
-    assert asyncio.run(inside()) == bundle.search_bundle(docs, "id")
+    made = {}  # run in a thread of its own: this test's thread may run a browser's event loop already
+    worker = threading.Thread(target=lambda: made.setdefault("bundle", asyncio.run(inside())))
+    worker.start()
+    worker.join()
+    assert made["bundle"] == bundle.search_bundle(docs, "id")

@@ -95,9 +95,9 @@ def test_every_commands_help_is_in_the_chosen_language(monkeypatch):
         assert "tampilkanbantuaninilalukeluar" in flat_id and "showthishelpmessageandexit" in flat_en
         for text in texts:
             said_id = "".join(said(text, indonesian).split())
-            assert said_id != "".join(text.split()), f"{command}: no Indonesian for {text!r}"
+            assert said_id != "".join(str(text).split()), f"{command}: no Indonesian for {text!r}"
             assert said_id in flat_id, f"portal {command} --help: {said(text, indonesian)!r} not shown"
-            assert "".join(text.split()) in flat_en
+            assert "".join(str(text).split()) in flat_en
         assert untranslated(shown_id) == [], f"portal {command} --help"
 
 

@@ -14,7 +14,7 @@ from . import privacy
 from .logos import MAX_LOGO_BYTES, LogoError, clean_logo
 from .models import MISSING_PROVINCE, SLUG_RE, Partner, Pattern, SearchTerms, Term, describe, explain, lacks_province
 from .parallel import fork_map
-from .problems import Problem, Report
+from .problems import Problem, Report, joined
 from .published import published_sources
 from .safefs import Refused, list_folder, read_inside
 from .yamlsource import MAX_BYTES, Source, load_bytes, load_file
@@ -79,7 +79,7 @@ def _validate(model: type[BaseModel], src: Source):
     if src.problems:
         return None
     if not isinstance(src.data, dict):
-        what = "empty" if src.data is None else describe(src.data)
+        what = Text("empty") if src.data is None else describe(src.data)
         src.problems.append(Problem(src.path, src.line_of(()), "file", Text('must be a mapping of fields (key: value), but is {what}', what=what)))
         return None
     try:
@@ -285,7 +285,9 @@ def _check_logo(root: str, src: Source, logo: str, catalog: Catalog) -> None:
         src.error(("logo",), Text('{shown}: {exc}', shown=shown(root, path), exc=exc))
         return
     if cleaned.removed:
-        what = ", ".join(cleaned.removed[:6]) + (Text(' and {value} more', value=len(cleaned.removed) - 6) if len(cleaned.removed) > 6 else "")
+        what = joined(cleaned.removed[:6], ", ")
+        if len(cleaned.removed) > 6:
+            what = joined([what, Text(' and {value} more', value=len(cleaned.removed) - 6)], "")
         src.error(("logo",), Text('{shown}: left out of the published copy: {what}', shown=shown(root, path), what=what), severity="note")
     catalog.logos[logo] = cleaned.data
 

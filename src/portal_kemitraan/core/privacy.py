@@ -7,6 +7,7 @@ import re
 import unicodedata
 from urllib.parse import unquote
 
+from .problems import Text
 from .published import published_sources
 
 _PHONE_LIKE = re.compile(r"\+?\d[\d \t().-]{4,}\d")
@@ -79,9 +80,9 @@ def mentions(partner, person) -> list[tuple[tuple, str]]:
         text = _decoded(raw)
         folded = fold(text)
         if name_re and name_re.search(folded):
-            found.append((loc, "the name"))
+            found.append((loc, Text("the name")))
         elif email and email in folded:
-            found.append((loc, "the e-mail address"))
+            found.append((loc, Text("the e-mail address")))
         elif phone and len(phone) >= 6 and any(_national(re.sub(r"\D", "", m)) .endswith(phone) for m in _PHONE_LIKE.findall(text)):
-            found.append((loc, "the phone number"))
+            found.append((loc, Text("the phone number")))
     return found

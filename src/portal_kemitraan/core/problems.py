@@ -9,30 +9,54 @@ from typing import Callable
 Gettext = Callable[[str], str]
 
 
-class Text(str):
+class Text:
     """A message for a person: its template (a message id of the gettext catalogs) and the values filled
-    in, kept apart so that an output can say it in its reader's language (`said`). As a str it is the
-    message in the words of the code, so everything that only stores or compares messages is unchanged.
+    in, kept apart so that each output says it in its reader's language (`said`). It is not a str: it is
+    said (`said(message, gettext)`), never pasted into other text as it is, so a message cannot lose its
+    translation on the way. str() gives it in the words of the code (logs, tests).
 
         Text("{value!r} is not a province of Indonesia", value=given)
     """
 
     __slots__ = ("template", "values")
 
-    def __new__(cls, template: str, /, **values):
-        self = super().__new__(cls, template.format(**values) if values else template)
+    def __init__(self, template: str, /, **values):
+        if not isinstance(template, str):
+            raise TypeError(f"a message's template is text, not {type(template).__name__}")
         self.template = template
         self.values = values
-        return self
 
-    def said(self, gettext: Gettext) -> str:
+    def said(self, gettext: Gettext | None) -> str:
         """The message in the language of `gettext` (values that are messages themselves translated too)."""
-        values = {k: said(v, gettext) if isinstance(v, (Text, BaseException)) else v for k, v in self.values.items()}
-        translated = gettext(self.template)
+        values = {k: said(v, gettext) if isinstance(v, (Text, Problem, BaseException)) else v for k, v in self.values.items()}
+        translated = gettext(self.template) if gettext is not None else self.template
         try:
             return translated.format(**values) if values else translated
         except (KeyError, IndexError, ValueError):  # a catalog whose placeholders differ: the code's words
             return self.template.format(**values) if values else self.template
+
+    def __str__(self) -> str:
+        return self.said(None)
+
+    def __repr__(self) -> str:
+        return f"Text({self.template!r}, **{self.values!r})"
+
+    def __format__(self, spec: str) -> str:
+        raise TypeError(f"the message {self.template!r} is pasted into other text untranslated; say it with said() or make the whole a Text")
+
+    def __eq__(self, other) -> bool:
+        if isinstance(other, Text):
+            return (self.template, self.values) == (other.template, other.values)
+        return isinstance(other, str) and str(self) == other  # as the code words it (tests, stored messages)
+
+    def __hash__(self) -> int:
+        return hash(str(self))
+
+    def __lt__(self, other) -> bool:
+        return str(self) < str(other)
+
+    def __contains__(self, part: str) -> bool:
+        return part in str(self)
 
     def __reduce__(self):  # messages travel from forked workers: keep template and values
         return (_text, (self.template, self.values))
@@ -51,10 +75,10 @@ def _text(template: str, values: dict) -> Text:
 def said(message, gettext: Gettext | None) -> str:
     """Any message in the language of `gettext`: a `Text` translated, anything else (file names, values
     from the data) as it is; lists of messages joined as the code joined them is the caller's business."""
+    if isinstance(message, (Text, Problem)):
+        return message.said(gettext)
     if gettext is None:
         return str(message)
-    if isinstance(message, Text) or isinstance(message, Problem):
-        return message.said(gettext)
     if isinstance(message, BaseException) and message.args and isinstance(message.args[0], (Text, BaseException)):
         return said(message.args[0], gettext)  # an error raised with a message, or wrapping another error
     return str(message)

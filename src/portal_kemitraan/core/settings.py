@@ -12,7 +12,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstra
 
 from .models import email_address
 from .safefs import Refused, read_regular
-from .problems import Text
+from .problems import Text, joined
 
 
 def _https_or_empty(value: str) -> str:
@@ -92,7 +92,7 @@ class Settings(BaseModel):
                 else:
                     message = str((error.get("ctx") or {}).get("error") or error["msg"])
                     lines.append(Text('extra.portal.{where}: {value}', where=where, value=message[:1].lower() + message[1:]))
-            raise ValueError("\n".join(lines))
+            raise ValueError(joined(lines))
 
     @property
     def licence(self) -> Licence:

@@ -86,7 +86,7 @@ def load_file(abs_path: str, shown_path: str, root: str) -> Source:
     try:
         raw = read_inside(root, abs_path, MAX_BYTES)
     except Refused as exc:
-        message = Text("{problem} (1 MiB)", problem=exc.message) if exc.message.startswith("file is") else exc.message
+        message = Text("{problem} (1 MiB)", problem=exc.message) if str(exc.message).startswith("file is") else exc.message
         src.problems.append(Problem(shown_path, 1, "file", message))
         return src
     return load_bytes(raw, shown_path, src)

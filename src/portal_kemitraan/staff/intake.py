@@ -262,7 +262,7 @@ def _write_or_refuse(data: dict, slug: str, issues: list, csv_name: str, row_lin
             refused = [p for p in errors if p not in fixable]
             out = []
             for p in refused:
-                field_name = p.field if p.field != "file" else ("name" if p.message.startswith("the file name") else "row")
+                field_name = p.field if p.field != "file" else ("name" if str(p.message).startswith("the file name") else "row")
                 out.append(Problem(csv_name, row_line, field_name, Text("{problem}; row not imported", problem=p.message)))
             return out, None
         issues.extend((p.field, Text("{problem}; set aside (the answer is kept under internal.screening)", problem=p.message)) for p in fixable)
