@@ -39,7 +39,7 @@ def test_verify_writes_a_message_per_due_profile_as_eml_and_one_mail_merge_csv(t
     folder = os.path.join(os.path.dirname(root), "outbox", f"verify-{TODAY.isoformat()}")  # beside the data, never in it
     names = sorted(n for n in os.listdir(folder) if not n.startswith("."))
     due = ["energi-nusa-peduli", "kelompok-mina-lestari", "ud-tembakau-sindoro", "yayasan-usaha-mikro-sulsel"]
-    # kelompok-ternak-sejahtera has no address but a mobile number: asked on WhatsApp (test_staff_round2.py)
+    # kelompok-ternak-sejahtera has no address but a mobile number: asked on WhatsApp (test_staff_tools.py)
     assert names == sorted([f"{s}.eml" for s in due] + ["mail-merge.csv", "whatsapp.txt"])
     assert read(os.path.join(folder, ".gitignore")).splitlines()[-1] == "*"  # contact details never committed
     assert not os.path.exists(os.path.join(root, ".outbox")) and not os.path.exists(os.path.join(root, ".gitignore"))

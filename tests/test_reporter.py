@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import ast
 import gettext
+import os
 import pathlib
 
 from conftest import ROOT, run_portal
@@ -51,3 +52,22 @@ def test_argparse_speaks_indonesian_without_being_patched():
     assert (argparse._, argparse.ngettext) == before and argparse._ is gettext.gettext
     source = pathlib.Path(ROOT, "src", "portal_kemitraan", "staff", "arguments.py").read_text(encoding="utf-8")
     assert "argparse._ =" not in source and "argparse._," not in source
+
+
+def test_every_command_says_the_datas_errors_in_the_readers_language(tmp_path):
+    """The reporter holds the run's language: `report`, `verify` and `new-activity` refuse invalid data with the
+    same Indonesian lines `validate` prints (they used to print the code's English words)."""
+    from conftest import copy_reference_data
+
+    root = copy_reference_data(str(tmp_path), with_partners=True)
+    with open(os.path.join(root, "mitra-rusak.yml"), "w", encoding="utf-8") as fh:
+        fh.write("name: Mitra Rusak\npattern: agency\nside: agent\nsummary: Ringkasan.\nregion: {province: Atlantis}\n")
+    said_by = {}
+    for command in (["validate", "-q"], ["report"], ["verify", "--dry-run"], ["new-activity", "mitra-rusak", "Rapat"]):
+        for lang in ("id", "en"):
+            done = run_portal("--lang", lang, *command, "--data", root)
+            assert done.returncode == 1, (command, done.stderr)
+            said_by[(command[0], lang)] = [line for line in done.stdout.decode("utf-8").splitlines() if line.startswith("partners/mitra-rusak.yml:")]
+    for command in ("report", "verify", "new-activity"):
+        assert said_by[(command, "id")] == said_by[("validate", "id")] != said_by[("validate", "en")], command
+        assert said_by[(command, "en")] == said_by[("validate", "en")], command

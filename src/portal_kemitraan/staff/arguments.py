@@ -13,7 +13,6 @@ from ..core.problems import Text, said
 from ..render.i18n import LANGUAGES, N_
 from .data_commands import cmd_list, cmd_mou, cmd_new, cmd_new_activity, cmd_report, cmd_schema, cmd_validate, cmd_verified, cmd_verify
 from .intake_commands import cmd_corrections, cmd_import
-from .reporter import output_gettext
 from .site_commands import cmd_check, cmd_doctor, cmd_init, cmd_render
 
 
@@ -98,48 +97,50 @@ def parser_class(gettext=None) -> type:
     return type("Parser", (_Parser,), {"gettext": staticmethod(gettext or (lambda text: text))})
 
 
-def _date(text: str) -> dt.date:
-    try:
-        value = dt.date.fromisoformat(text.strip())
-    except ValueError:
-        raise argparse.ArgumentTypeError(said(Text('{text!r} is not a date like 2026-12-01', text=text), output_gettext()))
-    if not EARLIEST_DAY <= value <= LATEST_DAY:
-        raise argparse.ArgumentTypeError(said(Text('{text!r} is outside {year}-{year2}', text=text, year=EARLIEST_DAY.year, year2=LATEST_DAY.year), output_gettext()))
-    return value
+class ArgumentTypes:
+    """The checked values of the command line, refused in the reader's language (`gettext`)."""
 
+    def __init__(self, gettext=None):
+        self.gettext = gettext
 
-def _days(text: str) -> int:
-    try:
-        value = int(text.strip())
-    except ValueError:
-        raise argparse.ArgumentTypeError(said(Text('{text!r} is not a whole number of days', text=text), output_gettext()))
-    if not 0 <= value <= 36_500:
-        raise argparse.ArgumentTypeError(said(Text('{text!r} is not between 0 and 36500 days', text=text), output_gettext()))
-    return value
+    def date(self, text: str) -> dt.date:
+        try:
+            value = dt.date.fromisoformat(text.strip())
+        except ValueError:
+            raise argparse.ArgumentTypeError(said(Text('{text!r} is not a date like 2026-12-01', text=text), self.gettext))
+        if not EARLIEST_DAY <= value <= LATEST_DAY:
+            raise argparse.ArgumentTypeError(said(Text('{text!r} is outside {year}-{year2}', text=text, year=EARLIEST_DAY.year, year2=LATEST_DAY.year), self.gettext))
+        return value
 
+    def days(self, text: str) -> int:
+        try:
+            value = int(text.strip())
+        except ValueError:
+            raise argparse.ArgumentTypeError(said(Text('{text!r} is not a whole number of days', text=text), self.gettext))
+        if not 0 <= value <= 36_500:
+            raise argparse.ArgumentTypeError(said(Text('{text!r} is not between 0 and 36500 days', text=text), self.gettext))
+        return value
 
-def _text(text: str) -> str:
-    """A line of text from the command line: not empty; the partner checks refuse control characters."""
-    if not text.strip():
-        raise argparse.ArgumentTypeError(said(Text("must not be empty"), output_gettext()))
-    return text
+    def text(self, text: str) -> str:
+        """A line of text from the command line: not empty; the partner checks refuse control characters."""
+        if not text.strip():
+            raise argparse.ArgumentTypeError(said(Text("must not be empty"), self.gettext))
+        return text
 
+    def argument_text(self, text: str) -> str:
+        """A name given on the command line: one line of printable text, at most 200 characters."""
+        text = text.strip()
+        if not text:
+            raise argparse.ArgumentTypeError(said(Text("must not be empty"), self.gettext))
+        if len(text) > 200 or any(unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") for c in text):
+            raise argparse.ArgumentTypeError(said(Text("must be one line of printable text, at most 200 characters"), self.gettext))
+        return text
 
-def _argument_text(text: str) -> str:
-    """A name given on the command line: one line of printable text, at most 200 characters."""
-    text = text.strip()
-    if not text:
-        raise argparse.ArgumentTypeError(said(Text("must not be empty"), output_gettext()))
-    if len(text) > 200 or any(unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") for c in text):
-        raise argparse.ArgumentTypeError(said(Text("must be one line of printable text, at most 200 characters"), output_gettext()))
-    return text
-
-
-def _slug(text: str) -> str:
-    problem = check_slug(text)
-    if problem:
-        raise argparse.ArgumentTypeError(said(Text("the slug: {problem}", problem=problem), output_gettext()))
-    return text
+    def slug(self, text: str) -> str:
+        problem = check_slug(text)
+        if problem:
+            raise argparse.ArgumentTypeError(said(Text("the slug: {problem}", problem=problem), self.gettext))
+        return text
 
 
 def _add_data(p: argparse.ArgumentParser) -> None:
@@ -168,21 +169,22 @@ def build_parser(gettext=None) -> argparse.ArgumentParser:
     parser.add_argument("--lang", choices=LANGUAGES, metavar="{id,en}",
                         help=Text("the language of the messages and help: id or en (default: the locale's, LANG; else id)"))
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=type(parser))
+    types = ArgumentTypes(gettext)
     sub.required = True
-    _partner_file_commands(sub)
-    _form_commands(sub)
-    _follow_up_commands(sub)
-    _site_commands(sub)
+    _partner_file_commands(sub, types)
+    _form_commands(sub, types)
+    _follow_up_commands(sub, types)
+    _site_commands(sub, types)
     if gettext is not None:
         _say_help(parser, gettext)
     return parser
 
 
-def _partner_file_commands(sub) -> None:
+def _partner_file_commands(sub, types: ArgumentTypes) -> None:
     """The commands that check the partner files or write a new one."""
     p = sub.add_parser("validate", help=Text("check every data file; exit 0 when valid, 1 with messages when not"))
     _add_data(p)
-    p.add_argument("--today", type=_date, default=None, help=Text("date to check last_verified against (default: today)"))
+    p.add_argument("--today", type=types.date, default=None, help=Text("date to check last_verified against (default: today)"))
     p.add_argument("-q", "--quiet", action="store_true", help=Text("print errors only, no notes or summary"))
     p.add_argument("--no-cache", action="store_true", help=Text("check every file even when nothing changed since the last run"))
     p.set_defaults(func=cmd_validate)
@@ -193,7 +195,7 @@ def _partner_file_commands(sub) -> None:
     p.add_argument("--side", required=True, help=Text("side id within the pattern, e.g. supplier"))
     p.add_argument("--province", required=True, help=Text("province, e.g. \"Jawa Barat\""))
     p.add_argument("--summary", help=Text("one-line summary (can be edited later)"))
-    p.add_argument("--slug", type=_slug, help=Text("file name to use instead of one derived from the name"))
+    p.add_argument("--slug", type=types.slug, help=Text("file name to use instead of one derived from the name"))
     p.add_argument("--visibility", choices=["public", "unlisted", "hidden"], default="hidden", help=Text("default hidden until reviewed"))
     _add_data(p)
     p.set_defaults(func=cmd_new)
@@ -208,14 +210,14 @@ def _partner_file_commands(sub) -> None:
     p.set_defaults(func=cmd_schema)
 
 
-def _form_commands(sub) -> None:
+def _form_commands(sub, types: ArgumentTypes) -> None:
     """The commands that read a form's export."""
     p = sub.add_parser("import", help=Text("turn an intake form's CSV export into new hidden partner files"))
     p.add_argument("csv", help=Text("the responses file (CSV with a header row; , ; or tab; UTF-8 or Windows-1252)"))
     p.add_argument("--mapping", metavar="FILE", help=Text("column mapping (default: partners/templates/intake-mapping.yml)"))
     p.add_argument("--dry-run", action="store_true", help=Text("show what would be written, write nothing"))
     p.add_argument("--date-order", choices=("dmy", "mdy"), help=Text("day/month order of the timestamps when the file cannot settle it"))
-    p.add_argument("--today", type=_date, default=None, help=Text("date recorded as imported_on (default: today)"))
+    p.add_argument("--today", type=types.date, default=None, help=Text("date recorded as imported_on (default: today)"))
     p.add_argument("--map", action="store_true",
                    help=Text("import nothing: write a starting mapping for this file's own column titles and answers, to check and edit"))
     p.add_argument("--map-out", metavar="FILE", help=Text("where --map writes (default: partners/templates/intake-mapping.<file>.yml; never replaced)"))
@@ -227,62 +229,62 @@ def _form_commands(sub) -> None:
     p.add_argument("--mapping", metavar="FILE", help=Text("column mapping (default: partners/templates/correction-mapping.yml)"))
     p.add_argument("--apply", action="store_true", help=Text("write the changes: each one asked for at a terminal, else all shown, or those --only names"))
     p.add_argument("--only", action="append", metavar="SLUG[:FIELD]", help=Text("accept only these changes (comma-separated, repeatable)"))
-    p.add_argument("--today", type=_date, default=None, help=Text("the day of the check (default: today); last_verified is the response's date"))
+    p.add_argument("--today", type=types.date, default=None, help=Text("the day of the check (default: today); last_verified is the response's date"))
     _add_data(p)
     p.set_defaults(func=cmd_corrections)
 
 
-def _follow_up_commands(sub) -> None:
+def _follow_up_commands(sub, types: ArgumentTypes) -> None:
     """The commands that follow partners up: the report, agreements, profile checks, activities."""
     p = sub.add_parser("report", help=Text("the pipeline and who needs attention today"))
-    p.add_argument("--today", type=_date, default=None, help=Text("the day to report for (default: today)"))
+    p.add_argument("--today", type=types.date, default=None, help=Text("the day to report for (default: today)"))
     p.add_argument("--format", choices=sorted(report.FORMATS), default="table", help=Text("table (default), csv, json or md"))
-    p.add_argument("--ending-days", type=_days, default=None, metavar="N", help=Text("agreements ending within N days (default: extra.portal.ending_soon_days, 60)"))
-    p.add_argument("--stale-days", type=_days, default=None, metavar="N", help=Text("verification or contact older than N days (default: extra.portal.stale_days, 183)"))
+    p.add_argument("--ending-days", type=types.days, default=None, metavar="N", help=Text("agreements ending within N days (default: extra.portal.ending_soon_days, 60)"))
+    p.add_argument("--stale-days", type=types.days, default=None, metavar="N", help=Text("verification or contact older than N days (default: extra.portal.stale_days, 183)"))
     p.add_argument("--config", default=DEFAULT_CONFIG, help=Text("where the portal's settings are (extra.portal)"))
     _add_data(p)
     p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("mou", help=Text("draft a written agreement (MoU) for one partner"))
-    p.add_argument("slug", type=_slug, help=Text("the partner's slug (file name without .yml)"))
+    p.add_argument("slug", type=types.slug, help=Text("the partner's slug (file name without .yml)"))
     p.add_argument("--lang", choices=agreement.LANGS, default="id", help=Text("id (default) or en"))
     p.add_argument("--html", action="store_true", help=Text("a printable HTML page instead of Markdown"))
-    p.add_argument("--with", dest="counterpart", metavar="SLUG_OR_NAME", type=_argument_text,
+    p.add_argument("--with", dest="counterpart", metavar="SLUG_OR_NAME", type=types.argument_text,
                    help=Text("the other side: a partner's slug or a name (default: agreement.counterpart, else the organisation where it is a party)"))
     p.add_argument("-o", "--output", metavar="FILE", help=Text("write to FILE (outside the data folder) instead of printing"))
-    p.add_argument("--today", type=_date, default=None, help=Text("the draft's date (default: today)"))
+    p.add_argument("--today", type=types.date, default=None, help=Text("the draft's date (default: today)"))
     p.add_argument("--config", default=DEFAULT_CONFIG, help=Text("where the organisation's name is set (extra.portal)"))
     _add_data(p)
     p.set_defaults(func=cmd_mou)
 
     p = sub.add_parser("verify", help=Text("write a check-your-profile message to each partner due for one (.eml and a mail-merge CSV)"))
-    p.add_argument("--days", type=_days, default=None, metavar="N", help=Text("due when last checked more than N days ago (default: extra.portal.stale_days, 183)"))
+    p.add_argument("--days", type=types.days, default=None, metavar="N", help=Text("due when last checked more than N days ago (default: extra.portal.stale_days, 183)"))
     p.add_argument("--lang", choices=("id", "en"), default="id", help=Text("the messages' language: id (default) or en"))
     p.add_argument("--out", metavar="DIR", help=Text("a folder outside the data folder (default: outbox/verify-DATE/ beside it, ignored by git)"))
     p.add_argument("--dry-run", action="store_true", help=Text("list who is due, write nothing"))
-    p.add_argument("--today", type=_date, default=None, help=Text("the day to check against (default: today)"))
+    p.add_argument("--today", type=types.date, default=None, help=Text("the day to check against (default: today)"))
     p.add_argument("--config", default=DEFAULT_CONFIG, help=Text("the site configuration (site_url, extra.portal)"))
     _add_data(p)
     p.set_defaults(func=cmd_verify)
 
     p = sub.add_parser("verified", help=Text("record that a partner checked its profile (sets last_verified, keeps the file's layout)"))
-    p.add_argument("slug", type=_slug, help=Text("the partner's slug"))
-    p.add_argument("--date", type=_date, default=None, help=Text("the day it was checked (default: today)"))
-    p.add_argument("--today", type=_date, default=None, help=argparse.SUPPRESS)
+    p.add_argument("slug", type=types.slug, help=Text("the partner's slug"))
+    p.add_argument("--date", type=types.date, default=None, help=Text("the day it was checked (default: today)"))
+    p.add_argument("--today", type=types.date, default=None, help=argparse.SUPPRESS)
     _add_data(p)
     p.set_defaults(func=cmd_verified)
 
     p = sub.add_parser("new-activity", help=Text("add an activity to a partner's file (shown on its page and in the news)"))
-    p.add_argument("slug", type=_slug, help=Text("the partner's slug"))
-    p.add_argument("title", type=_text, help=Text("what happened, in a few words"))
-    p.add_argument("--date", type=_date, default=None, help=Text("when (default: today)"))
-    p.add_argument("--summary", type=_text, default=None, help=Text("one or two sentences more"))
-    p.add_argument("--today", type=_date, default=None, help=argparse.SUPPRESS)
+    p.add_argument("slug", type=types.slug, help=Text("the partner's slug"))
+    p.add_argument("title", type=types.text, help=Text("what happened, in a few words"))
+    p.add_argument("--date", type=types.date, default=None, help=Text("when (default: today)"))
+    p.add_argument("--summary", type=types.text, default=None, help=Text("one or two sentences more"))
+    p.add_argument("--today", type=types.date, default=None, help=argparse.SUPPRESS)
     _add_data(p)
     p.set_defaults(func=cmd_new_activity)
 
 
-def _site_commands(sub) -> None:
+def _site_commands(sub, types: ArgumentTypes) -> None:
     """The commands over the whole site and its configuration."""
     p = sub.add_parser("render", help=Text("write the site's pages, exports and logos as a docs folder for any engine (e.g. zensical)"))
     p.add_argument("--out", required=True, metavar="DIR", help=Text("the folder to write (new, empty, or written by render before)"))

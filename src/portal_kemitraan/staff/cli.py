@@ -9,7 +9,7 @@ from ..core.problems import Text
 from ..render.i18n import translations
 from .arguments import DEFAULT_DATA, build_parser
 from .data_commands import load_settings
-from .reporter import CommandError, UsageError, language, shown_path, speaking, warn
+from .reporter import CommandError, Reporter, UsageError, language, shown_path, speaking
 
 
 WRITERS = frozenset({"new", "import", "corrections", "verified", "new-activity", "schema", "init"})
@@ -30,15 +30,15 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     chosen = language(argv, os.environ)
     catalog = translations(chosen)
-    with speaking(catalog.gettext, chosen):
-        return _main(argv, catalog.gettext)
+    with speaking(catalog.gettext, chosen) as reporter:
+        return _main(argv, reporter)
 
 
-def _main(argv: list[str], gettext) -> int:
-    parser = build_parser(gettext)
+def _main(argv: list[str], reporter: Reporter) -> int:
+    parser = build_parser(reporter.gettext)
     if any("\x00" in arg for arg in argv):
         # No path or value may hold a NUL (the system cannot open such a path): one line, not a traceback.
-        warn(Text("portal: an argument holds a NUL character (\\x00); no path or value can"))
+        reporter.warn(Text("portal: an argument holds a NUL character (\\x00); no path or value can"))
         return 2
     try:
         args = parser.parse_args(argv)
@@ -53,23 +53,23 @@ def _main(argv: list[str], gettext) -> int:
                 raise UsageError(Text('--data {data}: {what}', data=args.data, what=what))
         if args.command in WRITERS:  # one writer at a time: these change files of the data folder
             with data_lock(args.data if hasattr(args, "data") else data_of(args.config)):
-                return args.func(args)
-        return args.func(args)
+                return args.func(args, reporter)
+        return args.func(args, reporter)
     except UsageError as exc:
-        warn(Text("{command}: {error}", command=name, error=exc))
+        reporter.warn(Text("{command}: {error}", command=name, error=exc))
         return 2
     except CommandError as exc:
-        warn(Text("{command}: {error}", command=name, error=exc))
+        reporter.warn(Text("{command}: {error}", command=name, error=exc))
         return 1
     except Refused as exc:
-        warn(Text("{command}: {error}", command=name, error=exc.message))
+        reporter.warn(Text("{command}: {error}", command=name, error=exc.message))
         return 1
     except OSError as exc:
         where = f"{exc.filename}: " if exc.filename else ""
-        warn(Text("{command}: {where}{reason}", command=name, where=where, reason=exc.strerror or exc))
+        reporter.warn(Text("{command}: {where}{reason}", command=name, where=where, reason=exc.strerror or exc))
         return 1
     except (RecursionError, MemoryError) as exc:
-        warn(Text("{command}: the input is too large or too deeply nested ({error})", command=name, error=type(exc).__name__))
+        reporter.warn(Text("{command}: the input is too large or too deeply nested ({error})", command=name, error=type(exc).__name__))
         return 1
 
 

@@ -15,7 +15,7 @@ from .schema import schema_path, schema_text
 from ..core.settings import read_mkdocs_config, settings_from_mkdocs
 from ..core.yamlsource import MAX_BYTES as MAX_PARTNER_BYTES
 from ..core.problems import Text, joined, said
-from .reporter import CommandError, UsageError, output_gettext, output_language, print_report, say, shown_path, warn, write_export, write_text
+from .reporter import CommandError, UsageError, shown_path
 
 
 def load_settings(config_path: str):
@@ -25,18 +25,18 @@ def load_settings(config_path: str):
         raise UsageError(Text('{config_path}: {exc}', config_path=config_path, exc=exc))
 
 
-def refuse_invalid(catalog: Catalog, command: str) -> bool:
+def refuse_invalid(reporter, catalog: Catalog, command: str) -> bool:
     if catalog.report.ok:
         return False
-    print_report(catalog, quiet_notes=True)
-    warn(Text('portal {command}: the data has errors; fix them first (see validate)', command=command))
+    reporter.problems(catalog.report, notes=False)
+    reporter.warn(Text('portal {command}: the data has errors; fix them first (see validate)', command=command))
     return True
 
 
-def cmd_validate(args) -> int:
+def cmd_validate(args, reporter) -> int:
     today = args.today or dt.date.today()
-    gettext = output_gettext()
-    key = None if args.no_cache else checkcache.fingerprint(args.data, today, output_language())
+    gettext = reporter.gettext
+    key = None if args.no_cache else checkcache.fingerprint(args.data, today, reporter.language)
     outcome = checkcache.load(args.data, key) if key else None
     if outcome is None:
         catalog = load_catalog(args.data, today=today)
@@ -52,31 +52,31 @@ def cmd_validate(args) -> int:
             checkcache.store(args.data, key, outcome)
     lines = outcome["lines"]
     for line in lines.get("errors", []) + lines.get("warnings", []) + ([] if args.quiet else lines.get("notes", [])):
-        say(line)
+        reporter.say(line)
     errors = len(lines.get("errors", []))
     if errors:
-        warn(Text("{errors} error(s); nothing was published.", errors=errors))
+        reporter.warn(Text("{errors} error(s); nothing was published.", errors=errors))
         return 1
     if not args.quiet:
-        say(outcome.get("summary") or Text("OK"))
+        reporter.say(outcome.get("summary") or Text("OK"))
     return 0
 
 
-def cmd_list(args) -> int:
+def cmd_list(args, reporter) -> int:
     catalog = load_catalog(args.data)
     rows = [("slug", "pattern", "side", "stage", "visibility")]
     for slug, rec in sorted(catalog.partners.items()):
         rows.append((slug, rec.data.pattern, rec.data.side, catalog.stage_of(rec), rec.data.visibility))
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     for row in rows:
-        say("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip())
+        reporter.say("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip())
     if not catalog.report.ok:
-        warn(Text('({count} invalid files left out; run validate)', count=len(catalog.report.errors)))
+        reporter.warn(Text('({count} invalid files left out; run validate)', count=len(catalog.report.errors)))
         return 1
     return 0
 
 
-def cmd_new(args) -> int:
+def cmd_new(args, reporter) -> int:
     catalog = load_catalog(args.data)
     fail = []
     pattern = catalog.patterns.get(args.pattern)
@@ -121,17 +121,17 @@ def cmd_new(args) -> int:
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         for problem in sorted(errors):
-            say(problem)
+            reporter.say(problem)
         raise CommandError(Text('the new file would not be valid; nothing was written'))
     write_inside(args.data, target, text.encode("utf-8"))
-    say(Text('wrote {target}', target=shown_path(target)))
+    reporter.say(Text('wrote {target}', target=shown_path(target)))
     return 0
 
 
-def cmd_schema(args) -> int:
+def cmd_schema(args, reporter) -> int:
     catalog = load_catalog(args.data)
     if not catalog.report.ok:
-        print_report(catalog)
+        reporter.problems(catalog.report)
         return 1
     text = schema_text(catalog)
     path = schema_path(catalog)
@@ -141,36 +141,36 @@ def cmd_schema(args) -> int:
         current = None
     if args.check:
         if current != text:
-            warn(Text('{path} is out of date; run: python scripts/portal.py schema', path=shown_path(path)))
+            reporter.warn(Text('{path} is out of date; run: python scripts/portal.py schema', path=shown_path(path)))
             return 1
-        say(Text('{path} is up to date.', path=shown_path(path)))
+        reporter.say(Text('{path} is up to date.', path=shown_path(path)))
         return 0
     if current != text:
         write_inside(args.data, path, text.encode("utf-8"), replace=True)
-        say(Text('wrote {path}', path=shown_path(path)))
+        reporter.say(Text('wrote {path}', path=shown_path(path)))
     else:
-        say(Text('{path} is up to date.', path=shown_path(path)))
+        reporter.say(Text('{path} is up to date.', path=shown_path(path)))
     return 0
 
 
-def cmd_report(args) -> int:
+def cmd_report(args, reporter) -> int:
     catalog = load_catalog(args.data)
-    if refuse_invalid(catalog, "report"):
+    if refuse_invalid(reporter, catalog, "report"):
         return 1
     settings = load_settings(args.config)
     ending = settings.ending_soon_days if args.ending_days is None else args.ending_days
     stale = settings.stale_days if args.stale_days is None else args.stale_days
-    result = report.build_report(catalog, args.today or dt.date.today(), ending_days=ending, stale_days=stale, language=output_language())
-    write_export(report.FORMATS[args.format](result, output_gettext()))
+    result = report.build_report(catalog, args.today or dt.date.today(), ending_days=ending, stale_days=stale, language=reporter.language)
+    reporter.write_export(report.FORMATS[args.format](result, reporter.gettext))
     return 0
 
 
-def cmd_mou(args) -> int:
+def cmd_mou(args, reporter) -> int:
     catalog = load_catalog(args.data)
     if args.slug not in catalog.partners:
         known = [p for p in catalog.report.errors if p.path.endswith((f"/{args.slug}.yml", f"/{args.slug}.yaml"))]
         for problem in known:
-            say(problem)
+            reporter.say(problem)
         if not known:
             raise UsageError(Text('no partner {slug!r} (see: portal list)', slug=args.slug))
         return 1
@@ -189,9 +189,9 @@ def cmd_mou(args) -> int:
             write_output(args.data, args.output, text.encode("utf-8"), shown_path(args.output))
         except Refused as exc:
             raise UsageError(Text('-o: {message}', message=exc.message))
-        say(Text('wrote {output}', output=shown_path(args.output)))
+        reporter.say(Text('wrote {output}', output=shown_path(args.output)))
     else:
-        write_text(text)
+        reporter.write_text(text)
     return 0
 
 
@@ -206,32 +206,32 @@ def partner_file(args, catalog: Catalog) -> tuple[str, str]:
     return path, read_inside(args.data, path, MAX_PARTNER_BYTES).decode("utf-8")
 
 
-def write_edit(args, catalog: Catalog, path: str, old: str, new: str, today: dt.date, what: str) -> int:
+def write_edit(reporter, args, catalog: Catalog, path: str, old: str, new: str, today: dt.date, what: str) -> int:
     """Write an edited partner file after checking it as `validate` would, and only while it still holds
     `old` (what the command read); nothing is written otherwise."""
     _, problems = check_new_partner(catalog, args.slug, new, today, replacing=catalog.partners[args.slug].path)
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         for problem in sorted(errors):
-            say(problem)
+            reporter.say(problem)
         raise CommandError(Text('the file would not be valid after this change; nothing was written'))
     write_inside(args.data, path, new.encode("utf-8"), replace=True, expected=old.encode("utf-8"))
-    say(Text('{path}: {what}', path=shown_path(path), what=what))
+    reporter.say(Text('{path}: {what}', path=shown_path(path), what=what))
     return 0
 
 
-def cmd_verify(args) -> int:
+def cmd_verify(args, reporter) -> int:
     from ..core.public import build_public_site
 
     catalog = load_catalog(args.data)
-    if refuse_invalid(catalog, "verify"):
+    if refuse_invalid(reporter, catalog, "verify"):
         return 1
     settings = load_settings(args.config)
     today = args.today or dt.date.today()
     days = settings.stale_days if args.days is None else args.days
     slugs = verify.due(catalog, today, days)
     if not slugs:
-        say(Text('No published profile is due for a check (last checked within {days} days).', days=days))
+        reporter.say(Text('No published profile is due for a check (last checked within {days} days).', days=days))
         return 0
     config = read_mkdocs_config(args.config) if os.path.isfile(args.config) else {}
     site_url = str(config.get("site_url") or "")
@@ -248,7 +248,7 @@ def cmd_verify(args) -> int:
         last = m.last_verified or Text("never")
         to = m.to_email or (Text("WhatsApp {number} (whatsapp.txt)", number=m.to_whatsapp) if m.by_whatsapp
                             else Text("NO ADDRESS OR MOBILE NUMBER: send by hand"))
-        say(Text('{slug}: last checked {last}; to {to}', slug=m.slug, last=last, to=to))
+        reporter.say(Text('{slug}: last checked {last}; to {to}', slug=m.slug, last=last, to=to))
         if not args.dry_run and not m.by_whatsapp:
             write_inside(folder, os.path.join(folder, f"{m.slug}.eml"), verify.eml(m, settings, today), replace=True)
     if not args.dry_run:
@@ -256,15 +256,15 @@ def cmd_verify(args) -> int:
         chats = sum(1 for m in found if m.by_whatsapp)
         if chats:
             write_inside(folder, os.path.join(folder, "whatsapp.txt"), verify.whatsapp_list(found).encode("utf-8"), replace=True)
-        warn(Text('wrote {value} e-mail draft(s), {chats} WhatsApp message(s) (whatsapp.txt) and mail-merge.csv to {folder}', value=len(found) - chats, chats=chats, folder=shown_path(folder)))
+        reporter.warn(Text('wrote {value} e-mail draft(s), {chats} WhatsApp message(s) (whatsapp.txt) and mail-merge.csv to {folder}', value=len(found) - chats, chats=chats, folder=shown_path(folder)))
     else:
-        warn(Text('{count} profile(s) due for a check; nothing written (--dry-run)', count=len(found)))
+        reporter.warn(Text('{count} profile(s) due for a check; nothing written (--dry-run)', count=len(found)))
     return 0
 
 
-def cmd_verified(args) -> int:
+def cmd_verified(args, reporter) -> int:
     catalog = load_catalog(args.data)
-    if refuse_invalid(catalog, "verified"):
+    if refuse_invalid(reporter, catalog, "verified"):
         return 1
     today = dt.date.today() if args.today is None else args.today
     when = args.date or today
@@ -276,14 +276,14 @@ def cmd_verified(args) -> int:
     except yamledit.EditError as exc:
         raise CommandError(Text('{path}: {exc}', path=shown_path(path), exc=exc))
     if new == text:
-        say(Text('{path}: last_verified is already {date}', path=shown_path(path), date=when.isoformat()))
+        reporter.say(Text('{path}: last_verified is already {date}', path=shown_path(path), date=when.isoformat()))
         return 0
-    return write_edit(args, catalog, path, text, new, today, Text("last_verified: {date}", date=when.isoformat()))
+    return write_edit(reporter, args, catalog, path, text, new, today, Text("last_verified: {date}", date=when.isoformat()))
 
 
-def cmd_new_activity(args) -> int:
+def cmd_new_activity(args, reporter) -> int:
     catalog = load_catalog(args.data)
-    if refuse_invalid(catalog, "new-activity"):
+    if refuse_invalid(reporter, catalog, "new-activity"):
         return 1
     today = dt.date.today() if args.today is None else args.today
     item = {"title": args.title.strip(), "date": args.date or today}
@@ -294,4 +294,4 @@ def cmd_new_activity(args) -> int:
         new = yamledit.append_item(text, "activities", item)
     except yamledit.EditError as exc:
         raise CommandError(Text('{path}: {exc}', path=shown_path(path), exc=exc))
-    return write_edit(args, catalog, path, text, new, today, Text("activity added: {title} ({date})", title=item["title"], date=item["date"].isoformat()))
+    return write_edit(reporter, args, catalog, path, text, new, today, Text("activity added: {title} ({date})", title=item["title"], date=item["date"].isoformat()))

@@ -12,7 +12,7 @@ from ..core.safefs import Refused, read_inside, read_regular, write_inside, writ
 from ..core.yamlsource import MAX_BYTES as MAX_PARTNER_BYTES
 from ..core.problems import Text
 from .data_commands import refuse_invalid
-from .reporter import CommandError, UsageError, output_gettext, say, shown_path, warn, write_text, confirm
+from .reporter import CommandError, UsageError, shown_path
 
 
 MAX_CSV_BYTES = 64 * 1024 * 1024
@@ -31,67 +31,67 @@ def mapping_and_export(args, default_mapping: str, allowed) -> tuple:
         raise UsageError(Text('{csv}: {message}', csv=args.csv, message=exc.message))
 
 
-def cmd_import(args) -> int:
+def cmd_import(args, reporter) -> int:
     catalog = load_catalog(args.data)
-    if refuse_invalid(catalog, "import"):
+    if refuse_invalid(reporter, catalog, "import"):
         return 1
     mapping, raw = mapping_and_export(args, intake.MAPPING_NAME, formexport.MAPPABLE)
     if args.map:
-        return _write_starting_mapping(args, raw, catalog, mapping)
+        return _write_starting_mapping(reporter, args, raw, catalog, mapping)
     shown_csv = args.csv
     today = args.today or dt.date.today()
-    outcome = intake.import_rows(raw, shown_csv, catalog, mapping, today, args.date_order, gettext=output_gettext())
+    outcome = intake.import_rows(raw, shown_csv, catalog, mapping, today, args.date_order, gettext=reporter.gettext)
     for problem in sorted(outcome.problems + outcome.notes):
-        say(problem)
+        reporter.say(problem)
     if args.dry_run and outcome.unmapped:
-        say(Text('columns that feed no field (kept under internal.screening): {unmapped}', unmapped=', '.join(outcome.unmapped)))
+        reporter.say(Text('columns that feed no field (kept under internal.screening): {unmapped}', unmapped=', '.join(outcome.unmapped)))
     written = failed = 0
     for slug, text in outcome.written.items():
         target = os.path.join(args.data, f"{slug}.yml")
         if args.dry_run:
-            say(Text('--- would write {target}', target=shown_path(target)))
-            say(text)
+            reporter.say(Text('--- would write {target}', target=shown_path(target)))
+            reporter.say(text)
             continue
         try:
             write_inside(args.data, target, text.encode("utf-8"))
         except FileExistsError:
-            say(Text('{target}:1: file: appeared while importing; row not imported', target=shown_path(target)))
+            reporter.say(Text('{target}:1: file: appeared while importing; row not imported', target=shown_path(target)))
             failed += 1
             continue
         written += 1
         if slug in outcome.drafts:
-            say(Text("wrote {target} (a hidden draft with problems to settle: internal.import_problems)", target=shown_path(target)))
+            reporter.say(Text("wrote {target} (a hidden draft with problems to settle: internal.import_problems)", target=shown_path(target)))
         else:
-            say(Text("wrote {target}", target=shown_path(target)))
+            reporter.say(Text("wrote {target}", target=shown_path(target)))
     # One line per row: what happened to it, and what a person has to do.
     for line, what, detail in outcome.rows:
         if detail:
-            say(Text("line {line}: {what}: {detail}", line=line, what=what, detail=detail))
+            reporter.say(Text("line {line}: {what}: {detail}", line=line, what=what, detail=detail))
         else:
-            say(Text("line {line}: {what}", line=line, what=what))
+            reporter.say(Text("line {line}: {what}", line=line, what=what))
     counts = dict(count=len(outcome.written) if args.dry_run else written, drafts=len(outcome.drafts),
                   reported=len(outcome.problems) + failed, empty=outcome.empty_rows)
     if args.dry_run:
         summary = Text("would import {count} row(s), {drafts} of them needing a person; {reported} reported; {empty} empty row(s) ignored.", **counts)
     else:
         summary = Text("imported {count} row(s), {drafts} of them needing a person; {reported} reported; {empty} empty row(s) ignored.", **counts)
-    warn(summary)
+    reporter.warn(summary)
     # 0: everything imported as it was given; 1: something needs a person (a draft to settle, a row skipped or refused).
     return 1 if outcome.needs_a_person or failed else 0
 
 
-def _write_starting_mapping(args, raw: bytes, catalog: Catalog, known) -> int:
+def _write_starting_mapping(reporter, args, raw: bytes, catalog: Catalog, known) -> int:
     """`import --map`: a mapping file for this export's own column titles and answers, to check and edit."""
     try:
-        text, columns = startmap.starting_mapping(raw, args.csv, catalog, known, gettext=output_gettext())
+        text, columns = startmap.starting_mapping(raw, args.csv, catalog, known, gettext=reporter.gettext)
     except ValueError as exc:
         raise UsageError(exc)
     stem = slugify(os.path.splitext(os.path.basename(args.csv))[0], max_length=40) or "form"
     target = args.map_out or os.path.join(args.data, "templates", f"intake-mapping.{stem}.yml")
     if "name" not in columns.values():
-        say(Text("{csv}:1: header: no column looks like the partner's name; write its title under fields: name in the mapping", csv=args.csv))
+        reporter.say(Text("{csv}:1: header: no column looks like the partner's name; write its title under fields: name in the mapping", csv=args.csv))
     if args.dry_run:
-        write_text(text)
+        reporter.write_text(text)
         return 0
     try:
         if os.path.abspath(target).startswith(os.path.abspath(args.data) + os.sep):
@@ -105,15 +105,15 @@ def _write_starting_mapping(args, raw: bytes, catalog: Catalog, known) -> int:
     except OSError as exc:
         raise CommandError(Text("{target}: {reason}", target=shown_path(target), reason=exc.strerror or exc))
     for title, target_field in columns.items():
-        say(Text('{title!r} -> {target_field}', title=title, target_field=target_field))
-    warn(Text('wrote {target}: check it, then run: portal import {csv} --mapping {target}', target=shown_path(target), csv=args.csv))
+        reporter.say(Text('{title!r} -> {target_field}', title=title, target_field=target_field))
+    reporter.warn(Text('wrote {target}: check it, then run: portal import {csv} --mapping {target}', target=shown_path(target), csv=args.csv))
     return 0
 
 
-def cmd_corrections(args) -> int:
+def cmd_corrections(args, reporter) -> int:
     """Read the correction form's export; show each partner's changes; apply those accepted, in place."""
     catalog = load_catalog(args.data)
-    if refuse_invalid(catalog, "corrections"):
+    if refuse_invalid(reporter, catalog, "corrections"):
         return 1
     mapping, raw = mapping_and_export(args, corrections.MAPPING_NAME, None)
     if "slug" not in mapping.fields:
@@ -126,33 +126,33 @@ def cmd_corrections(args) -> int:
             files[slug] = read_inside(args.data, path, MAX_PARTNER_BYTES).decode("utf-8")
     found = corrections.review(raw, args.csv, catalog, files, mapping)
     for problem in found.problems + found.notes:
-        say(problem)
+        reporter.say(problem)
     only = {key for value in (args.only or []) for key in value.split(",") if key}
     failed = bool(found.problems)
     for slug, changes in found.changes.items():
-        failed = _settle(args, catalog, files, slug, changes, only, min(found.received.get(slug, today), today), today) or failed
+        failed = _settle(reporter, args, catalog, files, slug, changes, only, min(found.received.get(slug, today), today), today) or failed
     if not found.changes and not found.problems:
-        say(Text("No correction differs from the partner files."))
+        reporter.say(Text("No correction differs from the partner files."))
     elif not args.apply:
-        warn(Text("Nothing written. Apply with --apply (every change shown) or --apply --only SLUG:FIELD,… (those named)."))
+        reporter.warn(Text("Nothing written. Apply with --apply (every change shown) or --apply --only SLUG:FIELD,… (those named)."))
     return 1 if failed else 0
 
 
-def _settle(args, catalog: Catalog, files: dict[str, str], slug: str, changes: list, only: set[str], when: dt.date, today: dt.date) -> bool:
+def _settle(reporter, args, catalog: Catalog, files: dict[str, str], slug: str, changes: list, only: set[str], when: dt.date, today: dt.date) -> bool:
     """Show one partner's changes and, with --apply, write those accepted (asked one by one at a terminal,
     or named by --only) when the file stays valid; True when they could not be applied."""
     path = os.path.join(args.data, slug + ".yml")
-    say(Text('{slug} ({path}), from line {value} of {csv}:', slug=slug, path=shown_path(path), value=', '.join(str(n) for n in sorted({c.line for c in changes})), csv=args.csv))
+    reporter.say(Text('{slug} ({path}), from line {value} of {csv}:', slug=slug, path=shown_path(path), value=', '.join(str(n) for n in sorted({c.line for c in changes})), csv=args.csv))
     for change in changes:
         before = yamledit.render(change.before) if change.before is not None else Text("(empty)")
-        say(Text("  {field}: {before} -> {after}", field=change.path, before=before, after=yamledit.render(change.after)))
+        reporter.say(Text("  {field}: {before} -> {after}", field=change.path, before=before, after=yamledit.render(change.after)))
     if not args.apply:
         return False
     accepted = [c for c in changes if (c.key in only or slug in only) if only] if only else changes
     if not only and sys.stdin.isatty():
-        accepted = [c for c in changes if confirm(Text("  apply {field}? [y/N] ", field=c.path))]
+        accepted = [c for c in changes if reporter.confirm(Text("  apply {field}? [y/N] ", field=c.path))]
     if not accepted:
-        say(Text("  nothing accepted; the file is unchanged"))
+        reporter.say(Text("  nothing accepted; the file is unchanged"))
         return False
     try:
         new = corrections.apply(files[slug], accepted, when)
@@ -161,9 +161,9 @@ def _settle(args, catalog: Catalog, files: dict[str, str], slug: str, changes: l
         errors = [exc]
     if errors:
         for problem in sorted(errors, key=str):
-            say(Text('  {problem}', problem=problem))
-        say(Text("  not applied: the file would not be valid after these changes"))
+            reporter.say(Text('  {problem}', problem=problem))
+        reporter.say(Text("  not applied: the file would not be valid after these changes"))
         return True
     write_inside(args.data, path, new.encode("utf-8"), replace=True, expected=files[slug].encode("utf-8"))
-    say(Text('  applied {count} change(s); last_verified: {date}', count=len(accepted), date=when.isoformat()))
+    reporter.say(Text('  applied {count} change(s); last_verified: {date}', count=len(accepted), date=when.isoformat()))
     return False

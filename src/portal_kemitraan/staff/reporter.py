@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-from ..core.catalog import Catalog
 from ..core.problems import Text, said
 from ..render.i18n import LANGUAGES, locale_language
 
@@ -37,13 +36,10 @@ TERMINAL_SAFE = {c: (f"\\x{c:02x}" if c < 0x100 else f"\\u{c:04x}") for c in _UN
 
 class SafeStream:
     """A text stream that shows every character a terminal would act on as an escape, whatever prints it:
-    file names, values from partner files and CSV exports, argparse's messages; and that knows the
-    language its reader chose (`gettext`), in which `say` writes every message."""
+    file names, values from partner files and CSV exports, argparse's messages."""
 
-    def __init__(self, stream, gettext=None, language: str = ""):
+    def __init__(self, stream):
         self._stream = stream
-        self.gettext = gettext
-        self.language = language
 
     def write(self, text: str) -> int:
         return self._stream.write(text.translate(TERMINAL_SAFE))
@@ -59,46 +55,69 @@ class SafeStream:
         return getattr(self._stream, name)
 
 
-def safe_streams(gettext, language: str):
-    """Wrap stdout and stderr for one command (undone afterwards, so an embedding program keeps its own)."""
-    saved = sys.stdout, sys.stderr
-    sys.stdout, sys.stderr = SafeStream(sys.stdout, gettext, language), SafeStream(sys.stderr, gettext, language)
-    return saved
+class Reporter:
+    """The voice of one command run: the reader's language (`gettext`, `language`) held here, and the only
+    way anything reaches the terminal. Its streams escape what a terminal would act on (SafeStream)."""
 
+    def __init__(self, gettext, language: str, out=None, err=None):
+        self.gettext, self.language = gettext, language
+        self.out = out if out is not None else SafeStream(sys.stdout)
+        self.err = err if err is not None else SafeStream(sys.stderr)
 
-def say(*items, file=None, end: str = "\n") -> None:
-    """print() for a person: each message (`Text`, or an exception carrying one) in the command's language."""
-    stream = file or sys.stdout
-    gettext = getattr(stream, "gettext", None)
-    stream.write(" ".join(said(item, gettext) for item in items) + end)
+    def say(self, *items, end: str = "\n") -> None:
+        """Messages for a person (`Text`, problems, or errors carrying them) in the reader's language."""
+        self.out.write(" ".join(said(item, self.gettext) for item in items) + end)
 
+    def warn(self, *items) -> None:
+        """A message about the run itself (a summary, a refusal, what to do next) on the error stream."""
+        self.err.write(" ".join(said(item, self.gettext) for item in items) + "\n")
 
-def warn(*items) -> None:
-    """A message about the run itself (a summary, a refusal, what to do next) on the error stream."""
-    say(*items, file=sys.stderr)
+    def write_text(self, text: str) -> None:
+        """A document the command makes (a draft agreement, a mapping) written to the output as it is."""
+        self.out.write(text)
 
+    def write_export(self, text: str) -> None:
+        """A machine-readable export (report's CSV, JSON, Markdown): see SafeStream.write_export."""
+        self.out.write_export(text)
 
-def write_text(text: str) -> None:
-    """A document the command makes (a draft agreement, a mapping) written to the output as it is."""
-    sys.stdout.write(text)
+    def problems(self, report, notes: bool = True) -> None:
+        """Every problem of a data check, one `file:line: field: message` line each, in the reader's language."""
+        for line in report.lines(notes=notes, gettext=self.gettext):
+            self.say(line)
 
+    def ask(self, question: Text, default: str = "") -> str:
+        """One answer typed at a terminal (the default when nothing is typed)."""
+        shown = said(question, self.gettext) + (f" [{default}]" if default else "") + ": "
+        try:
+            answer = input(shown.translate(TERMINAL_SAFE)).strip()
+        except EOFError:
+            answer = ""
+        return answer or default
 
-def write_export(text: str) -> None:
-    """A machine-readable export (report's CSV, JSON, Markdown): see SafeStream.write_export."""
-    getattr(sys.stdout, "write_export", sys.stdout.write)(text)
+    def confirm(self, question: Text) -> bool:
+        """A yes-or-no question at a terminal (its words end with the choices, e.g. "[y/N] "): yes only when
+        the answer says so (y, ya, yes)."""
+        try:
+            answer = input(said(question, self.gettext).translate(TERMINAL_SAFE)).strip().lower()
+        except EOFError:
+            answer = ""
+        return answer in ("y", "ya", "yes")
 
 
 class speaking:
-    """For one command: UTF-8 streams that escape what a terminal would act on and know the reader's
-    language (`gettext`); the streams before are put back afterwards, so an embedding program keeps its own."""
+    """For one command: UTF-8 streams that escape what a terminal would act on, and the run's Reporter in the
+    reader's language; the streams before are put back afterwards, so an embedding program keeps its own."""
 
     def __init__(self, gettext, language: str):
         self.gettext, self.language = gettext, language
 
-    def __enter__(self):
+    def __enter__(self) -> Reporter:
         utf8_streams()
-        self.saved = safe_streams(self.gettext, self.language)
-        return self
+        self.saved = sys.stdout, sys.stderr
+        # argparse writes its usage and errors to sys.stdout and sys.stderr: those are the reporter's streams too
+        reporter = Reporter(self.gettext, self.language)
+        sys.stdout, sys.stderr = reporter.out, reporter.err
+        return reporter
 
     def __exit__(self, *exc):
         sys.stdout, sys.stderr = self.saved
@@ -118,20 +137,6 @@ def language(argv: list[str], environ) -> str:
     return locale_language(environ)
 
 
-def output_gettext():
-    """The translation of the command's output stream (None outside `main`: the code's words)."""
-    return getattr(sys.stdout, "gettext", None)
-
-
-def output_language() -> str:
-    return getattr(sys.stdout, "language", "") or LANGUAGES[0]
-
-
-def print_report(catalog: Catalog, quiet_notes: bool = False) -> None:
-    for line in catalog.report.lines(notes=not quiet_notes):
-        say(line)
-
-
 def shown_path(path: str) -> str:
     """A path as the user would type it: relative to the current folder when it is below it."""
     absolute = os.path.abspath(path)
@@ -140,23 +145,3 @@ def shown_path(path: str) -> str:
     except ValueError:
         return absolute
     return absolute if rel.startswith("..") else rel
-
-
-def ask(question: Text, default: str = "") -> str:
-    """One answer typed at a terminal (the default when nothing is typed)."""
-    shown = said(question, output_gettext()) + (f" [{default}]" if default else "") + ": "
-    try:
-        answer = input(shown.translate(TERMINAL_SAFE)).strip()
-    except EOFError:
-        answer = ""
-    return answer or default
-
-
-def confirm(question: Text) -> bool:
-    """A yes-or-no question at a terminal (its words end with the choices, e.g. "[y/N] "): yes only when
-    the answer says so (y, ya, yes)."""
-    try:
-        answer = input(said(question, output_gettext()).translate(TERMINAL_SAFE)).strip().lower()
-    except EOFError:
-        answer = ""
-    return answer in ("y", "ya", "yes")

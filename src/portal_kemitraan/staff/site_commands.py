@@ -12,10 +12,10 @@ from ..core.settings import Settings, parse_mkdocs_config
 from ..core.problems import Text, joined
 from ..render.i18n import edition_language
 from .data_commands import load_settings
-from .reporter import CommandError, UsageError, ask, print_report, say, shown_path, warn
+from .reporter import CommandError, UsageError, shown_path
 
 
-def cmd_doctor(args) -> int:
+def cmd_doctor(args, reporter) -> int:
     settings = load_settings(args.config)
     catalog = load_catalog(args.data)
     findings: list = []
@@ -25,11 +25,11 @@ def cmd_doctor(args) -> int:
         editions, findings = [], [Text("{config}: {error}", config=args.config, error=exc.args[0])]
     findings += doctor.check(args.config, settings, catalog, editions)
     for finding in findings:
-        say(finding)
+        reporter.say(finding)
     if findings:
-        warn(Text('{count} thing(s) to change before the site goes live.', count=len(findings)))
+        reporter.warn(Text('{count} thing(s) to change before the site goes live.', count=len(findings)))
         return 1
-    say(Text("Ready to go live: addresses, contact and intake are set, the data is valid and holds no template text."))
+    reporter.say(Text("Ready to go live: addresses, contact and intake are set, the data is valid and holds no template text."))
     return 0
 
 
@@ -50,7 +50,7 @@ def edition_files(config_path: str):
         raise UsageError(exc)
 
 
-def cmd_check(args) -> int:
+def cmd_check(args, reporter) -> int:
     """Validate, build every edition strictly, then read the built site against the data."""
     from ..core.public import build_public_site
 
@@ -66,7 +66,7 @@ def cmd_check(args) -> int:
     today = settings.build_date()
     catalog = load_catalog(data, today=today)
     if not catalog.report.ok:
-        print_report(catalog, quiet_notes=True)
+        reporter.problems(catalog.report, notes=False)
         raise CommandError(Text("{errors} error(s) in the data; nothing was built or published.", errors=len(catalog.report.errors)))
     for name, config, lang, site_url, site_dir in editions:
         if inside(data, site_dir) or inside(site_dir, data):  # MkDocs empties site_dir before it writes
@@ -75,13 +75,13 @@ def cmd_check(args) -> int:
         if not site_url:
             raise UsageError(Text("{config}: site_url: not set; every edition needs its public address", config=name))
         if not args.no_build:
-            say(Text("building the {language} edition ({config}) into {site_dir} …", language=lang, config=name, site_dir=shown_path(site_dir)))
+            reporter.say(Text("building the {language} edition ({config}) into {site_dir} …", language=lang, config=name, site_dir=shown_path(site_dir)))
             built = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", os.path.join(config_dir, name)],
                                    cwd=config_dir, capture_output=True, text=True, encoding="utf-8", errors="replace")
             if built.returncode != 0:
                 lines = [line for line in (built.stdout + built.stderr).splitlines() if line.startswith(("ERROR", "WARNING", "Aborted", "Error"))]
                 for line in lines or (built.stdout + built.stderr).splitlines()[-20:]:
-                    say(Text("{config}: {line}", config=name, line=line))
+                    reporter.say(Text("{config}: {line}", config=name, line=line))
                 raise CommandError(Text("the strict build of {config} failed; nothing may be published", config=name))
     public = build_public_site(catalog, today, settings.ending_soon_days)
     sites = [sitecheck.EditionSite(name, lang, site_url, site_dir) for name, _, lang, site_url, site_dir in editions]
@@ -91,15 +91,15 @@ def cmd_check(args) -> int:
     problems = sitecheck.check_site(editions[0][4], sites, catalog, public, repository)
     root = shown_path(editions[0][4])
     for problem in problems:
-        say(Text("{root}/{problem}", root=root, problem=problem))
+        reporter.say(Text("{root}/{problem}", root=root, problem=problem))
     if problems:
         raise CommandError(Text("{count} problem(s) in the built site; do not publish it.", count=len(problems)))
-    say(Text("The site may be published: {editions} edition(s) in {root}, {partners} partners shown, no private value, every link and export checked.",
+    reporter.say(Text("The site may be published: {editions} edition(s) in {root}, {partners} partners shown, no private value, every link and export checked.",
              editions=len(sites), root=root, partners=len(public.listed) + len(public.unlisted)))
     return 0
 
 
-def _init_answers(args, interactive: bool):
+def _init_answers(reporter, args, interactive: bool):
     """What `portal init` is told: the options given, the rest asked at a terminal; UsageError when not enough."""
     questions = {
         "name": Text("The organisation's name (as readers should see it)"),
@@ -114,7 +114,7 @@ def _init_answers(args, interactive: bool):
         values["languages"] = "id,en" if not interactive else None
     for key, question in questions.items():
         if values[key] is None and interactive:
-            values[key] = ask(question, "id,en" if key == "languages" else "")
+            values[key] = reporter.ask(question, "id,en" if key == "languages" else "")
     missing = [f"--{key}" for key in ("name", "url", "email") if not values[key]]
     if missing:
         raise UsageError(Text("missing {options}; give them as options, or run portal init at a terminal to be asked", options=", ".join(missing)))
@@ -137,13 +137,13 @@ def _check_config(path: str, text: str) -> None:
         raise CommandError(Text("{path}: the new configuration would not be valid ({error}); nothing was changed", path=shown_path(path), error=exc))
 
 
-def cmd_init(args) -> int:
+def cmd_init(args, reporter) -> int:
     """The demo made into the organisation's own portal (every answer a flag too; asked at a terminal)."""
     config_path = os.path.abspath(args.config)
     if not os.path.isfile(config_path):
         raise UsageError(Text("--config {config}: no such file", config=args.config))
     interactive = sys.stdin is not None and sys.stdin.isatty() and not args.yes
-    answers = _init_answers(args, interactive)
+    answers = _init_answers(reporter, args, interactive)
     project = os.path.dirname(config_path)
     settings = load_settings(config_path)
     data = os.path.join(project, settings.data_dir)
@@ -162,22 +162,22 @@ def cmd_init(args) -> int:
         _check_config(path, text)
     partners, logos = ([], []) if args.keep_demo else start.demo_files(data)
     if interactive:
-        say(Text("portal init will write {configs}, remove {dropped}, and remove {partners} demo partner file(s) and {logos} logo(s).",
+        reporter.say(Text("portal init will write {configs}, remove {dropped}, and remove {partners} demo partner file(s) and {logos} logo(s).",
                  configs=", ".join(shown_path(p) for p in texts), dropped=", ".join(shown_path(p) for p in dropped) or "-", partners=len(partners), logos=len(logos)))
-        if ask(Text("Go ahead? (y/n)"), "n").lower() not in ("y", "ya", "yes"):
-            say(Text("Nothing was changed."))
+        if reporter.ask(Text("Go ahead? (y/n)"), "n").lower() not in ("y", "ya", "yes"):
+            reporter.say(Text("Nothing was changed."))
             return 1
     for path, text in texts.items():
         start.write_beside(path, text)
-        say(Text("wrote {path}", path=shown_path(path)))
+        reporter.say(Text("wrote {path}", path=shown_path(path)))
     for path in dropped + partners + logos:
         os.unlink(path)
-        say(Text("removed {path}", path=shown_path(path)))
-    say(Text("Your portal is set up. Next: add partners (portal new, or the editor), then run portal check; portal doctor lists what still needs a person."))
+        reporter.say(Text("removed {path}", path=shown_path(path)))
+    reporter.say(Text("Your portal is set up. Next: add partners (portal new, or the editor), then run portal check; portal doctor lists what still needs a person."))
     return 0
 
 
-def cmd_render(args) -> int:
+def cmd_render(args, reporter) -> int:
     from ..adapters.folder import RenderError, project_files, write_folder
     from ..core.problems import DataError
 
@@ -190,7 +190,7 @@ def cmd_render(args) -> int:
         count = write_folder(out, files)
     except DataError as exc:
         for line in exc.report.lines(notes=False):
-            say(line)
+            reporter.say(line)
         raise CommandError(Text("the data has errors; nothing was rendered (see validate)"))
     except (ValueError, RenderError) as exc:
         raise UsageError(exc)
@@ -198,6 +198,6 @@ def cmd_render(args) -> int:
         raise CommandError(Text("{path}: {reason}", path=exc.filename or args.out, reason=exc.strerror or exc))
     configs = sorted((name for name in files if "/" not in name and name.endswith(".yml")), key=lambda n: (n != "mkdocs.yml", n))
     builds = " && ".join("zensical build" + ("" if name == "mkdocs.yml" else f" -f {name}") for name in configs)
-    say(Text('wrote {count} files into {out}: one configuration (without the hook) and one docs folder per edition ({configs}), and the overriding templates;', count=count, out=shown_path(args.out), configs=', '.join(configs)))
-    say(Text('build every edition with another engine, the main one first, e.g.: cd {out} && {builds}', out=shown_path(args.out), builds=builds))
+    reporter.say(Text('wrote {count} files into {out}: one configuration (without the hook) and one docs folder per edition ({configs}), and the overriding templates;', count=count, out=shown_path(args.out), configs=', '.join(configs)))
+    reporter.say(Text('build every edition with another engine, the main one first, e.g.: cd {out} && {builds}', out=shown_path(args.out), builds=builds))
     return 0

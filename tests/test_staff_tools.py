@@ -1,5 +1,5 @@
-"""Staff and partners, second round (issue 20): WhatsApp as a contact, from the partner file to the profile and
-to the verification loop."""
+"""The staff tools on real-shaped data: WhatsApp as a contact (file, profile, verification), agreement drafts,
+a profile's facts, an organisation's own form imported through its mapping, and corrections applied in place."""
 
 from __future__ import annotations
 
@@ -328,50 +328,6 @@ def test_a_correction_of_a_field_that_is_not_public_is_reported_not_applied(tmp_
     assert f"{export}:2: internal.owner: is not a public field a partner may correct; not applied" in out
     assert f"{export}:3: visibility: is not a public field a partner may correct; not applied" in out
     assert before == {n: open(os.path.join(root, n), "rb").read() for n in os.listdir(root) if n.endswith(".yml")}
-
-
-def _cards(edition_locale: str, root: str = None, settings=None) -> dict:
-    from portal_kemitraan.render.site import Edition, render_site
-
-    site = build_public_site(load_catalog(root or os.path.join(DEMO, "partners"), today=TODAY), TODAY, parallel=False)
-    outputs = render_site(site, settings or Settings(organisation="Portal Kemitraan"), Edition(locale=edition_locale), parallel=False)
-    pages = {o.path: o.meta for o in outputs if o.kind == "page"}
-    return site, pages, {o.path: o.content() for o in outputs if o.kind == "card"}
-
-
-def test_each_partner_with_a_logo_has_its_own_share_image_in_each_language():
-    """1200×630, the logo drawn on its tile (SVG logos too), the pattern named in the edition's language;
-    profiles without a logo keep the site's card; hidden partners have none."""
-    from PIL import Image
-
-    site, pages, cards = _cards("id")
-    _, pages_en, cards_en = _cards("en")
-    with_logo = {p.slug for p in site.pages if p.logo}
-    assert len(with_logo) >= 10 and {f"assets/share/{slug}.jpg" for slug in with_logo} == set(cards) == set(cards_en)
-    for p in site.pages:
-        meta = pages[f"partners/{p.slug}.md"]
-        assert meta.get("image") == (f"assets/share/{p.slug}.jpg" if p.slug in with_logo else None)
-    hidden = [n[:-4] for n in os.listdir(os.path.join(DEMO, "partners")) if n.endswith(".yml") and "visibility: hidden" in open(os.path.join(DEMO, "partners", n), encoding="utf-8").read()]
-    assert hidden and not any(f"assets/share/{slug}.jpg" in cards for slug in hidden)
-    card = Image.open(io.BytesIO(cards["assets/share/cv-kopi-gayo-mandiri.jpg"]))
-    assert card.format == "JPEG" and card.size == (1200, 630)
-    # the coffee logo (an SVG) is drawn: its dark brown fills the middle of the white tile
-    r, g, b = card.convert("RGB").getpixel((110, 315))
-    assert r < 110 and g < 80 and b < 70, (r, g, b)
-    assert cards["assets/share/cv-kopi-gayo-mandiri.jpg"] != cards_en["assets/share/cv-kopi-gayo-mandiri.jpg"]  # "Keagenan" / "Agency"
-
-
-def test_a_share_image_is_made_for_any_name_and_any_logo(tmp_path):
-    """A name of one endless word and a logo no library can draw still give a card (shortened, tile empty)."""
-    from PIL import Image
-
-    from portal_kemitraan.render.cards import share_card
-
-    broken_svg = b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 100000"><rect width="1" height="100000"/></svg>'
-    for name, logo, path in [("W" * 400, b"not an image", "assets/partners/logos/x.png"), ("Koperasi " * 60, broken_svg, "x.svg"),
-                             ("Ñandú Kopi 咖啡 ☕", b"<svg", "y.svg")]:
-        data = share_card(name, "Keagenan · Agen", "Takengon, Aceh", "Portal Kemitraan", logo, path)
-        assert Image.open(io.BytesIO(data)).size == (1200, 630)
 
 
 def test_a_profile_link_preview_names_its_share_image(built_site):
