@@ -62,7 +62,7 @@ def test_defaults():
 
 
 def test_internal_takes_any_mapping():
-    assert partner(internal={"notes": ["a", {"b": 1}], "owner": "sari"}).internal["owner"] == "sari"
+    assert partner(internal={"notes": ["a", {"b": 1}], "owner": "sari"}).internal.owner == "sari"
 
 
 def test_person_consent_defaults_to_false():
@@ -73,3 +73,17 @@ def test_summary_limit_is_280_characters():
     partner(summary="x" * 280)
     with pytest.raises(ValidationError):
         partner(summary="x" * 281)
+
+
+def test_internal_is_typed_for_the_keys_the_staff_tools_use_and_keeps_the_rest():
+    from portal_kemitraan.core.models import Internal, Partner
+
+    base = {"name": "Mitra", "pattern": "agency", "side": "agent", "summary": "Ringkasan.", "region": {"province": "Aceh"}}
+    partner = Partner.model_validate({**base, "internal": {"owner": 12, "applicant": {"name": "Budi", "email": "budi@contoh.id"},
+                                                           "catatan_rapat": ["bertemu di balai desa"]}})
+    assert isinstance(partner.internal, Internal)
+    assert partner.internal.owner == "12" and partner.internal.applicant.email == "budi@contoh.id"
+    assert partner.internal.model_dump(exclude_none=True)["catatan_rapat"] == ["bertemu di balai desa"]  # staff's own keys kept
+    with pytest.raises(Exception) as caught:
+        Partner.model_validate({**base, "internal": {"applicant": "Budi"}})
+    assert "applicant" in str(caught.value)

@@ -250,8 +250,8 @@ def test_a_form_of_the_organisations_own_is_imported_with_a_mapping_written_by_m
     assert (nelayan.pattern, nelayan.region.province) == ("foster-parent", "Sulawesi Selatan")  # a hyphen for the dash; a typo
     assert catalog.partners["warung-kopi-lereng"].data.region.province == "Jawa Timur"  # a short name
     draft = catalog.partners["sanggar-anyaman-mendong"].data
-    assert draft.internal["import_problems"] == ["pattern: 'Titip jual di toko' is not recognised; set to 'general-trade' until screening"]
-    assert draft.internal["screening"]["Bentuk kemitraan yang diminati"] == "Titip jual di toko"  # the answer, word for word
+    assert draft.internal.import_problems == ["pattern: 'Titip jual di toko' is not recognised; set to 'general-trade' until screening"]
+    assert draft.internal.screening["Bentuk kemitraan yang diminati"] == "Titip jual di toko"  # the answer, word for word
     # The same export again: every applicant is known now, so nothing is written twice.
     code, out, err = run("import", export, "--mapping", mapping_path, "--data", root, "--today", TODAY.isoformat())
     assert code == 1 and out.count(": skipped: ") == 4

@@ -14,6 +14,7 @@ import stat
 import tempfile
 import threading
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import jinja2
 import jinja2.bccache
@@ -63,6 +64,24 @@ class CompiledTemplates(jinja2.BytecodeCache):
         self.compiled[bucket.key] = bucket.bytecode_to_string()
 
 
+class Projected(NamedTuple):
+    """A partner's public record, with the digest of its file and the context (date, reference data) it was made in."""
+
+    digest: str
+    context: tuple
+    record: object
+
+
+class PageBuilt(NamedTuple):
+    """What made a generated page of the last build: what all pages share, its own inputs, its front matter,
+    and the digest of what was written."""
+
+    shared: tuple | None
+    inputs: tuple
+    meta: dict
+    digest: str
+
+
 @dataclass(frozen=True)
 class _Checked:
     digest: str
@@ -78,7 +97,7 @@ class Preview:
 
     def __init__(self, dirty: bool):
         self.checked: dict[str, _Checked] = {}  # partner file path -> the file as checked, by digest
-        self.projected: dict[str, tuple] = {}  # slug -> (file digest, context, public record)
+        self.projected: dict[str, Projected] = {}  # slug -> its public record, by the digest of its file and the context
         self.compiled = CompiledTemplates()
         self.staging = Staging() if dirty else None
         self.builds = 0
@@ -120,10 +139,10 @@ class Preview:
         digests = {job.stem: kept[job.path].digest for job in jobs}
         key = (today, soon_days, context)
         slugs = shown_slugs(catalog)
-        todo = [s for s in slugs if not (s in self.projected and self.projected[s][:2] == (digests[s], key) and digests[s])]
+        todo = [s for s in slugs if not (s in self.projected and (self.projected[s].digest, self.projected[s].context) == (digests[s], key) and digests[s])]
         made = dict(zip(todo, project_partners(catalog, todo, today, soon_days, parallel=False)))
-        self.projected = {s: (digests[s], key, made[s] if s in made else self.projected[s][2]) for s in slugs}
-        return catalog, assemble_public(catalog, today, {s: entry[2] for s, entry in self.projected.items()})
+        self.projected = {s: Projected(digests[s], key, made[s] if s in made else self.projected[s].record) for s in slugs}
+        return catalog, assemble_public(catalog, today, {s: entry.record for s, entry in self.projected.items()})
 
 
     def attach(self, rendered) -> None:
@@ -169,7 +188,7 @@ class Built:
     and digest; each export's, logo's and share image's digest; each partner's public record (by identity)."""
 
     shared: tuple | None = None
-    pages: dict[str, tuple] = field(default_factory=dict)
+    pages: dict[str, PageBuilt] = field(default_factory=dict)
     exports: dict[str, str] = field(default_factory=dict)
     logos: dict[str, str] = field(default_factory=dict)
     partners: dict[str, dict] = field(default_factory=dict)
@@ -257,7 +276,7 @@ class Staging:
         uri = out.path
         inputs, meta = plan.inputs(uri), out.meta
         before = last.pages.get(uri)
-        if not everything and before is not None and before[1] == inputs and before[2] == meta:
+        if not everything and before is not None and before.inputs == inputs and before.meta == meta:
             now.pages[uri] = before
             if out.in_nav:  # in the navigation: listed, and skipped by MkDocs as unmodified
                 files.append(self._file(config, uri, out.in_nav))
@@ -265,8 +284,8 @@ class Staging:
         text = plan.pages[uri].markdown()
         body = out.make()
         digest = _digest(text + body)
-        now.pages[uri] = (now.shared, inputs, meta, digest)
-        if before is not None and before[3] == digest and not everything:
+        now.pages[uri] = PageBuilt(now.shared, inputs, meta, digest)
+        if before is not None and before.digest == digest and not everything:
             if out.in_nav:
                 files.append(self._file(config, uri, out.in_nav))
             return 0

@@ -10,6 +10,7 @@ from typing import Annotated, Any, Literal, Optional, Union
 from urllib.parse import urlsplit
 
 from pydantic import (
+    BeforeValidator,
     AfterValidator,
     BaseModel,
     ConfigDict,
@@ -273,6 +274,43 @@ Kind = Literal["individual", "community-group", "cooperative", "business", "ngo"
 Visibility = Literal["public", "unlisted", "hidden"]
 
 
+def _as_text(value):
+    """A note staff typed as a number (owner: 12) is the text they meant."""
+    return str(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else value
+
+
+StaffText = Annotated[Optional[str], BeforeValidator(_as_text)]
+StaffDate = Optional[Union[dt.date, str]]  # a date, or however staff wrote it (the report reads what it can)
+
+
+class Applicant(BaseModel):
+    """Who applied, as the intake form or staff recorded them (private: the applicant has not consented)."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+    name: StaffText = None
+    email: StaffText = None
+
+
+class Internal(BaseModel):
+    """Staff-only notes, never published: the keys the staff tools read and write, typed, and room for
+    anything else staff keep (every text storable, as the commands print and write them)."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+    owner: StaffText = Field(None, description="Who on the staff looks after this partnership (report).")
+    last_contact: StaffDate = Field(None, description="When staff last spoke with the partner (report).")
+    applicant: Optional[Applicant] = Field(None, description="Who applied, when it is not the contact (verify).")
+    screening: Optional[dict[str, Any]] = Field(None, description="The intake form's answers, word for word (import).")
+    import_problems: Optional[list[Any]] = Field(None, description="What the import left for a person to settle.")
+    imported_from: StaffText = Field(None, description="The export file and line the partner was imported from.")
+    imported_on: StaffDate = Field(None, description="The day of the import.")
+    received: StaffDate = Field(None, description="The day the application was received.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _storable(cls, value):
+        return _internal_text(value) if isinstance(value, dict) else value
+
+
 class Partner(Model):
     """One partner organisation, as staff write it in partners/<slug>.yml."""
 
@@ -298,9 +336,7 @@ class Partner(Model):
     since: Optional[dt.date] = Field(None, description="When the partnership began; feeds 'recently joined'.")
     last_verified: Optional[dt.date] = Field(None, description="When the partner last confirmed this profile.")
     visibility: Visibility = Field("public", description="public: listed; unlisted: own page only; hidden: not published.")
-    internal: Optional[Annotated[dict[str, Any], AfterValidator(_internal_text)]] = Field(
-        None, description="Staff-only notes. Never published."
-    )
+    internal: Optional[Internal] = Field(None, description="Staff-only notes. Never published.")
 
     @model_validator(mode="after")
     def _published_has_a_province(self):

@@ -56,9 +56,9 @@ def _known_keys(catalog: Catalog) -> tuple[dict, dict]:
         for email in (contact.email if contact else None, contact.person.email if contact and contact.person else None):
             if email:
                 emails.setdefault(email.lower(), slug)
-        applicant = ((p.internal or {}).get("applicant") or {}) if isinstance(p.internal, dict) else {}
-        if isinstance(applicant, dict) and isinstance(applicant.get("email"), str):
-            emails.setdefault(applicant["email"].lower(), slug)
+        applicant = p.internal.applicant if p.internal else None
+        if applicant is not None and applicant.email:
+            emails.setdefault(applicant.email.lower(), slug)
         key = _website_key(p.website)
         if key:
             sites.setdefault(key, slug)

@@ -10,6 +10,7 @@ from ..core.catalog import Catalog
 from ..render.csvout import csv_text
 from ..core.public import agreement_status
 from ..core.problems import Gettext, Text, joined, said
+from ..core.models import Internal
 from ..core.settings import ENDING_SOON_DAYS, STALE_DAYS
 
 RECOMMENDED = ("logo", "description", "website", "contact")
@@ -68,8 +69,8 @@ def build_report(catalog: Catalog, today: dt.date, ending_days: int = ENDING_SOO
     for slug in sorted(catalog.partners):
         record = catalog.partners[slug]
         p = record.data
-        internal = p.internal if isinstance(p.internal, dict) else {}
-        owner = str(internal.get("owner", "") or "")
+        internal = p.internal or Internal()
+        owner = internal.owner or ""
         stage = catalog.stage_of(record)
         by_stage[stage].append(slug)
         if p.agreement and p.agreement.end:
@@ -87,7 +88,7 @@ def build_report(catalog: Catalog, today: dt.date, ending_days: int = ENDING_SOO
                 old.append(Text("belum pernah diperiksa mitra"))
             elif p.last_verified < limit:
                 old.append(Text("terakhir diperiksa {date}", date=p.last_verified.isoformat()))
-            contact = _date(internal.get("last_contact"))
+            contact = _date(internal.last_contact)
             if contact and contact < limit:
                 old.append(Text("terakhir dihubungi {date}", date=contact.isoformat()))
             if old:

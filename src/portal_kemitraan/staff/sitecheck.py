@@ -204,7 +204,7 @@ def private_needles(catalog: Catalog, public: PublicSite, prefixes: list[str]) -
                 value = getattr(person, key)
                 if value:
                     _add_value(needles, str(value), ("contact", "person", key), Secret(source, f"contact.person.{key}", "unconsented"))
-        for path, text in _leaves(p.internal or {}, ("internal",)):
+        for path, text in _leaves(p.internal.model_dump(exclude_none=True) if p.internal else {}, ("internal",)):
             _add_value(needles, text, path, Secret(source, _field_name(path), "internal"))
     needles.drop(listed_words, frozenset({"internal", "hidden", "unconsented", "unlisted"}))
     needles.drop(unlisted_words, frozenset({"internal", "hidden", "unconsented"}))

@@ -62,9 +62,9 @@ def recipient(catalog: Catalog, slug: str) -> tuple[str, str]:
         return person.name, person.email
     if p.contact and p.contact.email:
         return p.name, p.contact.email
-    applicant = (p.internal or {}).get("applicant") if isinstance(p.internal, dict) else None
-    if isinstance(applicant, dict) and isinstance(applicant.get("email"), str):
-        return str(applicant.get("name") or p.name), applicant["email"]
+    applicant = p.internal.applicant if p.internal else None
+    if applicant is not None and applicant.email:
+        return applicant.name or p.name, applicant.email
     return (person.name if person else p.name), ""
 
 
