@@ -9,7 +9,7 @@ from ..core.problems import Text
 from ..render.i18n import translations
 from .arguments import DEFAULT_DATA, build_parser
 from .data_commands import load_settings
-from .reporter import CommandError, Reporter, UsageError, language, shown_path, speaking
+from .reporter import CommandError, InvalidData, Reporter, UsageError, language, shown_path, speaking
 
 
 WRITERS = frozenset({"new", "import", "corrections", "verified", "new-activity", "schema", "init"})
@@ -55,6 +55,8 @@ def _main(argv: list[str], reporter: Reporter) -> int:
             with data_lock(args.data if hasattr(args, "data") else data_of(args.config)):
                 return args.func(args, reporter)
         return args.func(args, reporter)
+    except InvalidData:
+        return 1
     except UsageError as exc:
         reporter.warn(Text("{command}: {error}", command=name, error=exc))
         return 2

@@ -15,7 +15,7 @@ from .schema import schema_path, schema_text
 from ..core.settings import read_mkdocs_config, settings_from_mkdocs
 from ..core.yamlsource import MAX_BYTES as MAX_PARTNER_BYTES
 from ..core.problems import Text, joined, said
-from .reporter import CommandError, UsageError, shown_path
+from .reporter import CommandError, InvalidData, UsageError, shown_path
 
 
 def load_settings(config_path: str):
@@ -25,12 +25,14 @@ def load_settings(config_path: str):
         raise UsageError(Text('{config_path}: {exc}', config_path=config_path, exc=exc))
 
 
-def refuse_invalid(reporter, catalog: Catalog, command: str) -> bool:
-    if catalog.report.ok:
-        return False
-    reporter.problems(catalog.report, notes=False)
-    reporter.warn(Text('portal {command}: the data has errors; fix them first (see validate)', command=command))
-    return True
+def valid_catalog(reporter, data: str, command: str) -> Catalog:
+    """The catalog of the data folder; when it has errors, they are said and the command stops (exit 1)."""
+    catalog = load_catalog(data)
+    if not catalog.report.ok:
+        reporter.problems(catalog.report, notes=False)
+        reporter.warn(Text('portal {command}: the data has errors; fix them first (see validate)', command=command))
+        raise InvalidData(command)
+    return catalog
 
 
 def cmd_validate(args, reporter) -> int:
@@ -154,9 +156,7 @@ def cmd_schema(args, reporter) -> int:
 
 
 def cmd_report(args, reporter) -> int:
-    catalog = load_catalog(args.data)
-    if refuse_invalid(reporter, catalog, "report"):
-        return 1
+    catalog = valid_catalog(reporter, args.data, "report")
     settings = load_settings(args.config)
     ending = settings.ending_soon_days if args.ending_days is None else args.ending_days
     stale = settings.stale_days if args.stale_days is None else args.stale_days
@@ -223,9 +223,7 @@ def write_edit(reporter, args, catalog: Catalog, path: str, old: str, new: str, 
 def cmd_verify(args, reporter) -> int:
     from ..core.public import build_public_site
 
-    catalog = load_catalog(args.data)
-    if refuse_invalid(reporter, catalog, "verify"):
-        return 1
+    catalog = valid_catalog(reporter, args.data, "verify")
     settings = load_settings(args.config)
     today = args.today or dt.date.today()
     days = settings.stale_days if args.days is None else args.days
@@ -263,9 +261,7 @@ def cmd_verify(args, reporter) -> int:
 
 
 def cmd_verified(args, reporter) -> int:
-    catalog = load_catalog(args.data)
-    if refuse_invalid(reporter, catalog, "verified"):
-        return 1
+    catalog = valid_catalog(reporter, args.data, "verified")
     today = dt.date.today() if args.today is None else args.today
     when = args.date or today
     if when > today:
@@ -282,9 +278,7 @@ def cmd_verified(args, reporter) -> int:
 
 
 def cmd_new_activity(args, reporter) -> int:
-    catalog = load_catalog(args.data)
-    if refuse_invalid(reporter, catalog, "new-activity"):
-        return 1
+    catalog = valid_catalog(reporter, args.data, "new-activity")
     today = dt.date.today() if args.today is None else args.today
     item = {"title": args.title.strip(), "date": args.date or today}
     if args.summary:

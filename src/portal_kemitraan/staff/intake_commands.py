@@ -7,11 +7,11 @@ import os
 import sys
 from slugify import slugify
 from . import corrections, formexport, intake, startmap, yamledit
-from ..core.catalog import Catalog, load_catalog
+from ..core.catalog import Catalog
 from ..core.safefs import Refused, read_inside, read_regular, write_inside, write_output
 from ..core.yamlsource import MAX_BYTES as MAX_PARTNER_BYTES
 from ..core.problems import Text
-from .data_commands import refuse_invalid
+from .data_commands import valid_catalog
 from .reporter import CommandError, UsageError, shown_path
 
 
@@ -32,9 +32,7 @@ def mapping_and_export(args, default_mapping: str, allowed) -> tuple:
 
 
 def cmd_import(args, reporter) -> int:
-    catalog = load_catalog(args.data)
-    if refuse_invalid(reporter, catalog, "import"):
-        return 1
+    catalog = valid_catalog(reporter, args.data, "import")
     mapping, raw = mapping_and_export(args, intake.MAPPING_NAME, formexport.MAPPABLE)
     if args.map:
         return _write_starting_mapping(reporter, args, raw, catalog, mapping)
@@ -112,9 +110,7 @@ def _write_starting_mapping(reporter, args, raw: bytes, catalog: Catalog, known)
 
 def cmd_corrections(args, reporter) -> int:
     """Read the correction form's export; show each partner's changes; apply those accepted, in place."""
-    catalog = load_catalog(args.data)
-    if refuse_invalid(reporter, catalog, "corrections"):
-        return 1
+    catalog = valid_catalog(reporter, args.data, "corrections")
     mapping, raw = mapping_and_export(args, corrections.MAPPING_NAME, None)
     if "slug" not in mapping.fields:
         raise UsageError(Text("{value}: fields: needs slug (the column with the profile's slug or address)", value=args.mapping or corrections.MAPPING_NAME))

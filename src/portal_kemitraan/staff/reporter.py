@@ -12,6 +12,10 @@ class UsageError(Exception):
     """The command was called wrongly (exit 2)."""
 
 
+class InvalidData(Exception):
+    """The data has errors, already said: the command stops with exit 1 and says nothing more."""
+
+
 class CommandError(Exception):
     """The command could not do its work (exit 1)."""
 
