@@ -17,7 +17,7 @@ def _cards(edition_locale: str, root: str = None, settings=None) -> dict:
     site = build_public_site(load_catalog(root or os.path.join(DEMO, "partners"), today=TODAY), TODAY, parallel=False)
     outputs = render_site(site, settings or Settings(organisation="Portal Kemitraan"), Edition(locale=edition_locale), parallel=False)
     pages = {o.path: o.meta for o in outputs if o.kind == "page"}
-    return site, pages, {o.path: o.content() for o in outputs if o.kind == "card"}
+    return site, pages, {o.path: o.content() for o in outputs if o.kind == "card" and o.meta["slug"]}
 
 
 def test_each_partner_with_a_logo_has_its_own_share_image_in_each_language():
@@ -93,3 +93,54 @@ def test_a_share_image_is_made_for_any_name_and_any_logo():
         assert card.size == (1200, 630)
         assert _count(card, TILE, (255, 255, 255), 3) > 0.99 * (TILE[2] - TILE[0]) * (TILE[3] - TILE[1]), name[:20]  # an empty tile
         assert _count(card, NAME, INK) > 500, name[:20]  # yet the name is written
+
+
+def _glyph(font, ch: str) -> bytes:
+    from PIL import Image, ImageDraw
+
+    image = Image.new("L", (120, 120))
+    ImageDraw.Draw(image).text((20, 20), ch, font=font, fill=255)
+    return image.tobytes()
+
+
+def _missing(font, text: str) -> list[str]:
+    """The characters of `text` the font has no glyph for (drawn as its "missing" box, as a private-use one is)."""
+    box = _glyph(font, "\ue000")
+    return sorted(ch for ch in set(text) if not ch.isspace() and _glyph(font, ch) == box)
+
+
+def test_the_cards_font_has_every_character_the_cards_write():
+    """Every name of a pattern, side, stage and province in both languages, and the punctuation Indonesian and
+    English text uses, is drawn by the bundled font (Pillow's own font has no en dash: the test would fail)."""
+    from PIL import ImageFont
+
+    from portal_kemitraan.core.reference import provinces
+    from portal_kemitraan.render.cards import _font
+
+    catalog = load_catalog(os.path.join(DEMO, "partners"), today=TODAY)
+    texts = [row["name"] for row in provinces()]
+    for pattern in catalog.patterns.values():
+        texts += [pattern.name.id, pattern.name.en] + [t for s in pattern.sides for t in (s.label.id, s.label.en)]
+    texts += [t for s in catalog.stages for t in (s.label.id, s.label.en)]
+    texts += ["Bapak angkat – anak angkat · Keagenan — “Kopi” ‘Gayo’ … Ñandú Café (Rp 1.500,-) #1 & 50% @ 2026/12/01 ±"]
+    text = " ".join(texts)
+    assert "–" in text
+    for bold in (False, True):
+        assert _missing(_font(40, bold), text) == [], bold
+    assert "–" in _missing(ImageFont.load_default(size=40), text)  # what the cards were drawn with before
+
+
+def test_each_edition_has_its_own_site_card_in_its_language():
+    from PIL import Image
+
+    from portal_kemitraan.render.cards import SITE_CARD
+    from portal_kemitraan.render.site import Edition, render_site
+
+    site = build_public_site(load_catalog(os.path.join(DEMO, "partners"), today=TODAY), TODAY, parallel=False)
+    cards = {}
+    for lang in ("id", "en"):
+        made = {o.path: o for o in render_site(site, Settings(organisation="Portal Kemitraan"), Edition(locale=lang, title="Portal Kemitraan"), parallel=False)}
+        cards[lang] = made[SITE_CARD].content()
+        card = Image.open(io.BytesIO(cards[lang]))
+        assert card.size == (1200, 630) and _count(card, (90, 160, 1110, 420), (27, 46, 34)) > 2000  # the title in ink
+    assert cards["id"] != cards["en"]  # "Direktori mitra, pola kemitraan…" / "Partner directory, partnership patterns…"

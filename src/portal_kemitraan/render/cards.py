@@ -1,5 +1,5 @@
-"""Share images: one 1200×630 card per partner with a logo (its logo, name, pattern and place), shown by
-WhatsApp and social media when a profile's address is shared."""
+"""Share images: one 1200×630 card per partner with a logo (its logo, name, pattern and place), and one per
+edition for every other page, shown by WhatsApp and social media when an address is shared."""
 
 from __future__ import annotations
 
@@ -104,6 +104,9 @@ def _render_svg(text: str, size: dict) -> bytes:
     return bytes(resvg_py.svg_to_bytes(svg_string=text, **size))
 
 
+SITE_CARD = "assets/share/site.jpg"  # each edition's own card, in its language, for pages without a partner's
+
+
 def card_path(slug: str) -> str:
     """Where a partner's share image is published, in each edition."""
     return f"assets/share/{slug}.jpg"
@@ -129,7 +132,7 @@ def share_card(name: str, pattern_line: str, place: str, organisation: str, logo
         draw.text((left, y), line, font=small, fill=ACCENT)
         y += 46
     size, lines = _fit(name, width)
-    big = _font(size)
+    big = _font(size, bold=True)
     y += 10
     for line in lines:
         draw.text((left, y), line, font=big, fill=INK)
@@ -146,18 +149,44 @@ def share_card(name: str, pattern_line: str, place: str, organisation: str, logo
     return out.getvalue()
 
 
-def _font(size: int):
-    """Pillow's own font (Aileron, shipped with Pillow): the same card on every machine, no system fonts."""
-    return ImageFont.load_default(size=size)
+FONTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fonts")  # DejaVu Sans (fonts/LICENSE)
+
+
+def _font(size: int, bold: bool = False):
+    """The bundled DejaVu Sans: every letter and mark of Indonesian and English text (the en dash of "Bapak
+    angkat – anak angkat", quotes, ellipses), the same on every machine, no system fonts."""
+    return ImageFont.truetype(os.path.join(FONTS, "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"), size)
+
+
+def site_card(title: str, tagline: str, organisation: str) -> bytes:
+    """An edition's own card for pages without a partner's card: the site's title and what it offers, in the
+    edition's language, and the organisation."""
+    card = Image.new("RGB", SIZE, PAPER)
+    draw = ImageDraw.Draw(card)
+    left, width = 90, SIZE[0] - 180
+    size, lines = _fit(title, width)
+    big, small, y = _font(size, bold=True), _font(34), 170
+    for line in lines:
+        draw.text((left, y), line, font=big, fill=INK)
+        y += int(size * 1.18)
+    for line in _wrap(tagline, small, width, 2):
+        draw.text((left, y + 24), line, font=small, fill=ACCENT)
+        y += 48
+    for line in _wrap(organisation, _font(26), width, 1):
+        draw.text((left, SIZE[1] - 96), line, font=_font(26), fill=SOFT)
+    draw.rectangle((0, SIZE[1] - 14, SIZE[0], SIZE[1]), fill=ACCENT)
+    out = io.BytesIO()
+    card.save(out, "JPEG", quality=QUALITY, optimize=False, progressive=False)
+    return out.getvalue()
 
 
 def _fit(name: str, width: int) -> tuple[int, list[str]]:
     """The largest of a few sizes at which the name fits in MAX_LINES lines (the smallest, shortened, else)."""
-    for size in (64, 54, 46):
-        lines = _wrap(name, _font(size), width, MAX_LINES + 1)
+    for size in (60, 50, 42):
+        lines = _wrap(name, _font(size, bold=True), width, MAX_LINES + 1)
         if len(lines) <= MAX_LINES:
             return size, lines
-    return 46, _wrap(name, _font(46), width, MAX_LINES)
+    return 42, _wrap(name, _font(42, bold=True), width, MAX_LINES)
 
 
 def _wrap(text: str, font, width: int, max_lines: int) -> list[str]:

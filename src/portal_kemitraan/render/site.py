@@ -13,7 +13,7 @@ from ..core.parallel import fork_map
 from ..core.public import PublicSite
 from . import exports
 from .bundle import BUNDLE, search_bundle
-from .cards import card_path
+from .cards import SITE_CARD, card_path, site_card
 from .handwritten import BUILTIN_EXTENSIONS, searchable
 from .context import front_matter, page_url
 from .pages import SitePlan
@@ -133,6 +133,8 @@ def render_site(site: PublicSite, settings, edition: Edition | None = None, ahea
     cards = _Ahead(plan.share_card, with_card if ahead else [], parallel)
     for slug in with_card:  # made ahead on every core too: a card is a few milliseconds (render/cards.py)
         out.append(OutputFile(card_path(slug), "card", lambda slug=slug: cards.take(slug), {"slug": slug}))
+    tagline = plan.locale.gettext("Direktori mitra, pola kemitraan, dan cara bergabung menjadi mitra")
+    out.append(OutputFile(SITE_CARD, "card", lambda: site_card(title, tagline, settings.organisation), {"slug": None}))
     if handwritten is not None:
         written = {rel: text for rel, text in sorted(handwritten.items()) if rel not in plan.pages}
         for rel, text in written.items():
