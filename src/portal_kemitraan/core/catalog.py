@@ -12,7 +12,8 @@ from pydantic import BaseModel, ValidationError
 
 from . import privacy
 from .logos import MAX_LOGO_BYTES, LogoError, clean_logo
-from .models import MISSING_PROVINCE, SLUG_RE, Partner, Pattern, SearchTerms, Term, describe, explain, lacks_province
+from .fieldtypes import SLUG_RE
+from .models import MISSING_PROVINCE, Partner, Pattern, SearchTerms, Term, describe, explain, lacks_province
 from .parallel import fork_map
 from .problems import Problem, Report, joined
 from .published import published_sources

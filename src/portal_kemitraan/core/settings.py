@@ -10,7 +10,7 @@ from urllib.parse import quote, urlencode, urlsplit
 import yaml
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
-from .models import email_address
+from .fieldtypes import email_address
 from .safefs import Refused, read_regular
 from .problems import Text, joined
 

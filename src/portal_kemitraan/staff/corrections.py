@@ -69,7 +69,7 @@ def _value(path: str, answer: str, mapping: formexport.Mapping):
     if path == "website" and not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", answer):
         return "https://" + answer
     if path in ("contact.phone", "contact.whatsapp"):
-        from ..core.models import phone_number
+        from ..core.fieldtypes import phone_number
 
         try:
             return phone_number(answer)  # stored as +62…, so "0812 …" and "+62 812 …" are the same number

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 from ..core.problems import Text
 from ..core.catalog import Catalog
-from ..core.models import email_address
+from ..core.fieldtypes import email_address
 from ..core.safefs import Refused, read_inside
 from ..core.settings import Settings, read_mkdocs_config
 

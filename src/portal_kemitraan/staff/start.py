@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from ..core.models import email_address
+from ..core.fieldtypes import email_address
 from ..core.problems import Text
 from ..core.safefs import Refused, list_folder, read_inside, read_regular, write_inside
 from .doctor import DEMO_MARK, placeholder_host

@@ -71,7 +71,7 @@ def recipient(catalog: Catalog, slug: str) -> tuple[str, str]:
 def whatsapp_number(catalog: Catalog, slug: str) -> str:
     """The mobile number to ask on WhatsApp when there is no address: the contact person's WhatsApp, the
     partner's, then a phone number of theirs that is a mobile one; empty when there is none."""
-    from ..core.models import MOBILE
+    from ..core.fieldtypes import MOBILE
 
     p = catalog.partners[slug].data
     contact = p.contact
