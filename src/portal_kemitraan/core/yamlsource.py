@@ -111,6 +111,39 @@ def load_bytes(raw: bytes, shown_path: str, src: Source | None = None) -> Source
     return load_text(text, shown_path, src)
 
 
+# The commonest mistakes in a hand-edited file, as the YAML parser words them (the first that matches wins),
+# each said in the staff's words
+# with what to do (the parser's own English is kept only for a mistake not listed here).
+YAML_MISTAKES = (
+    ("mapping values are not allowed", Text('a colon (:) inside a value, or a line indented too far; put a text holding a colon in quotes, e.g. summary: "Kopi: dari Gayo"')),
+    ("found character '\\t'", Text("a tab character; indent with spaces, never with tabs")),
+    ("found a tab character", Text("a tab character; indent with spaces, never with tabs")),
+    ("found unexpected end of stream", Text("a quote that is never closed; end the text with the same quote it starts with")),
+    ("could not find expected ':'", Text("a line without a colon after its name; write it as name: value")),
+    ("did not find expected key", Text("a line indented differently from the lines beside it; give lines of one list or mapping the same number of spaces")),
+    ("expected <block end>", Text("a line indented differently from the lines beside it; give lines of one list or mapping the same number of spaces")),
+    ("did not find expected '-' indicator", Text("a list item without its dash (-), or indented differently from the other items")),
+    ("expected ',' or ']'", Text("a list in square brackets [ ] that is never closed")),
+    ("expected ',' or '}'", Text("a mapping in braces { } that is never closed")),
+    ("invalid Unicode character escape", Text("an escape such as \\uD800 inside double quotes that names no character; remove it, or use single quotes")),
+    ("found unknown escape character", Text("a backslash (\\) inside double quotes; write it twice (\\\\), or use single quotes")),
+    ("cannot start any token", Text("a value that starts with a character YAML keeps for itself (@, `, % or a tab); put the value in quotes")),
+)
+
+
+def yaml_mistake(problem: str, context: str = "", at: str = "") -> Text:
+    """A YAML syntax error in the staff's words, with what to do about it (`at`: the character it points at)."""
+    if at == "\t":  # libyaml does not say which character cannot start a token: a tab is the common one
+        return Text("a tab character; indent with spaces, never with tabs")
+    if "nesting depth" in problem:  # libyaml (PyYAML >= 6.0.4) has its own depth limit, far above ours
+        return Text('nested deeper than {MAX_DEPTH} levels', MAX_DEPTH=MAX_DEPTH)
+    for words, message in YAML_MISTAKES:
+        if words in problem:
+            return message
+    said = f"{problem} ({context})" if context else (problem or "invalid YAML")
+    return Text("the file cannot be read as YAML here ({problem}); check the quotes, colons and indentation of this line", problem=said)
+
+
 def load_text(text: str, shown_path: str, src: Source | None = None) -> Source:
     """Parse YAML text into plain Python values with a line map, within the size limits."""
     src = src or Source(shown_path)
@@ -125,13 +158,9 @@ def load_text(text: str, shown_path: str, src: Source | None = None) -> Source:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
-        message = exc.problem or "invalid YAML"
-        if "nesting depth" in message:
-            # libyaml (PyYAML >= 6.0.4) has its own depth limit, far above ours: say it in our words.
-            message = Text('nested deeper than {MAX_DEPTH} levels', MAX_DEPTH=MAX_DEPTH)
-        elif exc.context:
-            message = f"{message} ({exc.context})"
-        src.problems.append(Problem(shown_path, line, "yaml", message))
+        rows = text.split("\n")
+        at = rows[mark.line][mark.column : mark.column + 1] if mark and mark.line < len(rows) else ""
+        src.problems.append(Problem(shown_path, line, "yaml", yaml_mistake(exc.problem or "", exc.context or "", at)))
     except yaml.YAMLError as exc:  # pragma: no cover - unmarked errors are rare
         src.problems.append(Problem(shown_path, 1, "yaml", str(exc).splitlines()[0]))
     except RecursionError:  # pragma: no cover - depth is limited before this can happen
