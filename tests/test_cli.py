@@ -26,7 +26,7 @@ def test_validate_mentions_missing_consent_as_note_only():
 def test_validate_usage_error_exit_2(tmp_path):
     assert run_portal("validate", "--bogus").returncode == 2
     assert run_portal("validate", "--data", str(tmp_path / "nope")).returncode == 2
-    assert run_portal("validate", "--today", "31-12-2026").returncode == 2
+    assert run_portal("validate", "--today", "31-13-2026").returncode == 2  # 31-12-2026 is a day as Indonesians write it
     assert run_portal().returncode == 2
 
 
@@ -70,7 +70,7 @@ def test_new_checks_its_arguments(data_dir):
     result = run_portal("new", "X Y", "--pattern", "agency", "--side", "supplier", "--province", "Atlantis", "--data", data_dir)
     assert result.returncode == 2
     err = result.stderr.decode()
-    assert "--side: 'supplier' is not a side of agency" in err and "--province: 'Atlantis'" in err
+    assert "--side: 'supplier' is not recognised; a side of " in err and "--province: 'Atlantis' is not recognised" in err
 
 
 def test_list_prints_one_line_per_partner():

@@ -153,7 +153,7 @@ COMMANDS = [
     (["validate", "--today", "2026-12-01"], "OK: 16 mitra, 4 pola", "OK: 16 partners, 4 patterns"),
     (["new", "Koperasi Uji Bahasa", "--pattern", "general-trade", "--side", "supplier", "--province", "Bali"],
      "menulis partners/koperasi-uji-bahasa.yml", "wrote partners/koperasi-uji-bahasa.yml"),
-    (["new", "X", "--pattern", "umum", "--side", "x", "--province", "Mars"], "bukan provinsi di Indonesia", "is not a province of Indonesia"),
+    (["new", "X", "--pattern", "umum", "--side", "x", "--province", "Mars"], "'Mars' tidak dikenali", "'Mars' is not recognised"),
     (["schema", "--check"], "partners/partner.schema.json", "partners/partner.schema.json"),
     (["import", os.path.join(INTAKE, "own-form.csv"), "--map", "--dry-run"], "", ""),
     (["import", os.path.join(INTAKE, "google-forms.csv"), "--dry-run", "--today", "2026-12-01"], "akan mengimpor", "would import"),
@@ -170,7 +170,7 @@ COMMANDS = [
     (["render", "--out", "keluar", "--config", "tidak-ada.yml"], "portal render:", "portal render:"),
     (["doctor"], "hal perlu diubah sebelum situs terbit", "thing(s) to change before the site goes live"),
     (["list", "--data", "tidak-ada"], "folder tidak ada", "no such folder"),
-    (["validate", "--today", "2026-13-01"], "bukan tanggal seperti 2026-12-01", "is not a date like 2026-12-01"),
+    (["validate", "--today", "2026-13-01"], "bukan tanggal seperti 2026-12-01 atau 01/12/2026", "is not a date like 2026-12-01 or 01/12/2026"),
     (["frobnicate"], "pilihan tidak sah", "invalid choice"),
 ]
 

@@ -97,6 +97,9 @@ def parser_class(gettext=None) -> type:
     return type("Parser", (_Parser,), {"gettext": staticmethod(gettext or (lambda text: text))})
 
 
+_DAY_MONTH_YEAR = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")  # day first, as Indonesian dates are written
+
+
 class ArgumentTypes:
     """The checked values of the command line, refused in the reader's language (`gettext`)."""
 
@@ -104,10 +107,18 @@ class ArgumentTypes:
         self.gettext = gettext
 
     def date(self, text: str) -> dt.date:
+        """A day as 2026-11-20 or as Indonesians write it, 20/11/2026 (also 20-11-2026 or 20.11.2026)."""
+        value = None
         try:
             value = dt.date.fromisoformat(text.strip())
         except ValueError:
-            raise argparse.ArgumentTypeError(said(Text('{text!r} is not a date like 2026-12-01', text=text), self.gettext))
+            found = _DAY_MONTH_YEAR.fullmatch(text.strip())
+            try:
+                value = dt.date(int(found.group(3)), int(found.group(2)), int(found.group(1))) if found else None
+            except ValueError:
+                value = None
+        if value is None:
+            raise argparse.ArgumentTypeError(said(Text('{text!r} is not a date like 2026-12-01 or 01/12/2026', text=text), self.gettext))
         if not EARLIEST_DAY <= value <= LATEST_DAY:
             raise argparse.ArgumentTypeError(said(Text('{text!r} is outside {year}-{year2}', text=text, year=EARLIEST_DAY.year, year2=LATEST_DAY.year), self.gettext))
         return value
@@ -191,9 +202,10 @@ def _partner_file_commands(sub, types: ArgumentTypes) -> None:
 
     p = sub.add_parser("new", help=Text("write a new, valid partner file to fill in"))
     p.add_argument("name", help=Text("the partner's name, e.g. \"Koperasi Tani Makmur\""))
-    p.add_argument("--pattern", required=True, help=Text("pattern id, e.g. general-trade"))
-    p.add_argument("--side", required=True, help=Text("side id within the pattern, e.g. supplier"))
-    p.add_argument("--province", required=True, help=Text("province, e.g. \"Jawa Barat\""))
+    p.add_argument("--pattern", required=True, type=types.argument_text, help=Text("the pattern, by its name or id, e.g. \"Bapak angkat\" or general-trade"))
+    p.add_argument("--side", required=True, type=types.argument_text, help=Text("the side within the pattern, by its name or id, e.g. \"Anak angkat\" or supplier"))
+    p.add_argument("--province", required=True, type=types.argument_text, help=Text("province, e.g. \"Jawa Barat\" or Jabar"))
+    p.add_argument("--kind", type=types.argument_text, help=Text("the kind of organisation, by its name or id, e.g. Koperasi or cooperative"))
     p.add_argument("--summary", help=Text("one-line summary (can be edited later)"))
     p.add_argument("--slug", type=types.slug, help=Text("file name to use instead of one derived from the name"))
     p.add_argument("--visibility", choices=["public", "unlisted", "hidden"], default="hidden", help=Text("default hidden until reviewed"))

@@ -6,7 +6,7 @@ import datetime as dt
 import os
 import jinja2
 from slugify import slugify
-from . import agreement, checkcache, report, verify, yamledit
+from . import agreement, checkcache, formexport, report, verify, yamledit
 from ..render import templating
 from ..core.catalog import Catalog, check_new_partner, check_slug, load_catalog
 from ..core.reference import find_province
@@ -78,18 +78,35 @@ def cmd_list(args, reporter) -> int:
     return 0
 
 
+def _named(args, catalog: Catalog) -> tuple[list, str | None, str | None, dict | None, str | None]:
+    """The pattern, side, province and kind `new` was given, by their names in either language or their ids:
+    (what could not be read, pattern id, side id, province, kind id)."""
+    fail = []
+    pattern_id, why = formexport.match(args.pattern, *formexport.pattern_names(catalog, formexport.NO_MAPPING))
+    pattern = catalog.patterns.get(pattern_id)
+    side_id = None
+    if pattern is None:
+        fail.append(Text("--pattern: {why}; choose one of: {patterns}", why=why, patterns=", ".join(f"{p.name.id} ({pid})" for pid, p in catalog.patterns.items())))
+    else:
+        side_id, why = formexport.match(args.side, *formexport.side_names(catalog, formexport.NO_MAPPING, pattern_id))
+        if side_id is None:
+            fail.append(Text("--side: {why}; a side of {pattern} is {one} or {other}", why=why, pattern=pattern.name.id,
+                             one=pattern.sides[0].label.id, other=pattern.sides[1].label.id))
+    province_name, why = formexport.match(args.province, *formexport.province_names(formexport.NO_MAPPING))
+    province = find_province(province_name) if province_name else None
+    if province is None:
+        fail.append(Text("--province: {why}", why=why))
+    kind = None
+    if args.kind:
+        kind, why = formexport.match(args.kind, *formexport.kind_names(formexport.NO_MAPPING))
+        if kind is None:
+            fail.append(Text("--kind: {why}; choose one of: {kinds}", why=why, kinds=", ".join(names[0] for names in formexport.KINDS.values())))
+    return fail, pattern_id, side_id, province, kind
+
+
 def cmd_new(args, reporter) -> int:
     catalog = load_catalog(args.data)
-    fail = []
-    pattern = catalog.patterns.get(args.pattern)
-    if pattern is None:
-        fail.append(Text("--pattern: unknown pattern {pattern!r}; choose one of: {patterns}", pattern=args.pattern, patterns=", ".join(catalog.patterns)))
-    elif args.side not in [s.id for s in pattern.sides]:
-        fail.append(Text("--side: {side!r} is not a side of {pattern}; choose {one} or {other}", side=args.side, pattern=args.pattern,
-                         one=pattern.sides[0].id, other=pattern.sides[1].id))
-    province = find_province(args.province)
-    if province is None:
-        fail.append(Text("--province: {province!r} is not a province of Indonesia", province=args.province))
+    fail, pattern_id, side_id, province, kind = _named(args, catalog)
     slug = args.slug or slugify(args.name, max_length=64, word_boundary=True)
     if check_slug(slug):
         fail.append(Text("cannot derive a file name from {name!r} ({problem}); give one with --slug", name=args.name, problem=check_slug(slug)))
@@ -99,18 +116,21 @@ def cmd_new(args, reporter) -> int:
     for ext in (".yml", ".yaml"):
         if os.path.lexists(os.path.join(args.data, slug + ext)):
             raise CommandError(Text("{file} already exists; nothing was written (use --slug to choose another name)", file=slug + ext))
-    side = next(s for s in pattern.sides if s.id == args.side)
-    other = next(s for s in pattern.sides if s.id != args.side)
+    pattern = catalog.patterns[pattern_id]
+    side = next(s for s in pattern.sides if s.id == side_id)
+    other = next(s for s in pattern.sides if s.id != side_id)
     stage = catalog.stages[0]
     text = templating.render(
         "new-partner.yml.j2",
         slug=slug,
         name=args.name,
-        pattern=args.pattern,
+        pattern=pattern_id,
         pattern_name=pattern.name.id,
-        side=args.side,
+        side=side_id,
         side_label=side.label.id,
         other_side=other.id,
+        other_side_label=other.label.id,
+        kind=kind,
         summary=args.summary or f"[[Ringkasan satu kalimat tentang {args.name}]]",
         province=province["name"],
         stage=stage.id,

@@ -160,15 +160,34 @@ def match(answer: str, table: dict[str, str], names: dict[str, str]) -> tuple[st
 
 
 def named_table(entries: dict[str, list[str]], extra: dict[str, str]) -> dict[str, str]:
-    """Folded spellings -> id, from each id's own spellings and the mapping file's `values` for the field."""
-    table = {fold(spelling): key for key, spellings in entries.items() for spelling in [key, *spellings] if fold(spelling)}
+    """Folded spellings -> id, from each id's own spellings and the mapping file's `values` for the field. A
+    spelling two ids share names neither (the mapping file's own answers still decide)."""
+    owners: dict[str, set[str]] = {}
+    for key, spellings in entries.items():
+        for spelling in [key, *spellings]:
+            if fold(spelling):
+                owners.setdefault(fold(spelling), set()).add(key)
+    table = {spelling: next(iter(keys)) for spelling, keys in owners.items() if len(keys) == 1}
     table.update({fold(answer): key for answer, key in extra.items() if key in entries and fold(answer)})
     return table
 
 
+_NAME_PARTS = re.compile(r"\s+[–—-]\s+")  # "Bapak angkat – anak angkat": each side of the dash names the pattern too
+
+
 def pattern_names(catalog: Catalog, mapping: "Mapping") -> tuple[dict, dict]:
-    entries = {pid: [p.name.id, p.name.en] for pid, p in catalog.patterns.items()}
+    """Each pattern by its names in both languages, each half of a name ("Bapak angkat"), and its sides' names
+    (a side names its pattern when no other pattern has a side of that name)."""
+    entries = {}
+    for pid, p in catalog.patterns.items():
+        names = [p.name.id, p.name.en]
+        entries[pid] = names + [part for name in names for part in _NAME_PARTS.split(name)] + [l for s in p.sides for l in (s.label.id, s.label.en)]
     return named_table(entries, mapping.values.get("pattern", {})), {pid: p.name.id for pid, p in catalog.patterns.items()}
+
+
+def kind_names(mapping: "Mapping") -> tuple[dict, dict]:
+    """Each kind of organisation by its id and the words forms and staff use for it."""
+    return named_table(KINDS, mapping.values.get("kind", {})), {k: k for k in KINDS}
 
 
 def side_names(catalog: Catalog, mapping: "Mapping", pattern_id: str) -> tuple[dict, dict]:
@@ -272,3 +291,6 @@ def header_columns(header: list[str], mapping: Mapping, key=normalise_header) ->
             columns[target] = found
     received = next((index[key(h)] for h in mapping.received if key(h) in index), None)
     return columns, received
+
+
+NO_MAPPING = Mapping(fields={}, received=[], defaults={})

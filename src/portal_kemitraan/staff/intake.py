@@ -13,7 +13,7 @@ from slugify import slugify
 from ..core.catalog import Catalog, check_new_partner
 from ..core.problems import Problem
 from ..core.problems import Text, joined, said
-from .formexport import header_columns, ANONYMOUS, KINDS, MISDECODED, Mapping, decode, file_date_order, match, named_table, pattern_names, province_names, rows_of, received_date, side_names
+from .formexport import header_columns, kind_names, ANONYMOUS, MISDECODED, Mapping, decode, file_date_order, match, pattern_names, province_names, rows_of, received_date, side_names
 
 
 SCHEMA_COMMENT = "# yaml-language-server: $schema=partner.schema.json"
@@ -344,7 +344,7 @@ def _other_fields(data: dict, cells: dict, mapping: Mapping, notes: list, issues
     if cells.get("description"):
         data["description"] = cells["description"]
     if cells.get("kind"):
-        kind, why = match(cells["kind"], named_table(KINDS, mapping.values.get("kind", {})), {k: k for k in KINDS})
+        kind, why = match(cells["kind"], *kind_names(mapping))
         if kind:
             data["kind"] = kind
         else:

@@ -12,7 +12,7 @@ import yaml
 
 from ..core.catalog import Catalog
 from ..core.problems import Text, said
-from .formexport import ANONYMOUS, KINDS, MAPPABLE, MAX_NAMED, Mapping, decode, fold, match, named_table, pattern_names, province_names, rows_of
+from .formexport import kind_names, ANONYMOUS, MAPPABLE, MAX_NAMED, Mapping, decode, fold, match, pattern_names, province_names, rows_of
 
 
 def _sample(raw: bytes, csv_name: str, sample: int) -> tuple[list[str], list[list[str]]]:
@@ -61,7 +61,7 @@ def _match_titles(header: list[str], known: Mapping) -> tuple[dict[str, str], st
 def _answer_values(header: list[str], rows: list[list[str]], chosen: dict[str, str], catalog: Catalog, known: Mapping) -> dict[str, dict[str, str]]:
     """Every answer of the sampled rows in the pattern, province and kind columns, with the id it names ("" if none)."""
     values: dict[str, dict[str, str]] = {}
-    lookups = {"pattern": pattern_names(catalog, known), "region.province": province_names(known), "kind": (named_table(KINDS, known.values.get("kind", {})), {k: k for k in KINDS})}
+    lookups = {"pattern": pattern_names(catalog, known), "region.province": province_names(known), "kind": kind_names(known)}
     for target, (table, names) in lookups.items():
         if target not in chosen:
             continue

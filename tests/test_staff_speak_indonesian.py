@@ -1,0 +1,46 @@
+"""Staff speak Indonesian to the tools: patterns, sides, kinds and provinces by their names, days as 20/11/2026."""
+
+from __future__ import annotations
+
+import os
+
+import yaml
+
+from conftest import TODAY, copy_reference_data, run_portal
+from portal_kemitraan.core.catalog import load_catalog
+
+
+def test_new_takes_the_names_staff_use_and_writes_indonesian_notes(tmp_path):
+    root = copy_reference_data(str(tmp_path))
+    done = run_portal("--lang", "id", "new", "Kelompok Nelayan Bahari", "--pattern", "Bapak angkat", "--side", "Anak angkat",
+                      "--province", "jatim", "--kind", "koperasi", "--data", root)
+    assert done.returncode == 0, done.stderr.decode()
+    text = open(os.path.join(root, "kelompok-nelayan-bahari.yml"), encoding="utf-8").read()
+    data = yaml.safe_load(text)
+    assert (data["pattern"], data["side"], data["kind"], data["region"]["province"]) == ("foster-parent", "foster-child", "cooperative", "Jawa Timur")
+    notes = [line for line in text.splitlines() if line.lstrip().startswith("#") or " # " in line]
+    assert "# Profil mitra." in text and "Bagian berikut boleh diisi" in text
+    for english in ("Partner profile", "optional", "the other side", "staff only", "plain text"):
+        assert english not in "\n".join(notes), english
+    assert load_catalog(root, today=TODAY).report.ok
+
+
+def test_new_in_english_names_and_a_wrong_name_says_what_it_could_be(tmp_path):
+    root = copy_reference_data(str(tmp_path))
+    done = run_portal("--lang", "en", "new", "Toko Kopi Lereng", "--pattern", "General trade", "--side", "Supplier", "--province", "East Java", "--data", root)
+    assert done.returncode == 0, done.stderr.decode()
+    assert yaml.safe_load(open(os.path.join(root, "toko-kopi-lereng.yml"), encoding="utf-8"))["side"] == "supplier"
+    wrong = run_portal("--lang", "id", "new", "Toko Lain", "--pattern", "Bapak angkat", "--side", "Pembeli", "--province", "Bali", "--data", root)
+    err = wrong.stderr.decode()
+    assert wrong.returncode == 2 and "'Pembeli' tidak dikenali" in err and "Bapak angkat atau Anak angkat" in err, err
+
+
+def test_days_are_taken_as_indonesians_write_them(tmp_path):
+    root = copy_reference_data(str(tmp_path), with_partners=True)
+    done = run_portal("new-activity", "kwt-melati", "Pelatihan pengemasan", "--date", "20/11/2026", "--today", "01/12/2026", "--data", root)
+    assert done.returncode == 0, done.stderr.decode()
+    data = yaml.safe_load(open(os.path.join(root, "kwt-melati.yml"), encoding="utf-8"))
+    assert {"title": "Pelatihan pengemasan", "date": __import__("datetime").date(2026, 11, 20)} in [
+        {k: a[k] for k in ("title", "date")} for a in data["activities"]]
+    wrong = run_portal("--lang", "id", "verified", "kwt-melati", "--date", "31/11/2026", "--data", root)
+    assert wrong.returncode == 2 and "bukan tanggal seperti 2026-12-01 atau 01/12/2026" in wrong.stderr.decode()
