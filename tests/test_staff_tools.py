@@ -89,6 +89,29 @@ def test_verify_asks_a_phone_only_partner_on_whatsapp_with_the_message_typed_in(
     assert rows["energi-nusa-peduli"]["to_whatsapp"] == "" and rows["energi-nusa-peduli"]["to_email"]
 
 
+LANDLINE_ONLY = PHONE_ONLY.replace('  whatsapp: "0812-3456-7890"\n', '  phone: "022 555 0100"\n').replace('    whatsapp: "+62 813 1111 2222"\n', "")
+
+
+def test_verify_puts_a_partner_without_address_or_mobile_on_the_call_list_never_in_a_draft(tmp_path):
+    """A landline only: the call list has the number and the words to read out; no .eml without a recipient."""
+    root = data_with(tmp_path, "kth-wana-lestari", LANDLINE_ONLY)
+    code, out, err = run("--lang", "en", "verify", "--data", root, "--config", CONFIG, "--today", TODAY.isoformat())
+    assert code == 0, out + err
+    assert "kth-wana-lestari: last checked 2025-01-10; to a call to +62225550100 (calls.txt)" in out, out
+    folder = os.path.join(os.path.dirname(root), "outbox", f"verify-{TODAY.isoformat()}")
+    names = os.listdir(folder)
+    assert "kth-wana-lestari.eml" not in names and "calls.txt" in names and "energi-nusa-peduli.eml" in names
+    listing = open(os.path.join(folder, "calls.txt"), encoding="utf-8").read()
+    assert listing.startswith("Kelompok Tani Hutan Wana Lestari (kth-wana-lestari)\nPak Dadang: +62 22 555 0100\n"), listing[:200]
+    assert "https://example.github.io/portal-kemitraan/partners/kth-wana-lestari/" in listing and "kepada staf yang menelepon" in listing
+    assert "surel ini" not in listing and "balas pesan ini" not in listing  # worded for a call
+    assert "call(s) to make (calls.txt)" in err, err
+    for name in names:  # every draft has its recipient
+        if name.endswith(".eml"):
+            head = open(os.path.join(folder, name), encoding="utf-8", errors="replace").read().split("\n\n", 1)[0]
+            assert any(line.startswith("To:") and "@" in line for line in head.splitlines()), name
+
+
 # --- an agreement between the right parties ------------------------------------------------------------
 
 

@@ -263,21 +263,32 @@ def cmd_verify(args, reporter) -> int:
         except Refused as exc:
             raise UsageError(Text('--out: {message}', message=exc.message))
     for m in found:
-        last = m.last_verified or Text("never")
-        to = m.to_email or (Text("WhatsApp {number} (whatsapp.txt)", number=m.to_whatsapp) if m.by_whatsapp
-                            else Text("NO ADDRESS OR MOBILE NUMBER: send by hand"))
-        reporter.say(Text('{slug}: last checked {last}; to {to}', slug=m.slug, last=last, to=to))
-        if not args.dry_run and not m.by_whatsapp:
+        reporter.say(Text('{slug}: last checked {last}; to {to}', slug=m.slug, last=m.last_verified or Text("never"), to=_verify_channel(m)))
+        if not args.dry_run and m.to_email:
             write_inside(folder, os.path.join(folder, f"{m.slug}.eml"), verify.eml(m, settings, today), replace=True)
     if not args.dry_run:
         write_inside(folder, os.path.join(folder, "mail-merge.csv"), verify.merge_csv(found).encode("utf-8"), replace=True)
-        chats = sum(1 for m in found if m.by_whatsapp)
+        chats, calls = sum(1 for m in found if m.by_whatsapp), sum(1 for m in found if m.by_call)
         if chats:
             write_inside(folder, os.path.join(folder, "whatsapp.txt"), verify.whatsapp_list(found).encode("utf-8"), replace=True)
-        reporter.warn(Text('wrote {value} e-mail draft(s), {chats} WhatsApp message(s) (whatsapp.txt) and mail-merge.csv to {folder}', value=len(found) - chats, chats=chats, folder=shown_path(folder)))
+        if calls:
+            write_inside(folder, os.path.join(folder, "calls.txt"), verify.call_list(found, reporter.gettext).encode("utf-8"), replace=True)
+        reporter.warn(Text('wrote {value} e-mail draft(s), {chats} WhatsApp message(s) (whatsapp.txt), {calls} call(s) to make (calls.txt) and mail-merge.csv to {folder}',
+                           value=len(found) - chats - calls, chats=chats, calls=calls, folder=shown_path(folder)))
     else:
         reporter.warn(Text('{count} profile(s) due for a check; nothing written (--dry-run)', count=len(found)))
     return 0
+
+
+def _verify_channel(m) -> Text | str:
+    """How one partner is asked: its address, WhatsApp, or a call (with its number, or in person)."""
+    if m.to_email:
+        return m.to_email
+    if m.by_whatsapp:
+        return Text("WhatsApp {number} (whatsapp.txt)", number=m.to_whatsapp)
+    if m.to_phone:
+        return Text("a call to {number} (calls.txt)", number=m.to_phone)
+    return Text("no address or number: ask in person (calls.txt)")
 
 
 def cmd_verified(args, reporter) -> int:

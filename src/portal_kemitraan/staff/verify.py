@@ -19,9 +19,9 @@ from ..render.exports import Labels
 from ..render.i18n import Locale, localized, phone, whatsapp_link
 from . import yamledit
 from .report import is_due
-from ..core.problems import Text
+from ..core.problems import Text, said
 
-MERGE_FIELDS = ["slug", "name", "to_name", "to_email", "to_whatsapp", "whatsapp_link", "subject", "body", "page", "last_verified"]
+MERGE_FIELDS = ["slug", "name", "to_name", "to_email", "to_whatsapp", "whatsapp_link", "subject", "body", "page", "last_verified", "to_phone"]
 
 
 def due(catalog: Catalog, today: dt.date, days: int) -> list[str]:
@@ -47,10 +47,16 @@ class Message:
     subject_plain: str = ""  # the subject without the partner's name, for a draft whose name cannot be a header
     to_whatsapp: str = ""  # a mobile number (+62 8…) when there is no address: the message goes by WhatsApp
     whatsapp_link: str = ""  # wa.me with the message typed in, for staff to open and send
+    to_phone: str = ""  # with neither an address nor a mobile number: the number staff call (a landline)
 
     @property
     def by_whatsapp(self) -> bool:
         return not self.to_email and bool(self.to_whatsapp)
+
+    @property
+    def by_call(self) -> bool:
+        """Neither an address nor a mobile number: staff ask by telephone (or in person), never by a draft."""
+        return not self.to_email and not self.to_whatsapp
 
 
 def recipient(catalog: Catalog, slug: str) -> tuple[str, str]:
@@ -82,6 +88,15 @@ def whatsapp_number(catalog: Catalog, slug: str) -> str:
     return ""
 
 
+def phone_to_call(catalog: Catalog, slug: str) -> str:
+    """The number staff call when there is neither an address nor a mobile number: the contact person's, then
+    the partner's; empty when there is none."""
+    p = catalog.partners[slug].data
+    contact = p.contact
+    person = contact.person if contact else None
+    return next((n for n in (person and person.phone, contact and contact.phone) if n), "")
+
+
 def messages(catalog: Catalog, site: PublicSite, slugs: list[str], settings, site_url: str, lang: str = "id") -> list[Message]:
     """One message per partner: its public data exactly as published (from PublicSite), its page's address,
     and how to answer. Written in Indonesian or English from templates/verify-message.txt.j2."""
@@ -96,8 +111,10 @@ def messages(catalog: Catalog, site: PublicSite, slugs: list[str], settings, sit
         page = base + (locale.prefix or "") + p.url if base else p.url
         to_name, to_email = recipient(catalog, slug)
         number = "" if to_email else whatsapp_number(catalog, slug)
+        call = "" if to_email or number else phone_to_call(catalog, slug)
         context = {
             "by_whatsapp": bool(number),
+            "by_call": not to_email and not number,
             "p": p,
             "labels": labels.of(p),
             "summary": localized(p, "summary", locale.code)[0],
@@ -112,7 +129,7 @@ def messages(catalog: Catalog, site: PublicSite, slugs: list[str], settings, sit
         subject = " ".join(subject.removeprefix("Subject: ").split())
         link = whatsapp_link(number, f"{subject}\n\n{body.strip()}") if number else ""
         out.append(Message(slug, p.name, to_name, to_email, subject, body.strip() + "\n", page, p.last_verified or "", " ".join(plain.split()),
-                           number, link))
+                           number, link, call))
     return out
 
 
@@ -160,6 +177,14 @@ def whatsapp_list(messages_: list[Message]) -> str:
     chat with the message typed in (staff read it over before sending)."""
     blocks = [f"{m.name} ({m.slug})\n{m.to_name}: {phone(m.to_whatsapp)}\n{m.whatsapp_link}\n" for m in messages_ if m.by_whatsapp]
     return "\n".join(blocks)
+
+
+def call_list(messages_: list[Message], gettext) -> str:
+    """The partners to ask by telephone, as plain text for staff: name, who to ask, the number (or that there
+    is none: ask in person), the profile's address, and the message to read out."""
+    none = said(Text("no number: ask in person"), gettext)
+    blocks = [f"{m.name} ({m.slug})\n{m.to_name}: {phone(m.to_phone) if m.to_phone else none}\n{m.page}\n\n{m.body}" for m in messages_ if m.by_call]
+    return "\n---\n\n".join(blocks)
 
 
 def merge_csv(messages_: list[Message]) -> str:
