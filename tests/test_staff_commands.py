@@ -146,7 +146,7 @@ def test_report_json_against_a_fixed_day():
     assert {"ud-tembakau-sindoro", "kelompok-ternak-sejahtera", "energi-nusa-peduli"} <= stale
     assert "koperasi-tani-sumber-rejeki" not in stale and "pt-sayur-sehat-bali" not in stale
     incomplete = {i["slug"]: i["detail"] for i in attention["incomplete"]}
-    assert incomplete["kwt-melati"] == "belum ada: website, contact"
+    assert incomplete["kwt-melati"] == "belum ada: situs web, kontak"
     assert incomplete["toko-tani-berkah"].startswith("belum ada: logo")
     assert "yayasan-usaha-mikro-sulsel" not in incomplete  # unlisted: no public profile in lists
 

@@ -44,3 +44,30 @@ def test_days_are_taken_as_indonesians_write_them(tmp_path):
         {k: a[k] for k in ("title", "date")} for a in data["activities"]]
     wrong = run_portal("--lang", "id", "verified", "kwt-melati", "--date", "31/11/2026", "--data", root)
     assert wrong.returncode == 2 and "bukan tanggal seperti 2026-12-01 atau 01/12/2026" in wrong.stderr.decode()
+
+
+APPLICANT = """name: {name}
+pattern: general-trade
+side: supplier
+summary: Pendaftar dari formulir.
+region: {{}}
+visibility: hidden
+internal:
+  received: {received}
+"""
+
+
+def test_report_lists_the_applicants_waiting_for_an_answer_with_the_days_left(tmp_path):
+    """The join page promises an answer within five working days: the report keeps that promise in view."""
+    root = copy_reference_data(str(tmp_path))
+    for slug, name, received in [("pendaftar-baru", "Pendaftar Baru", "2026-11-30"), ("pendaftar-lama", "Pendaftar Lama", "2026-11-20")]:
+        with open(os.path.join(root, f"{slug}.yml"), "w", encoding="utf-8") as fh:
+            fh.write(APPLICANT.format(name=name, received=received))
+    done = run_portal("--lang", "id", "report", "--today", "2026-12-02", "--data", root, "--format", "md")
+    out = done.stdout.decode("utf-8")
+    assert done.returncode == 0, done.stderr.decode()
+    section = out.split("## Pendaftar menunggu jawaban (2)", 1)[1].split("##", 1)[0]
+    assert "| pendaftar-baru | mendaftar 2026-11-30; 3 hari kerja lagi untuk menjawab |" in section, section  # Tue and Wed gone
+    assert "| pendaftar-lama | mendaftar 2026-11-20; jawaban terlambat 3 hari kerja dari janji 5 hari kerja |" in section, section
+    english = run_portal("--lang", "en", "report", "--today", "2026-12-02", "--data", root).stdout.decode("utf-8")
+    assert "APPLICANTS WAITING FOR AN ANSWER (2)" in english and "3 working day(s) left to answer" in english, english

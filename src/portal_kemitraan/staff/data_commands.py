@@ -180,7 +180,8 @@ def cmd_report(args, reporter) -> int:
     settings = load_settings(args.config)
     ending = settings.ending_soon_days if args.ending_days is None else args.ending_days
     stale = settings.stale_days if args.stale_days is None else args.stale_days
-    result = report.build_report(catalog, args.today or dt.date.today(), ending_days=ending, stale_days=stale, language=reporter.language)
+    result = report.build_report(catalog, args.today or dt.date.today(), ending_days=ending, stale_days=stale, language=reporter.language,
+                                 reply_days=settings.reply_days)
     reporter.write_export(report.FORMATS[args.format](result, reporter.gettext))
     return 0
 

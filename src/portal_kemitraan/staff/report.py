@@ -13,7 +13,7 @@ from ..core.problems import Gettext, Text, joined, said
 from ..core.models import Internal
 from ..core.settings import ENDING_SOON_DAYS, STALE_DAYS
 
-RECOMMENDED = ("logo", "description", "website", "contact")
+RECOMMENDED = {"logo": Text("logo"), "description": Text("deskripsi"), "website": Text("situs web"), "contact": Text("kontak")}
 # Stages at which a partnership is under way; an ended agreement there means the stage is out of date.
 UNDER_WAY = ("signing", "implementation", "monitoring")
 
@@ -35,6 +35,7 @@ class Report:
 
 # The report is written in Indonesian in the code (its first readers); each text is a message of the catalogs.
 SECTIONS = {
+    "waiting": Text("Pendaftar menunggu jawaban"),
     "ending": Text("Kesepakatan segera berakhir"),
     "ended": Text("Kesepakatan berakhir, tahap belum diperbarui"),
     "stale": Text("Lama tidak diperiksa atau dihubungi"),
@@ -61,8 +62,30 @@ def _date(value) -> dt.date | None:
     return None
 
 
+def working_days(start: dt.date, end: dt.date) -> int:
+    """Monday-to-Friday days after `start` up to and including `end` (0 when `end` is not after `start`)."""
+    if end <= start:
+        return 0
+    weeks, rest = divmod((end - start).days, 7)
+    extra = sum(1 for d in range(1, rest + 1) if (start + dt.timedelta(days=d)).weekday() < 5)
+    return weeks * 5 + extra
+
+
+def waiting(record, first_stage: str, stage: str, today: dt.date, reply_days: int) -> Text | None:
+    """For an applicant still waiting for the answer the join page promises (a hidden draft at the first stage,
+    with the day its application came): how many working days are left, or how far past the promise it is."""
+    p = record.data
+    came = _date(p.internal.received or p.internal.imported_on) if p.internal else None
+    if p.visibility != "hidden" or stage != first_stage or came is None:
+        return None
+    left = reply_days - working_days(came, today)
+    if left >= 0:
+        return Text("mendaftar {date}; {left} hari kerja lagi untuk menjawab", date=came.isoformat(), left=left)
+    return Text("mendaftar {date}; jawaban terlambat {late} hari kerja dari janji {days} hari kerja", date=came.isoformat(), late=-left, days=reply_days)
+
+
 def build_report(catalog: Catalog, today: dt.date, ending_days: int = ENDING_SOON_DAYS, stale_days: int = STALE_DAYS,
-                 language: str = "id") -> Report:
+                 language: str = "id", reply_days: int = 5) -> Report:
     """The report of one day; the stages named in `language` (id or en), as the rest of the report is said."""
     report = Report(today)
     by_stage: dict[str, list[str]] = {s.id: [] for s in catalog.stages}
@@ -73,6 +96,9 @@ def build_report(catalog: Catalog, today: dt.date, ending_days: int = ENDING_SOO
         owner = internal.owner or ""
         stage = catalog.stage_of(record)
         by_stage[stage].append(slug)
+        answer = waiting(record, catalog.stages[0].id if catalog.stages else stage, stage, today, reply_days)
+        if answer is not None:
+            report.items.append(Item("waiting", slug, answer, owner))
         if p.agreement and p.agreement.end:
             status = agreement_status(p.agreement.start, p.agreement.end, today, ending_days)
             end = p.agreement.end.isoformat()
@@ -97,9 +123,9 @@ def build_report(catalog: Catalog, today: dt.date, ending_days: int = ENDING_SOO
             when = Text("terakhir diperiksa {date}", date=p.last_verified.isoformat()) if p.last_verified else Text("belum pernah diperiksa")
             report.items.append(Item("due", slug, when, owner))
         if p.visibility == "public":
-            missing = [name for name in RECOMMENDED if not getattr(p, name)]
+            missing = [label for name, label in RECOMMENDED.items() if not getattr(p, name)]
             if missing:
-                report.items.append(Item("incomplete", slug, Text("belum ada: {fields}", fields=", ".join(missing)), owner))
+                report.items.append(Item("incomplete", slug, Text("belum ada: {fields}", fields=joined(missing, ", ")), owner))
     report.stages = [(s.id, s.label.en if language == "en" else s.label.id, by_stage[s.id]) for s in catalog.stages]
     return report
 
