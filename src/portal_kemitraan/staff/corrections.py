@@ -46,6 +46,14 @@ class Review:
     problems: list[Problem] = field(default_factory=list)
     notes: list[Problem] = field(default_factory=list)
     received: dict[str, dt.date] = field(default_factory=dict)  # slug -> the date of its latest correction
+    words: dict[str, list[tuple[int, str, str]]] = field(default_factory=dict)  # slug -> (line, column, answer) no field takes
+    confirmed: dict[str, int] = field(default_factory=dict)  # slug -> the line where the partner said the profile is right
+
+
+# What a partner writes when the profile is right (folded: no case, accents or punctuation).
+ALL_CORRECT = frozenset({"sudah benar", "sudah benar semua", "benar semua", "semua benar", "semua sudah benar", "sudah sesuai", "sesuai",
+                         "semua sesuai", "tidak ada yang keliru", "tidak ada perubahan", "benar", "ya sudah benar", "all correct",
+                         "everything is correct", "it is correct", "correct", "no changes", "nothing to change"})
 
 
 def _current(data, path: str):
@@ -92,9 +100,11 @@ def review(raw: bytes, csv_name: str, catalog: Catalog, files: dict[str, str], m
         return out
     columns, received_col = formexport.header_columns(header, mapping, formexport.fold)
     columns = dict(sorted(columns.items(), key=lambda kv: kv[1]))
-    if "slug" not in columns:
+    if "slug" not in columns and "name" not in columns:
         out.problems.append(Problem(csv_name, 1, "header", Text("no column with the profile's slug; expected one of: {value}", value=', '.join(mapping.fields.get('slug', [])))))
         return out
+    placed = set(columns.values()) | ({received_col} if received_col is not None else set())
+    free = {i: h.strip() or f"column {i + 1}" for i, h in enumerate(header) if i not in placed}  # the partner's own words
     order = formexport.file_date_order(text, received_col, None)[0] if received_col is not None else None
     line = reader.line_num + 1
     pending: dict[str, dict[str, tuple[tuple, Change]]] = {}
@@ -107,37 +117,59 @@ def review(raw: bytes, csv_name: str, catalog: Catalog, files: dict[str, str], m
             out.problems.append(Problem(csv_name, line, "row", Text("cannot be read as CSV ({error}); this row and the ones after it were not read", error=str(exc))))
             break
         row_line, line = line, reader.line_num + 1
-        slug = _partner_of(out, row, row_line, columns, csv_name, catalog, files)
+        slug, by_name = _partner_of(out, row, row_line, columns, csv_name, catalog, files)
         if slug is None:
             continue
         cell = lambda i: row[i].strip() if i < len(row) else ""  # noqa: E731
         moment = _moment(cell(received_col), order) if received_col is not None else ("", 0)
-        _row_changes(out, pending, slug, {path: cell(i) for path, i in columns.items()}, moment, row_line, csv_name, files, mapping)
+        answers = {path: cell(i) for path, i in columns.items() if not (by_name and path == "name")}  # a name that found the partner is no correction
+        _row_changes(out, pending, slug, answers, moment, row_line, csv_name, files, mapping)
+        said_words = [(row_line, title, cell(i)) for i, title in free.items() if cell(i) and cell(i).casefold() not in formexport.ANONYMOUS]
+        if any(formexport.fold(text) in ALL_CORRECT for _, _, text in said_words):
+            out.confirmed[slug] = row_line
+        out.words.setdefault(slug, []).extend(w for w in said_words if formexport.fold(w[2]) not in ALL_CORRECT)
         if moment[0]:
             out.received[slug] = max(out.received.get(slug, dt.date.min), dt.date.fromisoformat(moment[0]))
     out.changes = {slug: [change for _, change in changes.values()] for slug, changes in pending.items()}
     return out
 
 
-def _partner_of(out: Review, row: list[str], row_line: int, columns: dict[str, int], csv_name: str, catalog: Catalog, files: dict[str, str]) -> str | None:
-    """The slug of the public partner a row corrects, or None (with the reason said) for a row that corrects none."""
+def _partner_names(catalog: Catalog) -> tuple[dict, dict]:
+    """Each published partner by its name (forgivingly, as form answers are matched)."""
+    shown = {slug: rec for slug, rec in catalog.partners.items() if rec.data.visibility == "public"}
+    return formexport.named_table({slug: [rec.data.name] for slug, rec in shown.items()}, {}), {slug: rec.data.name for slug, rec in shown.items()}
+
+
+def _partner_of(out: Review, row: list[str], row_line: int, columns: dict[str, int], csv_name: str, catalog: Catalog,
+                files: dict[str, str]) -> tuple[str | None, bool]:
+    """The slug of the public partner a row corrects (by its profile code, else by its name) and whether it was
+    found by name; (None, False), with the reason said, for a row that corrects none."""
     if not any(cell.strip() for cell in row):
-        return None
+        return None, False
     if any(len(cell) > MAX_ANSWER for cell in row):
         out.problems.append(Problem(csv_name, row_line, "row", Text("an answer is longer than {count:,} characters, longer than any field; not applied", count=MAX_ANSWER)))
-        return None
-    column = columns["slug"]
-    slug = (row[column].strip() if column < len(row) else "").strip("/").rsplit("/", 1)[-1]  # a slug, or the profile's address
+        return None, False
+    cell = lambda key: row[columns[key]].strip() if key in columns and columns[key] < len(row) else ""  # noqa: E731
+    slug, by_name = cell("slug").strip("/").rsplit("/", 1)[-1], False  # a slug, or the profile's address
+    if not slug and cell("name"):
+        slug, why = formexport.match(cell("name"), *_partner_names(catalog))
+        if slug is None:
+            out.problems.append(Problem(csv_name, row_line, "name", Text("no profile code, and the name names no partner: {why}; not applied", why=why)))
+            return None, False
+        by_name = True
+        found = Text("no profile code: {why}; taken as the partner {slug}", why=why, slug=slug) if why else \
+            Text("no profile code: the partner {slug} found by its name", slug=slug)
+        out.notes.append(Problem(csv_name, row_line, "name", found, "note"))
     if slug not in files:
-        out.problems.append(Problem(csv_name, row_line, "slug", Text('{value!r} is no partner in the data; not applied', value=slug or '(empty)')))
-        return None
+        out.problems.append(Problem(csv_name, row_line, "slug", Text('{value!r} is no partner in the data; not applied', value=slug or Text('(empty)'))))
+        return None, False
     visibility = catalog.partners[slug].data.visibility
     if visibility != "public":
         # Anyone can fill the public form, and a slug follows a name: a partner the site does not list is
         # never changed from it. Staff see the row and check it with the partner themselves.
         out.problems.append(Problem(csv_name, row_line, "slug", Text("{slug} is {visibility}: the public form does not change it; check the answers with the partner and edit the file by hand", slug=slug, visibility=visibility)))
-        return None
-    return slug
+        return None, False
+    return slug, by_name
 
 
 def _row_changes(out: Review, pending: dict, slug: str, answers: dict[str, str], moment: tuple, row_line: int, csv_name: str,

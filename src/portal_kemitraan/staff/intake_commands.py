@@ -6,7 +6,7 @@ import datetime as dt
 import os
 import sys
 from slugify import slugify
-from . import corrections, formexport, intake, startmap, yamledit
+from . import corrections, formexport, intake, startmap, verify, yamledit
 from ..core.catalog import Catalog
 from ..core.safefs import Refused, read_inside, read_regular, write_inside, write_output
 from ..core.yamlsource import MAX_BYTES as MAX_PARTNER_BYTES
@@ -125,9 +125,18 @@ def cmd_corrections(args, reporter) -> int:
         reporter.say(problem)
     only = {key for value in (args.only or []) for key in value.split(",") if key}
     failed = bool(found.problems)
-    for slug, changes in found.changes.items():
-        failed = _settle(reporter, args, catalog, files, slug, changes, only, min(found.received.get(slug, today), today), today) or failed
-    if not found.changes and not found.problems:
+    for slug in sorted(set(found.changes) | set(found.words) | set(found.confirmed)):
+        when = min(found.received.get(slug, today), today)
+        changes, words = found.changes.get(slug, []), found.words.get(slug, [])
+        if changes:
+            failed = _settle(reporter, args, catalog, files, slug, changes, only, when, today) or failed
+        elif words or slug in found.confirmed:
+            reporter.say(Text('{slug} ({path}):', slug=slug, path=shown_path(os.path.join(args.data, slug + ".yml"))))
+        for line, title, text in words:  # what no field takes, for staff to read: the partner's own words
+            reporter.say(Text('  in its own words (line {line}, {title}): {text}', line=line, title=title, text=text))
+        if slug in found.confirmed and not changes:
+            failed = _confirm(reporter, args, catalog, files, slug, found.confirmed[slug], when, today) or failed
+    if not found.changes and not found.problems and not found.words and not found.confirmed:
         reporter.say(Text("No correction differs from the partner files."))
     elif not args.apply:
         reporter.warn(Text("Nothing written. Apply with --apply (every change shown) or --apply --only SLUG:FIELD,… (those named)."))
@@ -162,4 +171,20 @@ def _settle(reporter, args, catalog: Catalog, files: dict[str, str], slug: str, 
         return True
     write_inside(args.data, path, new.encode("utf-8"), replace=True, expected=files[slug].encode("utf-8"))
     reporter.say(Text('  applied {count} change(s); last_verified: {date}', count=len(accepted), date=when.isoformat()))
+    return False
+
+
+def _confirm(reporter, args, catalog: Catalog, files: dict[str, str], slug: str, line: int, when: dt.date, today: dt.date) -> bool:
+    """The partner says its profile is right: with --apply, last_verified records the day it said so."""
+    reporter.say(Text("  the profile is right, the partner says (line {line})", line=line))
+    if not args.apply:
+        return False
+    path = os.path.join(args.data, slug + ".yml")
+    new, errors = verify.record(catalog, slug, catalog.partners[slug].path, files[slug], when, today)
+    if errors:
+        for problem in errors:
+            reporter.say(Text('  {problem}', problem=problem))
+        return True
+    write_inside(args.data, path, new.encode("utf-8"), replace=True, expected=files[slug].encode("utf-8"))
+    reporter.say(Text('  last_verified: {date}', date=when.isoformat()))
     return False
