@@ -71,3 +71,50 @@ def test_report_lists_the_applicants_waiting_for_an_answer_with_the_days_left(tm
     assert "| pendaftar-lama | mendaftar 2026-11-20; jawaban terlambat 3 hari kerja dari janji 5 hari kerja |" in section, section
     english = run_portal("--lang", "en", "report", "--today", "2026-12-02", "--data", root).stdout.decode("utf-8")
     assert "APPLICANTS WAITING FOR AN ANSWER (2)" in english and "3 working day(s) left to answer" in english, english
+
+
+OWN_FORM = (
+    "Timestamp,Nama Organisasi,Alamat surel,Provinsi,Jenis kemitraan yang diminati,Ceritakan usaha Anda\n"
+    "2026/11/20 09:15:02,PT Pangan Raya Nusantara,pangan@contoh.id,Jawa Timur,Bapak angkat (kami perusahaan besar),Pabrik pengolahan ikan.\n"
+    "2026/11/21 10:02:40,Koperasi Nelayan Bahari,bahari@contoh.id,Sulawesi Selatan,Anak angkat (usaha kecil),Menangkap ikan.\n"
+    "2026/11/22 11:00:00,Toko Kopi Lereng,kopi@contoh.id,Jawa Timur,Keagenan,Menjual kopi.\n"
+)
+
+
+def test_a_form_with_its_own_titles_is_mapped_by_its_answers_and_imported_as_written(tmp_path):
+    """'Jenis kemitraan yang diminati' reads like a kind of organisation, but its answers name patterns: --map
+    makes it the pattern column, and the answers that name a side give the side too."""
+    root = copy_reference_data(str(tmp_path))
+    export = os.path.join(str(tmp_path), "jawaban.csv")
+    with open(export, "w", encoding="utf-8") as fh:
+        fh.write(OWN_FORM)
+    mapping = os.path.join(str(tmp_path), "pemetaan.yml")
+    done = run_portal("--lang", "id", "import", export, "--map", "--map-out", mapping, "--data", root)
+    assert done.returncode == 0, done.stderr.decode()
+    written = yaml.safe_load(open(mapping, encoding="utf-8"))
+    assert written["fields"]["pattern"] == ["Jenis kemitraan yang diminati"] and "kind" not in written["fields"], written["fields"]
+    done = run_portal("--lang", "id", "import", export, "--mapping", mapping, "--data", root, "--today", "2026-12-01")
+    catalog = load_catalog(root, today=TODAY)
+    got = {slug: (rec.data.pattern, rec.data.side) for slug, rec in catalog.partners.items()}
+    assert got["pt-pangan-raya-nusantara"] == ("foster-parent", "foster-parent"), (got, done.stdout.decode())
+    assert got["koperasi-nelayan-bahari"] == ("foster-parent", "foster-child"), got
+    assert got["toko-kopi-lereng"][0] == "agency", got
+
+
+def test_import_warns_of_an_export_git_would_commit_and_the_repository_ignores_them_in_its_root(tmp_path):
+    import shutil
+    import subprocess
+
+    from conftest import ROOT
+
+    project = tmp_path / "proyek"
+    project.mkdir()
+    root = copy_reference_data(str(project))
+    subprocess.run(["git", "init", "-q", str(project)], check=True)
+    export = project / "jawaban.csv"
+    export.write_text(OWN_FORM, encoding="utf-8")
+    done = run_portal("--lang", "id", "import", str(export), "--dry-run", "--data", root, "--today", "2026-12-01")
+    assert "data pribadi pendaftar bisa ikut di-commit" in done.stderr.decode(), done.stderr.decode()
+    shutil.copy(os.path.join(ROOT, ".gitignore"), project / ".gitignore")  # the portal's own: root exports ignored
+    done = run_portal("--lang", "id", "import", str(export), "--dry-run", "--data", root, "--today", "2026-12-01")
+    assert "di-commit" not in done.stderr.decode(), done.stderr.decode()

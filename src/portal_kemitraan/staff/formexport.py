@@ -151,12 +151,24 @@ def match(answer: str, table: dict[str, str], names: dict[str, str]) -> tuple[st
     if key in table:
         return table[key], None
     close = difflib.get_close_matches(key, list(table), n=4, cutoff=0.8) if len(key) >= 4 else []
-    ids = list(dict.fromkeys(table[c] for c in close))
+    ids = list(dict.fromkeys(table[c] for c in close)) or _named_inside(key, table)
     if len(ids) == 1:
         return ids[0], Text('read {answer!r} as {value!r}', answer=answer, value=names[ids[0]])
     if ids:
         return None, Text('{answer!r} could be {ids}', answer=answer, ids=' or '.join(repr(names[i]) for i in ids))
     return None, Text('{answer!r} is not recognised', answer=answer)
+
+
+def _named_inside(key: str, table: dict[str, str]) -> list[str]:
+    """The ids whose longest spellings stand as whole words inside a longer answer ("Bapak angkat (kami
+    perusahaan besar)" holds "bapak angkat"): the ids of the longest such spelling, so a short word inside a
+    longer name does not count twice. Linear in the table (answers are at most MAX_NAMED characters)."""
+    padded = f" {key} "
+    inside = [spelling for spelling in table if len(spelling) >= 4 and f" {spelling} " in padded]
+    if not inside:
+        return []
+    longest = max(len(spelling) for spelling in inside)
+    return list(dict.fromkeys(table[spelling] for spelling in inside if len(spelling) == longest))
 
 
 def named_table(entries: dict[str, list[str]], extra: dict[str, str]) -> dict[str, str]:

@@ -13,7 +13,7 @@ from slugify import slugify
 from ..core.catalog import Catalog, check_new_partner
 from ..core.problems import Problem
 from ..core.problems import Text, joined, said
-from .formexport import header_columns, kind_names, ANONYMOUS, MISDECODED, Mapping, decode, file_date_order, match, pattern_names, province_names, rows_of, received_date, side_names
+from .formexport import fold, header_columns, kind_names, ANONYMOUS, MISDECODED, Mapping, decode, file_date_order, match, pattern_names, province_names, rows_of, received_date, side_names
 
 
 SCHEMA_COMMENT = "# yaml-language-server: $schema=partner.schema.json"
@@ -304,8 +304,14 @@ def _row_to_partner(cells: dict, catalog: Catalog, mapping: Mapping) -> tuple[di
         pattern = mapping.defaults.get("pattern")
         (issues if cells.get("pattern") else notes).append(("pattern", Text('{why}; set to {pattern!r} until screening', why=why, pattern=pattern)))
     side, why = (None, Text("not given"))
-    if cells.get("side") and pattern in catalog.patterns:
-        side, why = match(cells["side"], *side_names(catalog, mapping, pattern))
+    given = cells.get("side") or ""
+    if not given and cells.get("pattern") and pattern in catalog.patterns:
+        # "Anak angkat (usaha kecil)": the pattern's answer may name the side too (its whole name names none)
+        names = catalog.patterns[pattern].name
+        if fold(cells["pattern"]) not in (fold(names.id), fold(names.en)):
+            side, _ = match(cells["pattern"], *side_names(catalog, mapping, pattern))
+    elif given and pattern in catalog.patterns:
+        side, why = match(given, *side_names(catalog, mapping, pattern))
         if side and why:
             notes.append(("side", why))
     if side is None:

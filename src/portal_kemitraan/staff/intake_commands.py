@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import subprocess
 import sys
 from slugify import slugify
 from . import corrections, formexport, intake, startmap, verify, yamledit
 from ..core.catalog import Catalog
-from ..core.safefs import Refused, read_inside, read_regular, write_inside, write_output
+from ..core.safefs import inside, Refused, read_inside, read_regular, write_inside, write_output
 from ..core.yamlsource import MAX_BYTES as MAX_PARTNER_BYTES
 from ..core.problems import Text
 from .data_commands import valid_catalog
@@ -34,6 +35,9 @@ def mapping_and_export(args, default_mapping: str, allowed) -> tuple:
 def cmd_import(args, reporter) -> int:
     catalog = valid_catalog(reporter, args.data, "import")
     mapping, raw = mapping_and_export(args, intake.MAPPING_NAME, formexport.MAPPABLE)
+    if committable(args.csv, os.path.dirname(args.data)):
+        reporter.warn(Text("{csv} is inside the repository and git does not ignore it: applicants' personal data could be committed. "
+                           "Keep form exports in exports/ (ignored by git) or outside the repository.", csv=shown_path(args.csv)))
     if args.map:
         return _write_starting_mapping(reporter, args, raw, catalog, mapping)
     shown_csv = args.csv
@@ -188,3 +192,15 @@ def _confirm(reporter, args, catalog: Catalog, files: dict[str, str], slug: str,
     write_inside(args.data, path, new.encode("utf-8"), replace=True, expected=files[slug].encode("utf-8"))
     reporter.say(Text('  last_verified: {date}', date=when.isoformat()))
     return False
+
+
+def committable(path: str, project: str) -> bool:
+    """Whether a file inside the project's git repository would be committed (git does not ignore it); False
+    outside a repository, or where git cannot be asked."""
+    if not inside(project, os.path.abspath(path)):
+        return False
+    try:
+        asked = subprocess.run(["git", "-C", project, "check-ignore", "-q", "--", os.path.abspath(path)], capture_output=True, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return asked.returncode == 1  # 0: ignored; 128: not a repository

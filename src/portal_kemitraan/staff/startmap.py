@@ -58,6 +58,27 @@ def _match_titles(header: list[str], known: Mapping) -> tuple[dict[str, str], st
     return chosen, received
 
 
+def _place_by_answers(chosen: dict[str, str], header: list[str], rows: list[list[str]], catalog: Catalog, known: Mapping) -> None:
+    """A column whose answers name partnership patterns is the pattern column, whatever its title says ("Jenis
+    kemitraan yang diminati" reads like a kind of organisation): it takes the field from a column placed by
+    its title alone, which is then left to staff."""
+    table, names = pattern_names(catalog, known)
+    best, best_share = None, 0.5
+    for column, title in enumerate(header):
+        answers = [row[column].strip() for row in rows if column < len(row) and row[column].strip()]
+        if not answers or not title.strip():
+            continue
+        share = sum(1 for answer in answers if match(answer, table, names)[0]) / len(answers)
+        if share > best_share:
+            best, best_share = title.strip(), share
+    if best is None or chosen.get("pattern") == best:
+        return
+    for target, title in list(chosen.items()):
+        if title == best:
+            del chosen[target]  # the title alone had placed it elsewhere (a kind)
+    chosen["pattern"] = best
+
+
 def _answer_values(header: list[str], rows: list[list[str]], chosen: dict[str, str], catalog: Catalog, known: Mapping) -> dict[str, dict[str, str]]:
     """Every answer of the sampled rows in the pattern, province and kind columns, with the id it names ("" if none)."""
     values: dict[str, dict[str, str]] = {}
@@ -83,6 +104,7 @@ def starting_mapping(raw: bytes, csv_name: str, catalog: Catalog, known: Mapping
     comment, where none is clear). Returns the YAML text and {column title: field}."""
     header, rows = _sample(raw, csv_name, sample)
     chosen, received = _match_titles(header, known)
+    _place_by_answers(chosen, header, rows, catalog, known)
     def comment(message: Text) -> str:  # a comment line for staff, in their language
         return " ".join(said(message, gettext).split())
 
