@@ -16,7 +16,7 @@ from .i18n import DOMAIN, LANGUAGES, catalog_path
 PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 METHODS = [("**/templates/**.j2", "jinja2"), ("**.py", "python")]
 OPTIONS = {"**/templates/**.j2": {"extensions": "jinja2.ext.i18n", "trim_blocks": "true", "lstrip_blocks": "true"}}
-KEYWORDS = {"_": None, "N_": None, "Text": None, "gettext": None, "ngettext": (1, 2)}
+KEYWORDS = {"_": None, "N_": None, "NP_": (1, 2), "Text": None, "gettext": None, "ngettext": (1, 2)}
 STAMP = datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc)  # fixed header dates: no churn in git
 
 

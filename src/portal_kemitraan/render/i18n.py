@@ -64,6 +64,11 @@ def N_(message: str) -> str:
     return message
 
 
+def NP_(singular: str, plural: str) -> tuple[str, str]:
+    """Marks a message with a plural form for the catalog, translated later."""
+    return singular, plural
+
+
 # Strings of the Material overrides (overrides/*.html): the adapters hand them to the theme, translated, as
 # config.extra.portal_text, since the theme's templates cannot read our catalogs themselves.
 THEME_MESSAGES = (
@@ -73,9 +78,14 @@ THEME_MESSAGES = (
     N_("Gunakan kotak pencarian di bagian atas halaman."), N_("Ajukan kemitraan"), N_("bila Anda ingin menjadi mitra."),
     N_("Tautan portal"), N_("Direktori mitra"), N_("Data terbuka"), N_("Umpan mitra baru"),
     N_("Cari mitra atau halaman"), N_("Mencari…"), N_("Tidak ada yang cocok dengan “{q}”. Coba kata lain, nama kota atau provinsi."),
-    N_("{n} hasil"), N_("Profil mitra"), N_("Halaman"), N_("Pencarian belum dapat dimuat. Buka direktori mitra untuk melihat semua mitra."),
+    N_("Profil mitra"), N_("Halaman"), N_("Pencarian belum dapat dimuat. Buka direktori mitra untuk melihat semua mitra."),
     N_("mis. pelatihan, kopi, NTT"), N_("Tutup"), N_("Lihat semua hasil di direktori"),
-    N_("Tidak ada yang memuat semua kata; {n} hasil memuat sebagian."),
+    N_("Pencarian di situs ini"),
+)
+# The theme's words that depend on a number: both forms of each, for the script to choose ("1 result", "2 results").
+THEME_PLURALS = (
+    NP_("{n} hasil", "{n} hasil"),
+    NP_("Tidak ada yang memuat semua kata; {n} hasil memuat sebagian.", "Tidak ada yang memuat semua kata; {n} hasil memuat sebagian."),
 )
 
 
@@ -89,7 +99,10 @@ class Locale:
 
     def theme_text(self) -> dict[str, str]:
         """The theme's strings in this language, keyed by their Indonesian text."""
-        return {message: self.gettext(message) for message in THEME_MESSAGES}
+        words = {message: self.gettext(message) for message in THEME_MESSAGES}
+        for singular, plural in THEME_PLURALS:  # keyed "<Indonesian>|one" and "|other"
+            words[f"{singular}|one"], words[f"{singular}|other"] = self.ngettext(singular, plural, 1), self.ngettext(singular, plural, 2)
+        return words
 
     def gettext(self, message: str) -> str:
         return self.translations.gettext(message)
