@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import difflib
 import typing
 from typing import Annotated, Any, Literal, Optional, Union
@@ -311,7 +312,8 @@ def explain(error: dict, model: type[BaseModel]) -> tuple[tuple, str]:
     if kind in ("float_type", "float_parsing", "int_type", "int_parsing", "finite_number"):
         return loc, Text("must be a number, not {what}", what=describe(given))
     if kind == "literal_error":
-        return loc, Text("must be one of: {choices}", choices=ctx.get("expected", "").replace(chr(39), ""))
+        choices = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))  # pydantic's "'a', 'b' or 'c'": the ids alone
+        return loc, Text("must be one of: {choices}", choices=", ".join(choices))
     if kind == "string_too_long":
         return loc, Text("is {count} characters long; the limit is {limit}", count=len(given), limit=ctx.get("max_length"))
     if kind == "string_too_short":
