@@ -38,9 +38,10 @@ def test_verify_writes_a_message_per_due_profile_as_eml_and_one_mail_merge_csv(t
     assert code == 0, out + err
     folder = os.path.join(os.path.dirname(root), "outbox", f"verify-{TODAY.isoformat()}")  # beside the data, never in it
     names = sorted(n for n in os.listdir(folder) if not n.startswith("."))
-    due = ["energi-nusa-peduli", "kelompok-mina-lestari", "ud-tembakau-sindoro", "yayasan-usaha-mikro-sulsel"]
-    # kelompok-ternak-sejahtera has no address but a mobile number: asked on WhatsApp (test_staff_tools.py)
-    assert names == sorted([f"{s}.eml" for s in due] + ["mail-merge.csv", "whatsapp.txt"])
+    due = ["energi-nusa-peduli", "kelompok-mina-lestari", "yayasan-usaha-mikro-sulsel"]
+    # kelompok-ternak-sejahtera has no address but a mobile number: asked on WhatsApp; ud-tembakau-sindoro has
+    # a landline only: called (calls.txt), never sent a draft without a recipient (test_staff_tools.py)
+    assert names == sorted([f"{s}.eml" for s in due] + ["calls.txt", "mail-merge.csv", "whatsapp.txt"])
     assert read(os.path.join(folder, ".gitignore")).splitlines()[-1] == "*"  # contact details never committed
     assert not os.path.exists(os.path.join(root, ".outbox")) and not os.path.exists(os.path.join(root, ".gitignore"))
     # Exactly the headers built, read back as a mail program reads them: no header hides in a name.
@@ -66,7 +67,7 @@ def test_verify_writes_a_message_per_due_profile_as_eml_and_one_mail_merge_csv(t
     # Hidden prospects and profiles checked recently get nothing.
     assert "pt-sayur-sehat-bali" not in out and "koperasi-tani-sumber-rejeki" not in out
     merge = read(os.path.join(folder, "mail-merge.csv"))
-    assert merge.startswith("\ufeffslug,name,to_name,to_email,to_whatsapp,whatsapp_link,subject,body,page,last_verified")
+    assert merge.startswith("\ufeffslug,name,to_name,to_email,to_whatsapp,whatsapp_link,subject,body,page,last_verified,to_phone")
     assert merge.count("\nenergi-nusa-peduli,") == 1
 
 
