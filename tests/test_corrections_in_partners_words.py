@@ -47,3 +47,17 @@ def test_apply_records_the_confirmation_and_the_changes(tmp_path):
     assert str(bumdes["last_verified"]) == "2026-11-27", out  # "Sudah benar semua" on 27/11
     melati = open(os.path.join(root, "kwt-melati.yml"), encoding="utf-8").read()
     assert "31 keluarga" not in melati  # words are for staff to read, never written into the file
+
+
+def test_a_huge_or_odd_name_without_a_code_is_one_rows_problem(tmp_path):
+    """A name of thousands of characters, or of control and direction characters, is never compared at length:
+    its row is reported and the other rows are read as before."""
+    root = copy_reference_data(str(tmp_path), with_partners=True)
+    export = os.path.join(str(tmp_path), "koreksi.csv")
+    with open(export, "w", encoding="utf-8") as fh:
+        fh.write(EXPORT + "29/11/2026 08:00:00,," + "Koperasi " * 600 + ",Kota,\n" + "30/11/2026 08:00:00,,\u202eKWT\u0007 Melati,Kota,\n")
+    done = run_portal("--lang", "en", "corrections", export, "--data", root, "--today", "2026-12-01")
+    out = done.stdout.decode("utf-8")
+    assert b"Traceback" not in done.stderr and "names no pattern, side, province or kind" in out, out
+    assert ":6: name:" in out and ":7: name:" in out and "\u202e" not in out and "\x07" not in out, out
+    assert "bumdes-makmur-bersama" in out  # the rows before them still read

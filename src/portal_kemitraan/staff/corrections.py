@@ -108,6 +108,7 @@ def review(raw: bytes, csv_name: str, catalog: Catalog, files: dict[str, str], m
     order = formexport.file_date_order(text, received_col, None)[0] if received_col is not None else None
     line = reader.line_num + 1
     pending: dict[str, dict[str, tuple[tuple, Change]]] = {}
+    names = _partner_names(catalog)  # the partners by name, once: a row without a profile code is matched against it
     while True:
         try:
             row = next(reader)
@@ -117,7 +118,7 @@ def review(raw: bytes, csv_name: str, catalog: Catalog, files: dict[str, str], m
             out.problems.append(Problem(csv_name, line, "row", Text("cannot be read as CSV ({error}); this row and the ones after it were not read", error=str(exc))))
             break
         row_line, line = line, reader.line_num + 1
-        slug, by_name = _partner_of(out, row, row_line, columns, csv_name, catalog, files)
+        slug, by_name = _partner_of(out, row, row_line, columns, csv_name, catalog, files, names)
         if slug is None:
             continue
         cell = lambda i: row[i].strip() if i < len(row) else ""  # noqa: E731
@@ -141,7 +142,7 @@ def _partner_names(catalog: Catalog) -> tuple[dict, dict]:
 
 
 def _partner_of(out: Review, row: list[str], row_line: int, columns: dict[str, int], csv_name: str, catalog: Catalog,
-                files: dict[str, str]) -> tuple[str | None, bool]:
+                files: dict[str, str], names: tuple[dict, dict]) -> tuple[str | None, bool]:
     """The slug of the public partner a row corrects (by its profile code, else by its name) and whether it was
     found by name; (None, False), with the reason said, for a row that corrects none."""
     if not any(cell.strip() for cell in row):
@@ -152,7 +153,7 @@ def _partner_of(out: Review, row: list[str], row_line: int, columns: dict[str, i
     cell = lambda key: row[columns[key]].strip() if key in columns and columns[key] < len(row) else ""  # noqa: E731
     slug, by_name = cell("slug").strip("/").rsplit("/", 1)[-1], False  # a slug, or the profile's address
     if not slug and cell("name"):
-        slug, why = formexport.match(cell("name"), *_partner_names(catalog))
+        slug, why = formexport.match(cell("name"), *names)
         if slug is None:
             out.problems.append(Problem(csv_name, row_line, "name", Text("no profile code, and the name names no partner: {why}; not applied", why=why)))
             return None, False
