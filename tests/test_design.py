@@ -135,3 +135,73 @@ def test_every_link_and_anchor_in_the_site_leads_somewhere(engine, request):
     # The same reading `portal check` does: one definition of a broken link.
     broken, checked = broken_links(site, "https://example.github.io/portal-kemitraan/", "https://github.com/example/portal-kemitraan")
     assert checked > 1000 and broken == [], "\n".join(broken[:40])
+
+
+class _Links(HTMLParser):
+    """Every address a page links to or loads, with whether the element names another language (hreflang)."""
+
+    def __init__(self):
+        super().__init__()
+        self.links: list[tuple[str, bool]] = []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        for name in ("href", "src"):
+            if a.get(name) and tag in ("a", "link", "script", "img", "iframe", "source"):
+                self.links.append((a[name], "hreflang" in a))
+
+
+def crawl(start: str) -> tuple[list[str], int]:
+    """Every page reachable from `start` over HTTP, as a reader's browser would follow it (no JavaScript):
+    each address under `start` fetched once; problems are answers other than 200, an address on the host
+    outside `start` (one "../" too many), and a page of one edition
+    linking to a page of the other without saying it is the other language (hreflang)."""
+    import urllib.error
+    import urllib.request
+
+    editions = [start + "en/", start]
+    seen, queue, problems = {start}, [start], []
+
+    def edition(url):
+        return next(e for e in editions if url.startswith(e))
+
+    while queue:
+        url = queue.pop()
+        try:
+            with urllib.request.urlopen(url) as response:
+                body, kind = response.read(), response.headers.get("Content-Type", "")
+        except urllib.error.HTTPError as exc:
+            problems.append(f"{url}: {exc.code}")
+            continue
+        if "html" not in kind:
+            continue
+        parser = _Links()
+        parser.feed(body.decode("utf-8"))
+        for link, other_language in parser.links:
+            full = urljoin(url, link).split("#")[0]
+            if urlparse(full).netloc != urlparse(start).netloc:
+                continue  # the partners' websites, mailto:, the canonical address
+            if not full.startswith(start):
+                problems.append(f"{url}: {link}: outside the site's path")
+                continue
+            path = urlparse(full).path
+            if (path.endswith("/") or path.endswith(".html")) and edition(full) != edition(url) and not other_language:
+                problems.append(f"{url}: {link}: a page of the other edition")
+            bare = full.split("?")[0]
+            if bare not in seen:
+                seen.add(bare)
+                queue.append(bare)
+    return problems, len(seen)
+
+
+@pytest.mark.parametrize("engine", ["mkdocs", "zensical"])
+def test_served_at_its_base_path_every_link_of_both_editions_works(engine, request):
+    """Both editions served under site_url's path (/portal-kemitraan/), as GitHub Pages serves a project:
+    every address a page links to or loads answers, and no page sends a reader into the other edition
+    unless it says so (the language switch)."""
+    from browser import StaticServer
+
+    site = request.getfixturevalue("built_site")[0] if engine == "mkdocs" else request.getfixturevalue("zensical_site")
+    with StaticServer(site, "/portal-kemitraan/") as server:
+        problems, pages = crawl(server.url)
+    assert pages > 60 and problems == [], "\n".join(problems[:40])

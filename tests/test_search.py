@@ -3,6 +3,7 @@ into as a person would (desktop and phone), filters combined with words, and not
 
 import glob
 import gzip
+import json
 import os
 
 import pytest
@@ -49,7 +50,7 @@ def new_page(browser, size="desktop"):
 def test_searchset_is_realistic_and_large_enough():
     kinds = {q["kind"] for q in QUERIES["id"]}
     assert len(QUERIES["id"]) + len(QUERIES["en"]) >= 60
-    assert {"affix", "story", "place", "alias", "variant", "negative"} <= kinds
+    assert {"affix", "story", "place", "alias", "variant", "typo", "negative"} <= kinds
     assert any(q["expect"] == "none" for q in QUERIES["en"]) and any(q["expect"] != "none" for q in QUERIES["en"])
 
 
@@ -84,6 +85,9 @@ TYPED = [
     ("id", "gudang pendingin", "koperasi-tani-sumber-rejeki"),
     ("en", "seaweed", "rumput-laut-wakatobi"),
     ("en", "NTT", "kelompok-ternak-sejahtera"),
+    ("id", "kripik singkong", "kwt-melati"),
+    ("id", "bali", "subak-organik-tabanan"),
+    ("en", "seawed", "rumput-laut-wakatobi"),
 ]
 
 
@@ -151,8 +155,9 @@ def test_directory_filters_combine_with_words_and_the_address_keeps_both(browser
     page.wait_for_function("document.querySelectorAll('.portal-cards > li').length === 2")
     narrowed = {searchset.slug_of(u) for u in page.eval_on_selector_all(".portal-card__name a", "ls => ls.map(a => a.href)")}
     assert narrowed == {"kelompok-mina-lestari", "pt-olahan-ikan-samudra"}
-    # With words typed, each card shows the words around the match.
-    expect(page.locator(".portal-card__excerpt mark").first).to_be_visible()
+    # "ikan" is in both summaries: each card shows its summary once, with no excerpt repeating it.
+    expect(page.locator(".portal-card__summary")).to_have_count(2)
+    expect(page.locator(".portal-card__excerpt")).to_have_count(0)
     # Options that would show nothing with the words and the province cannot be chosen; counts follow.
     assert page.eval_on_selector("#f-pattern option[value=agency]", "o => o.disabled")
     assert "(1)" in page.inner_text("#f-pattern option[value=operational-cooperation]") or "(2)" in page.inner_text("#f-pattern option[value=operational-cooperation]")
@@ -206,7 +211,111 @@ def _unpacked(site: str) -> list[bytes]:
         with open(path, "rb") as fh:
             data = fh.read()
         out.append(gzip.decompress(data) if data[:2] == b"\x1f\x8b" else data)
+    for path in glob.glob(os.path.join(site, "**", "pagefind", "typo", "*.json"), recursive=True):
+        with open(path, "rb") as fh:
+            out.append(fh.read())  # the words a typo is corrected to are published too
     return out
+
+
+@pytest.mark.browser
+def test_a_typo_is_read_as_the_word_one_letter_away_and_the_reader_is_told(browser, search_server):
+    """One letter wrong, missing or added in a word of five letters or more: every box finds the partner and
+    says how it read the words; a shorter word is not guessed at."""
+    page = new_page(browser)
+    page.goto(search_server)
+    assert "kwt-melati" in [searchset.slug_of(u) for u in searchset.through_box(page, "header", "kripik singkong")]
+    expect(page.locator("#portal-search-dialog .portal-search-dialog__status")).to_contain_text("Dibaca sebagai “keripik singkong”")
+    page.keyboard.press("Escape")
+    assert "ud-tembakau-sindoro" in [searchset.slug_of(u) for u in searchset.through_box(page, "home", "tembakao")]
+    expect(page.locator("form.portal-search .portal-search__status")).to_contain_text("Dibaca sebagai “tembakau”")
+    page.goto(search_server + "partners/")
+    assert searchset.slug_of(searchset.through_box(page, "directory", "koprasi tebu")[0]) == "koperasi-tebu-manis-jaya"
+    expect(page.locator(".portal-count")).to_contain_text("Dibaca sebagai “koperasi tebu”")
+    # The words typed right are not "corrected".
+    searchset.through_box(page, "directory", "koperasi tebu")
+    expect(page.locator(".portal-count")).not_to_contain_text("Dibaca sebagai")
+    assert page.errors == []
+    page.context.close()
+
+
+@pytest.mark.browser
+def test_the_words_around_a_match_are_the_partners_own(browser, search_server):
+    """An excerpt is cut from the partner's summary, story and activities, never from the words added for
+    the index (place aliases, pattern names, synonyms); a card never shows its summary twice."""
+    page = new_page(browser)
+    page.goto(search_server)
+    searchset.through_box(page, "header", "sortasi")
+    first = page.locator("#portal-search-dialog .portal-result__excerpt").first
+    expect(first.locator("mark").first).to_have_text("sortasi")
+    assert "Jabar" not in first.inner_text() and "West Java" not in first.inner_text()
+    page.keyboard.press("Escape")
+    # Found only through a region's short name: the result says what the partner does, in its own words.
+    searchset.through_box(page, "header", "Jatim")
+    texts = page.locator("#portal-search-dialog .portal-result__excerpt").all_inner_texts()
+    assert texts and all("Jatim" not in t and "East Java" not in t for t in texts), texts
+    assert "Toko sarana pertanian di Kediri yang menjadi agen tunggal pupuk organik untuk wilayah kabupatennya." in texts
+    page.keyboard.press("Escape")
+    page.goto(search_server + "partners/")
+    # A word of the summary: the card shows the summary once, with no excerpt under it.
+    searchset.through_box(page, "directory", "swalayan")
+    card = page.locator('.portal-card[data-slug="koperasi-tani-sumber-rejeki"]')
+    expect(card.locator(".portal-card__summary")).to_be_visible()
+    expect(card.locator(".portal-card__excerpt")).to_have_count(0)
+    # A word of its story only: the words around it, under the summary.
+    searchset.through_box(page, "directory", "sortasi")
+    expect(card.locator(".portal-card__excerpt mark").first).to_have_text("sortasi")
+    page.context.close()
+
+
+@pytest.mark.browser
+def test_the_directory_on_a_phone_shows_the_results_of_a_filter_not_the_filters(browser, search_server, search_site):
+    """On a phone the filters open in a panel; "Lihat hasil" closes it and the count, the chosen filter as a
+    chip and the first partners are on the screen. The order says what it is; only values partners have are
+    offered; an address names a province in any capitals."""
+    page = new_page(browser, "phone")
+    page.goto(search_server + "partners/")
+    page.wait_for_selector(".portal-directory[data-ready=true]")
+    assert "Bali" in page.eval_on_selector_all("#f-province option", "os => os.map(o => o.value)")
+    assert "(0)" not in page.eval_on_selector_all(".portal-facets option", "os => os.map(o => o.textContent).join()")  # a pattern, side or stage nobody has is not offered
+    expect(page.locator("#f-province")).to_be_hidden()
+    expect(page.locator("#f-sort option").first).to_have_text("Nama (A–Z)")  # no words: in name order
+    assert page.eval_on_selector("#f-sort option[value=name]", "o => o.hidden")
+    page.click(".portal-filters__toggle")
+    expect(page.locator("#f-province")).to_be_visible()
+    page.select_option("#f-province", "Jawa Tengah")
+    page.wait_for_function("location.search.includes('province=Jawa+Tengah') && document.querySelectorAll('.portal-cards > li').length === 3")
+    page.click(".portal-filters__done")
+    expect(page.locator("#f-province")).to_be_hidden()
+    expect(page.locator(".portal-chips")).to_contain_text("Jawa Tengah")
+    for visible in (".portal-chips", ".portal-count", ".portal-cards > li >> nth=0"):
+        expect(page.locator(visible)).to_be_in_viewport()
+    expect(page.locator(".portal-count")).to_contain_text("3 dari")
+    page.fill("#f-q", "ikan")
+    page.wait_for_function("document.querySelector('.portal-directory').getAttribute('data-query') === 'ikan'")
+    expect(page.locator("#f-sort option").first).to_have_text("Paling cocok")
+    assert not page.eval_on_selector("#f-sort option[value=name]", "o => o.hidden")
+    # An address typed or shared in other capitals still chooses the province.
+    page.goto(search_server + "partners/?province=jawa%20tengah")
+    page.wait_for_function("document.querySelectorAll('.portal-cards > li').length === 3")
+    assert page.input_value("#f-province") == "Jawa Tengah"
+    # The news offers only the provinces that have news: the partner in Bali has none yet.
+    page.goto(search_server + "kabar/")
+    offered = page.eval_on_selector_all("#n-province option", "os => os.filter(o => o.value).map(o => o.value)")
+    activities = json.loads(read(search_site, "api/activities.json"))
+    column = activities["fields"].index("province")
+    assert offered and set(offered) <= {row[column] for row in activities["rows"]} and "Bali" not in offered
+    page.context.close()
+
+
+def test_the_words_a_typo_is_read_as_are_the_published_words_by_length():
+    from portal_kemitraan.render.search import SearchDoc, vocabulary
+
+    docs = [SearchDoc("a/", "", "Koperasi tani: koperasi, SAYUR segar 2024 tani"), SearchDoc("b/", "", "Koperasi kopi Gayo")]
+    files = vocabulary(docs)
+    assert sorted(files) == ["typo/4.json", "typo/5.json", "typo/8.json"]
+    assert json.loads(files["typo/8.json"]) == ["koperasi"]
+    assert json.loads(files["typo/4.json"]) == ["gayo", "kopi", "tani"]  # as many documents each: by letter
+    assert json.loads(files["typo/5.json"]) == ["sayur", "segar"]  # folded; numbers and short words left out
 
 
 def test_the_index_holds_nothing_private(search_site):

@@ -267,10 +267,12 @@ def test_a_form_of_the_organisations_own_is_imported_with_a_mapping_written_by_m
     catalog = load_catalog(root, today=TODAY)
     assert catalog.report.ok, catalog.report.lines()  # the data folder is valid after the import
     sekar = catalog.partners["kelompok-tani-sekar-arum"].data
-    assert (sekar.pattern, sekar.side, sekar.kind, sekar.region.province) == ("agency", "agent", "community-group", "Jawa Tengah")
+    # The form never asks the side: no row gets a guessed one (a fishers' cooperative is no foster parent).
+    assert (sekar.pattern, sekar.side, sekar.kind, sekar.region.province) == ("agency", None, "community-group", "Jawa Tengah")
+    assert f"{export}:2: side: note: not given; choose the side (principal, agent) in the file before publishing" in lines
     assert sekar.summary == "Menanam dan menjual sayur organik." and sekar.visibility == "hidden"
     nelayan = catalog.partners["koperasi-nelayan-bahari-sejahtera"].data
-    assert (nelayan.pattern, nelayan.region.province) == ("foster-parent", "Sulawesi Selatan")  # a hyphen for the dash; a typo
+    assert (nelayan.pattern, nelayan.side, nelayan.region.province) == ("foster-parent", None, "Sulawesi Selatan")  # a hyphen for the dash; a typo
     assert catalog.partners["warung-kopi-lereng"].data.region.province == "Jawa Timur"  # a short name
     draft = catalog.partners["sanggar-anyaman-mendong"].data
     assert draft.internal.import_problems == ["pattern: 'Titip jual di toko' is not recognised; set to 'general-trade' until screening"]
@@ -364,3 +366,22 @@ def test_a_profile_link_preview_names_its_share_image(built_site):
         assert image.endswith(f"{prefix}assets/share/kwt-melati.jpg") and image.startswith("https://"), image
         assert '<meta property="og:image:width" content="1200">' in page
         assert os.path.getsize(os.path.join(site_dir, prefix, "assets", "share", "kwt-melati.jpg")) > 5000
+
+
+def test_a_hidden_draft_may_wait_for_its_side_but_nothing_shown_may(tmp_path):
+    """An application whose form did not ask the side is a hidden draft without one: valid, never published,
+    and no agreement is drafted for it; made public without a side, it is an error with its line."""
+    root = copy_reference_data(str(tmp_path), with_partners=True)
+    draft = 'name: "Kelompok Nelayan Teluk"\npattern: foster-parent\nsummary: "Kelompok nelayan kecil."\nregion: {province: Bali}\nvisibility: hidden\n'
+    with open(os.path.join(root, "kelompok-nelayan-teluk.yml"), "w", encoding="utf-8") as fh:
+        fh.write(draft)
+    catalog = load_catalog(root, today=TODAY)
+    assert catalog.report.ok, catalog.report.lines()
+    assert catalog.partners["kelompok-nelayan-teluk"].data.side is None
+    assert "kelompok-nelayan-teluk" not in {p.slug for p in build_public_site(catalog, TODAY, parallel=False).pages}
+    code, out, err = run("mou", "kelompok-nelayan-teluk", "--data", root, "-o", str(tmp_path / "mou.md"))
+    assert code == 2 and "kelompok-nelayan-teluk has no side yet" in err and not (tmp_path / "mou.md").exists()
+    with open(os.path.join(root, "kelompok-nelayan-teluk.yml"), "w", encoding="utf-8") as fh:
+        fh.write(draft.replace("visibility: hidden", "visibility: public"))
+    lines = load_catalog(root, today=TODAY).report.lines()
+    assert "partners/kelompok-nelayan-teluk.yml:1: side: is required but missing (only a hidden draft may leave it out)" in lines, lines

@@ -22,6 +22,19 @@
     return node;
   }
 
+  /* The option of a list the address names: its value exactly, or written in other capitals or without
+     accents ("?province=aceh"), or its label. "" when none. */
+  function optionFor(select, value) {
+    if (!value) return "";
+    if (select.querySelector('option[value="' + CSS.escape(value) + '"]')) return value;
+    var want = fold(value).trim();
+    for (var i = 0; i < select.options.length; i++) {
+      var option = select.options[i];
+      if (option.value && (fold(option.value) === want || fold(option.getAttribute("data-label") || "") === want)) return option.value;
+    }
+    return "";
+  }
+
   function initials(name) {
     var words = name.split(/\s+/).filter(Boolean);
     return ((words[0] || "").charAt(0) + (words[1] || "").charAt(0)).toUpperCase();
@@ -32,12 +45,14 @@
   var engines = {};
   var PARTNERS = { not: { kind: "page" } };  // partners only: pages carry a kind, partners none
   function siteBase(base) { return new URL(base || "./", window.location.href); }
+  // termSimilarity above Pagefind's 1: a whole word typed ranks its pages above those of longer words that
+  // only begin with it ("bali" finds Bali before Balikpapan).
   function loadPagefind(base) {
     var root = siteBase(base);
     var key = root.href;
     if (!engines[key]) {
       engines[key] = import(new URL("pagefind/pagefind.js", root).href).then(function (pf) {
-        return Promise.resolve(pf.options({ baseUrl: root.pathname, excerptLength: 22 })).then(function () { return pf; });
+        return Promise.resolve(pf.options({ baseUrl: root.pathname, excerptLength: 22, ranking: { termSimilarity: 4 } })).then(function () { return pf; });
       });
       engines[key].catch(function () { delete engines[key]; });
     }
@@ -46,8 +61,15 @@
 
   /* Is a word of the query in the index? Pagefind answers a word it does not know with the longest indexed
      word it starts with ("kerupuk" finds every "ke"): such an answer is no answer. Seen by the words its
-     first result marks: none other than a short beginning of the word typed. Kept per word and edition. */
+     first result marks: 2 when one of them is the word, begins with it or is another form of it (neither
+     begins the other nor shares four first letters with it), 1 when they only share a beginning with it at least 60 % as long (perhaps a stem, perhaps a
+     typo), 0 otherwise. Kept per word and edition. */
   var known = {};
+  function shared(a, b) {  // how many first letters two words have in common
+    var i = 0;
+    while (i < a.length && i < b.length && a.charAt(i) === b.charAt(i)) i++;
+    return i;
+  }
   function marksOf(excerpt) {
     var out = [];
     String(excerpt || "").replace(/<mark>([\s\S]*?)<\/mark>/g, function (all, text) { out.push(fold(text)); return all; });
@@ -58,13 +80,12 @@
     var id = key + "\u0000" + word;
     if (!known[id]) {
       known[id] = pf.search(term).then(function (result) {
-        if (!result.results.length) return false;
+        if (!result.results.length) return 0;
         return result.results[0].data().then(function (data) {
           var marks = marksOf(data.excerpt);
-          if (!marks.length) return true;
-          return marks.some(function (m) {
-            return m === word || !(word.indexOf(m) === 0 && m.length < Math.max(4, 0.6 * word.length));
-          });
+          var enough = Math.max(4, 0.6 * word.length);
+          if (!marks.length || marks.some(function (m) { return m.indexOf(word) === 0 || (word.indexOf(m) !== 0 && shared(m, word) < 4); })) return 2;
+          return marks.some(function (m) { return shared(m, word) >= enough; }) ? 1 : 0;
         });
       });
       known[id].catch(function () { delete known[id]; });
@@ -72,18 +93,68 @@
     return known[id];
   }
 
+  /* A typo: a word of five letters or more that the index does not hold is read as the indexed word one edit
+     away (a letter added, left out, changed, or two neighbours swapped), the one found in most pages. The
+     index's words come by length (pagefind/typo/N.json, made with the index), fetched only for such a word. */
+  var lexicon = {};
+  function wordsOfLength(base, n) {
+    var url = new URL("pagefind/typo/" + n + ".json", siteBase(base)).href;
+    if (!lexicon[url]) {
+      lexicon[url] = fetch(url).then(function (r) { return r.ok ? r.json() : []; }).then(function (list) {
+        return Array.isArray(list) ? list : [];
+      }, function () { delete lexicon[url]; return []; });
+    }
+    return lexicon[url];
+  }
+  function oneEdit(a, b) {
+    var la = a.length, lb = b.length;
+    if (a === b || Math.abs(la - lb) > 1) return false;
+    var i = 0;
+    while (i < la && i < lb && a.charAt(i) === b.charAt(i)) i++;
+    if (la === lb) {
+      return a.slice(i + 1) === b.slice(i + 1) ||
+        (a.charAt(i) === b.charAt(i + 1) && a.charAt(i + 1) === b.charAt(i) && a.slice(i + 2) === b.slice(i + 2));
+    }
+    return la < lb ? a.slice(i) === b.slice(i + 1) : a.slice(i + 1) === b.slice(i);
+  }
+  function nearest(base, word) {
+    var n = word.length;
+    if (n < 5 || !/^[a-z]+$/.test(word)) return Promise.resolve(null);
+    return Promise.all([n, n - 1, n + 1].map(function (m) { return wordsOfLength(base, m); })).then(function (lists) {
+      var best = null, rank = Infinity;  // the same length first, then by how many pages hold the word
+      lists.forEach(function (list) {
+        for (var i = 0; i < list.length && i < rank; i++) {
+          if (oneEdit(word, list[i])) { best = list[i]; rank = i; break; }
+        }
+      });
+      return best;
+    });
+  }
+  function readAs(pf, term, key) {
+    var base = siteBase(key).href;
+    return isKnown(pf, term, base).then(function (verdict) {
+      if (verdict === 2) return term;
+      return nearest(key, fold(term)).then(function (word) {
+        return word ? isKnown(pf, word, base).then(function (v) { return v === 2 ? word : null; }) : null;
+      }).then(function (word) { return word || (verdict ? term : null); });
+    });
+  }
+
   /* A search that never leaves a reader with nothing when most words match: Pagefind answers pages holding
-     every word; words it does not know count as unmatched; when no page holds all the known ones, each is
-     searched alone and the pages holding the most come first. Pages matching half the words or fewer are
-     not shown (`partial` is true when not every word matched). */
+     every word; words it does not know (and no typo of a known word) count as unmatched; when no page holds
+     all the known ones, each is searched alone and the pages holding the most come first. Pages matching
+     half the words or fewer are not shown (`partial` is true when not every word matched; `corrected` is the
+     query as it was read when a typo was corrected). */
   function find(pf, q, options, key) {
     var terms = (q || "").split(/\s+/).filter(Boolean);
     if (!terms.length) return pf.search(null, options);
-    return Promise.all(terms.map(function (t) { return isKnown(pf, t, siteBase(key).href); })).then(function (flags) {
-      var good = terms.filter(function (t, i) { return flags[i]; });
-      var none = { results: [], partial: false, filters: null };
+    return Promise.all(terms.map(function (t) { return readAs(pf, t, key); })).then(function (read) {
+      var good = read.filter(Boolean);
+      var corrected = read.some(function (w, i) { return w && w !== terms[i]; }) ? read.map(function (w, i) { return w || terms[i]; }).join(" ") : "";
+      var none = { results: [], partial: false, filters: null, corrected: corrected };
       if (good.length * 2 <= terms.length) return none;
       return pf.search(good.join(" "), options).then(function (result) {
+        result.corrected = corrected;
         if (result.results.length) { result.partial = good.length < terms.length; return result; }
         if (good.length < 2) return none;
         return Promise.all(good.map(function (term) { return pf.search(term, options); })).then(function (each) {
@@ -98,7 +169,7 @@
           });
           order = order.filter(function (x) { return x.count * 2 > terms.length; });
           order.sort(function (a, b) { return b.count - a.count || a.rank - b.rank; });
-          return { results: order.map(function (x) { return x.hit; }), partial: order.length > 0, filters: null };
+          return { results: order.map(function (x) { return x.hit; }), partial: order.length > 0, filters: null, corrected: corrected };
         });
       });
     });
@@ -113,6 +184,32 @@
       if (node.nodeName === "MARK") fragment.appendChild(el("mark", null, node.textContent));
       else fragment.appendChild(document.createTextNode(node.textContent));
     });
+    return fragment;
+  }
+
+  /* The words around the match cut from a partner's own words only: its summary, story and activities,
+     the first `meta.own` words of what Pagefind indexed (the words it locates count as Pagefind splits them;
+     the summary is the first `meta.lead`). From word `from` on; null when no match lies there. Pages keep
+     Pagefind's excerpt. */
+  var EXCERPT = 22;
+  function ownExcerpt(data, from) {
+    var meta = data.meta || {};
+    if (meta.kind !== "partner") return excerptNodes(data.excerpt);
+    var own = parseInt(meta.own, 10) || 0;
+    var tokens = String(data.content || "").split(/[\r\n\s]+/g);
+    var at = (data.locations || []).filter(function (n) { return n >= from && n < own; }).sort(function (a, b) { return a - b; });
+    if (!at.length) return null;
+    var start = Math.max(from, Math.min(at[0] - 4, own - EXCERPT)), end = Math.min(own, start + EXCERPT);
+    var marked = {};
+    at.forEach(function (n) { marked[n] = true; });
+    var fragment = document.createDocumentFragment();
+    if (start > from) fragment.appendChild(document.createTextNode("… "));
+    for (var i = start; i < end; i++) {
+      if (i > start) fragment.appendChild(document.createTextNode(" "));
+      if (marked[i]) fragment.appendChild(el("mark", null, tokens[i]));
+      else fragment.appendChild(document.createTextNode(tokens[i] || ""));
+    }
+    if (end < own) fragment.appendChild(document.createTextNode(" …"));
     return fragment;
   }
 
@@ -134,7 +231,10 @@
     if (partner) facts.push(meta.tags, meta.province);
     li.appendChild(el("p", "portal-result__meta", facts.filter(Boolean).join(" · ")));
     var excerpt = el("p", "portal-result__excerpt");
-    excerpt.appendChild(excerptNodes(data.excerpt));
+    var own = ownExcerpt(data, 0);
+    if (own) excerpt.appendChild(own);
+    else excerpt.textContent = meta.summary || "";  // matched by its name, place or pattern: what it does
+    if (!own && meta.summary_lang) excerpt.setAttribute("lang", meta.summary_lang);
     li.appendChild(excerpt);
     return li;
   }
@@ -167,7 +267,8 @@
           pair[1].forEach(function (data) { fragment.appendChild(resultItem(data, root)); });
           list.replaceChildren(fragment);
           var n = pair[0].results.length;
-          status.textContent = !n ? words(root, "none", undefined, { q: q }) : pair[0].partial ? words(root, "partial", n, { n: n }) : words(root, "hits", n, { n: n });
+          status.textContent = (!n ? words(root, "none", undefined, { q: q }) : pair[0].partial ? words(root, "partial", n, { n: n }) : words(root, "hits", n, { n: n })) +
+            (n && pair[0].corrected ? " " + words(root, "corrected", undefined, { q: pair[0].corrected }) : "");
           root.setAttribute("data-query", q);  // which words the results shown answer (read by the tests)
           root.setAttribute("data-state", "done");
           mark("portal-search-results");
@@ -290,11 +391,18 @@
       }, 0);
     });
     this.more.addEventListener("click", function () { self.shown += self.pageSize; self.apply(true); });
-    // On a phone the filters wait behind one button, so the first partner is on the first screen.
-    if (this.toggle) this.toggle.addEventListener("click", function () {
-      var open = self.toggle.getAttribute("aria-expanded") !== "true";
+    // On a phone the filters wait behind one button, so the first partner is on the first screen; "Lihat
+    // hasil" closes them again and brings the reader to the count, the chosen filters and the list.
+    function openPanel(open) {
       self.toggle.setAttribute("aria-expanded", String(open));
       self.form.classList.toggle("is-open", open);
+    }
+    if (this.toggle) this.toggle.addEventListener("click", function () { openPanel(self.toggle.getAttribute("aria-expanded") !== "true"); });
+    var done = this.form.querySelector(".portal-filters__done");
+    if (this.toggle && done) done.addEventListener("click", function () {
+      openPanel(false);
+      self.toggle.focus({ preventScroll: true });
+      self.toggle.parentNode.scrollIntoView({ block: "start" });
     });
     // An active filter is shown as a chip; pressing it removes that filter.
     if (this.chips) this.chips.addEventListener("click", function (event) {
@@ -340,8 +448,7 @@
     PARAMS.forEach(function (name) {
       var value = params.get(param(name)) || "";
       var field = form.elements[name];
-      if (field.tagName === "SELECT" && !field.querySelector('option[value="' + CSS.escape(value) + '"]')) value = "";
-      field.value = value;
+      field.value = field.tagName === "SELECT" ? optionFor(field, value) : value;
     });
   };
 
@@ -391,6 +498,7 @@
     var mine = ++this.seq;
     var chosen = FILTERS.some(function (name) { return v[name]; });
     this.showChips(v);
+    this.showSort(v);
     if (!chosen && !more && !v.sort) {
       this.hits = null;
       this.list.replaceChildren.apply(this.list, this.original);
@@ -432,6 +540,7 @@
         var n = triple[0].results.length;
         self.count.textContent = triple[0].partial ? self.say("partial", n, { hits: n, total: self.total })
           : chosen ? self.say("filtered", n, { hits: n, total: self.total }) : self.say("all", self.total, { total: self.total });
+        if (n && triple[0].corrected) self.count.textContent += " " + self.say("corrected", undefined, { q: triple[0].corrected });
         self.empty.hidden = n > 0;
         self.more.hidden = n <= self.shown;
         if (self.pages) self.pages.hidden = true;
@@ -474,6 +583,16 @@
       }
     });
   };
+  /* Without words the list is in name order: the first choice of the order says so (with words it is "the
+     best matches first"), and "by name" is offered only where it changes something. */
+  Directory.prototype.showSort = function (v) {
+    var sort = this.form.elements.sort;
+    var first = sort.options[0], byName = sort.querySelector('option[value="name"]');
+    var text = first.getAttribute(v.q ? "data-text-words" : "data-text-plain");
+    if (text && first.textContent !== text) first.textContent = text;
+    if (byName) byName.hidden = byName.disabled = !v.q && v.sort !== "name";
+  };
+
   Directory.prototype.showChips = function (v) {
     if (!this.chips) return;
     var self = this;
@@ -538,9 +657,13 @@
     var summary = el("p", "portal-card__summary", meta.summary || "");
     if (meta.summary_lang) summary.setAttribute("lang", meta.summary_lang);  // Indonesian text on an English page
     body.appendChild(summary);
-    if (withExcerpt && data.excerpt) {
+    // With words typed, the words around the match, when they are not already in the summary above.
+    var lead = parseInt(meta.lead, 10) || 0;
+    var inLead = (data.locations || []).some(function (n) { return n < lead; });
+    var more = withExcerpt && !inLead ? ownExcerpt(data, lead) : null;
+    if (more) {
       var excerpt = el("p", "portal-card__excerpt");
-      excerpt.appendChild(excerptNodes(data.excerpt));
+      excerpt.appendChild(more);
       body.appendChild(excerpt);
     }
     var tags = el("p", "portal-card__meta");
@@ -728,8 +851,7 @@
     function readURL() {
       var params = new URLSearchParams(window.location.search);
       ["pattern", "province"].forEach(function (name) {
-        var field = form.elements[name], value = params.get(name) || "";
-        field.value = field.querySelector('option[value="' + CSS.escape(value) + '"]') ? value : "";
+        form.elements[name].value = optionFor(form.elements[name], params.get(name) || "");
       });
     }
     // Every activity (api/activities.json) is fetched only when a reader filters: it grows with the partners.

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ValidationError
 from . import privacy
 from .logos import MAX_LOGO_BYTES, LogoError, clean_logo
 from .fieldtypes import SLUG_RE
-from .models import MISSING_PROVINCE, Partner, Pattern, SearchTerms, Term, describe, explain, lacks_province
+from .models import DRAFT_ONLY, Partner, Pattern, SearchTerms, Term, describe, explain, lacks_province, lacks_side
 from .parallel import fork_map
 from .problems import Problem, Report, joined
 from .published import published_sources
@@ -90,7 +90,9 @@ def _validate(model: type[BaseModel], src: Source):
             loc, message = explain(error, model)
             src.error(loc, message)
         if model is Partner and lacks_province(src.data) and not any(p.field == "region.province" for p in src.problems):
-            src.error(("region", "province"), MISSING_PROVINCE)
+            src.error(("region", "province"), DRAFT_ONLY)
+        if model is Partner and lacks_side(src.data) and not any(p.field == "side" for p in src.problems):
+            src.error(("side",), DRAFT_ONLY)
         return None
 
 
@@ -205,7 +207,7 @@ def _cross_check(root: str, catalog: Catalog, src: Source, partner: Partner, tod
         src.error(("pattern",), Text('unknown pattern {pattern!r}{suggest}', pattern=partner.pattern, suggest=_suggest(partner.pattern, list(catalog.patterns))))
     else:
         sides = [s.id for s in pattern.sides]
-        if partner.side not in sides:
+        if partner.side is not None and partner.side not in sides:
             src.error(("side",), Text('{side!r} is not a side of pattern {pattern!r}{suggest}', side=partner.side, pattern=partner.pattern, suggest=_suggest(partner.side, sides)))
     stage_ids = catalog.stage_ids
     if partner.stage is not None and stage_ids and partner.stage not in stage_ids:

@@ -32,7 +32,7 @@ class I18n(Model):
 # --- partner --------------------------------------------------------------------------------
 
 
-MISSING_PROVINCE = Text("is required but missing (only a hidden draft may leave it out)")
+DRAFT_ONLY = Text("is required but missing (only a hidden draft may leave it out)")
 
 
 def lacks_province(data: Any) -> bool:
@@ -42,6 +42,12 @@ def lacks_province(data: Any) -> bool:
         return False
     region = data.get("region")
     return isinstance(region, dict) and region.get("province") in (None, "")
+
+
+def lacks_side(data: Any) -> bool:
+    """Raw partner data that is shown (not hidden) and names no side (an application whose form did not ask
+    it stays a hidden draft until staff choose one)."""
+    return isinstance(data, dict) and data.get("visibility") != "hidden" and data.get("side") in (None, "")
 
 
 class Region(Model):
@@ -144,7 +150,9 @@ class Partner(Model):
 
     name: Line = Field(description="The partner's name as it should appear publicly.")
     pattern: Slug = Field(description="A pattern id: a file name under partners/patterns/.")
-    side: Slug = Field(description="Which of the pattern's two sides this partner is on.")
+    side: Optional[Slug] = Field(
+        None, description="Which of the pattern's two sides this partner is on. Required, except in a hidden draft awaiting screening."
+    )
     summary: Summary = Field(description="One or two plain sentences, at most 280 characters.")
     region: Region
     summary_en: Optional[Summary] = Field(None, description="The summary in English, for the English edition (optional).")
@@ -171,7 +179,9 @@ class Partner(Model):
         # An imported application may not say where it is (or say it in a way no province matches): it stays a
         # hidden draft until staff fill it in. Anything shown has its province.
         if self.region.province is None and self.visibility != "hidden":
-            raise LocatedError(("region", "province"), MISSING_PROVINCE)
+            raise LocatedError(("region", "province"), DRAFT_ONLY)
+        if self.side is None and self.visibility != "hidden":
+            raise LocatedError(("side",), DRAFT_ONLY)
         return self
 
 

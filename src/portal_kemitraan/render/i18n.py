@@ -76,11 +76,11 @@ THEME_MESSAGES = (
     N_("Alamat yang Anda buka tidak ada, atau profil mitra ini sudah tidak ditampilkan."),
     N_("Buka direktori mitra"), N_("untuk mencari menurut nama, pola atau provinsi."),
     N_("Gunakan kotak pencarian di bagian atas halaman."), N_("Ajukan kemitraan"), N_("bila Anda ingin menjadi mitra."),
-    N_("Tautan portal"), N_("Direktori mitra"), N_("Data terbuka"), N_("Umpan mitra baru"),
+    N_("Tautan portal"), N_("Direktori mitra"), N_("Data terbuka"), N_("Sematkan direktori"), N_("Umpan mitra baru"),
     N_("Cari mitra atau halaman"), N_("Mencari…"), N_("Tidak ada yang cocok dengan “{q}”. Coba kata lain, nama kota atau provinsi."),
     N_("Profil mitra"), N_("Halaman"), N_("Pencarian belum dapat dimuat. Buka direktori mitra untuk melihat semua mitra."),
     N_("mis. pelatihan, kopi, NTT"), N_("Tutup"), N_("Lihat semua hasil di direktori"),
-    N_("Pencarian di situs ini"),
+    N_("Pencarian di situs ini"), N_("Dibaca sebagai “{q}”."),
 )
 # The theme's words that depend on a number: both forms of each, for the script to choose ("1 result", "2 results").
 THEME_PLURALS = (

@@ -33,13 +33,15 @@ class DirectoryPages:
             if n > 1:
                 meta["title"] = _("Direktori mitra (halaman {n})").format(n=n)
                 meta["search"] = {"exclude": True}
+                meta["sitemap"] = False  # the first page stands for the list
             pages.append(Generated("partners/index.md" if n == 1 else f"partners/page/{n}.md", meta, self.kind, n, None, self))
         return pages
 
     def inputs(self, page: Generated) -> tuple:
         """What the page's body is made from besides what every page shares (compared by value)."""
         site = self.ctx.site
-        return (page.kind, page.key, self.pagination.chunk(site.listed, page.key), len(site.listed), site.sectors(), site.by_province())
+        return (page.kind, page.key, self.pagination.chunk(site.listed, page.key), len(site.listed), site.sectors(), site.by_province(),
+                site.by_pattern(), site.by_side(), site.by_stage())
 
     def render(self, page: Generated, url: str) -> str:
         chunk = self.pagination.chunk(self.ctx.site.listed, page.key)
@@ -76,6 +78,9 @@ class NewsPages:
         self.ctx = ctx
         self.news = ctx.site.activities()
         self.pagination = Pagination(len(self.news), NEWS_PAGE)
+        # The filters offer only the patterns and provinces that have news.
+        self.patterns = frozenset(a["pattern"] for a in self.news)
+        self.provinces = tuple(sorted({a["province"] for a in self.news}))
 
     def plan(self) -> list[Generated]:
         _ = self.ctx.locale.gettext
@@ -89,14 +94,16 @@ class NewsPages:
             }
             if n > 1:
                 meta["search"] = {"exclude": True}
+                meta["sitemap"] = False
             pages.append(Generated("kabar/index.md" if n == 1 else f"kabar/page/{n}.md", meta, self.kind, n, None, self))
         return pages
 
     def inputs(self, page: Generated) -> tuple:
         n, site = page.key, self.ctx.site
-        return (n, self.pagination.chunk(self.news, n), len(self.news), site.by_province(), site.upcoming() if n == 1 else ())
+        return (n, self.pagination.chunk(self.news, n), len(self.news), self.patterns, self.provinces, site.upcoming() if n == 1 else ())
 
     def render(self, page: Generated, url: str) -> str:
         n = page.key
         return self.ctx.render("news.html.j2", page_no=n, page_count=self.pagination.count, items=self.pagination.chunk(self.news, n),
-                               total=len(self.news), **self.ctx.common(url, page.src_uri))
+                               total=len(self.news), news_patterns=self.patterns, news_provinces=self.provinces,
+                               **self.ctx.common(url, page.src_uri))

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import html
+import json
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 
 from lxml import html as lxml_html
@@ -23,6 +25,7 @@ class SearchDoc:
 
     url: str
     html: str
+    text: str = ""  # the words Pagefind indexes, for the list of words a typo is corrected to
 
 
 def _e(text: str) -> str:
@@ -100,8 +103,9 @@ def _labels(site: PublicSite, locale: Locale):
 
 
 def partner_doc(p: dict, locale: Locale, synonyms: Synonyms, patterns, sides, stages) -> SearchDoc:
-    """A listed partner as Pagefind reads it: weighted text (name first, then what it does and where, then
-    its story and news), the values its result card shows (meta), its facets (filters) and sort keys."""
+    """A listed partner as Pagefind reads it: weighted text (its own words first: summary, story, activities;
+    then its name, sectors, place, pattern and synonyms), the values its result card shows (meta), its
+    facets (filters) and sort keys."""
     lang = locale.code
     summary, summary_lang = localized(p, "summary", lang)
     description = getattr(p, f"description_html_{lang}", None) if lang != "id" else None
@@ -109,22 +113,24 @@ def partner_doc(p: dict, locale: Locale, synonyms: Synonyms, patterns, sides, st
     province = find_province(p.province) or {"aliases": []}
     place = " ".join(x for x in [p.city or "", p.province, *province["aliases"]] if x)
     pattern, side, stage = patterns[p.pattern], sides[(p.pattern, p.side)], stages[p.stage]
-    activities = " ".join(f"{a['title']}. {a['summary'] or ''}" for a in p.activities)
-    body_text = " ".join([p.name, summary, p.summary, " ".join(p.sectors), place, _text_of(description), activities])
+    activities = [f"{a['title']}. {a['summary'] or ''}" for a in p.activities]
+    body_text = " ".join([p.name, summary, p.summary, " ".join(p.sectors), place, _text_of(description), *activities])
     extra = synonyms.expand(body_text)
-    parts = [
+    # The partner's own words come first (summary, story, activities): the excerpt a reader sees is cut from
+    # them only (meta "own" and "lead" count their words), never from the words added for the index.
+    own = [("p", f' data-pagefind-weight="5"{_lang_attr(summary_lang)}', summary)]
+    if lang != "id" and p.summary_en:
+        own.append(("p", ' lang="id"', p.summary))  # a reader of /en/ may type the Indonesian words
+    if description:
+        own.append(("div", "", _text_of(description)))
+    own.extend(("p", ' lang="id"', text) for text in activities)
+    parts = [f"<{tag}{attrs}>{_e(text)}</{tag}>" for tag, attrs, text in own if text.strip()]
+    parts += [
         f'<h1 data-pagefind-weight="10">{_e(p.name)}</h1>',
-        f'<p data-pagefind-weight="5"{_lang_attr(summary_lang)}>{_e(summary)}</p>',
         f'<p data-pagefind-weight="5">{_e(", ".join(p.sectors))}</p>',
         f'<p data-pagefind-weight="4">{_e(place)}</p>',
         f'<p data-pagefind-weight="2">{_e(pattern)}, {_e(side)}</p>',
     ]
-    if lang != "id" and p.summary_en:
-        parts.append(f'<p lang="id">{_e(p.summary)}</p>')  # a reader of /en/ may type the Indonesian words
-    if description:
-        parts.append(f"<div>{_e(_text_of(description))}</div>")
-    for a in p.activities:
-        parts.append(f'<p lang="id">{_e(a["title"])}. {_e(a["summary"] or "")}</p>')
     if extra:
         parts.append(f'<p data-pagefind-weight="3">{_e(" ".join(extra))}</p>')
     meta = {
@@ -135,6 +141,8 @@ def partner_doc(p: dict, locale: Locale, synonyms: Synonyms, patterns, sides, st
         "tags": f"{pattern} · {side}",
         "province": p.province,
         "stage": stage,
+        "lead": str(len(summary.split())),
+        "own": str(sum(len(text.split()) for _tag, _attrs, text in own)),
     }
     if summary_lang:
         meta["summary_lang"] = summary_lang
@@ -145,7 +153,8 @@ def partner_doc(p: dict, locale: Locale, synonyms: Synonyms, patterns, sides, st
     name_key = fold(p.name)
     # Two orders (each costs every search about 2 bytes a partner): by name, and newest first.
     sort = {"name": name_key, "since": p.since or "0000-00-00"}
-    return SearchDoc(p.url, _document(lang, "".join(parts), meta, filters, sort))
+    text = " ".join([body_text, p.summary_en or "", pattern, side, *extra])
+    return SearchDoc(p.url, _document(lang, "".join(parts), meta, filters, sort), text)
 
 
 def page_doc(url: str, title: str, body_html: str, lang: str) -> SearchDoc:
@@ -153,7 +162,7 @@ def page_doc(url: str, title: str, body_html: str, lang: str) -> SearchDoc:
     text = _text_of(body_html)
     parts = f'<h1 data-pagefind-weight="6">{_e(title)}</h1><div>{_e(text)}</div>'
     # Only pages carry a kind: a filter on partners would cost every search a list of every partner.
-    return SearchDoc(url, _document(lang, parts, {"title": title, "kind": "page"}, {"kind": ["page"]}, {}))
+    return SearchDoc(url, _document(lang, parts, {"title": title, "kind": "page"}, {"kind": ["page"]}, {}), f"{title} {text}")
 
 
 def _lang_attr(code: str | None) -> str:
@@ -184,3 +193,21 @@ def documents(site: PublicSite, locale: Locale, synonyms, pages: list[tuple[str,
         docs.append(page_doc(f"patterns/{pid}/", t(pattern.name.model_dump()), f"<p>{_e(text)}</p>", locale.code))
     docs.extend(page_doc(url, title, body, locale.code) for url, title, body in pages)
     return docs
+
+
+TYPO_FOLDER = "typo"  # beside Pagefind's files: the words of the index by length, for correcting a typo
+TYPO_MIN, TYPO_MAX = 4, 24  # a typo is corrected in words of five letters or more, to a word one edit away
+
+
+def vocabulary(docs: list[SearchDoc]) -> dict[str, bytes]:
+    """The words of the indexed documents (folded, letters only), one file per length, the words found in
+    most documents first: a reader's word the index does not hold is matched, in the browser, against the
+    words one letter shorter, as long and one longer. Linear in the documents; only published text."""
+    counts: Counter = Counter()
+    for doc in docs:
+        counts.update({w for w in words(doc.text) if TYPO_MIN <= len(w) <= TYPO_MAX and w.isalpha()})
+    by_length: dict[int, list[str]] = {}
+    for word, _n in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+        by_length.setdefault(len(word), []).append(word)
+    return {f"{TYPO_FOLDER}/{n}.json": json.dumps(ws, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+            for n, ws in sorted(by_length.items())}

@@ -17,7 +17,7 @@ from .cards import SITE_CARD, card_path, site_card
 from .handwritten import BUILTIN_EXTENSIONS, searchable
 from .context import front_matter, page_url
 from .pages import SitePlan
-from .search import documents
+from .search import documents, vocabulary
 
 # Settings of an engine that point readers into the data repository (the repository link in the header,
 # the "edit this page" pencil). A published edition has none of them; only a staff preview keeps them.
@@ -150,6 +150,8 @@ def _search(plan: SitePlan, edition: Edition, written: dict[str, str]):
     def make(polite: bool = False) -> dict[str, bytes]:
         pages = [searchable(page_url(rel, edition.directory_urls), text, edition.markdown) for rel, text in written.items()]
         docs = documents(plan.site, plan.locale, plan.site.synonyms, sorted(page for page in pages if page))
-        return search_bundle(docs, plan.locale.code, polite)
+        files = search_bundle(docs, plan.locale.code, polite)
+        files.update((f"{BUNDLE}/{path}", data) for path, data in vocabulary(docs).items())
+        return files
 
     return make

@@ -29,13 +29,22 @@ class PartiesError(ValueError):
     """The agreement's two sides cannot be named (the message says what to give)."""
 
 
+def _sided(catalog: Catalog, slug: str):
+    """A partner's data, refused while it has no side (a hidden draft whose form did not ask): an agreement
+    names both sides."""
+    p = catalog.partners[slug].data
+    if p.side is None:
+        raise PartiesError(Text("{slug} has no side yet: choose it in partners/{slug}.yml (side:) first", slug=slug))
+    return p
+
+
 def counterpart(catalog: Catalog, slug: str, organisation: str, email: str, named: str | None = None) -> tuple[dict, dict | None]:
     """The other side of a partner's agreement and the facilitator (None when the organisation is itself a
     party). The other side is `named` (the command line), else the partner file's agreement.counterpart: a
     partner's slug, which must be on the other side of the same pattern, or a name. Without either, the
     organisation is the other side when its pattern makes it a party (`organisation: party`); a pattern
     where it is the facilitator needs the other side named."""
-    p = catalog.partners[slug].data
+    p = _sided(catalog, slug)
     pattern = catalog.patterns[p.pattern]
     other_side = next(s for s in pattern.sides if s.id != p.side)
     org = {"name": organisation, "email": email, "place": "", "representative": None, "slug": None}
@@ -55,7 +64,7 @@ def counterpart(catalog: Catalog, slug: str, organisation: str, email: str, name
     record = catalog.partners.get(given)
     if record is None:
         return {"name": given, "email": "", "place": "", "representative": None, "slug": None}, facilitator
-    q = record.data
+    q = _sided(catalog, given)
     if q.pattern != p.pattern or q.side != other_side.id:
         raise PartiesError(Text("{given} is a {their_side_en} in {their_pattern_en}; the other side of {slug}'s agreement is a {side_en} in "
                                 "{pattern_en}", given=given, slug=slug, **_names("their_side", catalog.side(q.pattern, q.side).label),
@@ -81,7 +90,7 @@ def draft(catalog: Catalog, slug: str, organisation: str, email: str, lang: str 
     as the two parties, and the organisation as a party or as the facilitator, as the pattern says."""
     today = today or dt.date.today()
     record = catalog.partners[slug]
-    p = record.data
+    p = _sided(catalog, slug)
     pattern = catalog.patterns[p.pattern]
     partner_side = catalog.side(p.pattern, p.side)
     our_side = next(s for s in pattern.sides if s.id != p.side)

@@ -68,7 +68,7 @@ def cmd_list(args, reporter) -> int:
     catalog = load_catalog(args.data)
     rows = [("slug", "pattern", "side", "stage", "visibility")]
     for slug, rec in sorted(catalog.partners.items()):
-        rows.append((slug, rec.data.pattern, rec.data.side, catalog.stage_of(rec), rec.data.visibility))
+        rows.append((slug, rec.data.pattern, rec.data.side or "-", catalog.stage_of(rec), rec.data.visibility))
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     for row in rows:
         reporter.say("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip())

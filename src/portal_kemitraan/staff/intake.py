@@ -293,8 +293,8 @@ def _row_to_partner(cells: dict, catalog: Catalog, mapping: Mapping) -> tuple[di
     notes: list[tuple[str, str]] = []
     issues: list[tuple[str, str]] = []
     data: dict = {"name": cells.get("name", "")}
-    # Not given ("don't know" is a fine answer; a form rarely asks for the side) is what screening settles
-    # anyway: a note. An answer that names no pattern or side is an issue for a person.
+    # A pattern not given ("don't know" is a fine answer) is what screening settles anyway: a note. An answer
+    # that names no pattern, or a side neither asked nor named, is an issue for a person.
     pattern, why = (None, Text("not given"))
     if cells.get("pattern"):
         pattern, why = match(cells["pattern"], *pattern_names(catalog, mapping))
@@ -315,11 +315,19 @@ def _row_to_partner(cells: dict, catalog: Catalog, mapping: Mapping) -> tuple[di
         if side and why:
             notes.append(("side", why))
     if side is None:
+        # Never guessed: the side the mapping's defaults name (staff chose it for every row of this form), or
+        # none, left for staff to choose in the hidden draft (it cannot be published without one).
         default = mapping.defaults.get("side")
         sides = [s.id for s in catalog.patterns[pattern].sides] if pattern in catalog.patterns else []
-        side = default if default in sides else (sides[-1] if sides else default)
-        (issues if cells.get("side") else notes).append(("side", Text('{why}; set to {side!r} until screening', why=why, side=side)))
-    data.update(pattern=pattern, side=side)
+        if default in sides:
+            side = default
+            notes.append(("side", Text('{why}; set to {side!r} as the mapping says', why=why, side=side)))
+        else:  # not asked: a note, as a pattern not given is (the draft cannot be published without it)
+            (issues if given else notes).append(("side", Text("{why}; choose the side ({sides}) in the file before publishing", why=why, sides=", ".join(sides))
+                                                 if sides else Text("{why}; choose the side in the file before publishing", why=why)))
+    data.update(pattern=pattern)
+    if side is not None:
+        data["side"] = side
     _other_fields(data, cells, mapping, notes, issues)
     data["stage"] = catalog.stages[0].id if catalog.stages else "identification"
     data["visibility"] = "hidden"

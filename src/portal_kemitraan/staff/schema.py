@@ -24,7 +24,7 @@ def partner_schema(catalog: Catalog) -> dict:
     }
     if catalog.patterns:
         props["pattern"]["enum"] = list(catalog.patterns)
-        props["side"]["enum"] = sorted({s.id for p in catalog.patterns.values() for s in p.sides})
+        props["side"]["anyOf"] = [{"enum": sorted({s.id for p in catalog.patterns.values() for s in p.sides})}, {"type": "null"}]
         schema["allOf"] = [
             {
                 "if": {"properties": {"pattern": {"const": pid}}, "required": ["pattern"]},
@@ -32,6 +32,10 @@ def partner_schema(catalog: Catalog) -> dict:
             }
             for pid, p in catalog.patterns.items()
         ]
+    # Only a hidden draft (an application awaiting screening) may leave its side for staff to choose.
+    schema.setdefault("allOf", []).append(
+        {"if": {"not": {"properties": {"visibility": {"const": "hidden"}}, "required": ["visibility"]}}, "then": {"required": ["side"]}}
+    )
     stage = props["stage"]
     if catalog.stages:
         stage["anyOf"] = [{"enum": catalog.stage_ids}, {"type": "null"}]
