@@ -41,6 +41,7 @@ def test_no_command_says_an_english_word_to_indonesian_staff(tmp_path):
         ["corrections", os.path.join(intake, "corrections.csv")], ["mou", "rusak-satu"],
         ["new", "Toko Baru", "--pattern", "agensi", "--side", "x", "--province", "Atlantis"],
         ["verified", "kwt-melati", "--date", "31/02/2026"], ["list", "--data", str(tmp_path / "tidak-ada")],
+        ["form", "-o", str(tmp_path / "formulir.xlsx")],
     ]
     said = []
     for command in commands:

@@ -203,7 +203,7 @@ def output_folder(data_dir: str, folder: str, shown: str, what: str) -> str:
     return folder
 
 
-DRAFT_SUFFIXES = (".md", ".html", ".htm", ".txt")
+DRAFT_SUFFIXES = (".md", ".html", ".htm", ".txt", ".xlsx")  # what commands write outside the data: drafts, the intake form
 
 
 def write_output(data_dir: str, path: str, data: bytes, shown: str) -> None:

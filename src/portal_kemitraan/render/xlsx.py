@@ -32,6 +32,23 @@ def workbook(table: list[tuple], rows: list[list], today: dt.date, locale) -> by
     sheet.append([_styled(sheet, name, font=bold) for name, *_ in table])
     for values in rows:
         sheet.append([_value(sheet, v, kind) for v, (_, kind, *_) in zip(values, table)])
+    return _saved(book, today)
+
+
+def plain_workbook(sheets: dict[str, list[list]], today: dt.date) -> bytes:
+    """A workbook of plain text sheets (name -> rows; the first row bold), byte-identical for the same rows
+    and date: an XLSForm, for one."""
+    book = Workbook(write_only=True)
+    for name, rows in sheets.items():
+        sheet = book.create_sheet(name)
+        bold = Font(bold=True)
+        for n, values in enumerate(rows):
+            sheet.append([_styled(sheet, cell(v), font=bold) if n == 0 else cell(v) for v in values])
+    return _saved(book, today)
+
+
+def _saved(book: Workbook, today: dt.date) -> bytes:
+    """The workbook's bytes, dated `today` inside and out."""
     stamp = dt.datetime.combine(today, dt.time())
     book.properties.created = book.properties.modified = stamp
     book.properties.creator = "portal-kemitraan"

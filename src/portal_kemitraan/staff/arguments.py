@@ -11,7 +11,7 @@ from . import agreement, report
 from ..core.catalog import check_slug
 from ..core.problems import Text, said
 from ..render.i18n import LANGUAGES, N_
-from .data_commands import cmd_list, cmd_mou, cmd_new, cmd_new_activity, cmd_report, cmd_schema, cmd_validate, cmd_verified, cmd_verify
+from .data_commands import cmd_form, cmd_list, cmd_mou, cmd_new, cmd_new_activity, cmd_report, cmd_schema, cmd_validate, cmd_verified, cmd_verify
 from .intake_commands import cmd_corrections, cmd_import
 from .site_commands import cmd_check, cmd_doctor, cmd_init, cmd_render
 
@@ -224,6 +224,14 @@ def _partner_file_commands(sub, types: ArgumentTypes) -> None:
 
 def _form_commands(sub, types: ArgumentTypes) -> None:
     """The commands that read a form's export."""
+    p = sub.add_parser("form", help=Text("write the intake form as an XLSForm for KoboToolbox or ODK (its export imports with no mapping)"))
+    p.add_argument("-o", "--output", metavar="FILE", default="formulir-kemitraan.xlsx",
+                   help=Text("where to write it, outside the data folder (default: formulir-kemitraan.xlsx)"))
+    p.add_argument("--today", type=types.date, default=None, help=Text("the date inside the file (default: today)"))
+    p.add_argument("--config", default=DEFAULT_CONFIG, help=Text("where the organisation's name is set (extra.portal)"))
+    _add_data(p)
+    p.set_defaults(func=cmd_form)
+
     p = sub.add_parser("import", help=Text("turn an intake form's CSV export into new hidden partner files"))
     p.add_argument("csv", help=Text("the responses file (CSV with a header row; , ; or tab; UTF-8 or Windows-1252)"))
     p.add_argument("--mapping", metavar="FILE", help=Text("column mapping (default: partners/templates/intake-mapping.yml)"))

@@ -1,4 +1,4 @@
-"""The commands over the partner files: validate, list, new, schema, report, mou, verify, verified, new-activity."""
+"""The commands over the partner files: validate, list, new, schema, form, report, mou, verify, verified, new-activity."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import datetime as dt
 import os
 import jinja2
 from slugify import slugify
-from . import agreement, checkcache, formexport, report, verify, yamledit
+from . import agreement, checkcache, formexport, intakeform, report, verify, yamledit
 from ..render import templating
 from ..core.catalog import Catalog, check_new_partner, check_slug, load_catalog
 from ..core.reference import find_province
@@ -172,6 +172,22 @@ def cmd_schema(args, reporter) -> int:
         reporter.say(Text('wrote {path}', path=shown_path(path)))
     else:
         reporter.say(Text('{path} is up to date.', path=shown_path(path)))
+    return 0
+
+
+def cmd_form(args, reporter) -> int:
+    """The intake form as an XLSForm for KoboToolbox or ODK, from the data's patterns and sides."""
+    catalog = load_catalog(args.data)
+    if not catalog.report.ok:
+        reporter.problems(catalog.report)
+        return 1
+    settings = load_settings(args.config)
+    data = intakeform.form_bytes(catalog, settings.organisation, args.today or dt.date.today())
+    try:
+        write_output(args.data, args.output, data, shown_path(args.output))
+    except Refused as exc:
+        raise UsageError(Text('-o: {message}', message=exc.message))
+    reporter.say(Text("wrote {output}: upload it to KoboToolbox (or ODK Central); its export is read by `portal import` as it is", output=shown_path(args.output)))
     return 0
 
 

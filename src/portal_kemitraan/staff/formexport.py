@@ -24,7 +24,7 @@ ANONYMOUS = {"anonymous", "anonim", "-", "n/a"}  # what form exports write where
 MAPPABLE = (
     "name", "summary", "description", "pattern", "side", "kind", "sectors", "region.province", "region.city", "website",
     "contact.email", "contact.phone", "contact.whatsapp", "contact.person.name", "contact.person.role", "contact.person.email",
-    "contact.person.phone", "contact.person.whatsapp",
+    "contact.person.phone", "contact.person.whatsapp", "contact.person.consent",
 )  # fmt: skip
 
 
@@ -85,6 +85,14 @@ class Mapping:
             defaults=dict(defaults),
             values={k: dict(v) for k, v in values.items()},
         )
+
+    def extended(self, fields: dict[str, list[str]], received: tuple[str, ...]) -> "Mapping":
+        """The same mapping with more titles after its own (a title of its own always wins): the headers
+        of the portal's own XLSForm's exports."""
+        more = {k: list(v) for k, v in self.fields.items()}
+        for target, titles in fields.items():
+            more.setdefault(target, []).extend(t for t in titles if t not in more[target])
+        return Mapping(more, self.received + [r for r in received if r not in self.received], dict(self.defaults), self.values)
 
 
 def normalise_header(text: str) -> str:
@@ -215,7 +223,7 @@ def province_names(mapping: "Mapping") -> tuple[dict, dict]:
 _SLASHED = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})\b")
 
 
-_YEAR_FIRST = re.compile(r"^\s*(\d{4})[/-](\d{1,2})[/-](\d{1,2})\b")
+_YEAR_FIRST = re.compile(r"^\s*(\d{4})[/-](\d{1,2})[/-](\d{1,2})(?!\d)")  # also ISO 8601: 2026-11-13T09:15:02
 
 
 def date_order(values: list[str]) -> tuple[str | None, str | None]:

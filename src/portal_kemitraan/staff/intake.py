@@ -13,6 +13,7 @@ from slugify import slugify
 from ..core.catalog import Catalog, check_new_partner
 from ..core.problems import Problem
 from ..core.problems import Text, joined, said
+from . import intakeform
 from .formexport import fold, header_columns, kind_names, ANONYMOUS, MISDECODED, Mapping, decode, file_date_order, match, pattern_names, province_names, rows_of, received_date, side_names
 
 
@@ -112,6 +113,7 @@ class _Layout:
 
 def _import(raw: bytes, csv_name: str, catalog: Catalog, mapping: Mapping, today: dt.date, order: str | None, gettext) -> Outcome:
     out = Outcome()
+    mapping = mapping.extended(intakeform.headers(), intakeform.RECEIVED)  # `portal form`'s exports need no mapping
     text, encoding, other = decode(raw)
     if encoding == "cp1252":
         out.notes.append(Problem(csv_name, 1, "file", Text("is not valid UTF-8; read as Windows-1252 (Excel's default). Check the rows reported as mis-decoded"), "note"))
@@ -157,7 +159,7 @@ def _layout(out: Outcome, reader, text: str, csv_name: str, mapping: Mapping, or
         out.problems.append(Problem(csv_name, 1, "header", Text("no column for the partner's name; expected one of: {value}", value=', '.join(mapping.fields.get('name', [])))))
         return None
     used = set(columns.values()) | ({received_col} if received_col is not None else set())
-    out.unmapped = [h.strip() or f"column {i + 1}" for i, h in enumerate(header) if i not in used]
+    out.unmapped = [h.strip() or f"column {i + 1}" for i, h in enumerate(header) if i not in used and not intakeform.metadata(h)]
     if received_col is not None:
         order, why = file_date_order(text, received_col, order)
         if why:
@@ -191,7 +193,7 @@ def _row_data(row: list[str], row_line: int, layout: _Layout, csv_name: str, cat
     header = layout.header
     cells = {name: row[i].strip() if i < len(row) else "" for name, i in layout.columns.items()}
     cells = {k: ("" if v.casefold() in ANONYMOUS else v) for k, v in cells.items()}
-    answers = {header[i].strip() or f"column {i + 1}": row[i].strip() for i in range(len(row)) if row[i].strip()}
+    answers = {header[i].strip() or f"column {i + 1}": row[i].strip() for i in range(len(row)) if row[i].strip() and not intakeform.metadata(header[i])}
     data, notes, issues = _row_to_partner(cells, catalog, mapping)
     if not data["name"]:
         data["name"] = f"Calon mitra dari {os.path.basename(csv_name)} baris {row_line}"
@@ -334,6 +336,9 @@ def _row_to_partner(cells: dict, catalog: Catalog, mapping: Mapping) -> tuple[di
     return data, notes, issues
 
 
+CONSENTING = {"ya", "yes", "y", "boleh", "setuju", "bersedia", "true", "1"}  # answers that give consent (folded)
+
+
 def _other_fields(data: dict, cells: dict, mapping: Mapping, notes: list, issues: list) -> None:
     """The row's summary, place, description, kind, sectors, website and contact onto the partner's data."""
     summary = cells.get("summary") or cells.get("description") or ""
@@ -375,7 +380,8 @@ def _other_fields(data: dict, cells: dict, mapping: Mapping, notes: list, issues
     person = {k: cells[f"contact.person.{k}"] for k in ("name", "role", "email", "phone", "whatsapp") if cells.get(f"contact.person.{k}")}
     if person:
         person.setdefault("name", "(tanpa nama)")
-        person["consent"] = False  # an applicant's own details stay private until they agree to be shown
+        # An applicant's own details stay private unless they agreed, in the form, to be shown.
+        person["consent"] = fold(cells.get("contact.person.consent") or "") in CONSENTING
         contact["person"] = person
     if contact:
         data["contact"] = contact
