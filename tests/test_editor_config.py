@@ -1,0 +1,82 @@
+"""The web editor's partner form, generated from the partner JSON Schema: every field staff edit is in it, with
+Indonesian words, and every choice is an id of the data."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from conftest import TODAY, copy_reference_data
+from portal_kemitraan.core.catalog import load_catalog
+from portal_kemitraan.core.reference import provinces
+from portal_kemitraan.staff import editorconfig
+from portal_kemitraan.staff.schema import partner_schema
+
+
+@pytest.fixture
+def catalog(tmp_path):
+    return load_catalog(copy_reference_data(str(tmp_path), with_partners=True), today=TODAY)
+
+
+def schema_paths(schema: dict, node: dict, prefix: str = "") -> set[str]:
+    """Every field of the schema, by its dotted path, nested objects and list items followed."""
+    out = set()
+    for name, child in node.get("properties", {}).items():
+        path = f"{prefix}.{name}" if prefix else name
+        out.add(path)
+        child = editorconfig._node(schema, child)
+        if child.get("type") == "array":
+            child = editorconfig._node(schema, child["items"])
+        if child.get("type") == "object":
+            out |= schema_paths(schema, child, path)
+    return out
+
+
+def form_paths(fields: list[dict], prefix: str = "") -> dict[str, dict]:
+    out = {}
+    for field in fields:
+        path = f"{prefix}.{field['name']}" if prefix else field["name"]
+        out[path] = field
+        out.update(form_paths(field.get("fields", []), path))
+    return out
+
+
+def test_every_field_of_the_schema_that_staff_edit_is_in_the_form(catalog):
+    schema = partner_schema(catalog)
+    form = form_paths(editorconfig.partner_collection(catalog)["fields"])
+    expected = schema_paths(schema, schema) - set(editorconfig.NOT_IN_FORM)
+    assert expected - set(form) == set()  # nothing staff edit is missing
+    assert set(form) - expected == {"internal.notes"}  # and nothing is invented but the staff's own notes
+    for path, field in form.items():
+        assert field["label"] and field["label"] == editorconfig.LABELS[path][0], path  # Indonesian words
+
+
+def test_every_choice_is_an_id_of_the_data_shown_by_its_name(catalog):
+    form = form_paths(editorconfig.partner_collection(catalog)["fields"])
+    values = lambda path: [o["value"] for o in form[path]["options"]]  # noqa: E731
+    assert values("pattern") == list(catalog.patterns)
+    assert values("side") == [s.id for p in catalog.patterns.values() for s in p.sides]
+    assert values("stage") == catalog.stage_ids
+    assert values("forms") == [f.id for f in catalog.forms] and form["forms"]["multiple"] is True
+    assert values("region.province") == [p["name"] for p in provinces()]
+    assert values("visibility") == ["public", "unlisted", "hidden"]
+    assert form["pattern"]["options"][0]["label"] == next(iter(catalog.patterns.values())).name.id
+
+
+def test_the_form_holds_validate_s_limits_and_requirements(catalog):
+    form = form_paths(editorconfig.partner_collection(catalog)["fields"])
+    assert form["summary"]["pattern"][0] == "^[\\s\\S]{0,280}$" and form["name"]["pattern"][0] == "^[\\s\\S]{0,200}$"
+    assert all(form[p]["required"] for p in ("name", "pattern", "side", "summary", "region.province"))
+    assert form["since"]["format"] == "YYYY-MM-DD" and form["activities"]["widget"] == "list"
+    assert form["logo"]["widget"] == "image" and form["contact.person.consent"]["widget"] == "boolean"
+
+
+def test_a_pattern_added_as_a_file_is_a_choice_with_no_code_change(tmp_path):
+    root = copy_reference_data(str(tmp_path), with_partners=True)
+    with open(os.path.join(root, "patterns", "general-trade.yml"), encoding="utf-8") as fh:
+        text = fh.read()
+    with open(os.path.join(root, "patterns", "titip-jual.yml"), "w", encoding="utf-8") as fh:
+        fh.write(text)
+    form = form_paths(editorconfig.partner_collection(load_catalog(root, today=TODAY))["fields"])
+    assert "titip-jual" in [o["value"] for o in form["pattern"]["options"]]
