@@ -10,8 +10,8 @@ import pytest
 from conftest import TODAY, copy_reference_data
 from portal_kemitraan.core.catalog import load_catalog
 from portal_kemitraan.core.reference import provinces
-from portal_kemitraan.staff import editorconfig
-from portal_kemitraan.staff.schema import partner_schema
+from portal_kemitraan.core.partnerschema import partner_schema
+from portal_kemitraan.render import editor as editorconfig
 
 
 @pytest.fixture
@@ -80,3 +80,29 @@ def test_a_pattern_added_as_a_file_is_a_choice_with_no_code_change(tmp_path):
         fh.write(text)
     form = form_paths(editorconfig.partner_collection(load_catalog(root, today=TODAY))["fields"])
     assert "titip-jual" in [o["value"] for o in form["pattern"]["options"]]
+
+
+def test_the_editor_s_indonesian_words_cover_every_phrase_of_its_english_ones():
+    """Every phrase of Decap CMS's English interface has its Indonesian one, with the same placeholders."""
+    import json
+    import re
+
+    folder = os.path.join(os.path.dirname(editorconfig.__file__), "editorwords")
+    with open(os.path.join(folder, "decap-en-3.16.3.json"), encoding="utf-8") as fh:
+        english = json.load(fh)
+    with open(os.path.join(folder, "locale-id.json"), encoding="utf-8") as fh:
+        indonesian = json.load(fh)
+
+    def flat(tree, prefix=""):
+        for key, value in tree.items():
+            if isinstance(value, dict):
+                yield from flat(value, f"{prefix}{key}.")
+            else:
+                yield f"{prefix}{key}", value
+
+    en, id_ = dict(flat(english)), dict(flat(indonesian))
+    assert set(en) == set(id_) and len(en) > 200
+    placeholders = lambda text: sorted(re.findall(r"%\{\w+\}", text))  # noqa: E731
+    for key, text in en.items():
+        assert placeholders(id_[key]) == placeholders(text), key
+        assert ("||||" in id_[key]) == ("||||" in text), key  # the plural forms of Polyglot

@@ -41,3 +41,17 @@ def find_province(text: str) -> dict | None:
 
 def province_by_name(name: str) -> dict:
     return _BY_FOLDED_NAME[_fold(name)]
+
+
+# Each kind of organisation (models.Kind) by its name in Indonesian and in English.
+KIND_LABELS = {
+    "individual": ("Perorangan", "Individual"),
+    "community-group": ("Kelompok masyarakat", "Community group"),
+    "cooperative": ("Koperasi", "Cooperative"),
+    "business": ("Badan usaha", "Business"),
+    "ngo": ("Lembaga swadaya masyarakat", "NGO"),
+    "government": ("Instansi pemerintah", "Government"),
+    "education": ("Lembaga pendidikan", "Education"),
+    "media": ("Media", "Media"),
+    "other": ("Lainnya", "Other"),
+}

@@ -11,7 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from ..core.catalog import Catalog
-from ..core.reference import PROVINCES
+from ..core.reference import KIND_LABELS, PROVINCES
 from ..core.safefs import Refused, read_inside, read_regular
 from ..core.yamlsource import MAX_BYTES, load_bytes
 from ..core.problems import Text
@@ -31,18 +31,19 @@ MAPPABLE = (
 VALUE_FIELDS = ("pattern", "side", "region.province", "kind")
 
 
-# Each kind of organisation as forms ask it (the join page's labels, both languages, and common words).
-KINDS = {
-    "individual": ["Perorangan", "Individual", "Pribadi"],
-    "community-group": ["Kelompok masyarakat", "Community group", "Kelompok", "Kelompok tani", "Komunitas"],
-    "cooperative": ["Koperasi", "Cooperative", "KUD"],
-    "business": ["Badan usaha", "Business", "Usaha", "Perusahaan", "UMKM", "UMK", "CV", "PT", "UD"],
-    "ngo": ["Lembaga swadaya masyarakat", "LSM", "Yayasan", "NGO", "Non-profit"],
-    "government": ["Instansi pemerintah", "Pemerintah", "Government", "Dinas", "BUMDes"],
-    "education": ["Lembaga pendidikan", "Education", "Sekolah", "Kampus", "Universitas"],
-    "media": ["Media"],
-    "other": ["Lainnya", "Other"],
-}  # fields whose answers are matched to ids
+# Each kind of organisation as forms ask it: its names in both languages, then common words.
+_KIND_WORDS = {
+    "individual": ["Pribadi"],
+    "community-group": ["Kelompok", "Kelompok tani", "Komunitas"],
+    "cooperative": ["KUD"],
+    "business": ["Usaha", "Perusahaan", "UMKM", "UMK", "CV", "PT", "UD"],
+    "ngo": ["LSM", "Yayasan", "Non-profit"],
+    "government": ["Pemerintah", "Dinas", "BUMDes"],
+    "education": ["Sekolah", "Kampus", "Universitas"],
+    "media": [],
+    "other": [],
+}
+KINDS = {kind: [*dict.fromkeys(KIND_LABELS[kind]), *words] for kind, words in _KIND_WORDS.items()}  # answers matched to ids
 
 
 @dataclass

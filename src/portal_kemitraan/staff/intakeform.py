@@ -8,8 +8,7 @@ from dataclasses import dataclass
 
 from ..core.catalog import Catalog
 from ..core.models import Partner
-from ..core.reference import provinces
-from .formexport import KINDS
+from ..core.reference import KIND_LABELS, provinces
 
 FORM_ID = "portal_kemitraan_intake"
 LANGUAGES = ("Indonesian (id)", "English (en)")  # XLSForm's language columns: label::Indonesian (id) ...
@@ -115,7 +114,7 @@ def groups() -> tuple[Group, ...]:
 
 def choices(catalog: Catalog) -> list[tuple[str, str, str, str, str]]:
     """(list, name, Indonesian label, English label, pattern) for every choice: the data's own ids as names."""
-    rows = [("jenis", kind, names[0], (names[1:] or names)[0], "") for kind, names in KINDS.items()]  # the join page's words
+    rows = [("jenis", kind, id_, en, "") for kind, (id_, en) in KIND_LABELS.items()]
     rows += [("provinsi", p["id"], p["name"], p["name"], "") for p in provinces()]
     for pid, pattern in catalog.patterns.items():
         rows.append(("pola", pid, pattern.name.id, pattern.name.en, ""))

@@ -1,11 +1,9 @@
-"""The web editor's partner form (Decap CMS's configuration format), made from the partner JSON Schema and the data."""
+"""The staff's web editor's partner form (Decap CMS's configuration format), from the partner JSON Schema and the public data."""
 
 from __future__ import annotations
 
-from ..core.catalog import Catalog
-from ..core.reference import provinces
-from .formexport import KINDS
-from .schema import partner_schema
+from ..core.partnerschema import partner_schema
+from ..core.reference import KIND_LABELS, provinces
 
 # Every field staff edit, with its label and hint in Indonesian (the editor's English labels are the
 # schema's titles). A field of the schema missing here is an error (tests/test_editor_config.py), so a
@@ -83,7 +81,7 @@ def _node(schema: dict, node: dict) -> dict:
     return node
 
 
-def _options(path: str, node: dict, catalog: Catalog) -> list[dict] | None:
+def _options(path: str, node: dict, catalog) -> list[dict] | None:
     """The choices of a field, each shown by its Indonesian name and stored as the data's id."""
     if path == "pattern":
         return [{"label": p.name.id, "value": pid} for pid, p in catalog.patterns.items()]
@@ -94,7 +92,7 @@ def _options(path: str, node: dict, catalog: Catalog) -> list[dict] | None:
     if path == "forms":
         return [{"label": f.label.id, "value": f.id} for f in catalog.forms]
     if path == "kind":
-        return [{"label": names[0], "value": kind} for kind, names in KINDS.items()]
+        return [{"label": names[0], "value": kind} for kind, names in KIND_LABELS.items()]
     if path == "region.province":
         return [{"label": p["name"], "value": p["name"]} for p in provinces()]
     if path == "visibility":
@@ -102,7 +100,7 @@ def _options(path: str, node: dict, catalog: Catalog) -> list[dict] | None:
     return None
 
 
-def _field(schema: dict, path: str, node: dict, required: bool, catalog: Catalog) -> dict:
+def _field(schema: dict, path: str, node: dict, required: bool, catalog) -> dict:
     label, hint = LABELS[path]
     out: dict = {"name": path.rsplit(".", 1)[-1], "label": label, "required": required}
     if hint:
@@ -138,7 +136,7 @@ def _field(schema: dict, path: str, node: dict, required: bool, catalog: Catalog
     return out
 
 
-def _fields(schema: dict, prefix: str, node: dict, catalog: Catalog) -> list[dict]:
+def _fields(schema: dict, prefix: str, node: dict, catalog) -> list[dict]:
     required = set(node.get("required", ()))
     fields = []
     for name, child in node.get("properties", {}).items():
@@ -152,7 +150,7 @@ def _fields(schema: dict, prefix: str, node: dict, catalog: Catalog) -> list[dic
     return fields
 
 
-def partner_collection(catalog: Catalog) -> dict:
+def partner_collection(catalog) -> dict:
     """One collection over partners/: a file per partner, its slug the file name, every field of the schema."""
     schema = partner_schema(catalog)
     return {
