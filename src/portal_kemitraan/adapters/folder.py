@@ -55,6 +55,7 @@ def render_files(config: dict, config_dir: str, today=None, loaded: tuple[Settin
         overrides=os.path.join(config_dir, theme["custom_dir"]) if theme.get("custom_dir") else None,
         links_from_source=True,  # engines without the hook (Zensical) rewrite raw HTML's href and src from the file
         markdown=extensions_of(config.get("markdown_extensions")),
+        repository=str(config.get("repo_url") or ""),
     )
     docs_dir = os.path.join(config_dir, str(config.get("docs_dir") or "docs"))
     handwritten, other = {}, {}

@@ -86,6 +86,7 @@ class MkDocsAdapter:
                 log.error(line)
             raise PluginError(DataError(catalog.report).said(gettext))
         preview = self.is_preview()
+        repository = str(config.repo_url or "")  # the staff editor's git host (admin/), never a link for readers
         sources = {}
         if preview:
             sources = {slug: rec.path for slug, rec in catalog.partners.items()}
@@ -97,7 +98,7 @@ class MkDocsAdapter:
                 config[key] = None
         overrides = config.theme.custom_dir if config.theme.custom_dir else None
         edition = Edition(locale, config.site_url or "", config.site_name, config.use_directory_urls, overrides, sources,
-                          markdown=extensions_of(config.markdown_extensions, config.mdx_configs))
+                          markdown=extensions_of(config.markdown_extensions, config.mdx_configs), repository=repository)
         self.settings, self.root, self.site, self.edition = settings, root, site, edition
         return config
 

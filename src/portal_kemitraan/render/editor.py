@@ -1,6 +1,13 @@
-"""The staff's web editor's partner form (Decap CMS's configuration format), from the partner JSON Schema and the public data."""
+"""The staff's web editor at /admin/ (Decap CMS): its configuration from the partner JSON Schema and the public data, its page."""
 
 from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import json
+import os
+from urllib.parse import urlsplit
 
 from ..core.partnerschema import partner_schema
 from ..core.reference import KIND_LABELS, provinces
@@ -113,7 +120,9 @@ def _field(schema: dict, path: str, node: dict, required: bool, catalog) -> dict
     elif options is not None:
         out.update(widget="select", options=options, multiple=kind == "array")
     elif kind == "object":
-        out.update(widget="object", collapsed=not required, fields=_fields(schema, path, node, catalog))
+        # Decap requires an optional group's required fields even when the group is left empty: inside it they
+        # are required only when it is filled in (portal-editor.js checks that before saving: `groups`).
+        out.update(widget="object", collapsed=not required, fields=_fields(schema, path, node, catalog, optional=not required))
     elif kind == "array" and _node(schema, node["items"]).get("type") == "object":
         item = _node(schema, node["items"])
         out.update(widget="list", collapsed=True, fields=_fields(schema, path, item, catalog))
@@ -126,8 +135,7 @@ def _field(schema: dict, path: str, node: dict, required: bool, catalog) -> dict
     elif node.get("format") == "date":
         out.update(DATE)
     elif path in ("description", "description_en"):
-        out.update(widget="markdown", buttons=["bold", "italic", "link", "heading-three", "bulleted-list", "numbered-list"],
-                   editor_components=[], modes=["rich_text", "raw"])
+        out["widget"] = "text"  # Markdown typed as text: Decap's rich editor is not accessible (unnamed controls)
     else:
         longest = node.get("maxLength")
         out["widget"] = "text" if longest and longest > 200 else "string"
@@ -136,8 +144,8 @@ def _field(schema: dict, path: str, node: dict, required: bool, catalog) -> dict
     return out
 
 
-def _fields(schema: dict, prefix: str, node: dict, catalog) -> list[dict]:
-    required = set(node.get("required", ()))
+def _fields(schema: dict, prefix: str, node: dict, catalog, optional: bool = False) -> list[dict]:
+    required = set() if optional else set(node.get("required", ()))
     fields = []
     for name, child in node.get("properties", {}).items():
         path = f"{prefix}.{name}" if prefix else name
@@ -148,6 +156,27 @@ def _fields(schema: dict, prefix: str, node: dict, catalog) -> list[dict]:
     if prefix == "internal":
         fields.append({"name": "notes", "label": LABELS["internal.notes"][0], "hint": LABELS["internal.notes"][1], "widget": "text", "required": False})
     return fields
+
+
+def groups(catalog) -> dict[str, dict]:
+    """Each optional group of fields (dotted path) with its label and the fields it needs once filled in (none
+    for most): an empty group is left out of the file, a group filled in has what it needs."""
+    schema = partner_schema(catalog)
+    out: dict[str, dict] = {}
+
+    def walk(prefix: str, node: dict, required_parent: bool) -> None:
+        for name, child in node.get("properties", {}).items():
+            path = f"{prefix}.{name}" if prefix else name
+            inner = _node(schema, child)
+            if inner.get("type") != "object" or path in NOT_IN_FORM:
+                continue
+            needed = name in node.get("required", ()) and required_parent
+            if not needed:
+                out[path] = {"label": LABELS[path][0], "fields": {n: LABELS[f"{path}.{n}"][0] for n in inner.get("required", ())}}
+            walk(path, inner, needed)
+
+    walk("", schema, True)
+    return out
 
 
 def partner_collection(catalog) -> dict:
@@ -166,5 +195,130 @@ def partner_collection(catalog) -> dict:
         "summary": "{{name}}",
         "media_folder": "logos",
         "public_folder": "logos",
+        "editor": {"preview": False},  # the site itself is the preview (after the check); Decap's frame has no title
         "fields": _fields(schema, "", schema, catalog),
     }
+
+
+EDITOR = "admin"  # where the editor lives in the main edition: /admin/
+_HERE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "editorwords")
+VENDORED = {"decap-cms.js": "vendor/decap-cms.js", "LICENSE-decap-cms.txt": "vendor/LICENSE",
+            "decap-cms.js.LICENSE.txt": "vendor/decap-cms.js.LICENSE.txt", "portal-editor.js": "portal-editor.js",
+            "portal-editor.css": "portal-editor.css"}
+MANUAL_INIT = "window.CMS_MANUAL_INIT = true;"  # portal-editor.js starts Decap once its words and rules are in
+# Files beside the partners that are not partners: kept out of the editor's list of partners.
+REFERENCE_FILES = ("forms.yml", "stages.yml", "search.yml")
+GROUP_WORDS = {
+    "id": "{group}: isi juga {fields}, atau kosongkan seluruhnya.",
+    "en": "{group}: fill in {fields} too, or leave it all empty.",
+}
+SIDE_WORDS = {
+    "id": "Pihak “{side}” bukan pihak pola yang dipilih; pilih salah satu: {sides}.",
+    "en": "“{side}” is not a side of the pattern chosen; choose one of: {sides}.",
+}
+
+
+def vendored_digests() -> frozenset[str]:
+    """The SHA-256 of each third-party file the editor publishes unchanged (Decap CMS and its licences): a
+    check of the built site for private values may pass over a file with exactly these bytes."""
+    out = set()
+    for name, source in VENDORED.items():
+        if source.startswith("vendor/"):
+            with open(os.path.join(_HERE, source), "rb") as fh:
+                out.add(hashlib.sha256(fh.read()).hexdigest())
+    return frozenset(out)
+
+
+def backend(repository: str) -> dict | None:
+    """Decap's backend for the data repository's address (GitHub, GitLab, or a Gitea/Forgejo host), or None."""
+    parts = urlsplit(repository or "")
+    path = [p for p in parts.path.strip("/").removesuffix(".git").split("/") if p]
+    if parts.scheme != "https" or not parts.hostname or len(path) != 2:
+        return None
+    repo = "/".join(path)
+    if parts.hostname == "github.com":
+        return {"name": "github", "repo": repo, "branch": "main"}
+    if parts.hostname == "gitlab.com":
+        return {"name": "gitlab", "repo": repo, "branch": "main"}
+    host = f"https://{parts.hostname}"
+    return {"name": "gitea", "repo": repo, "branch": "main", "base_url": host, "api_root": f"{host}/api/v1"}
+
+
+def _api_host(chosen: dict) -> str:
+    return {"github": "https://api.github.com", "gitlab": "https://gitlab.com"}.get(chosen["name"]) or chosen["base_url"]
+
+
+def editor_files(site, site_url: str, repository: str, organisation: str, data_dir: str = "partners") -> dict[str, bytes]:
+    """The editor's files under admin/ (none without a data repository to edit): its page, its configuration,
+    its words and rules, and Decap CMS with its licence."""
+    chosen = backend(repository)
+    if chosen is None:
+        return {}
+    config = {
+        "backend": chosen,
+        "locale": "id",
+        "site_url": site_url,
+        "display_url": site_url,
+        "media_folder": f"{data_dir}/logos",
+        "public_folder": "logos",
+        "slug": {"encoding": "ascii", "clean_accents": True, "sanitize_replacement": "-"},
+        "collections": [{**partner_collection(site), "folder": data_dir, "media_folder": f"/{data_dir}/logos"}],
+    }
+    with open(os.path.join(_HERE, "locale-id.json"), encoding="utf-8") as fh:
+        locale = json.load(fh)
+    portal = {
+        "config": config,  # given to Decap whole (load_config_file: false): no YAML file whose type a host may get wrong
+        "locale": locale,
+        "sides": {pid: [s.id for s in p.sides] for pid, p in site.patterns.items()},
+        "reference_files": [f"{data_dir}/{name}" for name in REFERENCE_FILES],
+        "groups": groups(site),
+        "words": {"side": SIDE_WORDS, "group": GROUP_WORDS},
+    }
+    files = {
+        f"{EDITOR}/index.html": _page(organisation, _api_host(chosen)).encode("utf-8"),
+        f"{EDITOR}/portal-editor.json": json.dumps(portal, ensure_ascii=False, sort_keys=True).encode("utf-8"),
+    }
+    for name, source in VENDORED.items():
+        with open(os.path.join(_HERE, source), "rb") as fh:
+            files[f"{EDITOR}/{name}"] = fh.read()
+    return files
+
+
+def _page(organisation: str, api: str) -> str:
+    """The editor's page: nothing of the data in it (the editor reads it through the git host with the staff
+    member's own access); no request anywhere but this site and the git host (its Content Security Policy)."""
+    digest = base64.b64encode(hashlib.sha256(MANUAL_INIT.encode()).digest()).decode()
+    policy = "; ".join([
+        "default-src 'self'", f"script-src 'self' 'sha256-{digest}' 'unsafe-eval'", "style-src 'self' 'unsafe-inline'",
+        f"img-src 'self' data: blob: {api}", f"connect-src 'self' blob: data: {api}", "font-src 'self' data:",
+        "frame-src 'self' blob:", "worker-src 'self' blob:", "object-src 'none'", "base-uri 'self'", "form-action 'self'",
+    ])
+    title = html.escape(f"Penyunting data mitra – {organisation}")
+    return f"""<!DOCTYPE html>
+<html lang="id">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex, nofollow">
+<meta http-equiv="Content-Security-Policy" content="{html.escape(policy)}">
+<title>{title}</title>
+<script>{MANUAL_INIT}</script>
+<script src="decap-cms.js"></script>
+<script src="portal-editor.js"></script>
+<link rel="stylesheet" href="portal-editor.css">
+</head>
+<body>
+<main id="portal-signin" hidden>
+<h1>{title}</h1>
+<form>
+<p><label for="portal-token">Token GitHub Anda</label><br>
+<input id="portal-token" type="password" autocomplete="off" spellcheck="false" size="50"></p>
+<p class="portal-signin__error" role="alert" hidden>Itu bukan token GitHub: token dimulai dengan github_pat_ (lihat panduan staf).</p>
+<p><button type="submit">Masuk</button></p>
+</form>
+<p>Token disimpan di peramban ini saja. Cara membuatnya ada di panduan staf (STAFF.md).</p>
+</main>
+<noscript><p>Penyunting ini memerlukan JavaScript.</p></noscript>
+</body>
+</html>
+"""

@@ -17,6 +17,7 @@ from .cards import SITE_CARD, card_path, site_card
 from .handwritten import BUILTIN_EXTENSIONS, searchable
 from .context import front_matter, page_url
 from .pages import SitePlan
+from .editor import editor_files
 from .search import documents, vocabulary
 
 # Settings of an engine that point readers into the data repository (the repository link in the header,
@@ -39,6 +40,7 @@ class Edition:
     sources: dict[str, str] = field(default_factory=dict)
     links_from_source: bool = False
     markdown: tuple = (BUILTIN_EXTENSIONS, {})  # the Markdown extensions of hand-written pages (handwritten.extensions_of)
+    repository: str = ""  # the data repository's address: the staff editor (admin/) edits it; never a link for readers
 
 
 @dataclass(frozen=True)
@@ -135,6 +137,9 @@ def render_site(site: PublicSite, settings, edition: Edition | None = None, ahea
         out.append(OutputFile(card_path(slug), "card", lambda slug=slug: cards.take(slug), {"slug": slug}))
     tagline = plan.locale.gettext("Direktori mitra, pola kemitraan, dan cara bergabung menjadi mitra")
     out.append(OutputFile(SITE_CARD, "card", lambda: site_card(title, tagline, settings.organisation), {"slug": None}))
+    if edition.repository and not plan.locale.prefix:  # the staff's editor, in the main edition only
+        for path, data in editor_files(site, edition.site_url, edition.repository, settings.organisation, settings.data_dir).items():
+            out.append(OutputFile(path, "asset", lambda data=data: data))
     if handwritten is not None:
         written = {rel: text for rel, text in sorted(handwritten.items()) if rel not in plan.pages}
         for rel, text in written.items():
