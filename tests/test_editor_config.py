@@ -106,3 +106,28 @@ def test_the_editor_s_indonesian_words_cover_every_phrase_of_its_english_ones():
     for key, text in en.items():
         assert placeholders(id_[key]) == placeholders(text), key
         assert ("||||" in id_[key]) == ("||||" in text), key  # the plural forms of Polyglot
+
+
+@pytest.mark.parametrize("field, values", [
+    ("whatsapp", ["0812 3456 7890", "+62 812-3456-7890", "6281234567890", "0274 123456", "08123", "0812 3456 7890 1234", "abc"]),
+    ("email", ["a@b.id", "nama.saya@contoh.co.id", "a@b", "a b@c.id", "x@-a.id", "ani+kopi@contoh.id"]),
+    ("website", ["https://contoh.id", "http://contoh.id/a", "contoh.id", "javascript:alert(1)", "https://"]),
+])  # fmt: skip
+def test_the_form_checks_a_shape_as_validate_does(catalog, field, values):
+    """The editor's pattern for an e-mail address, a WhatsApp number and a web address accepts what
+    `validate` accepts and refuses what it refuses, on the same values."""
+    import re
+
+    from portal_kemitraan.core.models import Contact, Partner
+
+    pattern = re.compile(editorconfig.SHAPES[field][0])
+    for value in values:
+        try:
+            if field == "website":
+                Partner.model_validate({"name": "X", "pattern": "agency", "side": "agent", "summary": "S", "region": {"province": "Bali"}, "website": value})
+            else:
+                Contact.model_validate({field: value})
+            valid = True
+        except Exception:
+            valid = False
+        assert bool(pattern.match(value)) == valid, (field, value, valid)

@@ -75,6 +75,15 @@ LABELS: dict[str, tuple[str, str]] = {
 }
 # Written by the commands, read by them: kept as they are in the file, not shown in the form.
 NOT_IN_FORM = ("internal.screening", "internal.import_problems", "internal.imported_from", "internal.imported_on", "internal.received")
+# Fields whose shape `validate` checks, as a pattern the form checks before saving (JavaScript's RegExp).
+SHAPES = {
+    "email": (r"^[A-Za-z0-9_+'-]+(\.[A-Za-z0-9_+'-]+)*@[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)+$",
+              "Tulis alamat surel seperti nama@contoh.id."),
+    "whatsapp": (r"^(\+62|62|0)[ -]?8[1-9]([ -]?[0-9]){6,10}$", "Tulis nomor HP Indonesia, mis. 0812 3456 7890."),
+    "phone": (r"^\+?[0-9][0-9 ().-]{5,30}$", "Tulis nomor telepon dengan angka, mis. 0274 123456."),
+    "website": (r"^https?://[^\s]+\.[^\s]+$", "Tulis alamat lengkap, mulai dengan https://"),
+    "document": (r"^https?://[^\s]+\.[^\s]+$", "Tulis alamat lengkap, mulai dengan https://"),
+}
 VISIBILITY = {"public": "Publik", "unlisted": "Tanpa daftar", "hidden": "Tersembunyi"}
 DATE = {"widget": "datetime", "format": "YYYY-MM-DD", "date_format": "DD/MM/YYYY", "time_format": False, "picker_utc": True}
 
@@ -139,7 +148,10 @@ def _field(schema: dict, path: str, node: dict, required: bool, catalog) -> dict
     else:
         longest = node.get("maxLength")
         out["widget"] = "text" if longest and longest > 200 else "string"
-        if longest:  # the same limit as `validate`, said before saving
+        shape = next((rule for suffix, rule in SHAPES.items() if path == suffix or path.endswith("." + suffix)), None)
+        if shape:  # the same check as `validate`, said before saving
+            out["pattern"] = list(shape)
+        elif longest:
             out["pattern"] = [f"^[\\s\\S]{{0,{longest}}}$", f"Paling banyak {longest} huruf."]
     return out
 
