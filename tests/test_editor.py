@@ -208,3 +208,32 @@ def test_the_editor_s_page_has_no_accessibility_violation(browser, editor_site, 
         page.context.close()
     problems = {view: [(v["id"], len(v["nodes"]), v["nodes"][0]["target"], v["nodes"][0].get("failureSummary", "")[:300]) for v in found[view]] for view in found}
     assert problems == {"list": [], "form": []}, problems
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("locale, label, button, refused", [
+    ("id-ID", "Token GitHub Anda", "Masuk", "Itu bukan token GitHub"),
+    ("en-US", "Your GitHub token", "Sign in", "That is not a GitHub token"),
+])
+def test_staff_sign_in_with_their_own_token_in_their_browser_s_language(browser, editor_site, locale, label, button, refused):
+    """GitHub without an OAuth server: the staff member's token, checked for its shape, kept in the browser;
+    the words follow the browser's language. Only the site and the git host are asked for anything."""
+    folder, site = editor_site
+    with StaticServer(site) as server:
+        context = browser.new_context(locale=locale)
+        offline_routes(context)
+        page = context.new_page()
+        requests = []
+        page.on("request", lambda request: requests.append(request.url))
+        page.goto(server.url + "admin/")
+        page.get_by_label(label).fill("bukan-token")
+        page.get_by_role("button", name=button).click()
+        expect(page.get_by_text(refused)).to_be_visible()
+        assert page.evaluate("localStorage.getItem('decap-cms-user')") is None
+        page.get_by_label(label).fill("github_pat_" + "A1b2C3d4E5" * 4)
+        with page.expect_request(lambda request: request.url.startswith("https://api.github.com/")) as asked:  # Decap asks who this is
+            page.get_by_role("button", name=button).click()
+        expect(page.locator("#portal-signin")).to_be_hidden()
+        assert asked.value.headers.get("authorization") == "token github_pat_" + "A1b2C3d4E5" * 4  # the staff member's own access
+        context.close()
+    assert {u.split("/")[2] for u in requests} <= {server.url.split("/")[2], "api.github.com"}, requests

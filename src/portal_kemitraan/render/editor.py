@@ -306,6 +306,7 @@ def _page(organisation: str, api: str) -> str:
         "frame-src 'self' blob:", "worker-src 'self' blob:", "object-src 'none'", "base-uri 'self'", "form-action 'self'",
     ])
     title = html.escape(f"Penyunting data mitra – {organisation}")
+    title_en = html.escape(f"Partner data editor – {organisation}")
     return f"""<!DOCTYPE html>
 <html lang="id">
 <head>
@@ -321,14 +322,14 @@ def _page(organisation: str, api: str) -> str:
 </head>
 <body>
 <main id="portal-signin" hidden>
-<h1>{title}</h1>
+<h1 data-en="{title_en}">{title}</h1>
 <form>
-<p><label for="portal-token">Token GitHub Anda</label><br>
+<p><label for="portal-token" data-en="Your GitHub token">Token GitHub Anda</label><br>
 <input id="portal-token" type="password" autocomplete="off" spellcheck="false" size="50"></p>
-<p class="portal-signin__error" role="alert" hidden>Itu bukan token GitHub: token dimulai dengan github_pat_ (lihat panduan staf).</p>
-<p><button type="submit">Masuk</button></p>
+<p class="portal-signin__error" role="alert" hidden data-en="That is not a GitHub token: a token begins with github_pat_ (see the staff guide).">Itu bukan token GitHub: token dimulai dengan github_pat_ (lihat panduan staf).</p>
+<p><button type="submit" data-en="Sign in">Masuk</button></p>
 </form>
-<p>Token disimpan di peramban ini saja. Cara membuatnya ada di panduan staf (STAFF.md).</p>
+<p data-en="The token is kept in this browser only. How to make one is in the staff guide (STAFF.md).">Token disimpan di peramban ini saja. Cara membuatnya ada di panduan staf (STAFF.md).</p>
 </main>
 <noscript><p>Penyunting ini memerlukan JavaScript.</p></noscript>
 </body>

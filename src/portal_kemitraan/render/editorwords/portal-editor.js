@@ -72,10 +72,15 @@
     return "id";
   }
 
-  /* GitHub without an OAuth server: the staff member's own fine-grained token, kept in this browser only. */
-  function tokenSignIn(portal, start) {
+  /* GitHub without an OAuth server: the staff member's own fine-grained token, kept in this browser only.
+     The box speaks the browser's language too (data-en holds its English words). */
+  function tokenSignIn(portal, lang, start) {
     var box = document.getElementById("portal-signin");
     if (!box || portal.config.backend.name !== "github" || localStorage.getItem(USER)) return start();
+    if (lang === "en") {
+      document.documentElement.lang = "en";
+      Array.prototype.forEach.call(box.querySelectorAll("[data-en]"), function (node) { node.textContent = node.getAttribute("data-en"); });
+    }
     box.hidden = false;
     box.querySelector("form").addEventListener("submit", function (event) {
       event.preventDefault();
@@ -132,6 +137,6 @@
       var config = Object.assign({}, portal.config, { locale: lang, load_config_file: false });
       config.backend = Object.assign({}, config.backend, { name: "portal-" + config.backend.name });
       landmarks();
-      tokenSignIn(portal, function () { CMS.init({ config: config }); });
+      tokenSignIn(portal, lang, function () { CMS.init({ config: config }); });
     });
 })();
