@@ -180,7 +180,7 @@ def test_the_staff_guide_mou_examples_work_as_written(tmp_path):
     shutil.copy(CONFIG, tmp_path / "mkdocs.yml")
     with open(os.path.join(ROOT, "STAFF.md"), encoding="utf-8") as fh:
         guide = fh.read()
-    block = guide[guide.index("## Drafting an MoU") :].split("```sh\n", 1)[1].split("```", 1)[0]
+    block = guide[guide.index("## Menyusun draf MoU") :].split("```sh\n", 1)[1].split("```", 1)[0]
     commands = [shlex.split(line.split("#", 1)[0])[2:] for line in block.splitlines() if line.strip()]
     assert len(commands) == 2 and all(c[0] == "mou" for c in commands)
     for command in commands:
