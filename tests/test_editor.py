@@ -48,11 +48,12 @@ def editor_site(tmp_path_factory):
 def repo_files(data: str) -> dict:
     """The data folder as Decap's test backend holds a repository (window.repoFiles): every .yml file, the
     reference files beside the partners included, so the list of partners must leave them out."""
-    files = {}
-    for path in sorted(glob.glob(os.path.join(data, "*.yml"))):
-        name = os.path.basename(path)
+    files: dict = {"patterns": {}}
+    for path in sorted(glob.glob(os.path.join(data, "*.yml")) + glob.glob(os.path.join(data, "patterns", "*.yml"))):
+        rel = os.path.relpath(path, data).replace(os.sep, "/")
         with open(path, encoding="utf-8") as fh:
-            files[name] = {"path": f"partners/{name}", "content": fh.read()}
+            entry = {"path": f"partners/{rel}", "content": fh.read()}
+        (files["patterns"] if rel.startswith("patterns/") else files)[os.path.basename(rel)] = entry
     return {"partners": files}
 
 
@@ -176,6 +177,33 @@ def test_a_partner_added_corrected_and_given_an_activity_through_the_editor_show
     with open(os.path.join(site, "partners", "kwt-melati", "index.html"), encoding="utf-8") as fh:
         page_text = fh.read()
     assert "sirup jahe dari pekarangan" in page_text and "Pelatihan sirup jahe" in page_text
+
+
+@pytest.mark.browser
+def test_a_pattern_is_edited_in_its_own_file_and_stays_valid(browser, editor_site, tmp_path):
+    """The patterns are in the editor too: a pattern's summary changed, its file still a valid pattern."""
+    import shutil
+
+    shared, site = editor_site
+    folder = shutil.copytree(shared, str(tmp_path / "project"), ignore=shutil.ignore_patterns("site"))
+    data = os.path.join(folder, "partners")
+    with StaticServer(site) as server:
+        page = open_editor(browser, server.url, data)
+        page.get_by_role("link", name="Pola kemitraan").click()
+        page.get_by_text("Keagenan").click()
+        summary = page.get_by_label("Bahasa Indonesia", exact=True).nth(1)  # the name's, then the summary's
+        expect(summary).to_have_value(re.compile("^Usaha kecil menjadi agen"))
+        summary.fill("Usaha kecil menjadi agen resmi yang memasarkan produk usaha yang lebih besar di wilayahnya.")
+        publish(page)
+        expect(page.get_by_role("button", name="Sudah terbit")).to_be_visible()
+        text = written(page)["partners/patterns/agency.yml"]["text"]
+        page.context.close()
+    with open(os.path.join(data, "patterns", "agency.yml"), "w", encoding="utf-8") as fh:
+        fh.write(text)
+    catalog = load_catalog(data, today=TODAY)
+    assert catalog.report.ok, catalog.report.lines()
+    assert catalog.patterns["agency"].summary.id.startswith("Usaha kecil menjadi agen resmi")
+    assert [s.id for s in catalog.patterns["agency"].sides] == ["principal", "agent"]
 
 
 def test_the_editor_is_in_the_main_edition_only_and_holds_nothing_private(editor_site):

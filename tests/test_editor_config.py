@@ -131,3 +131,19 @@ def test_the_form_checks_a_shape_as_validate_does(catalog, field, values):
         except Exception:
             valid = False
         assert bool(pattern.match(value)) == valid, (field, value, valid)
+
+
+def test_every_pattern_is_editable_with_every_field_of_its_file_in_indonesian(catalog):
+    from portal_kemitraan.core.models import Pattern
+
+    collection = editorconfig.pattern_collection(catalog)
+    assert [f["name"] for f in collection["files"]] == list(catalog.patterns)
+    assert all(f["file"] == f"partners/patterns/{f['name']}.yml" for f in collection["files"])
+    schema = Pattern.model_json_schema(mode="validation")
+    form = form_paths(collection["files"][0]["fields"])
+    assert schema_paths(schema, schema) == set(form)
+    for path, field in form.items():
+        words = editorconfig.PATTERN_LABELS.get(path) or editorconfig.I18N_LABELS[path.rsplit(".", 1)[-1]]
+        assert field["label"] == words[0], path
+    assert form["sides"]["min"] == form["sides"]["max"] == 2 and form["sides.id"]["pattern"][0] == "^[a-z0-9]+(-[a-z0-9]+)*$"
+    assert [o["value"] for o in form["organisation"]["options"]] == ["party", "facilitator"]

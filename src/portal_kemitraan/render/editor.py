@@ -73,6 +73,26 @@ LABELS: dict[str, tuple[str, str]] = {
     "internal.applicant.email": ("Surel pengaju", ""),
     "internal.notes": ("Catatan", "Apa saja yang perlu diingat staf."),
 }
+# A pattern's fields (partners/patterns/<id>.yml), for the editor's list of patterns.
+PATTERN_LABELS: dict[str, tuple[str, str]] = {
+    "order": ("Urutan", "Pola diurutkan menurut angka ini di situs."),
+    "name": ("Nama pola", ""),
+    "summary": ("Ringkasan pola", ""),
+    "sides": ("Dua pihak", "Kode pihak dipakai berkas mitra (side:): jangan diubah bila sudah ada mitra di pihak itu."),
+    "sides.id": ("Kode pihak", "Huruf kecil, angka dan tanda hubung."),
+    "sides.label": ("Nama pihak", ""),
+    "sides.who": ("Siapa", ""),
+    "sides.brings": ("Yang dibawa", ""),
+    "flows": ("Yang mengalir di antara kedua pihak", ""),
+    "flows.from": ("Dari pihak", "Kode pihak."),
+    "flows.to": ("Ke pihak", "Kode pihak."),
+    "flows.label": ("Apa", ""),
+    "fits": ("Kapan pola ini cocok", ""),
+    "example": ("Contoh", ""),
+    "organisation": ("Peran organisasi dalam kesepakatan", "Pihak: ikut terikat; fasilitator: menyaksikan."),
+}
+I18N_LABELS = {"id": ("Bahasa Indonesia", ""), "en": ("Bahasa Inggris", "")}  # the two languages of a text
+CHOICE_WORDS = {"party": "Pihak", "facilitator": "Fasilitator"}
 # Written by the commands, read by them: kept as they are in the file, not shown in the form.
 NOT_IN_FORM = ("internal.screening", "internal.import_problems", "internal.imported_from", "internal.imported_on", "internal.received")
 # Fields whose shape `validate` checks, as a pattern the form checks before saving (JavaScript's RegExp).
@@ -116,13 +136,15 @@ def _options(path: str, node: dict, catalog) -> list[dict] | None:
     return None
 
 
-def _field(schema: dict, path: str, node: dict, required: bool, catalog) -> dict:
-    label, hint = LABELS[path]
+def _field(schema: dict, path: str, node: dict, required: bool, catalog, labels: dict = LABELS) -> dict:
+    label, hint = labels[path] if path in labels else I18N_LABELS[path.rsplit(".", 1)[-1]]
     out: dict = {"name": path.rsplit(".", 1)[-1], "label": label, "required": required}
     if hint:
         out["hint"] = hint
     node = _node(schema, node)
-    options = _options(path, node, catalog)
+    options = _options(path, node, catalog) if labels is LABELS else None
+    if options is None and "enum" in node:  # any other fixed list: its values, in the staff's words
+        options = [{"label": CHOICE_WORDS.get(v, v), "value": v} for v in node["enum"]]
     kind = node.get("type")
     if path == "logo":
         out.update(widget="image", choose_url=False)
@@ -131,14 +153,17 @@ def _field(schema: dict, path: str, node: dict, required: bool, catalog) -> dict
     elif kind == "object":
         # Decap requires an optional group's required fields even when the group is left empty: inside it they
         # are required only when it is filled in (portal-editor.js checks that before saving: `groups`).
-        out.update(widget="object", collapsed=not required, fields=_fields(schema, path, node, catalog, optional=not required))
+        out.update(widget="object", collapsed=not required, fields=_fields(schema, path, node, catalog, optional=not required, labels=labels))
     elif kind == "array" and _node(schema, node["items"]).get("type") == "object":
         item = _node(schema, node["items"])
-        out.update(widget="list", collapsed=True, fields=_fields(schema, path, item, catalog))
+        out.update(widget="list", collapsed=True, fields=_fields(schema, path, item, catalog, labels=labels))
+        out.update({k: node[m] for k, m in (("min", "minItems"), ("max", "maxItems")) if m in node})
     elif kind == "array":
         out.update(widget="list")
     elif kind == "boolean":
         out.update(widget="boolean", default=False)
+    elif kind == "integer":
+        out.update(widget="number", value_type="int")
     elif kind == "number":
         out.update(widget="number", value_type="float", **{k: node[m] for k, m in (("min", "minimum"), ("max", "maximum")) if m in node})
     elif node.get("format") == "date":
@@ -151,12 +176,14 @@ def _field(schema: dict, path: str, node: dict, required: bool, catalog) -> dict
         shape = next((rule for suffix, rule in SHAPES.items() if path == suffix or path.endswith("." + suffix)), None)
         if shape:  # the same check as `validate`, said before saving
             out["pattern"] = list(shape)
+        elif node.get("pattern"):  # an id: the schema's own rule
+            out["pattern"] = [node["pattern"], "Huruf kecil, angka dan tanda hubung, mis. bagi-hasil."]
         elif longest:
             out["pattern"] = [f"^[\\s\\S]{{0,{longest}}}$", f"Paling banyak {longest} huruf."]
     return out
 
 
-def _fields(schema: dict, prefix: str, node: dict, catalog, optional: bool = False) -> list[dict]:
+def _fields(schema: dict, prefix: str, node: dict, catalog, optional: bool = False, labels: dict = LABELS) -> list[dict]:
     required = set() if optional else set(node.get("required", ()))
     fields = []
     for name, child in node.get("properties", {}).items():
@@ -164,8 +191,9 @@ def _fields(schema: dict, prefix: str, node: dict, catalog, optional: bool = Fal
         if path in NOT_IN_FORM:
             continue
         # In the form a partner needs its province and side: only an imported draft may wait for them.
-        fields.append(_field(schema, path, child, name in required or path in ("side", "region.province"), catalog))
-    if prefix == "internal":
+        needed = name in required or (labels is LABELS and path in ("side", "region.province"))
+        fields.append(_field(schema, path, child, needed, catalog, labels))
+    if prefix == "internal" and labels is LABELS:
         fields.append({"name": "notes", "label": LABELS["internal.notes"][0], "hint": LABELS["internal.notes"][1], "widget": "text", "required": False})
     return fields
 
@@ -189,6 +217,22 @@ def groups(catalog) -> dict[str, dict]:
 
     walk("", schema, True)
     return out
+
+
+def pattern_collection(catalog, data_dir: str = "partners") -> dict:
+    """The patterns, one file each, edited in place: a new pattern is a new file (patterns/<id>.yml), made by
+    hand once; it appears here with the next build."""
+    from ..core.models import Pattern
+
+    schema = Pattern.model_json_schema(mode="validation")
+    return {
+        "name": "patterns",
+        "label": "Pola kemitraan",
+        "label_singular": "Pola",
+        "editor": {"preview": False},
+        "files": [{"name": pid, "label": p.name.id, "file": f"{data_dir}/patterns/{pid}.yml",
+                   "fields": _fields(schema, "", schema, catalog, labels=PATTERN_LABELS)} for pid, p in catalog.patterns.items()],
+    }
 
 
 def partner_collection(catalog) -> dict:
@@ -274,7 +318,8 @@ def editor_files(site, site_url: str, repository: str, organisation: str, data_d
         "media_folder": f"{data_dir}/logos",
         "public_folder": "logos",
         "slug": {"encoding": "ascii", "clean_accents": True, "sanitize_replacement": "-"},
-        "collections": [{**partner_collection(site), "folder": data_dir, "media_folder": f"/{data_dir}/logos"}],
+        "collections": [{**partner_collection(site), "folder": data_dir, "media_folder": f"/{data_dir}/logos"},
+                        pattern_collection(site, data_dir)],
     }
     with open(os.path.join(_HERE, "locale-id.json"), encoding="utf-8") as fh:
         locale = json.load(fh)
