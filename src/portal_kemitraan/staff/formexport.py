@@ -52,6 +52,7 @@ class Mapping:
     received: list[str]
     defaults: dict[str, str]
     values: dict[str, dict[str, str]] = field(default_factory=dict)  # field -> {an answer as written -> id}
+    added: frozenset = frozenset()  # titles `extended` added (the portal's own form): not the file's own, not listed to staff
 
     @classmethod
     def load(cls, path: str, root: str | None = None, allowed: tuple[str, ...] | None = MAPPABLE) -> "Mapping":
@@ -93,7 +94,12 @@ class Mapping:
         more = {k: list(v) for k, v in self.fields.items()}
         for target, titles in fields.items():
             more.setdefault(target, []).extend(t for t in titles if t not in more[target])
-        return Mapping(more, self.received + [r for r in received if r not in self.received], dict(self.defaults), self.values)
+        added = frozenset(t for titles in fields.values() for t in titles) - {t for titles in self.fields.values() for t in titles}
+        return Mapping(more, self.received + [r for r in received if r not in self.received], dict(self.defaults), self.values, self.added | added)
+
+    def own_titles(self, target: str) -> list[str]:
+        """The titles this mapping file gives a field (without those `extended` added)."""
+        return [t for t in self.fields.get(target, []) if t not in self.added]
 
 
 def normalise_header(text: str) -> str:

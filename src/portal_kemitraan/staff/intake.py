@@ -156,7 +156,7 @@ def _layout(out: Outcome, reader, text: str, csv_name: str, mapping: Mapping, or
         return None
     columns, received_col = header_columns(header, mapping)
     if "name" not in columns:
-        out.problems.append(Problem(csv_name, 1, "header", Text("no column for the partner's name; expected one of: {value}", value=', '.join(mapping.fields.get('name', [])))))
+        out.problems.append(Problem(csv_name, 1, "header", Text("no column for the partner's name; expected one of: {value}", value=', '.join(mapping.own_titles('name')))))
         return None
     used = set(columns.values()) | ({received_col} if received_col is not None else set())
     out.unmapped = [h.strip() or f"column {i + 1}" for i, h in enumerate(header) if i not in used and not intakeform.metadata(h)]
