@@ -147,3 +147,13 @@ def test_every_pattern_is_editable_with_every_field_of_its_file_in_indonesian(ca
         assert field["label"] == words[0], path
     assert form["sides"]["min"] == form["sides"]["max"] == 2 and form["sides.id"]["pattern"][0] == "^[a-z0-9]+(-[a-z0-9]+)*$"
     assert [o["value"] for o in form["organisation"]["options"]] == ["party", "facilitator"]
+
+
+def test_only_a_plain_repository_address_gets_an_editor():
+    """The data repository's host goes into the editor page's Content Security Policy: anything but a plain
+    https host and owner/name gives no editor at all, never a policy with more in it."""
+    assert editorconfig.backend("https://github.com/org/data")["repo"] == "org/data"
+    assert editorconfig.backend("https://git.contoh.id/org/data.git")["api_root"] == "https://git.contoh.id/api/v1"
+    for bad in ("", "http://github.com/org/data", "https://github.com/org", "https://x;script-src */a/b", "https://[::1]/a/b",
+                "https://github.com:8443/a/b", "https://github.com/a b/c", "https://github.com/a/b/c", "https://host/a/\"b"):
+        assert editorconfig.backend(bad) is None, bad

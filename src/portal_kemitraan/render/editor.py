@@ -7,6 +7,7 @@ import hashlib
 import html
 import json
 import os
+import re
 from urllib.parse import urlsplit
 
 from ..core.partnerschema import partner_schema
@@ -285,19 +286,27 @@ def vendored_digests() -> frozenset[str]:
     return frozenset(out)
 
 
+HOST = re.compile(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+")
+NAME = re.compile(r"[A-Za-z0-9_.-]{1,100}")
+
+
 def backend(repository: str) -> dict | None:
     """Decap's backend for the data repository's address (GitHub, GitLab, or a Gitea/Forgejo host), or None."""
-    parts = urlsplit(repository or "")
+    try:
+        parts = urlsplit(repository or "")
+        host = parts.hostname or ""
+    except ValueError:
+        return None
     path = [p for p in parts.path.strip("/").removesuffix(".git").split("/") if p]
-    if parts.scheme != "https" or not parts.hostname or len(path) != 2:
+    # The host goes into the page's Content Security Policy: a plain host name and owner/name, or no editor.
+    if parts.scheme != "https" or not HOST.fullmatch(host) or parts.port or len(path) != 2 or not all(NAME.fullmatch(p) for p in path):
         return None
     repo = "/".join(path)
-    if parts.hostname == "github.com":
+    if host == "github.com":
         return {"name": "github", "repo": repo, "branch": "main"}
-    if parts.hostname == "gitlab.com":
+    if host == "gitlab.com":
         return {"name": "gitlab", "repo": repo, "branch": "main"}
-    host = f"https://{parts.hostname}"
-    return {"name": "gitea", "repo": repo, "branch": "main", "base_url": host, "api_root": f"{host}/api/v1"}
+    return {"name": "gitea", "repo": repo, "branch": "main", "base_url": f"https://{host}", "api_root": f"https://{host}/api/v1"}
 
 
 def _api_host(chosen: dict) -> str:
