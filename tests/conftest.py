@@ -86,53 +86,63 @@ def build_site(project_dir: str, *extra, env=None, one_core: bool = False) -> su
     )
 
 
+def _built(tmp_path_factory, name: str, english: bool = True, extra_yaml: dict | None = None):
+    """The example data built once per run (shared between the workers), both editions unless told."""
+    from sitebuild import build, completed, outcome, project, shared
+
+    def make(folder):
+        result, site = build(project(folder, extra_yaml=extra_yaml), english=english)
+        return {"site": site, "result": outcome(result)}
+
+    made = shared(tmp_path_factory, name, make)
+    result = completed(made["result"])
+    assert result.returncode == 0, result.stderr
+    return made["site"], result
+
+
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory):
     """The example data built once with the project's own configuration."""
-    from sitebuild import build, project
-
-    result, site = build(project(str(tmp_path_factory.mktemp("example"))))
-    assert result.returncode == 0, result.stderr
-    return site, result
+    return _built(tmp_path_factory, "example")
 
 
 @pytest.fixture(scope="session")
 def zensical_site(tmp_path_factory):
     """The example data rendered by `portal render --out` and built by Zensical instead of MkDocs."""
-    from sitebuild import build_zensical, project
+    from sitebuild import build_zensical, completed, outcome, project, shared
 
-    result, site = build_zensical(project(str(tmp_path_factory.mktemp("zensical"))))
+    def make(folder):
+        result, site = build_zensical(project(folder))
+        return {"site": site, "result": outcome(result)}
+
+    made = shared(tmp_path_factory, "zensical", make)
+    result = completed(made["result"])
     assert result.returncode == 0, result.stdout + result.stderr
-    return site
+    return made["site"]
 
 
 @pytest.fixture(scope="session")
 def small_pages_site(tmp_path_factory):
     """The example data with six cards per directory page, so that the directory has more than one page."""
-    from sitebuild import build, project
-
-    result, site = build(project(str(tmp_path_factory.mktemp("small-pages")), extra_yaml={"page_size": 6}), english=False)
-    assert result.returncode == 0, result.stderr
-    return site
+    return _built(tmp_path_factory, "small-pages", english=False, extra_yaml={"page_size": 6})[0]
 
 
 @pytest.fixture(scope="session")
 def built_site_with_form(tmp_path_factory):
     """The same data with an external intake form configured."""
-    from sitebuild import build, project
-
-    folder = str(tmp_path_factory.mktemp("with-form"))
-    result, site = build(project(folder, extra_yaml={"intake_form_url": "https://forms.example.org/kemitraan"}), english=False)
-    assert result.returncode == 0, result.stderr
-    return site
+    return _built(tmp_path_factory, "with-form", english=False, extra_yaml={"intake_form_url": "https://forms.example.org/kemitraan"})[0]
 
 
 @pytest.fixture(scope="session")
 def browser():
     """One Chromium (Debian's, under Playwright) for every browser test of the session."""
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
     from browser import CHROMIUM_ARGS, chromium_path
+
+    # Assertions wait for what a person would see; the give-up time is generous (both cores are shared by
+    # the workers, a build and a browser each), so a slow moment waits instead of failing.
+    expect.set_options(timeout=30_000)
 
     with sync_playwright() as p:
         instance = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS, headless=True)
@@ -143,22 +153,26 @@ def browser():
 @pytest.fixture(scope="session")
 def hostile_site(tmp_path_factory):
     """The accepted hostile corpus and every published hostile SVG, built once (Indonesian edition)."""
-    from sitebuild import build, project
+    from sitebuild import build, completed, outcome, project, shared
     from test_hostile import ACCEPTED, HOSTILE, SVG_CLEANED
 
-    folder = project(str(tmp_path_factory.mktemp("hostile")), with_partners=False)
-    shutil.copy(os.path.join(HOSTILE, "logos", "jahat.svg"), os.path.join(folder, "partners", "logos"))
-    for name in ACCEPTED:
-        shutil.copy(os.path.join(HOSTILE, name), os.path.join(folder, "partners"))
-    # Every SVG of the corpus that is published (after cleaning) becomes some partner's logo.
-    for svg in SVG_CLEANED:
-        shutil.copy(os.path.join(HOSTILE, "svg", svg), os.path.join(folder, "partners", "logos", svg))
-        slug = "logo-" + svg[: -len(".svg")]
-        with open(os.path.join(folder, "partners", f"{slug}.yml"), "w", encoding="utf-8") as fh:
-            fh.write(f"name: Logo {svg}\npattern: agency\nside: agent\nsummary: Logo uji.\nregion: {{province: Bali}}\nlogo: logos/{svg}\n")
-    result, site = build(folder, english=False)
-    assert result.returncode == 0, result.stderr
-    return site
+    def make(base):
+        folder = project(base, with_partners=False)
+        shutil.copy(os.path.join(HOSTILE, "logos", "jahat.svg"), os.path.join(folder, "partners", "logos"))
+        for name in ACCEPTED:
+            shutil.copy(os.path.join(HOSTILE, name), os.path.join(folder, "partners"))
+        # Every SVG of the corpus that is published (after cleaning) becomes some partner's logo.
+        for svg in SVG_CLEANED:
+            shutil.copy(os.path.join(HOSTILE, "svg", svg), os.path.join(folder, "partners", "logos", svg))
+            slug = "logo-" + svg[: -len(".svg")]
+            with open(os.path.join(folder, "partners", f"{slug}.yml"), "w", encoding="utf-8") as fh:
+                fh.write(f"name: Logo {svg}\npattern: agency\nside: agent\nsummary: Logo uji.\nregion: {{province: Bali}}\nlogo: logos/{svg}\n")
+        result, site = build(folder, english=False)
+        return {"site": site, "result": outcome(result)}
+
+    made = shared(tmp_path_factory, "hostile", make)
+    assert made["result"]["returncode"] == 0, made["result"]["stderr"]
+    return made["site"]
 
 
 def pytest_sessionstart(session):

@@ -3,13 +3,46 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import re
 import shutil
+import subprocess
 
 from conftest import DEMO, ROOT, TODAY, build_site, copy_reference_data
 
 EPOCH = str(int(dt.datetime(TODAY.year, TODAY.month, TODAY.day, tzinfo=dt.timezone.utc).timestamp()))
+
+
+def shared(tmp_path_factory, name: str, make):
+    """What `make(folder)` returns (JSON-able: paths, a build's outcome), made once for the whole run. Under
+    pytest-xdist the workers share it: the first to ask makes it in a folder beside their own temporary
+    folders while holding a lock; the others wait for it and read what it left. Nothing made is changed by a test."""
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return make(str(tmp_path_factory.mktemp(name)))
+    import fcntl
+
+    root = tmp_path_factory.getbasetemp().parent / "shared"
+    root.mkdir(exist_ok=True)
+    with open(root / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        done = root / f"{name}.json"
+        if not done.exists():
+            folder = root / name
+            shutil.rmtree(folder, ignore_errors=True)  # a maker that failed in the other worker leaves nothing usable
+            folder.mkdir()
+            value = make(str(folder))
+            done.write_text(json.dumps(value), encoding="utf-8")
+        return json.loads(done.read_text(encoding="utf-8"))
+
+
+def outcome(result) -> dict:
+    """A build's outcome as plain data, to be shared between workers."""
+    return {"returncode": result.returncode, "stdout": result.stdout, "stderr": result.stderr}
+
+
+def completed(value: dict) -> subprocess.CompletedProcess:
+    return subprocess.CompletedProcess([], value["returncode"], value["stdout"], value["stderr"])
 
 
 def project(dest: str, with_partners: bool = True, extra_yaml: dict | None = None) -> str:

@@ -18,6 +18,9 @@ from browser import StaticServer, offline_routes
 from conftest import TODAY
 from portal_kemitraan.core.catalog import load_catalog
 
+# Its module-wide fixture (a project it changes, or a server) stays in one worker under pytest-xdist.
+pytestmark = pytest.mark.xdist_group("editor")
+
 NEW = "kelompok-nelayan-teluk-biru"
 READ_FILES = """async () => {
   const out = {};

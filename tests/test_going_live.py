@@ -10,6 +10,9 @@ import pytest
 from conftest import DEMO, run_portal
 from sitebuild import project
 
+# Its module-wide fixture (a project it changes, or a server) stays in one worker under pytest-xdist.
+pytestmark = pytest.mark.xdist_group("going-live")
+
 NAME = "Yayasan Tunas Desa"
 URL = "https://kemitraan.tunasdesa.or.id/"
 INIT = ("init", "--name", NAME, "--url", URL, "--email", "kemitraan@tunasdesa.or.id", "--form", "https://ee.kobotoolbox.org/x/abc123", "--yes")

@@ -18,6 +18,9 @@ import pytest
 from conftest import TODAY
 from sitebuild import EPOCH, project
 
+# Its module-wide fixture (a project it changes, or a server) stays in one worker under pytest-xdist.
+pytestmark = pytest.mark.xdist_group("preview")
+
 BASE = "/portal-kemitraan/"
 
 

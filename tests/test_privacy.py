@@ -10,7 +10,7 @@ from conftest import FIXTURES, TODAY
 from portal_kemitraan.core.catalog import load_catalog
 from portal_kemitraan.core.public import build_public_site
 from portal_kemitraan.staff import sitecheck
-from sitebuild import build, build_zensical, project, site_files
+from sitebuild import build, build_zensical, outcome, project, shared, site_files
 
 S = "ZQXSENTINEL"  # prefix no real text contains
 
@@ -81,19 +81,24 @@ LOGO = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><desc>{}</de
 @pytest.fixture(scope="module", params=["mkdocs", "zensical"])
 def private_site(tmp_path_factory, request):
     """The data with sentinels, built by MkDocs with the hook, and by `portal render` + Zensical (both editions each)."""
-    folder = project(str(tmp_path_factory.mktemp("privacy")), with_partners=True)
-    data = os.path.join(folder, "partners")
-    for name, text in (("mitra-publik-uji", PUBLIC_PARTNER), ("mitra-unlisted-uji", UNLISTED_PARTNER), ("mitra-hidden-uji", HIDDEN_PARTNER)):
-        with open(os.path.join(data, f"{name}.yml"), "w", encoding="utf-8") as fh:
-            fh.write(text)
-    with open(os.path.join(data, "logos", "rahasia-publik.svg"), "w", encoding="utf-8") as fh:
-        fh.write(LOGO.format("logo publik"))
-    with open(os.path.join(data, "logos", "rahasia-tersembunyi.svg"), "w", encoding="utf-8") as fh:
-        fh.write(LOGO.format(sentinel("hidden", 12)))
-    result, site = build(folder) if request.param == "mkdocs" else build_zensical(folder)
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert S not in result.stderr + result.stdout  # the build stays quiet about private values too
-    return site
+    def make(base):
+        folder = project(base, with_partners=True)
+        data = os.path.join(folder, "partners")
+        for name, text in (("mitra-publik-uji", PUBLIC_PARTNER), ("mitra-unlisted-uji", UNLISTED_PARTNER), ("mitra-hidden-uji", HIDDEN_PARTNER)):
+            with open(os.path.join(data, f"{name}.yml"), "w", encoding="utf-8") as fh:
+                fh.write(text)
+        with open(os.path.join(data, "logos", "rahasia-publik.svg"), "w", encoding="utf-8") as fh:
+            fh.write(LOGO.format("logo publik"))
+        with open(os.path.join(data, "logos", "rahasia-tersembunyi.svg"), "w", encoding="utf-8") as fh:
+            fh.write(LOGO.format(sentinel("hidden", 12)))
+        result, site = build(folder) if request.param == "mkdocs" else build_zensical(folder)
+        return {"site": site, "result": outcome(result)}
+
+    made = shared(tmp_path_factory, f"privacy-{request.param}", make)
+    result = made["result"]
+    assert result["returncode"] == 0, result["stdout"] + result["stderr"]
+    assert S not in result["stderr"] + result["stdout"]  # the build stays quiet about private values too
+    return made["site"]
 
 
 def every_file(site):

@@ -21,13 +21,17 @@ SIZES = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "hei
 @pytest.fixture(scope="session")
 def search_site(tmp_path_factory):
     """The demo partners with the query set's own (public, hidden, unlisted, with staff notes), both editions."""
-    from sitebuild import build, project
+    from sitebuild import build, outcome, project, shared
 
-    folder = project(str(tmp_path_factory.mktemp("search")))
-    searchset.add_partners(os.path.join(folder, "partners"))
-    result, site = build(folder)
-    assert result.returncode == 0, result.stderr
-    return site
+    def make(base):
+        folder = project(base)
+        searchset.add_partners(os.path.join(folder, "partners"))
+        result, site = build(folder)
+        return {"site": site, "result": outcome(result)}
+
+    made = shared(tmp_path_factory, "search", make)
+    assert made["result"]["returncode"] == 0, made["result"]["stderr"]
+    return made["site"]
 
 
 @pytest.fixture(scope="session")

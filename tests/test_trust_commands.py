@@ -20,6 +20,9 @@ from conftest import DEMO, FIXTURES, ROOT, TODAY, copy_reference_data, run_porta
 from portal_kemitraan.staff import cli
 from portal_kemitraan.core.catalog import load_catalog
 
+# Its module-wide fixture (a project it changes, or a server) stays in one worker under pytest-xdist.
+pytestmark = pytest.mark.xdist_group("trust-commands")
+
 CORPUS = os.path.join(FIXTURES, "hostile-commands")
 EXPECTED = yaml.safe_load(open(os.path.join(CORPUS, "expected.yml"), encoding="utf-8"))
 
