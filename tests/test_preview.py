@@ -154,8 +154,9 @@ def test_an_added_partner_appears_and_a_deleted_one_disappears(preview, browser)
 
 def test_the_preview_sees_an_edit_by_its_bytes_and_reuses_only_what_is_unchanged(tmp_path):
     """A file rewritten with the same size and modification time (a checkout, a copy that keeps times) is
-    read again, because the preview keys what it keeps by the file's digest; an unchanged partner keeps its
-    projection (the same record), and a changed logo is seen through its own digest."""
+    read again, because the preview keys what it keeps by the file's state on disk, its change time among it
+    (which no copy can set); an unchanged partner keeps its projection (the same record), and a changed logo is
+    seen through its own state."""
     import datetime as dt
 
     from conftest import copy_reference_data
@@ -234,3 +235,58 @@ def test_adapters_import_nothing_from_each_other():
             elif isinstance(node, ast.Import) and any(a.name.startswith("portal_kemitraan.adapters") for a in node.names):
                 crossing.append(f"{name}: import {[a.name for a in node.names]}")
     assert len(names) >= 3 and crossing == [], crossing
+
+
+def test_the_preview_makes_again_only_the_search_documents_of_changed_partners():
+    """The bundle maker takes the preview's memory (`reuse`): an unchanged partner keeps its document and its
+    words, a changed one gets new ones, and the documents and word lists are those made without memory."""
+    import dataclasses
+
+    from portal_kemitraan.core.catalog import load_catalog
+    from portal_kemitraan.core.public import build_public_site
+    from portal_kemitraan.render.i18n import Locale
+    from portal_kemitraan.render.search import documents, vocabulary
+
+    from conftest import DATA
+
+    site = build_public_site(load_catalog(DATA, today=TODAY), TODAY, 60, parallel=False)
+    reuse: dict = {}
+    first = documents(site, Locale("id"), site.synonyms, (), reuse)
+    assert first == documents(site, Locale("id"), site.synonyms)
+    assert vocabulary(first, reuse) == vocabulary(first)
+    changed = dataclasses.replace(site.listed[0], summary="Koperasi yang kini juga menjual madu hutan.")
+    site = dataclasses.replace(site, listed=(changed, *site.listed[1:]))
+    again = documents(site, Locale("id"), site.synonyms, (), reuse)
+    assert again == documents(site, Locale("id"), site.synonyms) and again[0] != first[0]
+    assert all(a is b for a, b in zip(again[1:len(site.listed)], first[1:len(site.listed)]))  # the same objects
+    assert b"madu" in b"".join(vocabulary(again, reuse).values()) and vocabulary(again, reuse) == vocabulary(again)
+
+
+def test_the_preview_rebuilds_on_changes_but_not_on_reading(tmp_path, caplog):
+    """The watches move from polling to the system's notifications, which also report a file being read:
+    every build reads every partner file, so a read must not ask for a rebuild (it would never stop)."""
+    import logging
+
+    from mkdocs.livereload import LiveReloadServer
+    from watchdog.observers.polling import PollingObserver
+
+    from portal_kemitraan.adapters.mkdocs import _notified
+
+    watched = tmp_path / "partners"
+    watched.mkdir()
+    (watched / "dibaca.yml").write_text("name: A\n", encoding="utf-8")
+    server = LiveReloadServer(builder=lambda: None, host="127.0.0.1", port=free_port(), root=str(tmp_path))
+    try:
+        server.watch(str(watched))
+        _notified(server)
+        assert not isinstance(server.observer, PollingObserver)
+        caplog.set_level(logging.DEBUG, logger="mkdocs.livereload")
+        server.observer.start()
+        (watched / "dibaca.yml").read_text(encoding="utf-8")
+        (watched / "diubah.yml").write_text("name: B\n", encoding="utf-8")
+        wait_for(lambda: server._want_rebuild, "a change asking for a rebuild", timeout=30)
+        seen = [r.getMessage() for r in caplog.records if r.name == "mkdocs.livereload"]
+        assert any("diubah.yml" in line for line in seen) and not any("dibaca.yml" in line for line in seen), seen
+    finally:
+        server.observer.stop()
+        server.server_close()

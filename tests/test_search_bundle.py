@@ -51,3 +51,34 @@ def test_a_program_that_runs_an_event_loop_can_make_the_bundle_too():
     worker.start()
     worker.join()
     assert made["bundle"] == bundle.search_bundle(docs, "id")
+
+
+def _tree(folder) -> dict:
+    import os
+
+    found = {}
+    for base, _dirs, names in os.walk(folder):
+        for name in names:
+            path = os.path.join(base, name)
+            with open(path, "rb") as fh:
+                found[os.path.relpath(path, folder)] = (fh.read(), os.stat(path).st_ino)
+    return found
+
+
+def test_a_preview_s_index_is_brought_up_to_date_writing_only_what_changed(tmp_path):
+    """After one document changed, the served bundle holds exactly the new bundle's files (the old pieces
+    gone), as writing it whole would leave it; a piece whose content did not change is not written again."""
+    docs = [page_doc(f"guide/{n}/", f"Panduan {n}", f"<p>koperasi nelayan ke-{n}</p>", "id") for n in range(40)]
+    before = bundle.search_bundle(docs, "id")
+    served = tmp_path / "site" / "pagefind"
+    bundle.refresh_bundle(before, str(served))  # nothing there yet: written whole
+    first = _tree(served)
+    docs[7] = page_doc("guide/7/", "Panduan 7", "<p>koperasi petani kopi arabika</p>", "id")
+    after = bundle.search_bundle(docs, "id")
+    bundle.refresh_bundle(after, str(served))
+    bundle.write_bundle(after, str(tmp_path / "whole" / "pagefind"))
+    now, whole = _tree(served), _tree(tmp_path / "whole" / "pagefind")
+    assert {path: data for path, (data, _ino) in now.items()} == {path: data for path, (data, _ino) in whole.items()}
+    kept = [path for path in now if path.startswith("fragment") and path in first and first[path][1] == now[path][1]]
+    assert len(kept) >= 35  # the unchanged documents' fragments stayed where they were
+    assert set(first) - set(now)  # the changed document's old pieces are gone

@@ -76,6 +76,7 @@ class MkDocsAdapter:
         today = settings.build_date()
         parallel = self.parallel()
         if self.preview is not None:
+            self.preview.list_theme_once(config.theme)
             catalog, site = self.preview.load(root, today, settings.ending_soon_days)
         else:
             catalog = load_catalog(root, today=today, parallel=parallel)
@@ -166,8 +167,9 @@ class MkDocsAdapter:
         make = self.outputs[BUNDLE].make
         out = os.path.join(config.site_dir, BUNDLE)
         if self.preview is not None:
-            # The preview serves the rebuilt pages at once; the index follows a few seconds later.
-            self.preview.indexer.submit(make, out)
+            # The preview serves the rebuilt pages at once; the index and the site-wide downloads follow.
+            follow = self.staging.follow if self.staging is not None else []
+            self.preview.indexer.submit(make, out, [(os.path.join(config.site_dir, path), make_file) for path, make_file in follow])
             return
         try:
             write_bundle(make(), out)
@@ -178,7 +180,43 @@ class MkDocsAdapter:
         data_dir = self.settings.data_dir if self.settings else "partners"
         server.watch(os.path.join(os.path.dirname(config.config_file_path), data_dir))
         server.watch(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+        _notified(server)
         return server
+
+
+def _notified(server) -> None:
+    """MkDocs watches by polling: every watched file is listed and looked at twice a second, which at 10,000
+    partner files is half of an idle preview's work and slows every rebuild beside it. Before the server
+    starts, its watches move to the system's own notifications (inotify, FSEvents, ReadDirectoryChangesW)
+    through watchdog, which MkDocs already uses; where they are missing or refused (a limit on watches), the
+    polling watcher stays."""
+    try:
+        from watchdog import events
+        from watchdog.observers import Observer
+        from watchdog.observers.polling import PollingObserver
+    except ImportError:
+        return
+    old, paths = getattr(server, "observer", None), getattr(server, "_watched_paths", None)
+    if Observer is PollingObserver or not isinstance(old, PollingObserver) or old.is_alive() or not isinstance(paths, dict):
+        return
+    # Only changes rebuild: the notifications also say when a file is opened or read, and every build reads
+    # every partner file (MkDocs rebuilds on any event it is given, so reads would rebuild without end).
+    changes = [events.FileCreatedEvent, events.FileModifiedEvent, events.FileDeletedEvent, events.FileMovedEvent,
+               events.FileClosedEvent, events.DirCreatedEvent, events.DirDeletedEvent, events.DirMovedEvent]
+
+    class OnChanges(Observer):
+        def schedule(self, event_handler, path, *, recursive=False, event_filter=None):
+            return super().schedule(event_handler, path, recursive=recursive, event_filter=event_filter or changes)
+
+    saved = (old, dict(paths), dict(getattr(server, "_watch_refs", {})))
+    server.observer, server._watched_paths, server._watch_refs = OnChanges(), {}, {}
+    try:
+        for path, count in saved[1].items():
+            for _ in range(count):
+                server.watch(path)
+    except (OSError, TypeError) as exc:  # TypeError: a watchdog without event filters
+        log.info("portal: watching by polling (%s)", exc)
+        server.observer, server._watched_paths, server._watch_refs = saved
 
 
 def _no_markdown(page):

@@ -1,7 +1,9 @@
-"""The staff preview (`mkdocs serve`): the one component that keeps anything between builds. It caches each
-partner file as checked and as projected by the digest of its bytes (and of its logo's), with the reference
-data and the date; keeps compiled templates; and, under `--dirty`, hands MkDocs only the generated pages,
-exports and logos whose content changed, deleting the outputs of removed ones."""
+"""The staff preview (`mkdocs serve`): the one component that keeps anything between builds. It keeps each
+partner file as checked and as projected while its file (and its logo) is unchanged on disk, with the
+reference data and the date; keeps compiled templates and each partner's search document; and, under
+`--dirty`, hands MkDocs only the generated pages, exports and logos whose content changed, deleting the
+outputs of removed ones. What readers wait for is served first; the search index and the site-wide
+downloads follow in the background."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ import logging
 import os
 import shutil
 import stat
+import sysconfig
 import tempfile
 import threading
 from dataclasses import dataclass, field
@@ -23,7 +26,7 @@ from mkdocs.structure.files import File, InclusionLevel
 from ..core.catalog import Catalog, CheckedPartner, add_partner, begin_catalog, check_partner, finish_catalog, read_partner, reference_key
 from ..core.public import PublicSite, assemble_public, project_partners, shown_slugs
 from ..render import exports
-from ..render.bundle import SearchIndexError, write_bundle
+from ..render.bundle import SearchIndexError, refresh_bundle
 from ..render.pages import SitePlan
 from ..render.site import OutputFile
 
@@ -34,18 +37,20 @@ def _digest(data: str | bytes) -> str:
     return hashlib.sha256(data.encode("utf-8") if isinstance(data, str) else data).hexdigest()
 
 
-def file_digest(path: str | None) -> str | None:
-    """The digest of a regular file's bytes; None for anything else (a symlink, a folder, nothing), which
-    is never taken from the cache: the checks see it afresh and say what is wrong."""
+def file_key(path: str | None) -> tuple | None:
+    """What says a regular file is unchanged without reading it: its inode, size, and modification and
+    change times in nanoseconds (any write, rename or replacement changes one of them). None for anything
+    else (a symlink, a folder, nothing), which is never taken from memory: the checks see it afresh and say
+    what is wrong. One `lstat` a file, so a save costs no reading of every file."""
     if path is None:
         return None
     try:
-        if not stat.S_ISREG(os.lstat(path).st_mode):
-            return None
-        with open(path, "rb") as fh:
-            return _digest(fh.read())
+        info = os.lstat(path)
     except OSError:
         return None
+    if not stat.S_ISREG(info.st_mode):
+        return None
+    return (info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
 
 
 class CompiledTemplates(jinja2.BytecodeCache):
@@ -65,9 +70,9 @@ class CompiledTemplates(jinja2.BytecodeCache):
 
 
 class Projected(NamedTuple):
-    """A partner's public record, with the digest of its file and the context (date, reference data) it was made in."""
+    """A partner's public record, with the state of its file and the context (date, reference data) it was made in."""
 
-    digest: str
+    digest: tuple | None
     context: tuple
     record: object
 
@@ -84,10 +89,10 @@ class PageBuilt(NamedTuple):
 
 @dataclass(frozen=True)
 class _Checked:
-    digest: str
+    digest: tuple | None
     context: tuple
     logo_path: str | None
-    logo_digest: str | None
+    logo_digest: tuple | None
     checked: CheckedPartner
 
 
@@ -96,21 +101,22 @@ class Preview:
     `--dirty`) for the files that changed. Nothing it keeps lives in core or render."""
 
     def __init__(self, dirty: bool):
-        self.checked: dict[str, _Checked] = {}  # partner file path -> the file as checked, by digest
-        self.projected: dict[str, Projected] = {}  # slug -> its public record, by the digest of its file and the context
+        self.checked: dict[str, _Checked] = {}  # partner file path -> the file as checked, by its state on disk
+        self.projected: dict[str, Projected] = {}  # slug -> its public record, by the state of its file and the context
         self.compiled = CompiledTemplates()
         self.staging = Staging() if dirty else None
         self.builds = 0
         self.frozen = False
         self.indexer = Indexer()
+        self.listings: dict = {}  # the theme's static files in installed packages' folders, listed once
 
     def close(self) -> None:
         if self.staging is not None:
             self.staging.close()
 
     def load(self, root: str, today, soon_days: int) -> tuple[Catalog, PublicSite | None]:
-        """The catalog of the data folder and, when it is valid, its public site: files whose bytes, logo,
-        reference data and date are those of an earlier build are not read or projected again."""
+        """The catalog of the data folder and, when it is valid, its public site: files whose state on disk,
+        logo, reference data and date are those of an earlier build are not read or projected again."""
         self.builds += 1
         if self.builds == 2 and not self.frozen:
             # What survives a collection now (the checked files, projections, compiled templates) lives as
@@ -122,15 +128,15 @@ class Preview:
         context = reference_key(catalog, today)
         kept: dict[str, _Checked] = {}
         for job in jobs:
-            digest = file_digest(job.path)
+            digest = file_key(job.path)
             hit = self.checked.get(job.path)
-            if digest is not None and hit is not None and hit.digest == digest and hit.context == context and hit.logo_digest == file_digest(hit.logo_path):
+            if digest is not None and hit is not None and hit.digest == digest and hit.context == context and hit.logo_digest == file_key(hit.logo_path):
                 kept[job.path] = hit
             else:
                 checked = check_partner(catalog, job, read_partner(job), today)
                 partner = checked.partner
                 logo = os.path.join(root, partner.logo) if partner is not None and partner.logo else None
-                kept[job.path] = _Checked(digest or "", context if digest is not None else (), logo, file_digest(logo), checked)
+                kept[job.path] = _Checked(digest, context if digest is not None else (), logo, file_key(logo), checked)
             add_partner(catalog, job, kept[job.path].checked)
         finish_catalog(catalog)
         self.checked = kept
@@ -145,26 +151,58 @@ class Preview:
         return catalog, assemble_public(catalog, today, {s: entry.record for s, entry in self.projected.items()})
 
 
+    def list_theme_once(self, theme) -> None:
+        """MkDocs lists every file of the theme's folders on every build to find its static files (Material
+        holds thousands: about a second a rebuild here). The folders of installed packages do not change
+        while a preview runs: their listing is kept; the project's own (overrides) is listed each time."""
+        get_env = theme.get_env
+        stable = tuple(sysconfig.get_paths()[key] for key in ("purelib", "platlib", "stdlib"))
+        kept = self.listings
+
+        def env_listing_once():
+            env = get_env()
+
+            def listing(extensions=None, filter_func=None):
+                names: set[str] = set()
+                for folder in theme.dirs:
+                    one = jinja2.Environment(loader=jinja2.FileSystemLoader(folder))
+                    if not os.path.abspath(folder).startswith(stable):
+                        names.update(one.list_templates(extensions, filter_func))
+                        continue
+                    key = (folder, tuple(extensions or ()), tuple(theme.static_templates))
+                    if key not in kept:
+                        kept[key] = tuple(one.list_templates(extensions, filter_func))
+                    names.update(kept[key])
+                return sorted(names)
+
+            env.list_templates = listing
+            return env
+
+        theme.get_env = env_listing_once
+
     def attach(self, rendered) -> None:
         """An edition's templates compile through the preview's memory of compiled templates."""
         rendered.plan.templates.bytecode_cache = self.compiled
 
 
 class Indexer:
-    """The preview's search index, rewritten beside it after each build: the pages are served at once and
-    the index follows. A build never waits for the index of the one before; while one is being written, only
-    the newest build's documents wait their turn (the ones in between are never indexed), and Pagefind runs
+    """What follows a build in the background: the search index and the site-wide downloads (the whole
+    JSON, CSV and spreadsheet, the feeds), written beside the served site and moved into place whole. The
+    pages are served at once; a build never waits for the work of the one before. While one is being written,
+    only the newest build's work waits its turn (the builds in between are never indexed), and Pagefind runs
     at a low priority so that the next rebuild comes first."""
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.pending: tuple | None = None
         self.thread: threading.Thread | None = None
+        self.reuse: dict = {}  # each listed partner's search document and words, handed back to render's bundle maker
 
-    def submit(self, make, out: str) -> None:
-        """Index a build: `make(polite=True)` gives its bundle, written to `out`."""
+    def submit(self, make, out: str, files: list[tuple[str, object]] = ()) -> None:
+        """Follow a build: `make(polite=True, reuse=...)` gives its bundle, written to `out`; each (path, make) of
+        `files` gives a file's bytes, written to that path."""
         with self.lock:
-            self.pending = (make, out)
+            self.pending = (make, out, list(files))
             if self.thread is None or not self.thread.is_alive():
                 self.thread = threading.Thread(target=self._run, daemon=True)
                 self.thread.start()
@@ -175,11 +213,22 @@ class Indexer:
                 job, self.pending = self.pending, None
                 if job is None:
                     return
-            make, out = job
+            make, out, files = job
             try:
-                write_bundle(make(polite=True), out)
+                refresh_bundle(make(polite=True, reuse=self.reuse), out)
             except SearchIndexError as exc:
                 log.warning("portal: %s", exc)
+            for path, make_file in files:
+                _replace(path, make_file())
+
+
+def _replace(path: str, data: str | bytes) -> None:
+    """Write a file of the served site beside it and move it into place, so a reader never meets half of it."""
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    work = f"{path}.portal-{os.getpid()}.tmp"
+    with open(work, "wb") as fh:
+        fh.write(data.encode("utf-8") if isinstance(data, str) else data)
+    os.replace(work, path)
 
 
 @dataclass
@@ -194,6 +243,10 @@ class Built:
     partners: dict[str, dict] = field(default_factory=dict)
 
 
+# The site-wide downloads no page needs to be shown (the directory's own data, api/directory.json, is not one).
+FOLLOWING = frozenset({"api/partners.json", "api/activities.json", "partners.csv", "datapackage.json", "feed.xml", "kabar.xml"})
+
+
 class Staging:
     """`mkdocs serve --dirty`: generated sources are staged in a folder of their own and rewritten only when
     their content changes; after the first build MkDocs is handed only what changed."""
@@ -205,6 +258,7 @@ class Staging:
         self.first = True
         self.data_changed = True  # since the last build: hand-written pages showing blocks are rebuilt
         self.made: dict[str, str] = {}  # bodies made while staging this build, until MkDocs asks for them
+        self.follow: list[tuple[str, object]] = []  # site-wide downloads of this build, written after it (Indexer)
 
     def close(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)
@@ -221,6 +275,7 @@ class Staging:
         of generated pages to rebuild. `outputs` are the edition's files from render_site, made on demand."""
         last = self.built
         self.made = {}
+        self.follow = []
         now = Built(shared=plan.shared_key())
         everything = self.first or now.shared != last.shared
         site = plan.site
@@ -237,21 +292,7 @@ class Staging:
             if out.kind == "page":
                 rebuilt += self._page(plan, out, last, now, everything, files, config)
             elif out.kind == "export":
-                slug = per_partner.get(out.path)
-                keep = not data_changed or (slug is not None and slug not in changed and not everything)
-                # The spreadsheet takes seconds at 10,000 partners: the preview writes it once (README).
-                keep = keep or (out.path == exports.SPREADSHEET and not self.first)
-                written = False
-                if keep and out.path in last.exports:
-                    now.exports[out.path] = last.exports[out.path]
-                else:
-                    data = out.make()
-                    now.exports[out.path] = digest = _digest(data)
-                    if last.exports.get(out.path) != digest or everything:
-                        self._write(out.path, data)
-                        written = True
-                if written or slug is None:  # site-wide exports stay listed (pages link to them); MkDocs copies them if newer
-                    files.append(File.generated(config, out.path, abs_src_path=os.path.join(self.folder, out.path)))
+                self._export(out, per_partner.get(out.path), data_changed, changed, everything, last, now, files, config)
             elif out.kind == "card" and not everything and out.meta["slug"] not in changed and out.path in last.logos:
                 now.logos[out.path] = last.logos[out.path]  # a share image is drawn again only when its partner changed
             else:
@@ -270,6 +311,30 @@ class Staging:
         self.pending = now
         self.data_changed = data_changed
         return rebuilt
+
+    def _export(self, out: OutputFile, slug: str | None, data_changed: bool, changed: set, everything: bool, last: Built, now: Built, files, config) -> None:
+        """Stage one export if its data changed (a partner's own, or a site-wide one); whole-site downloads
+        no page waits for are made after the build instead (Indexer)."""
+        keep = not data_changed or (slug is not None and slug not in changed and not everything)
+        # The spreadsheet takes seconds at 10,000 partners: the preview writes it once (README).
+        keep = keep or (out.path == exports.SPREADSHEET and not self.first)
+        if not keep and not self.first and out.path in FOLLOWING:
+            # They grow with the partners and no page needs them to be shown: written after the build.
+            self.follow.append((out.path, out.make))
+            now.exports[out.path] = ""
+            files.append(File.generated(config, out.path, abs_src_path=os.path.join(self.folder, out.path)))
+            return
+        written = False
+        if keep and out.path in last.exports:
+            now.exports[out.path] = last.exports[out.path]
+        else:
+            data = out.make()
+            now.exports[out.path] = digest = _digest(data)
+            if last.exports.get(out.path) != digest or everything:
+                self._write(out.path, data)
+                written = True
+        if written or slug is None:  # site-wide exports stay listed (pages link to them); MkDocs copies them if newer
+            files.append(File.generated(config, out.path, abs_src_path=os.path.join(self.folder, out.path)))
 
     def _page(self, plan: SitePlan, out: OutputFile, last: Built, now: Built, everything: bool, files, config) -> int:
         """Stage one generated page if its inputs or its body changed; 1 when MkDocs must rebuild it."""

@@ -20,8 +20,10 @@ class Refused(Exception):
 
 def inside(root: str, path: str) -> bool:
     """True when `path`, with every link resolved, lies inside `root` (itself resolved)."""
-    real_root = os.path.realpath(root)
-    real = os.path.realpath(path)
+    return _resolved_inside(os.path.realpath(root), os.path.realpath(path))
+
+
+def _resolved_inside(real_root: str, real: str) -> bool:
     try:
         return os.path.commonpath([real_root, real]) == real_root
     except ValueError:  # different drives (Windows)
@@ -34,14 +36,19 @@ def read_inside(root: str, path: str, limit: int) -> bytes:
     Links are allowed only when they resolve inside `root` (a checkout may link one logo to another);
     devices, FIFOs, sockets, folders and /proc files are refused before a byte is read, and the file
     is opened without following a final link and checked again through its open descriptor."""
-    if not inside(root, path):
+    real = os.path.realpath(path)  # resolved once: the same path is checked and then opened
+    if not _resolved_inside(os.path.realpath(root), real):
         raise Refused(Text("is a link (or lies under a linked folder) that leads outside partners/; only files inside partners/ are read"))
-    return read_regular(os.path.realpath(path), limit)
+    return _read_resolved(real, limit)
 
 
 def read_regular(path: str, limit: int) -> bytes:
     """The bytes of one regular file (an input a staff member names, such as a CSV export), at most `limit`."""
-    real = os.path.realpath(path)
+    return _read_resolved(os.path.realpath(path), limit)
+
+
+def _read_resolved(real: str, limit: int) -> bytes:
+    """The bytes of a regular file at a path with every link resolved (a final link that appears since is refused)."""
     try:
         before = os.stat(real)
     except FileNotFoundError:

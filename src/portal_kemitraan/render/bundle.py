@@ -8,6 +8,7 @@ import gzip
 import hashlib
 import json
 import os
+import re
 import shutil
 import tempfile
 import threading
@@ -190,3 +191,40 @@ def write_bundle(files: dict[str, bytes], out_dir: str) -> None:
         os.replace(work, out_dir)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+_CONTENT_NAMED = re.compile(r"(?:^pagefind\.[^.]+\.pf_meta|_[0-9a-f]{7,}\.pf_[a-z]+)$")
+
+
+def refresh_bundle(files: dict[str, bytes], out_dir: str) -> None:
+    """Bring a served bundle up to date in place, writing only what changed (a preview's index after an edit:
+    a few files instead of thousands). Pagefind names its pieces by their content, so a piece already there
+    is already right; new pieces are written first (each beside its place and renamed), then the files that
+    point at them (the entry, the loader, the word lists), then the pieces no longer used are removed, so a
+    reader meets either the old index or the new one."""
+    if not os.path.isdir(out_dir):
+        write_bundle(files, out_dir)
+        return
+    wanted = {os.path.join(out_dir, *path.split("/")[1:]): data for path, data in files.items()}
+    last = ("pagefind-entry.json", "pagefind.js")
+    for target, data in sorted(wanted.items(), key=lambda item: os.path.basename(item[0]) in last):
+        try:
+            if _CONTENT_NAMED.search(os.path.basename(target)):
+                if os.path.getsize(target) == len(data):
+                    continue  # named by its content: the same name is the same bytes
+            else:
+                with open(target, "rb") as fh:
+                    if fh.read() == data:
+                        continue
+        except OSError:
+            pass
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        work = target + ".portal-new"
+        with open(work, "wb") as fh:
+            fh.write(data)
+        os.replace(work, target)
+    for folder, _dirs, names in os.walk(out_dir):
+        for name in names:
+            path = os.path.join(folder, name)
+            if path not in wanted:
+                os.remove(path)

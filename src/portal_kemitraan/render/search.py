@@ -27,6 +27,10 @@ class SearchDoc:
     html: str
     text: str = ""  # the words Pagefind indexes, for the list of words a typo is corrected to
 
+    def typo_words(self) -> frozenset[str]:
+        """The document's words a typo may be corrected to (folded, letters only, five letters or more)."""
+        return frozenset(w for w in words(self.text) if TYPO_MIN <= len(w) <= TYPO_MAX and w.isalpha())
+
 
 def _e(text: str) -> str:
     return html.escape(text or "", quote=True)
@@ -34,7 +38,10 @@ def _e(text: str) -> str:
 
 def fold(text: str) -> str:
     """Lower case without accents, for matching a reader's words against a list of terms."""
-    decomposed = unicodedata.normalize("NFKD", text or "")
+    text = text or ""
+    if text.isascii():  # most text: nothing to take apart, and ASCII's case folding is its lower case
+        return text.lower()
+    decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
 
 
@@ -181,12 +188,23 @@ def _document(lang: str, body: str, meta: dict, filters: dict, sort: dict) -> st
     return f'<!DOCTYPE html><html lang="{lang}"><head><title>{_e(meta["title"])}</title></head><body><main data-pagefind-body>{body}</main>{"".join(hidden)}</body></html>'
 
 
-def documents(site: PublicSite, locale: Locale, synonyms, pages: list[tuple[str, str, str]] = ()) -> list[SearchDoc]:
+def documents(site: PublicSite, locale: Locale, synonyms, pages: list[tuple[str, str, str]] = (), reuse: dict | None = None) -> list[SearchDoc]:
     """Every search document of one edition: the listed partners (never unlisted or hidden ones: only
-    `site.listed` is read), the patterns, and the given pages (url, title, body HTML)."""
+    `site.listed` is read), the patterns, and the given pages (url, title, body HTML).
+    `reuse` is a caller's memory between calls (a preview's): a partner whose public record is the same object
+    as last time, in the same language, labels and synonyms, keeps its document; it holds only this call's."""
     synonyms = synonyms if isinstance(synonyms, Synonyms) else Synonyms(synonyms)
     patterns, sides, stages = _labels(site, locale)
-    docs = [partner_doc(p, locale, synonyms, patterns, sides, stages) for p in site.listed]
+    if reuse is None:
+        docs = [partner_doc(p, locale, synonyms, patterns, sides, stages) for p in site.listed]
+    else:
+        context = (locale.code, patterns, sides, stages, synonyms.groups)
+        last, now = reuse.get("partners", {}), {}
+        for p in site.listed:
+            hit = last.get(p.slug)
+            now[p.slug] = hit if hit is not None and hit[0] is p and hit[1] == context else (p, context, partner_doc(p, locale, synonyms, patterns, sides, stages))
+        reuse["partners"] = now
+        docs = [entry[2] for entry in now.values()]
     t = locale.pick
     for pid, pattern in site.patterns.items():
         text = " ".join([t(pattern.summary.model_dump()), *(t(s.label.model_dump()) for s in pattern.sides)])
@@ -199,13 +217,21 @@ TYPO_FOLDER = "typo"  # beside Pagefind's files: the words of the index by lengt
 TYPO_MIN, TYPO_MAX = 4, 24  # a typo is corrected in words of five letters or more, to a word one edit away
 
 
-def vocabulary(docs: list[SearchDoc]) -> dict[str, bytes]:
+def vocabulary(docs: list[SearchDoc], reuse: dict | None = None) -> dict[str, bytes]:
     """The words of the indexed documents (folded, letters only), one file per length, the words found in
     most documents first: a reader's word the index does not hold is matched, in the browser, against the
-    words one letter shorter, as long and one longer. Linear in the documents; only published text."""
+    words one letter shorter, as long and one longer. Linear in the documents; only published text.
+    `reuse` (a preview's memory) keeps each unchanged document's words."""
     counts: Counter = Counter()
+    last = (reuse or {}).get("words", {})
+    now = {}
     for doc in docs:
-        counts.update({w for w in words(doc.text) if TYPO_MIN <= len(w) <= TYPO_MAX and w.isalpha()})
+        hit = last.get(doc.url)
+        found = hit[1] if hit is not None and hit[0] is doc else doc.typo_words()
+        now[doc.url] = (doc, found)
+        counts.update(found)
+    if reuse is not None:
+        reuse["words"] = now
     by_length: dict[int, list[str]] = {}
     for word, _n in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
         by_length.setdefault(len(word), []).append(word)

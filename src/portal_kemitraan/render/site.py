@@ -150,13 +150,15 @@ def render_site(site: PublicSite, settings, edition: Edition | None = None, ahea
 
 
 def _search(plan: SitePlan, edition: Edition, written: dict[str, str]):
-    """How to make the edition's search bundle: its listed partners, its patterns and its hand-written pages."""
+    """How to make the edition's search bundle: its listed partners, its patterns and its hand-written pages.
+    `reuse` is the caller's memory between bundles (a preview's, which it keeps and hands in): the search
+    documents and words of partners whose public record is the same object as last time."""
 
-    def make(polite: bool = False) -> dict[str, bytes]:
+    def make(polite: bool = False, reuse: dict | None = None) -> dict[str, bytes]:
         pages = [searchable(page_url(rel, edition.directory_urls), text, edition.markdown) for rel, text in written.items()]
-        docs = documents(plan.site, plan.locale, plan.site.synonyms, sorted(page for page in pages if page))
+        docs = documents(plan.site, plan.locale, plan.site.synonyms, sorted(page for page in pages if page), reuse)
         files = search_bundle(docs, plan.locale.code, polite)
-        files.update((f"{BUNDLE}/{path}", data) for path, data in vocabulary(docs).items())
+        files.update((f"{BUNDLE}/{path}", data) for path, data in vocabulary(docs, reuse).items())
         return files
 
     return make
