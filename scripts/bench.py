@@ -2,6 +2,7 @@
 """Benchmark: validation and build time, hook overhead over plain MkDocs, page sizes, directory speed, memory.
 
 Usage: .venv/bin/python scripts/bench.py [N ...]        (default: 100 1000 10000)
+       .venv/bin/python scripts/bench.py 10000 --vs-src ../before/src   (this code against another commit's, in turn)
        .venv/bin/python scripts/bench.py 1000 --no-browser --keep DIR
        .venv/bin/python scripts/bench.py --recall              (the search query set through every box)
 
@@ -201,11 +202,13 @@ def _tree_rss_kib(root_pid: int) -> int:
     return total
 
 
-def run_measured(cmd: list[str], cwd: str, tree: list | None = None) -> tuple[float, int, str]:
+def run_measured(cmd: list[str], cwd: str, tree: list | None = None, code: str | None = None) -> tuple[float, int, str]:
     """Run a child and read its own peak RSS through wait4 (KiB on Linux). With `tree`, the peak of the whole
     process tree (the child, its forked workers and Pagefind, added together), sampled every 50 ms, is
-    appended to it."""
+    appended to it. With `code`, the portal's package is imported from that folder (another commit's src/)."""
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", SOURCE_DATE_EPOCH=EPOCH)
+    if code:
+        env["PYTHONPATH"] = code
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     peak = [0]
@@ -533,6 +536,71 @@ def bench(n: int, browser: bool, keep: str | None, preview: bool = True) -> None
         shutil.rmtree(work, ignore_errors=True)
 
 
+def folder_size(path: str) -> int:
+    """Bytes of every file under a folder."""
+    return sum(os.path.getsize(os.path.join(base, name)) for base, _dirs, names in os.walk(path) for name in names)
+
+
+def site_sizes(site: str) -> dict[str, int]:
+    """What CI publishes, by part: both editions, the English one, profiles, data, search, theme assets."""
+    parts = {"both editions": site, "English edition (en/)": os.path.join(site, "en"), "profiles (partners/, main edition)": os.path.join(site, "partners"),
+             "data (api/, main edition)": os.path.join(site, "api"), "search (pagefind/, main edition)": os.path.join(site, "pagefind"),
+             "theme and assets (assets/, main edition)": os.path.join(site, "assets")}
+    return {label: folder_size(path) for label, path in parts.items() if os.path.isdir(path)}
+
+
+def versus(n: int, other: str, keep: str | None, rounds: int = 2, preview: bool = True) -> None:
+    """This code (A) against another commit's (B: its src/ folder, imported through PYTHONPATH; the project's
+    templates and scripts are this commit's), run by run in turn, on the same N generated partners: validation
+    cold, both editions as CI publishes them (the whole process tree's peak memory), the plain-MkDocs baseline
+    of one edition, the preview (served, then found by search), and the size of what is published."""
+    work = keep or tempfile.mkdtemp(prefix=f"portal-versus-{n}-")
+    project, baseline = os.path.join(work, "project"), os.path.join(work, "baseline")
+    for folder in (project, baseline):
+        shutil.rmtree(folder, ignore_errors=True)
+        os.makedirs(folder)
+    rows = make_project(project, n)
+    make_baseline(baseline, rows)
+    py = sys.executable
+    validate = [py, os.path.join(ROOT, "scripts", "portal.py"), "validate", "--quiet", "--no-cache", "--data", os.path.join(project, "partners")]
+    both = ([py, "-m", "mkdocs", "build", "--strict", "-q"], [py, "-m", "mkdocs", "build", "--strict", "-q", "-f", "mkdocs.en.yml"])
+    figures: dict[str, dict[str, list]] = {"A": {}, "B": {}}
+    for _ in range(rounds):
+        for label, code in (("A", None), ("B", other)):
+            got = figures[label]
+            got.setdefault("validate", []).append(run_measured(validate, project, code=code)[0])
+            trees: list = []
+            seconds = sum(run_measured(cmd, project, trees, code=code)[0] for cmd in both)
+            got.setdefault("both", []).append(seconds)
+            got.setdefault("peak", []).append(max(trees))
+            if label == "A":
+                got.setdefault("sizes", []).append(site_sizes(os.path.join(project, "site")))
+        figures["A"].setdefault("plain", []).append(run_measured([py, "-m", "mkdocs", "build", "-q"], baseline)[0])
+    listed = sum(1 for _, d in rows if d["visibility"] == "public")
+    print(f"N={n} ({listed} listed) on {os.cpu_count()} cores, {dt.date.today()}; A = this code, B = {other}; {rounds} rounds, in turn")
+    for key, what, unit in (("validate", "validate, cold (--no-cache)", "s"), ("both", "both editions, as CI publishes them", "s"), ("peak", "whole process tree at its peak", "MiB")):
+        a = [v / 1024 if unit == "MiB" else v for v in figures["A"][key]]
+        b = [v / 1024 if unit == "MiB" else v for v in figures["B"][key]]
+        print(f"  {what:40} A {', '.join(f'{v:.1f}' for v in a)} {unit}   B {', '.join(f'{v:.1f}' for v in b)} {unit}   A/B {statistics.median(a) / statistics.median(b):.2f}")
+    print(f"  {'plain MkDocs, one edition':40} {', '.join(f'{v:.1f}' for v in figures['A']['plain'])} s")
+    for label, size in figures["A"]["sizes"][-1].items():
+        print(f"  size: {label:38} {size / 1e6:8.1f} MB")
+    if preview:
+        for label, code in (("A", None), ("B", other)):
+            env_before = os.environ.get("PYTHONPATH")
+            if code:
+                os.environ["PYTHONPATH"] = code
+            try:
+                first, edits, found = preview_edit(project, rows)
+            finally:
+                if code:
+                    os.environ.pop("PYTHONPATH") if env_before is None else os.environ.__setitem__("PYTHONPATH", env_before)
+            print(f"  preview {label}: first served {first:.1f} s; an edit served {', '.join(f'{t:.2f}' for t in edits)} s;"
+                  f" found by search {', '.join(f'{t:.1f}' for t in found)} s")
+    if not keep:
+        shutil.rmtree(work, ignore_errors=True)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("sizes", nargs="*", type=int, help="numbers of partners (default 100 1000 10000; none with --recall alone)")
@@ -540,7 +608,12 @@ def main() -> int:
     parser.add_argument("--keep", metavar="DIR", help="keep the generated projects in DIR")
     parser.add_argument("--no-preview", action="store_true", help="skip the mkdocs serve edit-to-served measurement")
     parser.add_argument("--recall", action="store_true", help="type the search query set into every box of both editions first")
+    parser.add_argument("--vs-src", metavar="SRC", help="compare with another commit's src/ folder (git worktree add ... REV), run by run in turn")
     args = parser.parse_args()
+    if args.vs_src:
+        for n in args.sizes or [10000]:
+            versus(n, os.path.abspath(args.vs_src), os.path.join(args.keep, str(n)) if args.keep else None, preview=not args.no_preview)
+        return 0
     if args.recall:
         recall_report()
     for n in args.sizes or ([] if args.recall else [100, 1000, 10000]):
