@@ -460,15 +460,20 @@ def preview_edit(project: str, rows: list[tuple[str, dict]], edits: int = 3, tim
             proc.kill()
 
 
-def bench(n: int, browser: bool, keep: str | None, preview: bool = True) -> None:
-    work = keep or tempfile.mkdtemp(prefix=f"portal-bench-{n}-")
-    project = os.path.join(work, "project")
-    baseline = os.path.join(work, "baseline")
+def projects(n: int, keep: str | None, kind: str) -> tuple[str, str, str, list]:
+    """A work folder with N generated partners as a project (the hook) and as the plain-MkDocs baseline."""
+    work = keep or tempfile.mkdtemp(prefix=f"portal-{kind}-{n}-")
+    project, baseline = os.path.join(work, "project"), os.path.join(work, "baseline")
     for folder in (project, baseline):
         shutil.rmtree(folder, ignore_errors=True)
         os.makedirs(folder)
     rows = make_project(project, n)
     make_baseline(baseline, rows)
+    return work, project, baseline, rows
+
+
+def bench(n: int, browser: bool, keep: str | None, preview: bool = True) -> None:
+    work, project, baseline, rows = projects(n, keep, "bench")
     py = sys.executable
     validate = [py, os.path.join(ROOT, "scripts", "portal.py"), "validate", "--quiet", "--data", os.path.join(project, "partners")]
     v_s, v_mem, _ = run_measured(validate, project)
@@ -554,13 +559,7 @@ def versus(n: int, other: str, keep: str | None, rounds: int = 2, preview: bool 
     templates and scripts are this commit's), run by run in turn, on the same N generated partners: validation
     cold, both editions as CI publishes them (the whole process tree's peak memory), the plain-MkDocs baseline
     of one edition, the preview (served, then found by search), and the size of what is published."""
-    work = keep or tempfile.mkdtemp(prefix=f"portal-versus-{n}-")
-    project, baseline = os.path.join(work, "project"), os.path.join(work, "baseline")
-    for folder in (project, baseline):
-        shutil.rmtree(folder, ignore_errors=True)
-        os.makedirs(folder)
-    rows = make_project(project, n)
-    make_baseline(baseline, rows)
+    work, project, baseline, rows = projects(n, keep, "bench")
     py = sys.executable
     validate = [py, os.path.join(ROOT, "scripts", "portal.py"), "validate", "--quiet", "--no-cache", "--data", os.path.join(project, "partners")]
     both = ([py, "-m", "mkdocs", "build", "--strict", "-q"], [py, "-m", "mkdocs", "build", "--strict", "-q", "-f", "mkdocs.en.yml"])

@@ -219,7 +219,10 @@ class Indexer:
             except SearchIndexError as exc:
                 log.warning("portal: %s", exc)
             for path, make_file in files:
-                _replace(path, make_file())
+                try:
+                    _replace(path, make_file())
+                except OSError as exc:  # said, and the next build writes it again; the thread goes on
+                    log.warning("portal: %s could not be written: %s", path, exc.strerror or exc)
 
 
 def _replace(path: str, data: str | bytes) -> None:
