@@ -80,6 +80,17 @@ def site_files(site_dir: str):
             yield os.path.join(folder, name)
 
 
+def digest(site_dir: str) -> dict[str, str]:
+    """Every file of a built site by its path in the site, as its SHA-256: two sites compare byte for byte."""
+    import hashlib
+
+    out = {}
+    for path in site_files(site_dir):
+        with open(path, "rb") as fh:
+            out[os.path.relpath(path, site_dir)] = hashlib.sha256(fh.read()).hexdigest()
+    return out
+
+
 def read(site_dir: str, rel: str) -> str:
     with open(os.path.join(site_dir, rel), encoding="utf-8") as fh:
         return fh.read()

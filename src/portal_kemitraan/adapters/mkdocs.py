@@ -6,6 +6,8 @@ from __future__ import annotations
 import logging
 import os
 
+import jinja2
+
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, InclusionLevel
 
@@ -18,10 +20,27 @@ from ..render.bundle import BUNDLE, SearchIndexError, write_bundle
 from ..render.handwritten import MARKER, extensions_of
 from ..render.i18n import edition_language, locale_language, translations
 from ..render.minify import strip_indentation
-from ..render.site import REPOSITORY_SETTINGS, Edition, OutputFile, Rendered, render_site
+from ..render.site import REPOSITORY_SETTINGS, Edition, OutputFile, Part, Rendered, render_site
 
 log = logging.getLogger("mkdocs.hooks.portal")
 PREVIEW_ENV = "PORTAL_PREVIEW"  # set to 1 for a staff preview build with edit links into the repository
+PART_ENV = "PORTAL_PART"  # "2/3": build only that part of the edition (render.site.Part; `portal part` sets it)
+ELSEWHERE = "portal-elsewhere.html"  # the empty template of a page another part writes: MkDocs writes nothing
+
+
+class _Elsewhere(File):
+    """A file another part of the build writes: listed, so that links to it resolve and every part lists the
+    same files, but not written here."""
+
+    def copy_file(self, dirty: bool = False) -> None:
+        return None
+
+
+class _NotSkipped(logging.Filter):
+    """A part's build leaves out every page another part writes: MkDocs says so once per page, which is noise."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("Page skipped:")
 
 
 class MkDocsAdapter:
@@ -39,6 +58,8 @@ class MkDocsAdapter:
         self.edition: Edition | None = None
         self.outputs: dict[str, OutputFile] = {}  # this build's files, from render_site
         self.preview = None  # `serve`: what the preview keeps between builds
+        self.part: Part | None = None  # one part of the build (PORTAL_PART), or None for all of it
+        self.elsewhere: set[str] = set()  # pages listed in this build that another part writes
 
     # -- events --------------------------------------------------------------------------------
 
@@ -69,6 +90,14 @@ class MkDocsAdapter:
             locale = edition_language(config.theme["language"])
         except ValueError as exc:
             raise PluginError(str(exc))
+        try:
+            self.part = Part.parse(os.environ[PART_ENV]) if os.environ.get(PART_ENV, "").strip() else None
+        except ValueError:
+            raise PluginError(f"{PART_ENV}={os.environ[PART_ENV]!r}: name one part of the build as NUMBER/COUNT, e.g. 2/3")
+        if self.part is not None and self.command == "serve":
+            raise PluginError(f"{PART_ENV}: a preview shows the whole site; build parts with `portal part`")
+        if self.part is not None and not any(isinstance(f, _NotSkipped) for f in logging.getLogger("mkdocs.commands.build").filters):
+            logging.getLogger("mkdocs.commands.build").addFilter(_NotSkipped())
         root = os.path.join(os.path.dirname(config.config_file_path), settings.data_dir)
         if inside(root, config.site_dir) or inside(config.site_dir, root):
             # MkDocs empties site_dir before it writes: never the data folder, a folder in it or around it.
@@ -106,7 +135,8 @@ class MkDocsAdapter:
     def on_files(self, files, config):
         handwritten = {f.src_uri: f.content_string for f in files.documentation_pages() if f.abs_src_path}
         # The preview renders only what changed, when it knows what that is; a build renders every profile now.
-        made = render_site(self.site, self.settings, self.edition, ahead=self.staging is None, parallel=self.parallel(), handwritten=handwritten)
+        made = render_site(self.site, self.settings, self.edition, ahead=self.staging is None, parallel=self.parallel(),
+                           handwritten=handwritten, part=self.part)
         if self.preview is not None:
             self.preview.attach(made)  # before any page is made (render_site makes them when first asked for)
         self.rendered = plan = made
@@ -120,6 +150,9 @@ class MkDocsAdapter:
                         self.staging.stale(file)
             log.info("portal: %d generated page(s) changed", rebuilt)
             return files
+        # One part of the build lists every file (the navigation, the sitemap and every link stay those of the
+        # whole build) and writes only its own (render.site.Part).
+        self.elsewhere = set() if made.written_here(None) else set(handwritten)
         for out in self.outputs.values():
             if out.kind == "search":
                 continue  # written whole after the build (on_post_build)
@@ -127,8 +160,12 @@ class MkDocsAdapter:
                 # The page's source is its front matter; its HTML comes from render_site in on_page_content.
                 inclusion = InclusionLevel.UNDEFINED if out.in_nav else InclusionLevel.NOT_IN_NAV
                 files.append(File.generated(config, out.path, content=plan.pages[out.path].markdown(), inclusion=inclusion))
-            else:
+                if not made.written_here(out):
+                    self.elsewhere.add(out.path)
+            elif made.written_here(out):
                 files.append(File.generated(config, out.path, content=out.make()))  # logos: the cleaned bytes, never the file
+            else:
+                files.append(_Elsewhere.generated(config, out.path, content=b""))
         return files
 
     def on_page_markdown(self, markdown, page, config, files):
@@ -144,10 +181,14 @@ class MkDocsAdapter:
             page.render = _no_markdown(page)  # its HTML comes from the plan: skip an empty Python-Markdown pass
         elif not self.is_preview():
             page.edit_url = None
+        if page.file.src_uri in self.elsewhere:
+            page.meta["template"] = ELSEWHERE  # another part writes it: nothing to draw here
         return markdown
 
     def on_page_content(self, html, page, config, files):
         uri = page.file.src_uri
+        if uri in self.elsewhere:
+            return ""
         if uri in self.outputs and self.outputs[uri].kind == "page":
             made = self.staging.take(uri) if self.staging is not None else None
             return made if made is not None else self.outputs[uri].make()
@@ -156,6 +197,8 @@ class MkDocsAdapter:
     def on_env(self, env, config, files):
         if self.preview is not None:  # the theme's templates too (MkDocs makes a new environment per build)
             env.bytecode_cache = self.preview.compiled
+        if self.part is not None:
+            env.loader = jinja2.ChoiceLoader([jinja2.DictLoader({ELSEWHERE: ""}), env.loader])
         return env
 
     def on_post_page(self, output, page, config):
@@ -164,6 +207,8 @@ class MkDocsAdapter:
     def on_post_build(self, config):
         if self.staging is not None:
             self.staging.committed()
+        if not self.rendered.written_here(None):
+            return  # the search of the whole edition is part 1's
         make = self.outputs[BUNDLE].make
         out = os.path.join(config.site_dir, BUNDLE)
         if self.preview is not None:

@@ -55,6 +55,7 @@ class OutputFile:
     make: Callable[[], str | bytes]
     meta: dict | None = None
     in_nav: bool = False
+    partner: str | None = None  # the slug of the partner whose own file this is (profile, share image, record)
 
     def content(self) -> str | bytes:
         """The file as an engine reads it: a page as front matter and its body as one raw HTML block."""
@@ -83,6 +84,35 @@ def page_text(meta: dict, body: str) -> str:
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+@dataclass(frozen=True)
+class Part:
+    """Part `number` of `count` of an edition's build, for building it on several machines and joining the
+    parts (`portal part`, `portal join`). The partners' own files (profile, share image, JSON record) are
+    split by slug, in slug order, into `count` ranges of (nearly) equal size; part 1 also writes every
+    file that is no single partner's (lists, hand-written pages, site-wide downloads, logos, the search).
+    Every part still lists every page, so each page it writes is the one a whole build writes."""
+
+    number: int
+    count: int
+
+    def __post_init__(self):
+        if not 1 <= self.number <= self.count:
+            raise ValueError(f"part {self.number} of {self.count}")
+
+    @classmethod
+    def parse(cls, text: str) -> "Part":
+        """The part a text such as "2/3" names; anything else is refused with ValueError."""
+        number, slash, count = str(text).partition("/")
+        if not (slash and number.isascii() and number.isdigit() and count.isascii() and count.isdigit()):
+            raise ValueError(text)
+        return cls(int(number), int(count))
+
+    def slugs(self, site: PublicSite) -> frozenset[str]:
+        """The partners whose own files this part writes."""
+        slugs = sorted(p.slug for p in site.pages)
+        return frozenset(slugs[len(slugs) * (self.number - 1) // self.count : len(slugs) * self.number // self.count])
+
+
 class _Ahead:
     """Files of one render made ahead on every core (profiles, share images), all at once when the first is
     asked for; each is handed out once (then made again if asked for), so they are never all held twice."""
@@ -102,11 +132,17 @@ class Rendered(list):
     """Every file of one edition (a list of OutputFile), with what an engine's adapter needs beside them: the
     generated pages (their front matter), the blocks of hand-written pages, and the theme's words."""
 
-    def __init__(self, files: list[OutputFile], plan: SitePlan):
+    def __init__(self, files: list[OutputFile], plan: SitePlan, mine: Callable[[str | None], bool]):
         super().__init__(files)
         self.plan = plan
         self.pages = plan.pages
         self.fill_blocks = plan.fill_blocks
+        self.mine = mine
+
+    def written_here(self, out: OutputFile | None) -> bool:
+        """Whether this build writes the file (every file, unless it builds one part: see Part); `None` is a
+        hand-written page or another file that no single partner owns."""
+        return self.mine(out.partner if out is not None else None)
 
     def theme_text(self) -> dict:
         """The words of the theme's overrides in this edition's language (config.extra.portal_text)."""
@@ -114,27 +150,35 @@ class Rendered(list):
 
 
 def render_site(site: PublicSite, settings, edition: Edition | None = None, ahead: bool = True,
-                parallel: bool = True, handwritten: dict[str, str] | None = None) -> Rendered:
+                parallel: bool = True, handwritten: dict[str, str] | None = None, part: Part | None = None) -> Rendered:
     """Every file of one edition of the site, in a stable order. With `ahead`, the profiles are rendered now
     (on every core when `parallel`); otherwise each file is made only when asked for (a preview asks only
     for what changed).
     With `handwritten` (the Markdown of every hand-written page, by its path under the docs folder), those
-    pages with their blocks filled in and the edition's search bundle are among the files."""
+    pages with their blocks filled in and the edition's search bundle are among the files.
+    With `part`, every file is still listed, but only that part's are made ahead (Rendered.written_here)."""
     edition = edition or Edition()
     plan = SitePlan(site, settings, edition.sources, edition.overrides, edition.locale, edition.site_url, edition.links_from_source)
+    ours = part.slugs(site) if part is not None else None
+
+    def mine(slug: str | None) -> bool:
+        return part is None or (part.number == 1 if slug is None else slug in ours)
+
     urls = {uri: page_url(uri, edition.directory_urls) for uri in plan.pages}
-    profiles = [uri for uri, page in plan.pages.items() if page.kind == "partner"] if ahead else []
+    profiles = [uri for uri, page in plan.pages.items() if page.kind == "partner" and mine(page.key)] if ahead else []
     bodies = _Ahead(lambda uri: plan.render(uri, urls[uri]), profiles, parallel)
-    out = [OutputFile(uri, "page", lambda uri=uri: bodies.take(uri), page.meta, page.in_nav) for uri, page in plan.pages.items()]
+    out = [OutputFile(uri, "page", lambda uri=uri: bodies.take(uri), page.meta, page.in_nav, page.key if page.kind == "partner" else None)
+           for uri, page in plan.pages.items()]
     title = edition.title or settings.organisation
+    own_records = {exports.partner_export(p.slug): p.slug for p in site.pages}
     for path, make in exports.planned(site, edition.site_url, title, plan.locale.code, settings.licence.model_dump()).items():
-        out.append(OutputFile(path, "export", make))
+        out.append(OutputFile(path, "export", make, partner=own_records.get(path)))
     for path, data in site.logos.items():
         out.append(OutputFile(path, "asset", lambda data=data: data))  # the cleaned bytes, never the file itself
     with_card = [p.slug for p in site.pages if plan.has_card(p)]
-    cards = _Ahead(plan.share_card, with_card if ahead else [], parallel)
+    cards = _Ahead(plan.share_card, [slug for slug in with_card if mine(slug)] if ahead else [], parallel)
     for slug in with_card:  # made ahead on every core too: a card is a few milliseconds (render/cards.py)
-        out.append(OutputFile(card_path(slug), "card", lambda slug=slug: cards.take(slug), {"slug": slug}))
+        out.append(OutputFile(card_path(slug), "card", lambda slug=slug: cards.take(slug), {"slug": slug}, partner=slug))
     tagline = plan.locale.gettext("Direktori mitra, pola kemitraan, dan cara bergabung menjadi mitra")
     out.append(OutputFile(SITE_CARD, "card", lambda: site_card(title, tagline, settings.organisation), {"slug": None}))
     if edition.repository and not plan.locale.prefix:  # the staff's editor, in the main edition only
@@ -146,7 +190,7 @@ def render_site(site: PublicSite, settings, edition: Edition | None = None, ahea
             url = page_url(rel, edition.directory_urls)
             out.append(OutputFile(rel, "handwritten", lambda text=text, url=url, rel=rel: plan.fill_blocks(text, url, rel)))
         out.append(OutputFile(BUNDLE, "search", _search(plan, edition, written)))
-    return Rendered(out, plan)
+    return Rendered(out, plan, mine)
 
 
 def _search(plan: SitePlan, edition: Edition, written: dict[str, str]):

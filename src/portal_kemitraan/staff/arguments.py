@@ -13,6 +13,7 @@ from ..core.problems import Text, said
 from ..render.i18n import LANGUAGES, N_
 from .data_commands import cmd_form, cmd_list, cmd_mou, cmd_new, cmd_new_activity, cmd_report, cmd_schema, cmd_validate, cmd_verified, cmd_verify
 from .intake_commands import cmd_corrections, cmd_import
+from .parts import cmd_join, cmd_part
 from .site_commands import cmd_check, cmd_doctor, cmd_init, cmd_render
 
 
@@ -327,6 +328,17 @@ def _site_commands(sub, types: ArgumentTypes) -> None:
     p.add_argument("--config", default=DEFAULT_CONFIG, help=Text("the site configuration (mkdocs.yml); every edition beside it is checked"))
     p.add_argument("--no-build", action="store_true", help=Text("check the site as it is already built, without building it again"))
     p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("part", help=Text("build one part of every edition on this machine, for a site built on several (then portal join)"))
+    p.add_argument("part", metavar="NUMBER/COUNT", help=Text("which part, e.g. 2/3: the partners are split by slug into COUNT ranges; part 1 also builds every page no single partner owns"))
+    p.add_argument("--out", required=True, metavar="DIR", help=Text("the folder to build the part into (new, empty, or a part built before)"))
+    p.add_argument("--config", default=DEFAULT_CONFIG, help=Text("the site configuration (mkdocs.yml)"))
+    p.set_defaults(func=cmd_part)
+
+    p = sub.add_parser("join", help=Text("join the parts built by portal part into the site folder, then check it as portal check does"))
+    p.add_argument("parts", nargs="+", metavar="DIR", help=Text("the folders of every part, each built by portal part"))
+    p.add_argument("--config", default=DEFAULT_CONFIG, help=Text("the site configuration (mkdocs.yml)"))
+    p.set_defaults(func=cmd_join)
 
     p = sub.add_parser("doctor", help=Text("check that the configuration and data are ready to go live, and say what to change"))
     p.add_argument("--config", default=DEFAULT_CONFIG, help=Text("the site configuration to check"))

@@ -52,14 +52,29 @@ def edition_files(config_path: str):
 
 def cmd_check(args, reporter) -> int:
     """Validate, build every edition strictly, then read the built site against the data."""
-    from ..core.public import build_public_site
+    project = checked_project(args.config, reporter)
+    if not args.no_build:
+        for name, _, lang, _, site_dir in project.editions:
+            build_edition(reporter, project, name, lang, site_dir)
+    return check_built(reporter, project)
 
-    config_path = os.path.abspath(args.config)
+
+class Project:
+    """A project ready to build: its configuration, settings, data folder, editions and valid catalog."""
+
+    def __init__(self, config_path, settings, data, editions, today, catalog):
+        self.config_path, self.settings, self.data, self.editions, self.today, self.catalog = config_path, settings, data, editions, today, catalog
+        self.config_dir = os.path.dirname(config_path)
+
+
+def checked_project(config: str, reporter) -> Project:
+    """The project of a configuration, refused (with every problem of its data said) unless it may be built:
+    its data valid, every edition with a public address and a site folder outside the data."""
+    config_path = os.path.abspath(config)
     if not os.path.isfile(config_path):
-        raise UsageError(Text("--config {config}: no such file", config=args.config))
+        raise UsageError(Text("--config {config}: no such file", config=config))
     settings = load_settings(config_path)
-    config_dir = os.path.dirname(config_path)
-    data = os.path.join(config_dir, settings.data_dir)
+    data = os.path.join(os.path.dirname(config_path), settings.data_dir)
     if not os.path.isdir(data):
         raise UsageError(Text("extra.portal.data_dir: {data}: no such folder", data=shown_path(data)))
     editions = edition_files(config_path)
@@ -74,16 +89,27 @@ def cmd_check(args, reporter) -> int:
             raise UsageError(Text('{shown} is the data folder, inside it or around it; {what} go to a folder outside the data', shown=where, what=Text("the built site")))
         if not site_url:
             raise UsageError(Text("{config}: site_url: not set; every edition needs its public address", config=name))
-        if not args.no_build:
-            reporter.say(Text("building the {language} edition ({config}) into {site_dir} …", language=lang, config=name, site_dir=shown_path(site_dir)))
-            built = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", os.path.join(config_dir, name)],
-                                   cwd=config_dir, capture_output=True, text=True, encoding="utf-8", errors="replace")
-            if built.returncode != 0:
-                lines = [line for line in (built.stdout + built.stderr).splitlines() if line.startswith(("ERROR", "WARNING", "Aborted", "Error"))]
-                for line in lines or (built.stdout + built.stderr).splitlines()[-20:]:
-                    reporter.say(Text("{config}: {line}", config=name, line=line))
-                raise CommandError(Text("the strict build of {config} failed; nothing may be published", config=name))
-    public = build_public_site(catalog, today, settings.ending_soon_days)
+    return Project(config_path, settings, data, editions, today, catalog)
+
+
+def build_edition(reporter, project: Project, name: str, lang: str, site_dir: str, env: dict | None = None) -> None:
+    """One edition built strictly by MkDocs into `site_dir` (its own unless another is given); its errors said."""
+    reporter.say(Text("building the {language} edition ({config}) into {site_dir} …", language=lang, config=name, site_dir=shown_path(site_dir)))
+    built = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", os.path.join(project.config_dir, name), "--site-dir", site_dir],
+                           cwd=project.config_dir, capture_output=True, text=True, encoding="utf-8", errors="replace", env=env)
+    if built.returncode != 0:
+        lines = [line for line in (built.stdout + built.stderr).splitlines() if line.startswith(("ERROR", "WARNING", "Aborted", "Error"))]
+        for line in lines or (built.stdout + built.stderr).splitlines()[-20:]:
+            reporter.say(Text("{config}: {line}", config=name, line=line))
+        raise CommandError(Text("the strict build of {config} failed; nothing may be published", config=name))
+
+
+def check_built(reporter, project: Project) -> int:
+    """Read the built site of every edition against the data; refused with every problem found."""
+    from ..core.public import build_public_site
+
+    catalog, editions = project.catalog, project.editions
+    public = build_public_site(catalog, project.today, project.settings.ending_soon_days)
     sites = [sitecheck.EditionSite(name, lang, site_url, site_dir) for name, _, lang, site_url, site_dir in editions]
     # A staff preview (PORTAL_PREVIEW=1, a pull request's build) has edit links into the repository by design
     # and is never published; every other build must have none.

@@ -1,0 +1,123 @@
+"""A site built in parts (`portal part`, each its own process, as jobs of a CI matrix run them) and joined
+(`portal join`) is the site one machine builds, byte for byte, with one search that finds every partner;
+the join refuses parts that do not make one site, and neither command builds where it must not."""
+
+import json
+import os
+
+import pytest
+
+from conftest import run_portal
+from sitebuild import EPOCH, digest, project, search_records
+
+ENV = {"SOURCE_DATE_EPOCH": EPOCH, "NO_MKDOCS_2_WARNING": "1"}
+
+
+def said(result) -> str:
+    return (result.stdout + result.stderr).decode("utf-8")
+
+
+def profiles(folder):
+    return sorted(name for name in os.listdir(os.path.join(folder, "partners")) if os.path.isdir(os.path.join(folder, "partners", name))
+                  and os.path.isfile(os.path.join(folder, "partners", name, "index.html"))) if os.path.isdir(os.path.join(folder, "partners")) else []
+
+
+def test_three_parts_built_apart_and_joined_are_the_one_machine_build_with_one_search(built_site, tmp_path):
+    whole = built_site[0]
+    folder = project(str(tmp_path / "p"))
+    parts = [str(tmp_path / f"part{k}") for k in (1, 2, 3)]
+    for k, out in enumerate(parts, 1):
+        result = run_portal("part", f"{k}/3", "--out", out, env=ENV, cwd=folder)
+        assert result.returncode == 0, said(result)
+    # Each part wrote its own range of profiles and no other's; only the first wrote the lists and the search.
+    written = [profiles(out) for out in parts]
+    every = profiles(whole)
+    assert all(written) and sorted(sum(written, [])) == every and len(every) >= 6
+    assert written[0][-1] < written[1][0] and written[1][-1] < written[2][0]  # ranges of slugs, in order
+    assert os.path.isdir(os.path.join(parts[0], "pagefind")) and not os.path.exists(os.path.join(parts[1], "pagefind"))
+    assert not os.path.exists(os.path.join(parts[1], "partners", "index.html"))  # the directory is part 1's
+    assert not os.path.exists(os.path.join(parts[2], "en", "pagefind"))
+
+    joined = run_portal("--lang", "id", "join", *reversed(parts), env=ENV, cwd=folder)  # in any order
+    assert joined.returncode == 0, said(joined)
+    assert "2 edisi" in said(joined)  # then checked as `portal check` checks a site
+    a, b = digest(whole), digest(os.path.join(folder, "site"))
+    assert sorted(a) == sorted(b) and sorted(name for name in a if a[name] != b[name]) == []
+    found = {record["url"] for record in search_records(os.path.join(folder, "site"))}
+    with open(os.path.join(whole, "api", "partners.json"), encoding="utf-8") as fh:
+        listed = [p["slug"] for p in json.load(fh)["partners"]]
+    assert listed and all(any(f"partners/{slug}/" in url for url in found) for slug in listed)
+
+
+@pytest.fixture
+def demo(tmp_path):
+    return project(str(tmp_path / "p"))
+
+
+def fake_part(folder, number, count, project_digest, files=None):
+    os.makedirs(folder)
+    with open(os.path.join(folder, ".portal-part.json"), "w", encoding="utf-8") as fh:
+        json.dump({"part": number, "parts": count, "project": project_digest}, fh)
+    for rel, data in (files or {}).items():
+        os.makedirs(os.path.dirname(os.path.join(folder, rel)), exist_ok=True)
+        with open(os.path.join(folder, rel), "wb") as fh:
+            fh.write(data)
+    return folder
+
+
+def this_project(folder):
+    from portal_kemitraan.staff.parts import fingerprint
+    from portal_kemitraan.staff.reporter import Reporter
+    from portal_kemitraan.staff.site_commands import checked_project
+
+    return fingerprint(checked_project(os.path.join(folder, "mkdocs.yml"), Reporter(lambda text: text, "en")))
+
+
+def test_the_join_refuses_parts_missing_twice_or_of_other_data_and_leaves_the_site_alone(demo, tmp_path):
+    here = this_project(demo)
+    site = os.path.join(demo, "site")
+    os.makedirs(site)
+    with open(os.path.join(site, "index.html"), "w", encoding="utf-8") as fh:
+        fh.write("the site as it was")
+    one, two = fake_part(str(tmp_path / "a"), 1, 3, here), fake_part(str(tmp_path / "b"), 2, 3, here)
+    result = run_portal("join", one, two, cwd=demo)
+    assert result.returncode == 1 and "1, 2 of 3" in said(result)
+    result = run_portal("join", one, one, two, cwd=demo)
+    assert result.returncode == 1 and "1, 1, 2 of 3" in said(result)
+    three = fake_part(str(tmp_path / "c"), 3, 3, "0" * 64)
+    result = run_portal("join", one, two, three, cwd=demo)
+    assert result.returncode == 1 and "same commit" in said(result) and os.path.basename(three) in said(result)
+    # Two parts that wrote one file differently: nothing is joined.
+    fake_part(str(tmp_path / "d"), 3, 3, here, {"assets/portal.css": b"x"})
+    fake_part(str(tmp_path / "e"), 1, 3, here, {"assets/portal.css": b"y"})
+    result = run_portal("join", str(tmp_path / "e"), two, str(tmp_path / "d"), cwd=demo)
+    assert result.returncode == 1 and "assets/portal.css" in said(result) and "two parts wrote it differently" in said(result)
+    # A folder that no part command wrote, and a part's manifest that is not one.
+    result = run_portal("join", str(tmp_path), cwd=demo)
+    assert result.returncode == 2 and ".portal-part.json" in said(result)
+    with open(os.path.join(one, ".portal-part.json"), "w", encoding="utf-8") as fh:
+        fh.write('{"part": "1", "parts": 3}')
+    result = run_portal("join", one, cwd=demo)
+    assert result.returncode == 2 and "not a part of the site" in said(result)
+    with open(os.path.join(site, "index.html"), encoding="utf-8") as fh:
+        assert fh.read() == "the site as it was"
+    assert not [name for name in os.listdir(demo) if name.startswith("site.")]
+
+
+@pytest.mark.parametrize("part,out,words", [
+    ("4/3", "parts/4", "NUMBER/COUNT"),
+    ("0/3", "parts/0", "NUMBER/COUNT"),
+    ("dua/tiga", "parts/2", "NUMBER/COUNT"),
+    ("1/3", "partners", "is the data folder"),
+    ("1/3", "partners/out", "is the data folder"),
+    ("1/3", ".", "is the data folder"),
+    ("1/3", "site", "is the site folder"),
+    ("1/3", "docs", "not a part of the site; give a new or empty folder"),
+])
+def test_a_part_is_never_built_over_the_data_the_project_the_site_or_other_files(demo, part, out, words):
+    before = sorted(os.listdir(os.path.join(demo, "partners")))
+    result = run_portal("part", part, "--out", out, cwd=demo)
+    assert result.returncode == 2, said(result)
+    assert words in said(result) and "Traceback" not in said(result)
+    assert sorted(os.listdir(os.path.join(demo, "partners"))) == before
+    assert os.path.isfile(os.path.join(demo, "docs", "index.md"))
