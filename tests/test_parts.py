@@ -121,3 +121,33 @@ def test_a_part_is_never_built_over_the_data_the_project_the_site_or_other_files
     assert words in said(result) and "Traceback" not in said(result)
     assert sorted(os.listdir(os.path.join(demo, "partners"))) == before
     assert os.path.isfile(os.path.join(demo, "docs", "index.md"))
+
+
+def test_the_workflow_in_parts_builds_each_part_apart_and_publishes_only_the_checked_join():
+    import yaml
+
+    from conftest import ROOT
+
+    def flow(name):
+        with open(os.path.join(ROOT, ".github", "workflows", name), encoding="utf-8") as fh:
+            return yaml.load(fh, Loader=yaml.BaseLoader)  # BaseLoader keeps the key "on" as text
+
+    parts, whole = flow("publish-in-parts.yml"), flow("publish.yml")
+    # Exactly one of the two publishes a push to main: the repository variable chooses.
+    assert "vars.PUBLISH_IN_PARTS == 'true'" in parts["jobs"]["part"]["if"]
+    assert "vars.PUBLISH_IN_PARTS != 'true'" in whole["jobs"]["build"]["if"]
+    part = parts["jobs"]["part"]
+    assert part["strategy"]["matrix"]["part"] == ["1", "2", "3"]
+    steps = part["steps"]
+    build = next(s for s in steps if "portal part" in s.get("run", ""))
+    assert '"${{ matrix.part }}/${{ strategy.job-total }}"' in build["run"]
+    keep = next(s for s in steps if s.get("uses", "").startswith("actions/upload-artifact"))
+    assert keep["with"]["include-hidden-files"] == "true" and keep["with"]["path"] == "parts/${{ matrix.part }}"
+    join = parts["jobs"]["join"]
+    assert join["needs"] == "part"
+    order = [next(i for i, s in enumerate(join["steps"]) if what in s.get("run", "") + s.get("uses", ""))
+             for what in ("download-artifact", "portal join parts/*", "upload-pages-artifact")]
+    assert order == sorted(order)
+    assert parts["jobs"]["deploy"]["needs"] == "join" and parts["jobs"]["push-site"]["needs"] == "join"
+    runs = " | ".join(s.get("run", "") for job in parts["jobs"].values() for s in job["steps"])
+    assert "pytest" not in runs and "dev.py test" not in runs  # the gate is the organisation's own data
