@@ -5,6 +5,8 @@ Usage: .venv/bin/python scripts/bench.py [N ...]        (default: 100 1000 10000
        .venv/bin/python scripts/bench.py 10000 --vs-src ../before/src   (this code against another commit's, in turn)
        .venv/bin/python scripts/bench.py 1000 --no-browser --keep DIR
        .venv/bin/python scripts/bench.py --recall              (the search query set through every box)
+       .venv/bin/python scripts/bench.py 10000 --parts 3       (one machine's build against parts joined, in turn)
+       .venv/bin/python scripts/bench.py 30000 50000 --scale   (both editions, memory and size at each size)
 
 It generates N synthetic but realistic partners (seeded: the same N gives the same files) in a temporary
 project, then prints one line per measurement. It is a benchmark, not a test: it asserts nothing.
@@ -600,6 +602,76 @@ def versus(n: int, other: str, keep: str | None, rounds: int = 2, preview: bool 
         shutil.rmtree(work, ignore_errors=True)
 
 
+def tree_digest(site: str) -> dict[str, str]:
+    """Every file of a site by its path, as its SHA-256: a joined site compared with one machine's."""
+    import hashlib
+
+    out = {}
+    for base, _dirs, names in os.walk(site):
+        for name in names:
+            path = os.path.join(base, name)
+            with open(path, "rb") as fh:
+                out[os.path.relpath(path, site)] = hashlib.file_digest(fh, "sha256").hexdigest()
+    return out
+
+
+def in_parts(n: int, count: int, keep: str | None, rounds: int = 2) -> None:
+    """One machine's build of both editions against the same site built in `count` parts (each `portal part`
+    a process of its own, one after another as jobs of a CI matrix would run side by side) and joined
+    (`portal join`, which checks the site), run by run in turn; the joined site compared with one machine's."""
+    work, project, _baseline, rows = projects(n, keep, "parts")
+    py, portal = sys.executable, os.path.join(ROOT, "scripts", "portal.py")
+    both = ([py, "-m", "mkdocs", "build", "--strict", "-q"], [py, "-m", "mkdocs", "build", "--strict", "-q", "-f", "mkdocs.en.yml"])
+    folders = [os.path.join(work, f"part{k}") for k in range(1, count + 1)]
+    whole_s, whole_peak, part_s, part_peak, join_s, same = [], [], [], [], [], []
+    for _ in range(rounds):
+        trees: list = []
+        whole_s.append(sum(run_measured(cmd, project, trees)[0] for cmd in both))
+        whole_peak.append(max(trees))
+        one = tree_digest(os.path.join(project, "site"))
+        shutil.rmtree(os.path.join(project, "site"))
+        seconds, peaks = [], []
+        for k, folder in enumerate(folders, 1):
+            trees = []
+            seconds.append(run_measured([py, portal, "part", f"{k}/{count}", "--out", folder], project, trees)[0])
+            peaks.append(max(trees))
+        part_s.append(seconds)
+        part_peak.append(peaks)
+        join_s.append(run_measured([py, portal, "join", *folders], project)[0])
+        joined = tree_digest(os.path.join(project, "site"))
+        same.append(joined == one)
+        shutil.rmtree(os.path.join(project, "site"))
+    listed = sum(1 for _, d in rows if d["visibility"] == "public")
+    print(f"N={n} ({listed} listed) on {os.cpu_count()} cores, {dt.date.today()}; {count} parts; {rounds} rounds, in turn")
+    print(f"  one machine, both editions:   {', '.join(f'{v:.1f}' for v in whole_s)} s; peak {', '.join(f'{v / 1024:.0f}' for v in whole_peak)} MiB")
+    for r in range(rounds):
+        print(f"  round {r + 1}: parts {', '.join(f'{v:.1f}' for v in part_s[r])} s (peaks {', '.join(f'{v / 1024:.0f}' for v in part_peak[r])} MiB);"
+              f" join and check {join_s[r]:.1f} s; side by side {max(part_s[r]) + join_s[r]:.1f} s, one after another"
+              f" {sum(part_s[r]) + join_s[r]:.1f} s; joined site byte-identical to one machine's: {same[r]}")
+    if not keep:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def scale(sizes: list[int], keep: str | None) -> None:
+    """At each size: validation cold, both editions as CI publishes them, the process tree's peak and what is
+    published (how cost grows, and what breaks first)."""
+    py = sys.executable
+    both = ([py, "-m", "mkdocs", "build", "--strict", "-q"], [py, "-m", "mkdocs", "build", "--strict", "-q", "-f", "mkdocs.en.yml"])
+    for n in sizes:
+        work, project, _baseline, rows = projects(n, os.path.join(keep, str(n)) if keep else None, "scale")
+        validate = [py, os.path.join(ROOT, "scripts", "portal.py"), "validate", "--quiet", "--no-cache", "--data", os.path.join(project, "partners")]
+        seconds_v = run_measured(validate, project)[0]
+        trees: list = []
+        times = [run_measured(cmd, project, trees)[0] for cmd in both]
+        sizes_now = site_sizes(os.path.join(project, "site"))
+        listed = sum(1 for _, d in rows if d["visibility"] == "public")
+        print(f"N={n} ({listed} listed) on {os.cpu_count()} cores, {dt.date.today()}: validate {seconds_v:.1f} s; both editions"
+              f" {sum(times):.1f} s ({times[0]:.1f} + {times[1]:.1f}); peak {max(trees) / 1024:.0f} MiB;"
+              f" published {sizes_now['both editions'] / 1e6:.0f} MB (English {sizes_now.get('English edition (en/)', 0) / 1e6:.0f} MB)", flush=True)
+        if not keep:
+            shutil.rmtree(work, ignore_errors=True)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("sizes", nargs="*", type=int, help="numbers of partners (default 100 1000 10000; none with --recall alone)")
@@ -608,7 +680,17 @@ def main() -> int:
     parser.add_argument("--no-preview", action="store_true", help="skip the mkdocs serve edit-to-served measurement")
     parser.add_argument("--recall", action="store_true", help="type the search query set into every box of both editions first")
     parser.add_argument("--vs-src", metavar="SRC", help="compare with another commit's src/ folder (git worktree add ... REV), run by run in turn")
+    parser.add_argument("--parts", type=int, metavar="COUNT", help="one machine's build against COUNT parts joined (portal part, portal join), in turn")
+    parser.add_argument("--rounds", type=int, default=2, help="rounds of --parts (default 2)")
+    parser.add_argument("--scale", action="store_true", help="both editions, memory and size at each size (no baseline, no browser)")
     args = parser.parse_args()
+    if args.parts:
+        for n in args.sizes or [10000]:
+            in_parts(n, args.parts, os.path.join(args.keep, str(n)) if args.keep else None, max(1, args.rounds))
+        return 0
+    if args.scale:
+        scale(args.sizes or [10000, 30000, 50000], args.keep)
+        return 0
     if args.vs_src:
         for n in args.sizes or [10000]:
             versus(n, os.path.abspath(args.vs_src), os.path.join(args.keep, str(n)) if args.keep else None, preview=not args.no_preview)

@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 
-from conftest import FIXTURES, TODAY
+from conftest import FIXTURES, TODAY, copy_reference_data
 from portal_kemitraan.core.catalog import load_catalog
 from portal_kemitraan.core.public import build_public_site
 from portal_kemitraan.staff import sitecheck
@@ -183,3 +183,24 @@ def test_portal_check_finds_a_value_planted_in_a_copy_of_the_built_site(private_
     page.write_text(page.read_text(encoding="utf-8").replace("</article>", f"<p>{sentinel('hidden', 1)} 0899-7788-6655</p></article>", 1), encoding="utf-8")
     found = sitecheck.leaks(str(copy), sitecheck.private_needles(catalog, public, ["", "en/"]))
     assert [str(p).split(":")[0] for p in found] == ["guide/index.html", "guide/index.html"], found
+
+
+def test_two_unlisted_partners_sharing_a_value_may_each_show_it_on_their_own_page_and_nowhere_else(tmp_path):
+    """Two branches of one organisation, both unlisted, with the same summary: each one's page shows its own
+    summary, which is the other's too; that is no leak. Any other page showing it still is, for both."""
+    data = copy_reference_data(str(tmp_path / "project"))
+    shared_summary = "Cabang koperasi kopi arabika yang mengolah panen anggota di dataran tinggi"
+    for slug in ("cabang-utara", "cabang-selatan"):
+        with open(os.path.join(data, f"{slug}.yml"), "w", encoding="utf-8") as fh:
+            fh.write(f"name: Koperasi Kopi {slug.title()}\npattern: agency\nside: agent\nsummary: {shared_summary}\n"
+                     "region: {province: Aceh}\nsince: 2026-11-01\nvisibility: unlisted\n")
+    catalog = load_catalog(data, today=TODAY)
+    assert catalog.report.ok, catalog.report.lines()
+    public = build_public_site(catalog, TODAY, parallel=False)
+    site = tmp_path / "site"
+    for rel in ("partners/cabang-utara/index.html", "en/partners/cabang-selatan/index.html", "guide/index.html"):
+        (site / rel).parent.mkdir(parents=True)
+        (site / rel).write_text(f"<html><body><p>{shared_summary}</p></body></html>", encoding="utf-8")
+    found = sorted(str(problem) for problem in sitecheck.leaks(str(site), sitecheck.private_needles(catalog, public, ["", "en/"]), parallel=False))
+    assert [line.split(":")[0] for line in found] == ["guide/index.html", "guide/index.html"], found
+    assert "cabang-selatan.yml" in found[0] + found[1] and "cabang-utara.yml" in found[0] + found[1]
