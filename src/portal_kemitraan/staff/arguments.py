@@ -330,7 +330,7 @@ def _site_commands(sub, types: ArgumentTypes) -> None:
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("part", help=Text("build one part of every edition on this machine, for a site built on several (then portal join)"))
-    p.add_argument("part", metavar="NUMBER/COUNT", help=Text("which part, e.g. 2/3: the partners are split by slug into COUNT ranges; part 1 also builds every page no single partner owns"))
+    p.add_argument("part", metavar="NUMBER/COUNT", help=Text("which part, e.g. 2/3: part 1 builds every page no single partner owns, the other parts the partners' own pages, split by slug"))
     p.add_argument("--out", required=True, metavar="DIR", help=Text("the folder to build the part into (new, empty, or a part built before)"))
     p.add_argument("--config", default=DEFAULT_CONFIG, help=Text("the site configuration (mkdocs.yml)"))
     p.set_defaults(func=cmd_part)

@@ -28,6 +28,7 @@ def cmd_part(args, reporter) -> int:
     except ValueError:
         raise UsageError(Text("{part}: name the part as NUMBER/COUNT, e.g. 2/3 (the second of three)", part=args.part))
     project = checked_project(args.config, reporter)
+    project.catalog = None  # valid: each edition's build reads the data again, and this process need not hold it meanwhile
     out = _output_folder(project, args.out, Text("the part"))
     main_site = project.editions[0][4]
     if inside(main_site, out) or inside(out, main_site):  # `portal join` replaces the site folder
