@@ -152,3 +152,16 @@ def test_the_workflow_in_parts_builds_each_part_apart_and_publishes_only_the_che
     assert parts["jobs"]["deploy"]["needs"] == "join" and parts["jobs"]["push-site"]["needs"] == "join"
     runs = " | ".join(s.get("run", "") for job in parts["jobs"].values() for s in job["steps"])
     assert "pytest" not in runs and "dev.py test" not in runs  # the gate is the organisation's own data
+
+
+def test_a_part_whose_build_fails_is_no_part_any_more(demo, tmp_path):
+    """A folder that held a part before, built again from pages MkDocs refuses: the command fails and the
+    folder's manifest is gone, so `portal join` cannot take what is left there for a part."""
+    out = fake_part(str(tmp_path / "part1"), 1, 2, this_project(demo), {"index.html": b"an older part"})
+    with open(os.path.join(demo, "docs", "index.md"), "a", encoding="utf-8") as fh:
+        fh.write("\n[a page that is not there](tidak-ada.md)\n")  # a strict build refuses the broken link
+    result = run_portal("part", "1/2", "--out", out, env=ENV, cwd=demo)
+    assert result.returncode == 1 and "Traceback" not in said(result)
+    assert not os.path.exists(os.path.join(out, ".portal-part.json"))
+    result = run_portal("join", out, str(tmp_path / "part1"), cwd=demo)
+    assert result.returncode == 2 and "not a part of the site" in said(result)

@@ -39,6 +39,7 @@ def cmd_part(args, reporter) -> int:
         # MkDocs empties the folder it builds into: only a new or empty one, or a part written before.
         raise UsageError(Text("--out {out}: holds files that are not a part of the site; give a new or empty folder", out=shown_path(out)))
     env = {**os.environ, PART_ENV: f"{part.number}/{part.count}"}
+    _clear(os.path.join(out, MANIFEST))  # written again only when every edition is built: a failed part is no part
     for name, _, lang, _, site_dir in project.editions:  # the main edition first: its build empties the folder
         build_edition(reporter, project, name, lang, os.path.join(out, os.path.relpath(site_dir, main_site)), env)
     with open(os.path.join(out, MANIFEST), "w", encoding="utf-8") as fh:
@@ -67,14 +68,14 @@ def cmd_join(args, reporter) -> int:
         if inside(site, folder) or inside(folder, site):  # the site folder is replaced
             raise UsageError(Text("{folder}: is the site folder, inside it or around it; keep the parts beside it", folder=shown_path(folder)))
     joining = site + ".joining"
-    shutil.rmtree(joining, ignore_errors=True)
+    _clear(joining)
     try:
         files = 0
         for folder, _ in parts:
             files += _copy_part(folder, joining)
         _replace(site, joining)
     finally:
-        shutil.rmtree(joining, ignore_errors=True)
+        _clear(joining)
     reporter.say(Text("joined {count} parts into {site} ({files} files); checking it …", count=count, site=shown_path(site), files=files))
     return check_built(reporter, project)
 
@@ -180,8 +181,16 @@ def _copy_part(folder: str, target: str) -> int:
 def _replace(site: str, joined: str) -> None:
     """Put the joined site where the site folder is, the old one removed only once the new one is in place."""
     old = site + ".replaced"
-    shutil.rmtree(old, ignore_errors=True)
+    _clear(old)
     if os.path.lexists(site):
         os.rename(site, old)
     os.rename(joined, site)
-    shutil.rmtree(old, ignore_errors=True)
+    _clear(old)
+
+
+def _clear(path: str) -> None:
+    """Remove a file, a link (never what it points at) or a folder the commands left before."""
+    if os.path.islink(path) or os.path.isfile(path):
+        os.unlink(path)
+    elif os.path.isdir(path):
+        shutil.rmtree(path)
