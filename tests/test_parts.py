@@ -165,3 +165,22 @@ def test_a_part_whose_build_fails_is_no_part_any_more(demo, tmp_path):
     assert not os.path.exists(os.path.join(out, ".portal-part.json"))
     result = run_portal("join", out, str(tmp_path / "part1"), cwd=demo)
     assert result.returncode == 2 and "not a part of the site" in said(result)
+
+
+def test_portal_check_builds_whole_editions_even_where_the_environment_names_a_part(demo, monkeypatch):
+    """PORTAL_PART left in a shell or a CI job's environment never turns the publish gate into a part's build."""
+    import subprocess
+
+    from portal_kemitraan.staff import site_commands
+
+    seen = []
+
+    def run(cmd, **kwargs):
+        seen.append(kwargs.get("env"))
+        return subprocess.CompletedProcess(cmd, 1, "", "ERROR - stopped here by the test")
+
+    monkeypatch.setenv("PORTAL_PART", "2/3")
+    monkeypatch.setattr(site_commands.subprocess, "run", run)
+    result = run_portal("check", cwd=demo)
+    assert result.returncode == 1 and "stopped here by the test" in said(result)
+    assert seen and seen[0] is not None and "PORTAL_PART" not in seen[0] and seen[0].get("PATH") == os.environ.get("PATH")

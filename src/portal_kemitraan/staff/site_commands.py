@@ -93,7 +93,11 @@ def checked_project(config: str, reporter) -> Project:
 
 
 def build_edition(reporter, project: Project, name: str, lang: str, site_dir: str, env: dict | None = None) -> None:
-    """One edition built strictly by MkDocs into `site_dir` (its own unless another is given); its errors said."""
+    """One edition built strictly by MkDocs into `site_dir` (its own unless another is given); its errors said.
+    Without `env`, the whole edition: a part of it (PORTAL_PART) is built only when asked for (`portal part`)."""
+    from ..adapters.mkdocs import PART_ENV
+
+    env = env if env is not None else {key: value for key, value in os.environ.items() if key != PART_ENV}
     reporter.say(Text("building the {language} edition ({config}) into {site_dir} …", language=lang, config=name, site_dir=shown_path(site_dir)))
     built = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", os.path.join(project.config_dir, name), "--site-dir", site_dir],
                            cwd=project.config_dir, capture_output=True, text=True, encoding="utf-8", errors="replace", env=env)
