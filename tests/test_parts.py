@@ -184,3 +184,16 @@ def test_portal_check_builds_whole_editions_even_where_the_environment_names_a_p
     result = run_portal("check", cwd=demo)
     assert result.returncode == 1 and "stopped here by the test" in said(result)
     assert seen and seen[0] is not None and "PORTAL_PART" not in seen[0] and seen[0].get("PATH") == os.environ.get("PATH")
+
+
+def test_a_part_refuses_an_edition_published_outside_the_main_one(demo, tmp_path):
+    """A part is one folder: an edition whose site lies beside the main one's (not in it) would be built
+    outside the part's folder, so the part is refused before anything is built."""
+    config = os.path.join(demo, "mkdocs.en.yml")
+    with open(config, encoding="utf-8") as fh:
+        text = fh.read()
+    with open(config, "w", encoding="utf-8") as fh:
+        fh.write(text.replace("site_dir: site/en", "site_dir: site-en"))
+    result = run_portal("part", "1/2", "--out", str(tmp_path / "part1"), cwd=demo)
+    assert result.returncode == 2 and "outside the main edition" in said(result)
+    assert not os.path.exists(tmp_path / "part1") and not os.path.exists(os.path.join(demo, "site-en"))

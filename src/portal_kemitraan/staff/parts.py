@@ -38,6 +38,10 @@ def cmd_part(args, reporter) -> int:
     if os.path.isdir(out) and os.listdir(out) and not os.path.isfile(os.path.join(out, MANIFEST)):
         # MkDocs empties the folder it builds into: only a new or empty one, or a part written before.
         raise UsageError(Text("--out {out}: holds files that are not a part of the site; give a new or empty folder", out=shown_path(out)))
+    for name, *_, site_dir in project.editions:
+        if not inside(main_site, site_dir):  # a part is one folder: every edition's site lies in the main one's
+            raise UsageError(Text("{config}: site_dir {site_dir} lies outside the main edition's {main}; to be built in parts, every edition is published inside it",
+                                  config=name, site_dir=shown_path(site_dir), main=shown_path(main_site)))
     env = {**os.environ, PART_ENV: f"{part.number}/{part.count}"}
     _clear(os.path.join(out, MANIFEST))  # written again only when every edition is built: a failed part is no part
     for name, _, lang, _, site_dir in project.editions:  # the main edition first: its build empties the folder
