@@ -85,19 +85,10 @@ class Needles:
 
     def widen(self, extra: dict[int, tuple[str, ...]]) -> None:
         """Let the secrets named (by identity) appear in more files as well."""
-        swapped: dict[int, Secret] = {}
-
-        def wider(secret: Secret) -> Secret:
-            if id(secret) not in extra:
-                return secret
-            if id(secret) not in swapped:
-                swapped[id(secret)] = replace(secret, allowed=secret.allowed + extra[id(secret)])
-            return swapped[id(secret)]
-
-        for key, entries in self.by_key.items():
-            self.by_key[key] = [(words, offset, wider(secret)) for words, offset, secret in entries]
-        for number, secrets in self.phones.items():
-            self.phones[number] = [wider(secret) for secret in secrets]
+        made: dict[int, Secret] = {}
+        wider = lambda s: made.setdefault(id(s), replace(s, allowed=s.allowed + extra[id(s)])) if id(s) in extra else s  # noqa: E731
+        self.by_key = {key: [(w, at, wider(s)) for w, at, s in entries] for key, entries in self.by_key.items()}
+        self.phones = {number: [wider(s) for s in secrets] for number, secrets in self.phones.items()}
 
     def find(self, words: list[str]):
         """Every (value, secret) whose words occur in `words`, in order."""
@@ -228,17 +219,7 @@ def private_needles(catalog: Catalog, public: PublicSite, prefixes: list[str]) -
             _add_value(needles, text, path, Secret(source, _field_name(path), "internal"))
     needles.drop(listed_words, frozenset({"internal", "hidden", "unconsented", "unlisted"}))
     needles.drop(unlisted_words, frozenset({"internal", "hidden", "unconsented"}))
-    # A value of one unlisted partner that another unlisted partner's own data holds too (two branches that
-    # share a summary) is that partner's own text on its own files: it may appear there as well.
-    extra: dict[int, tuple[str, ...]] = {}
-    for partner in public.unlisted:
-        record = catalog.partners.get(partner.slug)
-        logo = record.data.logo if record is not None else None
-        mine = own_files(partner.slug, f"{logo}" if logo else None, prefixes)
-        for _, secret in needles.find(words_of(" \n ".join(t for _, t in _leaves(as_dict(partner))))):
-            if secret.rule == "unlisted" and not set(mine) <= set(secret.allowed) | set(extra.get(id(secret), ())):
-                extra[id(secret)] = extra.get(id(secret), ()) + mine
-    needles.widen(extra)
+    needles.widen(_shared_by_unlisted(needles, catalog, public, prefixes))
     public_phones = set()
     for partner in public.listed + public.unlisted:
         for _, text in _leaves(partner.contact or {}):
@@ -246,6 +227,19 @@ def private_needles(catalog: Catalog, public: PublicSite, prefixes: list[str]) -
     for number in public_phones:
         needles.phones.pop(number, None)
     return needles
+
+
+def _shared_by_unlisted(needles: Needles, catalog: Catalog, public: PublicSite, prefixes: list[str]) -> dict[int, tuple[str, ...]]:
+    """A value of one unlisted partner that another unlisted partner's own data holds too (two branches that
+    share a summary) is that partner's own text on its own files: it may appear there as well."""
+    extra: dict[int, tuple[str, ...]] = {}
+    for partner in public.unlisted:
+        logo = catalog.partners[partner.slug].data.logo if partner.slug in catalog.partners else None
+        mine = own_files(partner.slug, f"{logo}" if logo else None, prefixes)
+        for _, secret in needles.find(words_of(" \n ".join(t for _, t in _leaves(as_dict(partner))))):
+            if secret.rule == "unlisted" and not set(mine) <= set(secret.allowed) | set(extra.get(id(secret), ())):
+                extra[id(secret)] = extra.get(id(secret), ()) + mine
+    return extra
 
 
 # --- reading the built files --------------------------------------------------------------------------
