@@ -85,6 +85,9 @@ def test_the_join_refuses_parts_missing_twice_or_of_other_data_and_leaves_the_si
     assert result.returncode == 1 and "1, 2 of 3" in said(result)
     result = run_portal("join", one, one, two, cwd=demo)
     assert result.returncode == 1 and "1, 1, 2 of 3" in said(result)
+    huge = fake_part(str(tmp_path / "huge"), 1, 10**12, here)  # a count no list of parts is made from
+    result = run_portal("join", huge, cwd=demo)
+    assert result.returncode == 1 and f"1 of {10**12}" in said(result)
     three = fake_part(str(tmp_path / "c"), 3, 3, "0" * 64)
     result = run_portal("join", one, two, three, cwd=demo)
     assert result.returncode == 1 and "same commit" in said(result) and os.path.basename(three) in said(result)

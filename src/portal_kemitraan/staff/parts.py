@@ -8,6 +8,7 @@ import json
 import os
 import shutil
 import stat
+from dataclasses import replace
 
 from ..core.problems import Text
 from ..core.safefs import inside
@@ -27,8 +28,8 @@ def cmd_part(args, reporter) -> int:
         part = Part.parse(args.part)
     except ValueError:
         raise UsageError(Text("{part}: name the part as NUMBER/COUNT, e.g. 2/3 (the second of three)", part=args.part))
-    project = checked_project(args.config, reporter)
-    project.catalog = None  # valid: each edition's build reads the data again, and this process need not hold it meanwhile
+    # Valid: each edition's build reads the data again, and this process need not hold it meanwhile.
+    project = replace(checked_project(args.config, reporter), catalog=None)
     out = _output_folder(project, args.out, Text("the part"))
     main_site = project.editions[0][4]
     if inside(main_site, out) or inside(out, main_site):  # `portal join` replaces the site folder
@@ -59,7 +60,7 @@ def cmd_join(args, reporter) -> int:
     parts = [_read_manifest(folder) for folder in args.parts]
     count = parts[0][1]["parts"]
     numbers = sorted(manifest["part"] for _, manifest in parts)
-    if any(manifest["parts"] != count for _, manifest in parts) or numbers != list(range(1, count + 1)):
+    if count != len(parts) or any(manifest["parts"] != count for _, manifest in parts) or numbers != list(range(1, count + 1)):
         raise CommandError(Text("the parts given are {numbers} of {count}: join every part once, each built for the same count",
                                 numbers=", ".join(map(str, numbers)), count=count))
     here = fingerprint(project)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from dataclasses import dataclass
 from . import doctor, sitecheck, start, yamledit
 from ..core.catalog import load_catalog
 from ..core.safefs import inside
@@ -59,12 +60,20 @@ def cmd_check(args, reporter) -> int:
     return check_built(reporter, project)
 
 
+@dataclass(frozen=True)
 class Project:
     """A project ready to build: its configuration, settings, data folder, editions and valid catalog."""
 
-    def __init__(self, config_path, settings, data, editions, today, catalog):
-        self.config_path, self.settings, self.data, self.editions, self.today, self.catalog = config_path, settings, data, editions, today, catalog
-        self.config_dir = os.path.dirname(config_path)
+    config_path: str
+    settings: Settings
+    data: str
+    editions: list
+    today: object
+    catalog: object
+
+    @property
+    def config_dir(self) -> str:
+        return os.path.dirname(self.config_path)
 
 
 def checked_project(config: str, reporter) -> Project:
