@@ -16,4 +16,5 @@ on_page_content = _adapter.on_page_content
 on_post_page = _adapter.on_post_page
 on_serve = _adapter.on_serve
 on_post_build = _adapter.on_post_build
+on_build_error = _adapter.on_build_error
 on_shutdown = _adapter.on_shutdown

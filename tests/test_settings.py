@@ -3,6 +3,7 @@ mkdocs.yml, and workers that never fork inside `mkdocs serve`."""
 
 import math
 import os
+import time
 
 import pytest
 
@@ -10,7 +11,7 @@ from conftest import TODAY, copy_reference_data
 from portal_kemitraan.adapters.mkdocs import MkDocsAdapter
 from portal_kemitraan.core import settings as settings_module
 from portal_kemitraan.core.catalog import load_catalog
-from portal_kemitraan.core.parallel import fork_map
+from portal_kemitraan.core.parallel import Beside, cores, fork_map
 from portal_kemitraan.core.public import build_public_site
 from portal_kemitraan.core.settings import Settings, read_mkdocs_config, settings_from_mkdocs
 from portal_kemitraan.render.pages import SitePlan
@@ -82,6 +83,35 @@ def test_workers_fork_only_when_allowed():
     if (os.cpu_count() or 1) > 1:
         assert len(forked) > 1 and parent in forked  # the parent takes one chunk, workers the rest
     assert fork_map(lambda x: x * 2, items) == [x * 2 for x in items]  # closures, in order
+
+
+def test_work_beside_this_process_comes_back_or_is_made_here(tmp_path):
+    parent = os.getpid()
+    beside = Beside(lambda: (os.getpid(), [b"x" * 100_000] * 50))  # more than a pipe holds: sent while read
+    pid, data = beside.result()
+    assert data == [b"x" * 100_000] * 50
+    assert (pid != parent) == (cores() > 1)  # a worker where there are two cores, here otherwise
+    assert Beside(lambda: os.getpid(), parallel=False).result() == parent  # a threaded server never forks
+
+    def fails():
+        if os.getpid() != parent:
+            os._exit(3)  # the worker dies without a word: the work is made here instead
+        return "made here"
+
+    assert Beside(fails).result() == "made here"
+
+    def raises():
+        raise ValueError("the same failure as the call itself")
+
+    with pytest.raises(ValueError, match="the same failure"):
+        Beside(raises).result()  # a worker's failure is met again here, as the plain call would meet it
+
+    marker = tmp_path / "finished"
+    slow = Beside(lambda: (time.sleep(30), marker.write_text("x")))
+    worker = slow.worker[0] if slow.worker else None
+    slow.cancel()  # a failed build: the worker is stopped and reaped, never left behind
+    assert worker is None or (not worker.is_alive() and worker.exitcode is not None)
+    assert not marker.exists()
 
 
 def test_mkdocs_serve_never_forks():

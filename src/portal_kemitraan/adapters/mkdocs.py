@@ -12,6 +12,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, InclusionLevel
 
 from ..core.catalog import load_catalog, shown
+from ..core.parallel import Beside
 from ..core.problems import DataError
 from ..core.public import PublicSite, build_public_site
 from ..core.safefs import inside
@@ -60,6 +61,7 @@ class MkDocsAdapter:
         self.preview = None  # `serve`: what the preview keeps between builds
         self.part: Part | None = None  # one part of the build (PORTAL_PART), or None for all of it
         self.elsewhere: set[str] = set()  # pages listed in this build that another part writes
+        self.search: Beside | None = None  # the edition's search index, made beside the pages (a build's)
 
     # -- events --------------------------------------------------------------------------------
 
@@ -153,6 +155,9 @@ class MkDocsAdapter:
         # One part of the build lists every file (the navigation, the sitemap and every link stay those of the
         # whole build) and writes only its own (render.site.Part).
         self.elsewhere = set() if made.written_here(None) else set(handwritten)
+        # The index needs only the public site and the hand-written pages: it is made now, in a forked worker,
+        # while MkDocs writes the pages on this core (Pagefind is never beside a whole edition in memory).
+        self.search = Beside(self.outputs[BUNDLE].make, self.parallel()) if made.written_here(None) else None
         for out in self.outputs.values():
             if out.kind == "search":
                 continue  # written whole after the build (on_post_build)
@@ -209,17 +214,22 @@ class MkDocsAdapter:
             self.staging.committed()
         if not self.rendered.written_here(None):
             return  # the search of the whole edition is part 1's
-        make = self.outputs[BUNDLE].make
         out = os.path.join(config.site_dir, BUNDLE)
         if self.preview is not None:
             # The preview serves the rebuilt pages at once; the index and the site-wide downloads follow.
             follow = self.staging.follow if self.staging is not None else []
-            self.preview.indexer.submit(make, out, [(os.path.join(config.site_dir, path), make_file) for path, make_file in follow])
+            self.preview.indexer.submit(self.outputs[BUNDLE].make, out, [(os.path.join(config.site_dir, path), make_file) for path, make_file in follow])
             return
+        search, self.search = self.search or Beside(self.outputs[BUNDLE].make, False), None
         try:
-            write_bundle(make(), out)
+            write_bundle(search.result(), out)
         except SearchIndexError as exc:
             raise PluginError(str(exc))
+
+    def on_build_error(self, error):
+        if self.search is not None:
+            self.search.cancel()
+            self.search = None
 
     def on_serve(self, server, config, builder):
         data_dir = self.settings.data_dir if self.settings else "partners"

@@ -1,5 +1,5 @@
-"""Maps a function over many items on every core (forked workers), with no globals: the function and its
-data reach the workers through fork itself, and only results travel back."""
+"""Work on every core through forked workers (a map over many items, or one call beside this process), with
+no globals: the function and its data reach the workers through fork itself, and only results travel back."""
 
 from __future__ import annotations
 
@@ -27,10 +27,10 @@ def _threshold(default: int) -> int:
     return int(value) if value.isdigit() and int(value) > 0 else default
 
 
-def _run_chunk(func, chunk, conn) -> None:
-    """In a forked worker: map one contiguous chunk and send the results (or the failure) back."""
+def _run(work, conn) -> None:
+    """In a forked worker: call `work` and send its result (or the failure) back."""
     try:
-        payload = ("ok", [func(item) for item in chunk])
+        payload = ("ok", work())
     except BaseException as exc:  # noqa: BLE001 - reported to the parent, which redoes the work itself
         payload = ("error", repr(exc))
     try:
@@ -39,13 +39,37 @@ def _run_chunk(func, chunk, conn) -> None:
         conn.close()
 
 
+def _start(context, work):
+    """A forked worker calling `work`, and the end of the pipe its answer comes through."""
+    receiver, sender = context.Pipe(duplex=False)
+    process = context.Process(target=_run, args=(work, sender), daemon=True)
+    process.start()
+    sender.close()
+    return process, receiver
+
+
+def _answer(process, receiver) -> tuple[str, object]:
+    """A worker's answer: ("ok", value), or ("error", ...) when it failed or died; the worker is reaped."""
+    try:
+        status, value = pickle.loads(receiver.recv_bytes())
+    except (EOFError, OSError, pickle.UnpicklingError):
+        status, value = "error", None
+    receiver.close()
+    process.join()
+    return status, value
+
+
+def _can_fork() -> bool:
+    return cores() >= 2 and "fork" in multiprocessing.get_all_start_methods()
+
+
 def fork_map(func: Callable[[T], R], items: Sequence[T], parallel: bool = True, min_items: int = PARALLEL_MIN) -> list[R]:
     """[func(x) for x in items], in order. With `parallel` and enough items, contiguous chunks run in forked
     workers: `func` may be any callable (a closure, a bound method), since forking copies it rather than
     pickling it. Runs in this process where fork is not available, when told not to (inside a threaded
     server such as `mkdocs serve`, where forking can deadlock), or when a worker fails."""
     workers = min(cores(), 8)
-    if not parallel or len(items) < _threshold(min_items) or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+    if not parallel or len(items) < _threshold(min_items) or not _can_fork():
         return [func(item) for item in items]
     context = multiprocessing.get_context("fork")
     size = -(-len(items) // workers)
@@ -53,24 +77,47 @@ def fork_map(func: Callable[[T], R], items: Sequence[T], parallel: bool = True, 
     started = []
     try:
         for chunk in chunks[1:]:
-            receiver, sender = context.Pipe(duplex=False)
-            process = context.Process(target=_run_chunk, args=(func, chunk, sender), daemon=True)
-            process.start()
-            sender.close()
-            started.append((process, receiver, chunk))
+            started.append((*_start(context, lambda chunk=chunk: [func(item) for item in chunk]), chunk))
     except OSError:
         pass
     results = [func(item) for item in chunks[0]]
     done = 1
     for process, receiver, chunk in started:
-        try:
-            status, value = pickle.loads(receiver.recv_bytes())
-        except (EOFError, OSError, pickle.UnpicklingError):
-            status, value = "error", None
-        receiver.close()
-        process.join()
+        status, value = _answer(process, receiver)
         results.extend(value if status == "ok" else [func(item) for item in chunk])
         done += 1
     for chunk in chunks[done:]:  # workers that could not be started
         results.extend(func(item) for item in chunk)
     return results
+
+
+class Beside:
+    """`func()` made in a forked worker while this process goes on with other work (a build's search index
+    while its pages are written: the second core, and never both in this process's memory at once);
+    `result()` waits for it. Made here instead when told not to fork (a threaded server), where fork is not
+    available, on one core, or when the worker fails (so a failure is raised here, as the call would)."""
+
+    def __init__(self, func: Callable[[], R], parallel: bool = True):
+        self.func = func
+        self.worker = None
+        if parallel and _can_fork():
+            try:
+                self.worker = _start(multiprocessing.get_context("fork"), func)
+            except OSError:
+                self.worker = None
+
+    def result(self) -> R:
+        if self.worker is not None:
+            worker, self.worker = self.worker, None
+            status, value = _answer(*worker)
+            if status == "ok":
+                return value
+        return self.func()
+
+    def cancel(self) -> None:
+        """Not wanted any more (the build failed): the worker is stopped and reaped."""
+        if self.worker is not None:
+            (process, receiver), self.worker = self.worker, None
+            process.terminate()
+            process.join()
+            receiver.close()
