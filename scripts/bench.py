@@ -179,8 +179,10 @@ def make_baseline(folder: str, rows: list[tuple[str, dict]]) -> None:
             os.remove(path)
 
 
-def _tree_rss_kib(root_pid: int) -> int:
-    """The resident memory of a process and all its descendants now (KiB), read from /proc."""
+def _tree_rss_kib(root_pid: int, proportional: bool = False) -> int:
+    """The resident memory of a process and all its descendants now (KiB), read from /proc. Each process's
+    RSS counts the pages it shares with the others (a forked worker's copy of its parent) again; with
+    `proportional`, each process's PSS is added instead (a shared page split among those sharing it)."""
     children: dict[int, list[int]] = {}
     rss: dict[int, int] = {}
     for name in os.listdir("/proc"):
@@ -199,26 +201,42 @@ def _tree_rss_kib(root_pid: int) -> int:
     total, todo = 0, [root_pid]
     while todo:
         pid = todo.pop()
-        total += rss.get(pid, 0)
+        total += _pss_kib(pid) if proportional else rss.get(pid, 0)
         todo.extend(children.get(pid, []))
     return total
 
 
-def run_measured(cmd: list[str], cwd: str, tree: list | None = None, code: str | None = None) -> tuple[float, int, str]:
+def _pss_kib(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
+
+
+def run_measured(cmd: list[str], cwd: str, tree: list | None = None, code: str | None = None, pss: list | None = None) -> tuple[float, int, str]:
     """Run a child and read its own peak RSS through wait4 (KiB on Linux). With `tree`, the peak of the whole
-    process tree (the child, its forked workers and Pagefind, added together), sampled every 50 ms, is
-    appended to it. With `code`, the portal's package is imported from that folder (another commit's src/)."""
+    process tree (the child, its forked workers and Pagefind, their RSS added together), sampled every 50 ms,
+    is appended to it; with `pss` too, the peak of their PSS added together (every fifth sample), to it.
+    With `code`, the portal's package is imported from that folder (another commit's src/)."""
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", SOURCE_DATE_EPOCH=EPOCH)
     if code:
         env["PYTHONPATH"] = code
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    peak = [0]
+    peak = [0, 0]
     done = threading.Event()
 
     def sample():
+        count = 0
         while not done.wait(0.05):
             peak[0] = max(peak[0], _tree_rss_kib(proc.pid))
+            count += 1
+            if pss is not None and count % 5 == 0:
+                peak[1] = max(peak[1], _tree_rss_kib(proc.pid, proportional=True))
 
     sampler = threading.Thread(target=sample, daemon=True)
     if tree is not None and os.path.isdir("/proc"):
@@ -229,6 +247,8 @@ def run_measured(cmd: list[str], cwd: str, tree: list | None = None, code: str |
         sampler.join()
     if tree is not None:
         tree.append(peak[0])
+    if pss is not None:
+        pss.append(peak[1])
     seconds = time.perf_counter() - start
     err = proc.stderr.read().decode("utf-8", "replace")
     proc.stderr.close()
@@ -559,7 +579,8 @@ def site_sizes(site: str) -> dict[str, int]:
 def versus(n: int, other: str, keep: str | None, rounds: int = 2, preview: bool = True) -> None:
     """This code (A) against another commit's (B: its src/ folder, imported through PYTHONPATH; the project's
     templates and scripts are this commit's), run by run in turn, on the same N generated partners: validation
-    cold, both editions as CI publishes them (the whole process tree's peak memory), the plain-MkDocs baseline
+    cold, both editions as CI publishes them (the whole process tree's peak memory), the check of the built
+    site that CI runs after them, the plain-MkDocs baseline
     of one edition, the preview (served, then found by search), and the size of what is published."""
     work, project, baseline, rows = projects(n, keep, "bench")
     py = sys.executable
@@ -571,15 +592,21 @@ def versus(n: int, other: str, keep: str | None, rounds: int = 2, preview: bool 
             got = figures[label]
             got.setdefault("validate", []).append(run_measured(validate, project, code=code)[0])
             trees: list = []
-            seconds = sum(run_measured(cmd, project, trees, code=code)[0] for cmd in both)
+            shares: list = []
+            seconds = sum(run_measured(cmd, project, trees, code=code, pss=shares)[0] for cmd in both)
             got.setdefault("both", []).append(seconds)
             got.setdefault("peak", []).append(max(trees))
+            got.setdefault("pss", []).append(max(shares))
+            # The check CI runs after the builds (`portal check` reads the site both builds just wrote).
+            got.setdefault("check", []).append(run_measured([py, os.path.join(ROOT, "scripts", "portal.py"), "check", "--no-build"], project, code=code)[0])
             if label == "A":
                 got.setdefault("sizes", []).append(site_sizes(os.path.join(project, "site")))
         figures["A"].setdefault("plain", []).append(run_measured([py, "-m", "mkdocs", "build", "-q"], baseline)[0])
     listed = sum(1 for _, d in rows if d["visibility"] == "public")
     print(f"N={n} ({listed} listed) on {os.cpu_count()} cores, {dt.date.today()}; A = this code, B = {other}; {rounds} rounds, in turn")
-    for key, what, unit in (("validate", "validate, cold (--no-cache)", "s"), ("both", "both editions, as CI publishes them", "s"), ("peak", "whole process tree at its peak", "MiB")):
+    for key, what, unit in (("validate", "validate, cold (--no-cache)", "s"), ("both", "both editions, as CI publishes them", "s"),
+                             ("check", "portal check --no-build (the site's reading)", "s"), ("peak", "whole process tree at its peak (RSS)", "MiB"),
+                             ("pss", "the same, shared pages counted once (PSS)", "MiB")):
         a = [v / 1024 if unit == "MiB" else v for v in figures["A"][key]]
         b = [v / 1024 if unit == "MiB" else v for v in figures["B"][key]]
         print(f"  {what:40} A {', '.join(f'{v:.1f}' for v in a)} {unit}   B {', '.join(f'{v:.1f}' for v in b)} {unit}   A/B {statistics.median(a) / statistics.median(b):.2f}")

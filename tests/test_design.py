@@ -139,6 +139,34 @@ def test_every_link_and_anchor_in_the_site_leads_somewhere(engine, request):
     assert checked > 1000 and broken == [], "\n".join(broken[:40])
 
 
+def test_the_link_check_finds_every_broken_link_on_every_core(tmp_path, monkeypatch):
+    """The same reading, against a site made to fail it: a page that is not there, an anchor that is not on
+    its page, an address outside the base path and a link into the data repository are each said once, on
+    the page that holds them, in the site's order, whether the pages are read here or on every core."""
+    home, repository = "https://example.org/portal/", "https://github.com/example/data"
+    pages = {
+        "index.html": '<a href="about/">ok</a><a href="about/#team">ok</a><a href="#top" id="top">ok</a>'
+                      '<a href="missing/">gone</a><a href="mailto:x@example.org">out</a><a href="https://elsewhere.org/">out</a>',
+        "about/index.html": '<h2 id="team">Team</h2><a href="../#nothing">no anchor</a><img src="../logo.png">'
+                            '<a href="/other/">outside</a><a href="https://github.com/example/data/edit/x.yml">edit</a>',
+    }
+    for rel, body in pages.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(f"<!doctype html><html><body>{body}</body></html>", encoding="utf-8")
+    here = broken_links(str(tmp_path), home, repository, parallel=False)
+    monkeypatch.setenv("PORTAL_PARALLEL_MIN", "1")  # the forked path, on two pages
+    forked = broken_links(str(tmp_path), home, repository)
+    said = [str(problem) for problem in here[0]]
+    assert [str(problem) for problem in forked[0]] == said and forked[1] == here[1] == 7
+    assert said == [
+        "index.html: missing/: no such page or file (missing/index.html)",
+        "about/index.html: ../#nothing: no anchor 'nothing' on that page",
+        "about/index.html: ../logo.png: no such page or file (logo.png)",
+        "about/index.html: /other/: outside the site (it is served under https://example.org/portal/)",
+        "about/index.html: https://github.com/example/data/edit/x.yml: a link into the data repository",
+    ]
+
+
 class _Links(HTMLParser):
     """Every address a page links to or loads, with whether the element names another language (hreflang)."""
 

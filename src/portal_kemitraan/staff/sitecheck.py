@@ -14,7 +14,7 @@ import re
 import zipfile
 from collections import Counter
 from dataclasses import dataclass, field, replace
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import unquote
 from xml.etree import ElementTree
 
 from ..core.catalog import Catalog
@@ -24,6 +24,7 @@ from ..core.problems import Text
 from ..core.public import PublicSite
 from ..core.published import as_dict
 from ..render.editor import vendored_digests
+from .sitelinks import broken_links, site_files, sitemap_problems
 
 # Fields of a partner that hold ids or reference names (published for every partner alike), never a
 # value that identifies one partner: they are not looked for.
@@ -276,13 +277,6 @@ def _texts(path: str, raw: bytes):
         yield unquote(text)
 
 
-def site_files(root: str):
-    for folder, dirs, names in os.walk(root):
-        dirs.sort()
-        for name in sorted(names):
-            yield os.path.join(folder, name)
-
-
 def leaks(site_root: str, needles: Needles, parallel: bool = True) -> list[Text]:
     """Every file of the site that holds a private value: one line per file and partner file, naming the
     fields found and the rule they fall under (never the value itself: the output may be a public log).
@@ -314,108 +308,6 @@ def _leak_message(rel: str, source: str, fields: str, rule: str) -> Text:
         "unlisted": Text("holds {source}'s {field}, and that partner is unlisted (only its own page may show it)", source=source, field=fields),
     }[rule]
     return Text("{path}: {why}", path=rel, why=why)
-
-
-# --- links, anchors, alternates -----------------------------------------------------------------------
-
-
-_LOADING = ("a", "link", "img", "script", "iframe", "source", "area")
-
-
-def _links_and_ids(path: str) -> tuple[list[str], set[str]]:
-    """Every address a reader can follow or a page loads (href, src), and every id (and <a name>) it holds,
-    read by lxml's HTML parser."""
-    from lxml import etree
-
-    with open(path, "rb") as fh:
-        root = etree.fromstring(fh.read() or b"<html/>", etree.HTMLParser(recover=True, huge_tree=True))
-    if root is None:
-        return [], set()
-    ids = {str(v) for v in root.xpath("//@id")} | {str(v) for v in root.xpath("//a/@name")}
-    urls = [value for element in root.iter(*_LOADING) for value in (element.get("href"), element.get("src")) if value]
-    return urls, ids
-
-
-def _target(site_root: str, base_path: str, path: str) -> str | None:
-    """The file an address under the site's base path is served from (None outside it)."""
-    if not path.startswith(base_path):
-        return None
-    rest = unquote(path[len(base_path) :])
-    if any(part == ".." for part in rest.split("/")):
-        return None
-    target = os.path.join(site_root, *[p for p in rest.split("/") if p])
-    if path.endswith("/") or not rest:
-        target = os.path.join(target, "index.html")
-    return target
-
-
-def broken_links(site_root: str, home: str, repository: str = "") -> tuple[list[Text], int]:
-    """Every link or loaded address inside the site (relative, or absolute under `home`, the main edition's
-    address) that is not a file of the build, every #fragment that names no id on its page, every address
-    on the site's host outside its base path, and every link into the data repository. Links out (partners'
-    websites, mailto:, tel:) are the partners' and are not followed. Returns the problems and how many
-    addresses were checked."""
-    home = home if home.endswith("/") else home + "/"
-    origin = urlsplit(home)
-    parsed: dict[str, tuple[list[str], set[str]]] = {}
-
-    def parse(path):
-        if path not in parsed:
-            parsed[path] = _links_and_ids(path)
-        return parsed[path]
-
-    problems, checked = [], 0
-    for path in site_files(site_root):
-        if not path.endswith(".html"):
-            continue
-        rel = os.path.relpath(path, site_root).replace(os.sep, "/")
-        address = home + ("" if rel == "404.html" else rel)  # the 404 page's links are absolute
-        for url in parse(path)[0]:
-            if repository and url.startswith(repository):
-                problems.append(Text("{path}: {url}: a link into the data repository", path=rel, url=url))
-                continue
-            full = urlsplit(urljoin(address, url))
-            if full.scheme in ("mailto", "tel", "data", "sms", "javascript") or (full.scheme, full.netloc) != (origin.scheme, origin.netloc):
-                continue
-            checked += 1
-            target = _target(site_root, origin.path, full.path)
-            if target is None:
-                problems.append(Text("{path}: {url}: outside the site (it is served under {home})", path=rel, url=url, home=home))
-            elif not os.path.isfile(target):
-                problems.append(Text("{path}: {url}: no such page or file ({target})", path=rel, url=url, target=os.path.relpath(target, site_root).replace(os.sep, "/")))
-            elif full.fragment and target.endswith(".html") and unquote(full.fragment) not in parse(target)[1]:
-                problems.append(Text("{path}: {url}: no anchor {fragment!r} on that page", path=rel, url=url, fragment=full.fragment))
-    return problems, checked
-
-
-_SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
-_XHTML = "{http://www.w3.org/1999/xhtml}"
-
-
-def sitemap_problems(site_root: str, edition: EditionSite, home: str) -> list[Text]:
-    """An edition's sitemap parses, and every address in it (each page and each language alternate) is a
-    page of the build."""
-    rel_dir = os.path.relpath(edition.site_dir, site_root).replace(os.sep, "/")
-    rel_dir = "" if rel_dir == "." else rel_dir + "/"
-    path = os.path.join(edition.site_dir, "sitemap.xml")
-    if not os.path.isfile(path):
-        return [Text("{path}: missing: every edition publishes its sitemap", path=rel_dir + "sitemap.xml")]
-    try:
-        root = ElementTree.parse(path).getroot()
-    except ElementTree.ParseError as exc:
-        return [Text("{path}: not valid XML: {error}", path=rel_dir + "sitemap.xml", error=str(exc))]
-    origin = urlsplit(home)
-    problems = []
-    for url in root.iter(f"{_SITEMAP}url"):
-        loc = url.findtext(f"{_SITEMAP}loc") or ""
-        addresses = [(loc, None)] + [(link.get("href") or "", link.get("hreflang")) for link in url.iter(f"{_XHTML}link")]
-        for address, lang in addresses:
-            full = urlsplit(address)
-            target = _target(site_root, origin.path, full.path) if (full.scheme, full.netloc) == (origin.scheme, origin.netloc) else None
-            if target is None or not os.path.isfile(target):
-                what = Text("the {lang} alternate of {page}", lang=lang, page=loc) if lang else Text("the page")
-                problems.append(Text("{path}: {address}: {what} is not a page of the site", path=rel_dir + "sitemap.xml", address=address, what=what))
-    return problems
 
 
 # --- exports parse ------------------------------------------------------------------------------------
@@ -495,6 +387,6 @@ def check_site(site_root: str, editions: list[EditionSite], catalog: Catalog, pu
     links, _ = broken_links(site_root, home, repository)
     problems += links
     for edition in editions:
-        problems += sitemap_problems(site_root, edition, home)
+        problems += sitemap_problems(site_root, edition.site_dir, home)
     problems += format_problems(site_root)
     return problems
