@@ -301,3 +301,23 @@ def test_link_previews_carry_open_graph_tags_with_an_existing_absolute_image(bui
         if "index.html" != rel:
             assert tags["og:url"] == base + rel[: -len("index.html")]
     assert parser.tags["og:locale"] == "en_US"
+
+
+def test_a_build_that_fails_leaves_no_worker_behind(tmp_path, monkeypatch):
+    """A build makes its search index in a forked worker beside the pages; when a page fails, the build
+    stops that worker (MkDocs' on_build_error) rather than leaving it running in a long-lived process."""
+    import multiprocessing
+
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+
+    dest = project(str(tmp_path / "p"))
+    with open(os.path.join(dest, "overrides", "partner.html"), "a", encoding="utf-8") as fh:
+        fh.write('{% include "portal-no-such-part.html" %}')  # every partner page fails as it is drawn, after the worker started
+    monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
+    config = load_config(os.path.join(dest, "mkdocs.yml"))
+    before = set(multiprocessing.active_children())
+    with pytest.raises(Exception, match="portal-no-such-part"):
+        mkdocs_build(config)
+    left = [p for p in multiprocessing.active_children() if p not in before]
+    assert left == [], left
