@@ -6,6 +6,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import pickle
+import tempfile
 from typing import Callable, Sequence, TypeVar
 
 T = TypeVar("T")
@@ -91,6 +92,34 @@ def fork_map(func: Callable[[T], R], items: Sequence[T], parallel: bool = True, 
     return results
 
 
+class _Spool:
+    """Where a worker beside this process leaves its answer: an unnamed temporary file, so that the worker
+    exits (and its memory is given back) as soon as it is done, however long this process takes to ask."""
+
+    def __init__(self) -> None:
+        self.file = tempfile.TemporaryFile()
+
+    def send_bytes(self, data: bytes) -> None:  # in the worker (its copy of the file shares the offset)
+        self.file.write(data)
+        self.file.flush()
+
+    def close(self) -> None:
+        self.file.close()
+
+    def answer(self, process) -> tuple[str, object]:
+        """The worker's answer once it has ended: ("ok", value), or ("error", ...) when it failed or died."""
+        process.join()
+        try:
+            if process.exitcode != 0:
+                return "error", None
+            self.file.seek(0)
+            return pickle.loads(self.file.read())
+        except (EOFError, OSError, ValueError, pickle.UnpicklingError):
+            return "error", None
+        finally:
+            self.file.close()
+
+
 class Beside:
     """`func()` made in a forked worker while this process goes on with other work (a build's search index
     while its pages are written: the second core, and never both in this process's memory at once);
@@ -102,14 +131,17 @@ class Beside:
         self.worker = None
         if parallel and _can_fork():
             try:
-                self.worker = _start(multiprocessing.get_context("fork"), func)
+                spool = _Spool()
+                process = multiprocessing.get_context("fork").Process(target=_run, args=(func, spool), daemon=True)
+                process.start()
+                self.worker = (process, spool)
             except OSError:
                 self.worker = None
 
     def result(self) -> R:
         if self.worker is not None:
-            worker, self.worker = self.worker, None
-            status, value = _answer(*worker)
+            (process, spool), self.worker = self.worker, None
+            status, value = spool.answer(process)
             if status == "ok":
                 return value
         return self.func()
@@ -117,7 +149,7 @@ class Beside:
     def cancel(self) -> None:
         """Not wanted any more (the build failed): the worker is stopped and reaped."""
         if self.worker is not None:
-            (process, receiver), self.worker = self.worker, None
+            (process, spool), self.worker = self.worker, None
             process.terminate()
             process.join()
-            receiver.close()
+            spool.close()
