@@ -220,9 +220,9 @@ class MkDocsAdapter:
             follow = self.staging.follow if self.staging is not None else []
             self.preview.indexer.submit(self.outputs[BUNDLE].make, out, [(os.path.join(config.site_dir, path), make_file) for path, make_file in follow])
             return
-        search, self.search = self.search or Beside(self.outputs[BUNDLE].make, False), None
+        search, self.search = self.search, None  # started in on_files
         try:
-            write_bundle(search.result(), out)
+            write_bundle(search.result() if search is not None else self.outputs[BUNDLE].make(), out)
         except SearchIndexError as exc:
             raise PluginError(str(exc))
 

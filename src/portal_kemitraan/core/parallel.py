@@ -94,7 +94,9 @@ def fork_map(func: Callable[[T], R], items: Sequence[T], parallel: bool = True, 
 
 class _Spool:
     """Where a worker beside this process leaves its answer: an unnamed temporary file, so that the worker
-    exits (and its memory is given back) as soon as it is done, however long this process takes to ask."""
+    exits (and its memory is given back) as soon as it is done, however long this process takes to ask.
+    (fork_map's workers answer through a pipe: their answers are read as soon as this process's own chunk
+    is done, so there is nothing to wait out.)"""
 
     def __init__(self) -> None:
         self.file = tempfile.TemporaryFile()
