@@ -42,14 +42,40 @@ def ensure_venv(requirements: str) -> None:
     if os.path.exists(stamp) and open(stamp).read() == wanted:
         return
     # The project itself is installed editable (requirements*.txt start with `-e .`), with its pinned dependencies.
-    # Bytecode is compiled once here, on both cores, for the installed packages and the project's own code:
-    # where PYTHONDONTWRITEBYTECODE is set (or the tree is read-only), Python would otherwise compile about
-    # 200 modules again at every command's start (0.5 s of each `portal` run, more for a build).
+    # Bytecode is compiled once here, on every core, for the project's own code and the packages it needs to
+    # run (its requirements, followed through theirs): where PYTHONDONTWRITEBYTECODE is set (or the tree is
+    # read-only), Python would otherwise compile about 200 modules again at every command's start (0.5 s of
+    # each `portal` run, more for a build). The test tools are compiled as the test run first imports them.
     run([PY, "-m", "pip", "install", "--disable-pip-version-check", "--no-compile", "-q", "-r", requirements])
-    purelib = subprocess.run([PY, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"], capture_output=True, text=True, check=True).stdout.strip()
-    run([PY, "-m", "compileall", "-q", "-j", "0", purelib, os.path.join(ROOT, "src")], stdout=subprocess.DEVNULL)
+    run([PY, "-c", COMPILE_RUNTIME, os.path.join(ROOT, "src")])
     with open(stamp, "w") as fh:
         fh.write(wanted)
+
+
+# Run by .venv's Python: compile the project (argv[1]) and every installed module it needs to run.
+COMPILE_RUNTIME = """
+import compileall, concurrent.futures, functools, importlib.metadata as md, os, sys
+from packaging.requirements import Requirement
+seen, todo, files = set(), [("portal-kemitraan", ())], []
+while todo:
+    name, extras = todo.pop()
+    if (name.lower(), extras) in seen:
+        continue
+    seen.add((name.lower(), extras))
+    try:
+        dist = md.distribution(name)
+    except md.PackageNotFoundError:
+        continue
+    for text in dist.requires or ():
+        req = Requirement(text)
+        if req.marker is None or any(req.marker.evaluate({"extra": e}) for e in extras or ("",)):
+            todo.append((req.name, tuple(sorted(req.extras))))
+    files += [str(f.locate()) for f in dist.files or () if f.suffix == ".py"]
+files = sorted(set(files + [os.path.join(d, n) for d, _, names in os.walk(sys.argv[1]) for n in names if n.endswith(".py")]))
+with concurrent.futures.ProcessPoolExecutor() as pool:
+    list(pool.map(functools.partial(compileall.compile_file, quiet=1), files, chunksize=64))
+print(f"compiled {len(files)} modules", flush=True)
+"""
 
 
 def env(quiet_notice: bool = False) -> dict:
@@ -159,6 +185,8 @@ def cmd_test(args: list[str]) -> int:
     test_env = env(quiet_notice=True)
     test_env["PORTAL_CHROMIUM"] = ensure_chromium()
     test_env["PORTAL_NPM_TOOLS"] = ensure_npm_tools()
+    # The test tools (pytest, Playwright, Hypothesis ...) are compiled as they are first imported, and kept.
+    test_env.pop("PYTHONDONTWRITEBYTECODE", None)
     # Every core works (pytest-xdist, at most four workers): tests that share a module's project or server stay
     # together (xdist_group), the builds shared by many are made once for all workers (tests/sitebuild.shared).
     told = any(a.startswith(("-n", "--numprocesses", "--dist")) or a in ("no:xdist", "-pno:xdist") for a in args)

@@ -120,10 +120,11 @@ def contact_sheet(folder: str, out: str, width: int = 300, cap: int = 1100) -> i
     thumbs = []
     for name in names:
         with Image.open(os.path.join(folder, name)) as im:
-            im = im.convert("RGB")
+            # Only the part of a tall page that the thumbnail keeps is scaled down.
             scale = width / im.width
-            thumb = im.resize((width, max(1, round(im.height * scale))), Image.LANCZOS)
-            thumbs.append((name[: -len(".png")], thumb.crop((0, 0, width, min(thumb.height, cap)))))
+            kept = im.crop((0, 0, im.width, min(im.height, max(1, round(cap / scale))))).convert("RGB")
+            thumb = kept.resize((width, max(1, min(cap, round(kept.height * scale)))), Image.LANCZOS, reducing_gap=3.0)
+            thumbs.append((name[: -len(".png")], thumb))
     columns = min(6, len(thumbs))
     label, gap = 18, 12
     rows = [thumbs[i : i + columns] for i in range(0, len(thumbs), columns)]
@@ -137,5 +138,5 @@ def contact_sheet(folder: str, out: str, width: int = 300, cap: int = 1100) -> i
             draw.text((x, y + 2), name, fill="#111")
             sheet.paste(thumb, (x, y + label))
         y += height + gap
-    sheet.save(out, optimize=True)
+    sheet.save(out, compress_level=1)  # quick to write, and no larger: screenshots compress little further
     return len(thumbs)

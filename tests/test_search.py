@@ -101,6 +101,7 @@ def test_every_search_box_gives_the_same_answer(browser, search_server, size):
     """The header's dialog, the home page's box and the directory's box, on a desktop and on a phone, in both
     editions: each visible, each showing the expected partner among its first results, in the same order."""
     page = new_page(browser, size)
+    entered = set()  # Enter in the home box is followed once per edition and size: it hands the words to the same box
     # Every query on a desktop; on a phone (the same code, a narrower layout) one per edition and kind.
     for edition, words, expected in (TYPED if size == "desktop" else TYPED[::2]):
         base = search_server + EDITIONS[edition]
@@ -129,6 +130,9 @@ def test_every_search_box_gives_the_same_answer(browser, search_server, size):
         n = min(len(partners_in_header), len(slugs["home"]), 5)
         assert partners_in_header[:n] == slugs["home"][:n] == slugs["directory"][:n], slugs
         # Enter in the home box opens the directory with the words, answered the same way.
+        if edition in entered:
+            continue
+        entered.add(edition)
         page.goto(base)
         page.fill("#portal-home-q", words)
         page.press("#portal-home-q", "Enter")
