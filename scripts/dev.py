@@ -21,8 +21,8 @@ PY = os.path.join(BIN, "python.exe" if os.name == "nt" else "python")
 CHROMIUM_CANDIDATES = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]
 
 
-def run(cmd: list[str], **kw) -> None:
-    print("+ " + " ".join(cmd), flush=True)
+def run(cmd: list[str], shown: str | None = None, **kw) -> None:
+    print("+ " + (shown or " ".join(cmd)), flush=True)
     subprocess.run(cmd, check=True, cwd=ROOT, **kw)
 
 
@@ -47,7 +47,7 @@ def ensure_venv(requirements: str) -> None:
     # read-only), Python would otherwise compile about 200 modules again at every command's start (0.5 s of
     # each `portal` run, more for a build). The test tools are compiled as the test run first imports them.
     run([PY, "-m", "pip", "install", "--disable-pip-version-check", "--no-compile", "-q", "-r", requirements])
-    run([PY, "-c", COMPILE_RUNTIME, os.path.join(ROOT, "src")])
+    run([PY, "-c", COMPILE_RUNTIME, os.path.join(ROOT, "src")], shown="compiling the portal and the packages it runs on")
     with open(stamp, "w") as fh:
         fh.write(wanted)
 
