@@ -7,6 +7,7 @@ Usage: .venv/bin/python scripts/bench.py [N ...]        (default: 100 1000 10000
        .venv/bin/python scripts/bench.py --recall              (the search query set through every box)
        .venv/bin/python scripts/bench.py 10000 --parts 3       (one machine's build against parts joined, in turn)
        .venv/bin/python scripts/bench.py 30000 50000 --scale   (both editions, memory and size at each size)
+       .venv/bin/python scripts/bench.py 30000 --search-scale  (the main edition, then the search's bytes per query)
 
 It generates N synthetic but realistic partners (seeded: the same N gives the same files) in a temporary
 project, then prints one line per measurement. It is a benchmark, not a test: it asserts nothing.
@@ -270,7 +271,7 @@ FIRST_VIEWS = {"home": "", "directory": "partners/", "profile": None, "pattern":
                "guide": "guide/", "join": "join/", "home (en)": "en/", "directory (en)": "en/partners/"}
 
 
-def search_in_browser(site: str, profile: str, slowdown: float = 4) -> dict:
+def search_in_browser(site: str, profile: str, slowdown: float = 4, views: bool = True) -> dict:
     """With the CPU slowed `slowdown` times (Chrome's own throttling, as for a mid-range phone), on fresh
     pages: what a first view of each page type transfers, and for a search typed into the header's dialog and
     into the directory: the time from the last keystroke until the results are drawn, and the bytes the search
@@ -303,7 +304,7 @@ def search_in_browser(site: str, profile: str, slowdown: float = 4) -> dict:
                 page.on("response", on_response)
                 return context, page, sizes
 
-            for name, path in FIRST_VIEWS.items():
+            for name, path in FIRST_VIEWS.items() if views else ():
                 context, page, sizes = fresh((390, 844))
                 page.goto(server.url + (path if path is not None else profile))
                 page.wait_for_load_state("networkidle")
@@ -699,6 +700,25 @@ def scale(sizes: list[int], keep: str | None) -> None:
             shutil.rmtree(work, ignore_errors=True)
 
 
+def search_scale(sizes: list[int], keep: str | None) -> None:
+    """At each size: the main edition alone, then what a search typed into the header's dialog and into the
+    directory fetches (the search's bytes per query, as the partners grow)."""
+    py = sys.executable
+    for n in sizes:
+        work, project, _baseline, rows = projects(n, os.path.join(keep, str(n)) if keep else None, "search")
+        seconds = run_measured([py, "-m", "mkdocs", "build", "--strict", "-q"], project)[0]
+        d = search_in_browser(os.path.join(project, "site"), "", views=False)
+        listed = sum(1 for _, d_ in rows if d_["visibility"] == "public")
+        print(f"N={n} ({listed} listed), {dt.date.today()}: main edition built in {seconds:.1f} s", flush=True)
+        for box in ("header", "directory"):
+            r = d[box]
+            print(f"  search ({box:9}): {r['bytes'] / 1000:.0f} KB in {r['requests']} requests for the query (target <= 300 KB); of which "
+                  + ", ".join(f"{k} {b / 1000:.0f} KB" for k, b in sorted(r["kinds"].items(), key=lambda kv: -kv[1])), flush=True)
+        print(f"  directory filter: {d['filter']['bytes'] / 1000:.0f} KB more to choose a province with the words kept", flush=True)
+        if not keep:
+            shutil.rmtree(work, ignore_errors=True)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("sizes", nargs="*", type=int, help="numbers of partners (default 100 1000 10000; none with --recall alone)")
@@ -710,7 +730,11 @@ def main() -> int:
     parser.add_argument("--parts", type=int, metavar="COUNT", help="one machine's build against COUNT parts joined (portal part, portal join), in turn")
     parser.add_argument("--rounds", type=int, default=2, help="rounds of --parts (default 2)")
     parser.add_argument("--scale", action="store_true", help="both editions, memory and size at each size (no baseline, no browser)")
+    parser.add_argument("--search-scale", action="store_true", help="the main edition alone at each size, and the search's bytes per query")
     args = parser.parse_args()
+    if args.search_scale:
+        search_scale(args.sizes or [10000, 30000, 50000], args.keep)
+        return 0
     if args.parts:
         for n in args.sizes or [10000]:
             in_parts(n, args.parts, os.path.join(args.keep, str(n)) if args.keep else None, max(1, args.rounds))
