@@ -185,6 +185,21 @@ def test_portal_check_finds_a_value_planted_in_a_copy_of_the_built_site(private_
     assert [str(p).split(":")[0] for p in found] == ["guide/index.html", "guide/index.html"], found
 
 
+def test_portal_check_finds_a_value_only_url_encoded_and_a_number_written_the_international_way(private_site, tmp_path):
+    """A private value that a page holds only inside an encoded address (a mail link's body), and a private
+    number written +62 with its own grouping: each is found, on the page that holds it and nowhere else."""
+    catalog, public = _needles(private_site)
+    copy = tmp_path / "site"
+    shutil.copytree(private_site, copy)
+    encoded = "".join(f"%{byte:02X}" for byte in sentinel("hidden", 1).encode())  # every character escaped
+    for rel, planted in (("guide/index.html", f'<a href="mailto:halo@example.org?body={encoded}">94% surat</a>'),
+                         ("patterns/index.html", "<p>Hubungi +62 899-7788-6655 (WA)</p>")):
+        page = copy / rel
+        page.write_text(page.read_text(encoding="utf-8").replace("</article>", planted + "</article>", 1), encoding="utf-8")
+    found = sitecheck.leaks(str(copy), sitecheck.private_needles(catalog, public, ["", "en/"]), parallel=False)
+    assert sorted(str(p).split(":")[0] for p in found) == ["guide/index.html", "patterns/index.html"], found
+
+
 def test_two_unlisted_partners_sharing_a_value_may_each_show_it_on_their_own_page_and_nowhere_else(tmp_path):
     """Two branches of one organisation, both unlisted, with the same summary: each one's page shows its own
     summary, which is the other's too; that is no leak. Any other page showing it still is, for both."""

@@ -34,7 +34,9 @@ _TAG = re.compile(r"<[A-Za-z!/?][^>]*>")
 _ATTRIBUTE_VALUE = re.compile(r"""=\s*(?:"([^"]*)"|'([^']*)')""")
 # A run of digits as phone numbers are written: at most two separators between digits (+62 812-3456-7890,
 # (022) 555 0142), so a long run of spaces or dots is never searched twice.
-_DIGIT_RUN = re.compile(r"\+?\d(?:[ \t().-]{0,2}\d){5,}")
+# It starts at its first digit (a "+" before it adds no digit), so the engine skips ahead to a digit.
+_DIGIT_RUN = re.compile(r"\d(?:[ \t().-]{0,2}\d){5,}")
+_NON_DIGIT = re.compile(r"\D")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(T[\d:.+Z-]*)?$")
 MAX_NEEDLE = 8  # words of a value looked for: its start is enough to show that it is there
 _IDENTIFYING = re.compile(r"name|owner|applicant|person|contact|email|mail|phone|whatsapp|wa$|pic|staf|staff", re.I)
@@ -103,14 +105,19 @@ class Needles:
                     if start >= 0 and tuple(words[start : start + len(needle)]) == needle:
                         yield needle, secret
 
-    def phone_hits(self, text: str):
+    def phone_lengths(self) -> list[int]:
+        """How many digits the private numbers have: computed once for a scan of many texts."""
+        return sorted({len(number) for number in self.phones})
+
+    def phone_hits(self, text: str, lengths: list[int] | None = None):
         """The secrets whose phone number (national digits) lies inside a run of digits of `text`, however
-        it is grouped or prefixed (+62, 0, wa.me/62…), and whatever digits stand beside it."""
+        it is grouped or prefixed (+62, 0, wa.me/62…), and whatever digits stand beside it. `lengths`:
+        phone_lengths(), when the numbers have not changed since it was taken."""
         if not self.phones:
             return
-        lengths = sorted({len(number) for number in self.phones})
+        lengths = lengths or self.phone_lengths()
         for match in _DIGIT_RUN.findall(text):
-            digits = re.sub(r"\D", "", match)
+            digits = _NON_DIGIT.sub("", match)
             if len(digits) < lengths[0]:
                 continue
             for start in range(len(digits) - lengths[0] + 1):
@@ -274,7 +281,9 @@ def _texts(path: str, raw: bytes):
         text = html.unescape(_TAG.sub(" ", text) + " \n " + values)
     yield text
     if "%" in text:
-        yield unquote(text)
+        decoded = unquote(text)
+        if decoded != text:  # "94%" is no escape: the same text is not read twice
+            yield decoded
 
 
 def leaks(site_root: str, needles: Needles, parallel: bool = True) -> list[Text]:
@@ -282,11 +291,12 @@ def leaks(site_root: str, needles: Needles, parallel: bool = True) -> list[Text]
     fields found and the rule they fall under (never the value itself: the output may be a public log).
     The files are read on every core."""
     paths = list(site_files(site_root))
-    found = fork_map(lambda path: _file_leaks(site_root, path, needles), paths, parallel)
+    lengths = needles.phone_lengths()
+    found = fork_map(lambda path: _file_leaks(site_root, path, needles, lengths), paths, parallel)
     return [problem for problems in found for problem in problems]
 
 
-def _file_leaks(site_root: str, path: str, needles: Needles) -> list[Text]:
+def _file_leaks(site_root: str, path: str, needles: Needles, lengths: list[int]) -> list[Text]:
     rel = os.path.relpath(path, site_root).replace(os.sep, "/")
     with open(path, "rb") as fh:
         raw = fh.read()
@@ -294,7 +304,7 @@ def _file_leaks(site_root: str, path: str, needles: Needles) -> list[Text]:
         return []  # the editor's third-party code, byte for byte as vendored: no data of ours is in it
     found: dict[tuple[str, str], set[str]] = {}
     for text in _texts(rel, raw):
-        for secret in [s for _, s in needles.find(words_of(text))] + list(needles.phone_hits(text)):
+        for secret in [s for _, s in needles.find(words_of(text))] + list(needles.phone_hits(text, lengths)):
             if not any(rel.startswith(a) for a in secret.allowed):
                 found.setdefault((secret.source, secret.rule), set()).add(secret.field)
     return [_leak_message(rel, source, ", ".join(sorted(fields)), rule) for (source, rule), fields in sorted(found.items())]
