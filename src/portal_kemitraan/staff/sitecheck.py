@@ -102,7 +102,7 @@ class Needles:
         present = self.by_key.keys() & set(words)
         if not present:
             return
-        if len(present) <= _FEW_KEYS:  # where each stands, by the list's own search (C-speed), word by word in order
+        if len(present) <= _FEW_KEYS:  # few filed words: each found by the list's own search (C-speed), then put in order
             places = sorted((at, word) for word in present for at in _places(words, word))
         else:  # one pass, stopping only where a filed word stands
             places = [(at, word) for at, word in enumerate(words) if word in present]
