@@ -552,12 +552,7 @@ def bench(n: int, browser: bool, keep: str | None, preview: bool = True) -> None
         print("  first view, CPU 4x slower, phone (gzipped bytes, requests):")
         print("                        " + "; ".join(f"{k} {v[0] / 1000:.0f} KB/{v[1]}" for k, v in d["views"].items()))
         print(f"                        heaviest: {heaviest[0]}, {heaviest[1][0] / 1000:.0f} KB (target <= 150 KB)")
-        for box in ("header", "directory"):
-            r = d[box]
-            print(f"  search ({box:9}):  {r['ms'] / 1000:8.2f} s from the last keystroke to results (target <= 1.5 s);"
-                  f" {r['bytes'] / 1000:.0f} KB in {r['requests']} requests for the query (target <= 300 KB)")
-            print("                        of which " + ", ".join(f"{k} {n / 1000:.0f} KB" for k, n in sorted(r["kinds"].items(), key=lambda kv: -kv[1])))
-        print(f"  directory filter:     {d['filter']['ms'] / 1000:8.2f} s to choose a province with the words kept; {d['filter']['bytes'] / 1000:.0f} KB more")
+        print_search(d)
     print(f"  peak memory:          {max(v_mem, b_mem) / 1024:8.0f} MiB")
     sys.stdout.flush()
     if not keep:
@@ -700,6 +695,16 @@ def scale(sizes: list[int], keep: str | None) -> None:
             shutil.rmtree(work, ignore_errors=True)
 
 
+def print_search(d: dict) -> None:
+    """What search_in_browser measured of the two search boxes and the directory's filter."""
+    for box in ("header", "directory"):
+        r = d[box]
+        print(f"  search ({box:9}):  {r['ms'] / 1000:8.2f} s from the last keystroke to results (target <= 1.5 s);"
+              f" {r['bytes'] / 1000:.0f} KB in {r['requests']} requests for the query (target <= 300 KB)")
+        print("                        of which " + ", ".join(f"{k} {n / 1000:.0f} KB" for k, n in sorted(r["kinds"].items(), key=lambda kv: -kv[1])))
+    print(f"  directory filter:     {d['filter']['ms'] / 1000:8.2f} s to choose a province with the words kept; {d['filter']['bytes'] / 1000:.0f} KB more", flush=True)
+
+
 def search_scale(sizes: list[int], keep: str | None) -> None:
     """At each size: the main edition alone, then what a search typed into the header's dialog and into the
     directory fetches (the search's bytes per query, as the partners grow)."""
@@ -710,11 +715,7 @@ def search_scale(sizes: list[int], keep: str | None) -> None:
         d = search_in_browser(os.path.join(project, "site"), "", views=False)
         listed = sum(1 for _, d_ in rows if d_["visibility"] == "public")
         print(f"N={n} ({listed} listed), {dt.date.today()}: main edition built in {seconds:.1f} s", flush=True)
-        for box in ("header", "directory"):
-            r = d[box]
-            print(f"  search ({box:9}): {r['bytes'] / 1000:.0f} KB in {r['requests']} requests for the query (target <= 300 KB); of which "
-                  + ", ".join(f"{k} {b / 1000:.0f} KB" for k, b in sorted(r["kinds"].items(), key=lambda kv: -kv[1])), flush=True)
-        print(f"  directory filter: {d['filter']['bytes'] / 1000:.0f} KB more to choose a province with the words kept", flush=True)
+        print_search(d)
         if not keep:
             shutil.rmtree(work, ignore_errors=True)
 

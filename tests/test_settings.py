@@ -85,6 +85,32 @@ def test_workers_fork_only_when_allowed():
     assert fork_map(lambda x: x * 2, items) == [x * 2 for x in items]  # closures, in order
 
 
+def test_work_beside_that_cannot_start_a_worker_is_made_here_and_keeps_no_file(monkeypatch):
+    """A worker the system refuses to start (no processes left): the work is made in this process when asked,
+    and the temporary file meant for the worker's answer is given back at once."""
+    import multiprocessing.process
+
+    from portal_kemitraan.core import parallel
+
+    opened = []
+    real_spool = parallel._Spool
+
+    def spool():
+        made = real_spool()
+        opened.append(made)
+        return made
+
+    def refuse(self):
+        raise OSError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(parallel, "_Spool", spool)
+    monkeypatch.setattr(parallel, "_can_fork", lambda: True)
+    monkeypatch.setattr(multiprocessing.process.BaseProcess, "start", refuse)
+    beside = Beside(lambda: os.getpid())
+    assert beside.worker is None and len(opened) == 1 and opened[0].file.closed
+    assert beside.result() == os.getpid()
+
+
 def test_work_beside_this_process_comes_back_or_is_made_here(tmp_path):
     parent = os.getpid()
     beside = Beside(lambda: (os.getpid(), [b"x" * 100_000] * 50))  # more than a pipe holds: sent while read

@@ -134,11 +134,15 @@ class Beside:
         if parallel and _can_fork():
             try:
                 spool = _Spool()
-                process = multiprocessing.get_context("fork").Process(target=_run, args=(func, spool), daemon=True)
-                process.start()
-                self.worker = (process, spool)
             except OSError:
-                self.worker = None
+                spool = None
+            if spool is not None:
+                try:
+                    process = multiprocessing.get_context("fork").Process(target=_run, args=(func, spool), daemon=True)
+                    process.start()
+                    self.worker = (process, spool)
+                except OSError:  # no worker: made in this process when asked, and the file given back now
+                    spool.close()
 
     def result(self) -> R:
         if self.worker is not None:
