@@ -70,16 +70,6 @@ class _Service(PagefindService):
         self._poll_task = self._loop.create_task(self._wait_for_responses())
         return self
 
-    async def close(self) -> None:
-        await super().close()
-        # The indexer has exited; its input pipe is closed now, while the loop runs. Left to the garbage
-        # collector, it was sometimes closed after the loop had ended, and Python printed the error it met.
-        self._backend.stdin.close()
-        try:
-            await self._backend.stdin.wait_closed()
-        except OSError:
-            pass  # the pipe had already broken when the indexer exited: closed all the same
-
     async def _wait_for_responses(self) -> None:
         try:
             while True:
