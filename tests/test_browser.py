@@ -9,7 +9,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from browser import StaticServer, offline_routes
+from browser import StaticServer, stub_outside
 from conftest import ROOT
 
 pytestmark = pytest.mark.browser
@@ -67,7 +67,6 @@ def form_server(built_site_with_form):
 @pytest.fixture
 def page(browser):
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="id-ID")
-    offline_routes(context)
     pg = context.new_page()
     pg.console_errors = []
     pg.on("console", lambda msg: pg.console_errors.append(msg.text) if msg.type == "error" else None)
@@ -258,6 +257,7 @@ def test_print_button_opens_the_print_dialog(page, server, says):
 
 
 def test_join_page_has_the_form_iframe_and_a_plain_link(page, form_server):
+    stub_outside(page.context)  # the form's own host answers with a stand-in
     page.goto(form_server + "join/")
     frame = page.locator("iframe.portal-intake__frame")
     expect(frame).to_have_attribute("src", "https://forms.example.org/kemitraan")
@@ -317,7 +317,6 @@ def open_in_scheme(browser, url, scheme):
     that prefers that scheme, recording every request and every console error. The scheme on the page is
     checked, not assumed: Material applies it from its script, after the load event."""
     context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="id-ID", color_scheme=scheme)
-    offline_routes(context)
     page = context.new_page()
     page.requests, page.console_errors = [], []
     page.on("request", lambda request: page.requests.append(request.url))
@@ -668,7 +667,6 @@ def test_404_page_links_work_wherever_the_site_is_served(browser, built_site, sa
     preview), at any depth, the page still finds the site: styles load and its links lead to real pages."""
     srv = StaticServer(built_site[0], prefix="/preview-7/")
     context = browser.new_context(viewport={"width": 1280, "height": 800})
-    offline_routes(context)
     page = context.new_page()
     try:
         response = page.goto(srv.url + "partners/no-such-partner/deeper/")

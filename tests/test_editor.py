@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
-from browser import StaticServer, offline_routes
+from browser import StaticServer, stub_outside
 from conftest import TODAY
 from portal_kemitraan.core.catalog import load_catalog
 
@@ -63,7 +63,7 @@ def repo_files(data: str) -> dict:
 
 def open_editor(browser, server: str, data: str, size=(1280, 800)):
     context = browser.new_context(viewport={"width": size[0], "height": size[1]}, locale="id-ID")
-    offline_routes(context)
+    stub_outside(context)
     page = context.new_page()
     page.requests, page.errors = [], []
     page.on("request", lambda request: page.requests.append(request.url))
@@ -266,7 +266,7 @@ def test_staff_sign_in_with_their_own_token_in_their_browser_s_language(browser,
     folder, site = editor_site
     with StaticServer(site) as server:
         context = browser.new_context(locale=locale)
-        offline_routes(context)
+        stub_outside(context)
         page = context.new_page()
         requests = []
         page.on("request", lambda request: requests.append(request.url))

@@ -10,7 +10,7 @@ import pytest
 
 from playwright.sync_api import Error as PlaywrightError
 
-from browser import StaticServer, offline_routes
+from browser import StaticServer
 from conftest import FIXTURES, ROOT, TODAY, copy_reference_data
 from inert import live_code
 from portal_kemitraan.core.catalog import load_catalog
@@ -122,7 +122,6 @@ def test_no_payload_runs_in_chromium(hostile_site, browser):
     fired = []
     context = browser.new_context()
     try:
-        offline_routes(context)
         page = context.new_page()
         page.on("dialog", lambda d: (fired.append(f"dialog on {page.url}: {d.message}"), d.dismiss()))
         for path in pages:

@@ -209,11 +209,10 @@ def test_a_costly_agreement_template_is_stopped_with_a_clear_line(tmp_path, name
 def test_the_404_page_never_loads_anything_from_another_origin(browser, built_site):
     """Served away from its configured path, the 404 page finds the site's root among the address's parents;
     an address such as //evil.example/x must not make it load a script or style from evil.example."""
-    from browser import StaticServer, offline_routes
+    from browser import StaticServer
 
     server = StaticServer(built_site[0])
     context = browser.new_context()
-    offline_routes(context)
     page = context.new_page()
     requested = []
     page.on("request", lambda request: requested.append(request.url))

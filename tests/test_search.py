@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 import searchset
-from browser import StaticServer, offline_routes
+from browser import StaticServer
 from sitebuild import read
 
 QUERIES = searchset.load_queries()
@@ -42,7 +42,6 @@ def search_server(search_site):
 
 def new_page(browser, size="desktop"):
     context = browser.new_context(viewport=SIZES[size], locale="id-ID", is_mobile=size == "phone", has_touch=size == "phone")
-    offline_routes(context)
     page = context.new_page()
     page.errors = []
     page.on("pageerror", lambda exc: page.errors.append(str(exc)))
