@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from portal_kemitraan.render import bundle
@@ -34,6 +36,56 @@ def test_an_indexer_that_stops_is_an_error_not_a_hang(monkeypatch):
     with pytest.raises(bundle.SearchIndexError) as caught:
         bundle.search_bundle([page_doc("a/", "A", "<p>kata</p>", "id")], "id")
     assert "could not be written" in str(caught.value)
+
+
+# An indexer that refuses every request, then stays running: it writes its process id where the test reads it.
+REFUSING_INDEXER = """#!{python}
+import base64, json, os, sys, time
+open({pidfile!r}, "w").write(str(os.getpid()))
+buffer = b""
+while True:
+    byte = sys.stdin.buffer.read(1)
+    if not byte:
+        time.sleep(60)
+    if byte != b",":
+        buffer += byte
+        continue
+    asked = json.loads(base64.b64decode(buffer))
+    buffer = b""
+    answer = {{"message_id": asked["message_id"], "payload": {{"type": "Error", "message": "no"}}}}
+    sys.stdout.buffer.write(base64.b64encode(json.dumps(answer).encode()) + b",")
+    sys.stdout.flush()
+"""
+
+
+def test_an_indexer_that_refuses_is_an_error_and_is_stopped_leaving_nothing_behind(monkeypatch, tmp_path):
+    """The error is said; the indexer process does not outlive the call; nothing of it is left for the
+    garbage collector to close on an event loop that has ended (Python reports that as an error of its own)."""
+    import gc
+    import signal
+    import sys
+
+    import pagefind_bin
+
+    pidfile = tmp_path / "pid"
+    program = tmp_path / "indexer"
+    program.write_text(REFUSING_INDEXER.format(python=sys.executable, pidfile=str(pidfile)))
+    program.chmod(0o755)
+    monkeypatch.setattr(pagefind_bin, "get_executable", lambda: str(program))
+    unraisable = []
+    monkeypatch.setattr(sys, "unraisablehook", unraisable.append)
+    with pytest.raises(bundle.SearchIndexError) as caught:
+        bundle.search_bundle([page_doc("a/", "A", "<p>kata</p>", "id")], "id")
+    assert "Pagefind: no" in str(caught.value)
+    gc.collect()
+    assert [str(u.exc_value) for u in unraisable] == []
+    pid = int(pidfile.read_text())
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return  # ended and reaped
+    os.kill(pid, signal.SIGKILL)
+    pytest.fail("the indexer was left running")
 
 
 def test_a_program_that_runs_an_event_loop_can_make_the_bundle_too():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import gzip
 import hashlib
 import json
@@ -69,6 +70,21 @@ class _Service(PagefindService):
         )
         self._poll_task = self._loop.create_task(self._wait_for_responses())
         return self
+
+    async def close(self) -> None:
+        """End the indexer whatever happened. The library's own close first awaits every answer, so an
+        indexer that failed made it raise with the process still running, left to the garbage collector
+        (which met an ended event loop: 'Event loop is closed'). Here answers nobody will get are dropped,
+        the indexer is told to stop, and its pipes are read to their end while this loop still runs."""
+        self._poll_task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self._poll_task
+        for future in self._responses.values():
+            future.cancel()  # an answer already given stays given
+        if self._backend.returncode is None:
+            with contextlib.suppress(ProcessLookupError):
+                self._backend.terminate()
+        await self._backend.communicate()
 
     async def _wait_for_responses(self) -> None:
         try:
