@@ -162,3 +162,21 @@ def test_init_refuses_placeholder_answers_and_writes_nothing(tmp_path):
     assert len([n for n in os.listdir(os.path.join(folder, "partners")) if n.endswith(".yml")]) > 10
     code, out, err = _run("init", "--yes", cwd=folder)
     assert code == 2 and "--name" in err
+
+
+def test_check_refuses_a_site_the_host_building_it_would_not_publish_and_warns_elsewhere(own_portal, tmp_path):
+    """On Cloudflare's builders (CF_PAGES=1) a file over 25 MiB stops the publication before the host refuses
+    it, with what to do; on a person's computer the same site passes, with a warning naming the host."""
+    folder = str(tmp_path / "p")
+    shutil.copytree(own_portal[0], folder)
+    with open(os.path.join(folder, "site", "assets", "peta-besar.bin"), "wb") as fh:
+        fh.truncate(26 * 1024 * 1024 + 1)  # sparse: no room taken on this disk
+    nowhere = {"GITHUB_ACTIONS": "", "GITLAB_CI": "", "CF_PAGES": ""}  # whatever host runs these tests
+    code, out, err = _run("check", "--no-build", cwd=folder, env={**nowhere, "CF_PAGES": "1"})
+    assert code == 1, out + err
+    assert "site: Cloudflare Pages publishes no file over 26.2 MB; assets/peta-besar.bin is 27.3 MB" in out.splitlines()
+    assert "PUBLISHING.md" in out and "1 problem(s) in the built site; do not publish it." in err
+    code, out, err = _run("check", "--no-build", cwd=folder, lang="id", env=nowhere)
+    assert code == 0, out + err
+    assert "Situs boleh diterbitkan" in out
+    assert "peringatan: Cloudflare Pages tidak menerbitkan berkas yang lebih besar dari 26.2 MB; assets/peta-besar.bin berukuran 27.3 MB" in err

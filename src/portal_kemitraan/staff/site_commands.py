@@ -6,7 +6,7 @@ import os
 import subprocess
 import sys
 from dataclasses import dataclass
-from . import doctor, sitecheck, start, yamledit
+from . import doctor, hostlimits, sitecheck, start, yamledit
 from ..core.catalog import load_catalog
 from ..core.safefs import inside
 from ..core.settings import Settings, parse_mkdocs_config
@@ -131,8 +131,18 @@ def check_built(reporter, project: Project) -> int:
     root = shown_path(editions[0][4])
     for problem in problems:
         reporter.say(Text("{root}/{problem}", root=root, problem=problem))
-    if problems:
-        raise CommandError(Text("{count} problem(s) in the built site; do not publish it.", count=len(problems)))
+    # What the host counts (the whole site, its files, its largest file), against what each host publishes.
+    measured = hostlimits.measure(editions[0][4])
+    refusals, warnings = hostlimits.judge(measured, os.environ)
+    reporter.say(hostlimits.summary(measured, root))
+    for line in warnings:
+        reporter.warn(Text("warning: {line}", line=line))
+    for line in refusals:
+        reporter.say(Text("{root}: {line}", root=root, line=line))
+    if refusals:
+        reporter.say(Text("{root}: the host building it would not publish it: publish it where the site fits (PUBLISHING.md lists each host's limits), or with one edition fewer.", root=root))
+    if problems or refusals:
+        raise CommandError(Text("{count} problem(s) in the built site; do not publish it.", count=len(problems) + len(refusals)))
     reporter.say(Text("The site may be published: {editions} edition(s) in {root}, {partners} partners shown, no private value, every link and export checked.",
              editions=len(sites), root=root, partners=len(public.listed) + len(public.unlisted)))
     return 0
