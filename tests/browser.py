@@ -81,7 +81,8 @@ class StaticServer:
         handler = functools.partial(type("Handler", (_Quiet,), {"prefix": prefix}), directory=folder)
         self.httpd = _Server(("127.0.0.1", 0), handler)
         self.url = f"http://127.0.0.1:{self.httpd.server_port}{prefix}"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        # Stopping waits for the serving loop to look up: every 50 ms instead of the default half second.
+        self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
         self.thread.start()
 
     def stop(self):

@@ -39,6 +39,17 @@ def server(request):
     srv.stop()
 
 
+@pytest.fixture(scope="session")
+def served(built_site, zensical_site):
+    """Every build served once for the session, for the page matrix: its rows name their build as a plain
+    value, so that one server is kept for all of them (an indirect `server` would be stopped and started
+    again around every row)."""
+    servers = {"mkdocs": StaticServer(built_site[0]), "zensical": StaticServer(zensical_site)}
+    yield {"mkdocs": servers["mkdocs"].url, "english": servers["mkdocs"].url + "en/", "zensical": servers["zensical"].url}
+    for srv in servers.values():
+        srv.stop()
+
+
 @pytest.fixture
 def says(request):
     """The words a person sees, in the language of the edition under test: says(indonesian, english)."""
@@ -49,7 +60,8 @@ def says(request):
 @pytest.fixture
 def shot(request):
     """A screenshot path for this test's page, named by the build it comes from."""
-    build = request.node.callspec.params.get("server", "mkdocs")
+    params = request.node.callspec.params
+    build = params.get("server", params.get("build", "mkdocs"))
 
     def path(name):
         os.makedirs(ARTIFACTS, exist_ok=True)
@@ -368,8 +380,8 @@ MATRIX = ([("mkdocs", name) for name in A11Y_PAGES] + [("english", name) for nam
           + [("zensical", name) for name in ZENSICAL_PAGES])
 
 
-@pytest.mark.parametrize("server,name", MATRIX, indirect=["server"])
-def test_every_page_as_a_reader_sees_it(browser, server, name, shot, request):
+@pytest.mark.parametrize("build,name", MATRIX)
+def test_every_page_as_a_reader_sees_it(browser, served, build, name, shot):
     """One visit per page collects every check of the page, in both colour schemes on a desktop and a phone
     screen: axe-core finds nothing of any impact, the page never scrolls sideways, the console stays free
     of errors, and every request it makes while it loads and draws (directory data, search index, logos,
@@ -378,7 +390,7 @@ def test_every_page_as_a_reader_sees_it(browser, server, name, shot, request):
     to match, as a reader's toggle sets it (the theme applies the system's preference only on load:
     test_a_first_visit_on_a_dark_system_is_dark covers that). Screenshots of each combination are
     written for a person to look at (MkDocs and its English edition)."""
-    build = request.node.callspec.params["server"]
+    server = served[build]
     origin = re.match(r"https?://[^/]+/", server).group(0)
     bad = []
     page = open_in_scheme(browser, server + A11Y_PAGES[name], "light")
