@@ -29,25 +29,32 @@ PAGES = {
 PORTAL_JS = pytest.mark.parametrize("server", ["mkdocs", "english"], indirect=True)
 
 
-@pytest.fixture(scope="session", params=["mkdocs", "english", "zensical"])
-def server(request):
-    """The site as each build makes it: MkDocs with the hook (the default), its English edition at /en/,
-    and Zensical from `portal render`. The tests address pages relative to the edition's root."""
-    site = request.getfixturevalue("zensical_site") if request.param == "zensical" else request.getfixturevalue("built_site")[0]
-    srv = StaticServer(site)
-    yield srv.url + ("en/" if request.param == "english" else "")
-    srv.stop()
-
-
 @pytest.fixture(scope="session")
-def served(built_site, zensical_site):
-    """Every build served once for the session, for the page matrix: its rows name their build as a plain
-    value, so that one server is kept for all of them (an indirect `server` would be stopped and started
-    again around every row)."""
-    servers = {"mkdocs": StaticServer(built_site[0]), "zensical": StaticServer(zensical_site)}
-    yield {"mkdocs": servers["mkdocs"].url, "english": servers["mkdocs"].url + "en/", "zensical": servers["zensical"].url}
+def served():
+    """One server per built folder for the whole session, started when first asked for: served(folder)."""
+    servers: dict[str, StaticServer] = {}
+
+    def url(folder: str) -> str:
+        if folder not in servers:
+            servers[folder] = StaticServer(folder)
+        return servers[folder].url
+
+    yield url
     for srv in servers.values():
         srv.stop()
+
+
+def build_url(request, served, build: str) -> str:
+    """The address of a build's edition: MkDocs with the hook, its English edition at /en/, or Zensical
+    from `portal render` (the tests address pages relative to it)."""
+    site = request.getfixturevalue("zensical_site") if build == "zensical" else request.getfixturevalue("built_site")[0]
+    return served(site) + ("en/" if build == "english" else "")
+
+
+@pytest.fixture(scope="session", params=["mkdocs", "english", "zensical"])
+def server(request, served):
+    """Each build's site, for the tests that run on several (PORTAL_JS: the two MkDocs editions)."""
+    return build_url(request, served, request.param)
 
 
 @pytest.fixture
@@ -71,9 +78,8 @@ def shot(request):
 
 
 @pytest.fixture(scope="session")
-def form_server(built_site_with_form):
-    with StaticServer(built_site_with_form) as srv:
-        yield srv.url
+def form_server(built_site_with_form, served):
+    return served(built_site_with_form)
 
 
 @pytest.fixture
@@ -380,8 +386,10 @@ MATRIX = ([("mkdocs", name) for name in A11Y_PAGES] + [("english", name) for nam
           + [("zensical", name) for name in ZENSICAL_PAGES])
 
 
+# The rows name their build as a plain value: an indirect `server` is keyed by the row, so pytest would
+# set it up and tear it down again around every one.
 @pytest.mark.parametrize("build,name", MATRIX)
-def test_every_page_as_a_reader_sees_it(browser, served, build, name, shot):
+def test_every_page_as_a_reader_sees_it(browser, served, build, name, shot, request):
     """One visit per page collects every check of the page, in both colour schemes on a desktop and a phone
     screen: axe-core finds nothing of any impact, the page never scrolls sideways, the console stays free
     of errors, and every request it makes while it loads and draws (directory data, search index, logos,
@@ -390,7 +398,7 @@ def test_every_page_as_a_reader_sees_it(browser, served, build, name, shot):
     to match, as a reader's toggle sets it (the theme applies the system's preference only on load:
     test_a_first_visit_on_a_dark_system_is_dark covers that). Screenshots of each combination are
     written for a person to look at (MkDocs and its English edition)."""
-    server = served[build]
+    server = build_url(request, served, build)
     origin = re.match(r"https?://[^/]+/", server).group(0)
     bad = []
     page = open_in_scheme(browser, server + A11Y_PAGES[name], "light")

@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass
 
 from ..core.problems import Text
+from .sitelinks import site_files
 
 
 @dataclass(frozen=True)
@@ -68,16 +69,14 @@ def measure(site_root: str) -> Measured:
     """Every file under the site's folder (links counted as the files they are), walked once."""
     size = files = largest_size = 0
     largest = ""
-    for folder, _dirs, names in os.walk(site_root):
-        for name in names:
-            path = os.path.join(folder, name)
-            try:
-                bytes_ = os.lstat(path).st_size
-            except OSError:
-                continue
-            size, files = size + bytes_, files + 1
-            if bytes_ > largest_size:
-                largest, largest_size = os.path.relpath(path, site_root).replace(os.sep, "/"), bytes_
+    for path in site_files(site_root):
+        try:
+            bytes_ = os.lstat(path).st_size
+        except OSError:
+            continue
+        size, files = size + bytes_, files + 1
+        if bytes_ > largest_size:
+            largest, largest_size = os.path.relpath(path, site_root).replace(os.sep, "/"), bytes_
     return Measured(size, files, largest, largest_size)
 
 
