@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -35,7 +36,9 @@ def preview(tmp_path_factory, request):
     """The README's preview (`mkdocs serve --dirty`: only what changed is rebuilt) and plain `mkdocs serve`."""
     root = project(str(tmp_path_factory.mktemp("preview")))
     port = free_port()
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", SOURCE_DATE_EPOCH=EPOCH)
+    # Its own temporary folder: MkDocs serves a copy of the site from there, and the preview stages its pages there.
+    temporary = str(tmp_path_factory.mktemp("preview-tmp"))
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", SOURCE_DATE_EPOCH=EPOCH, TMPDIR=temporary)
     proc = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", *request.param, "-a", f"127.0.0.1:{port}"], cwd=root, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, errors="replace")
     log: list[str] = []
@@ -49,11 +52,13 @@ def preview(tmp_path_factory, request):
         wait_for(lambda: get(url) is not None, "the first build")
         yield root, url
     finally:
-        proc.terminate()
+        # Stopped as `kill` does, or as a closed terminal does: it cleans up as after Ctrl+C.
+        proc.send_signal(signal.SIGTERM if request.param else signal.SIGHUP)
         try:
             proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
             proc.kill()
+    assert os.listdir(temporary) == [], "the stopped preview left its copies of the site in the temporary folder"
 
 
 def get(url: str) -> str | None:

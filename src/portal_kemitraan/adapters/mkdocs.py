@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
+import threading
 
 import jinja2
 
@@ -69,6 +71,7 @@ class MkDocsAdapter:
         self.command = command
         if command == "serve" and self.make_preview is not None:
             self.preview = self.make_preview(dirty)
+            _stopped_as_by_ctrl_c()
 
     def on_shutdown(self):
         if self.preview is not None:
@@ -237,6 +240,17 @@ class MkDocsAdapter:
         server.watch(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
         _notified(server)
         return server
+
+
+def _stopped_as_by_ctrl_c() -> None:
+    """A preview stopped by `kill` or by its terminal closing cleans up as after Ctrl+C: MkDocs removes its
+    served copy of the site (`mkdocs_*`) and the preview its staging only when the stop comes as KeyboardInterrupt;
+    otherwise both stay in the temporary folder, a whole site each."""
+    if threading.current_thread() is not threading.main_thread():
+        return  # signal handlers belong to the main thread (a test may run MkDocs in another)
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.default_int_handler)
 
 
 def _notified(server) -> None:
