@@ -443,6 +443,7 @@ def preview_edit(project: str, rows: list[tuple[str, dict]], edits: int = 3, tim
         except OSError:
             return ""
 
+    searcher = _preview_searcher()
     try:
         start = time.perf_counter()
         while not fetch(pages[0]):
@@ -468,7 +469,9 @@ def preview_edit(project: str, rows: list[tuple[str, dict]], edits: int = 3, tim
                 if waiting:
                     time.sleep(0.1)
             times.append(time.perf_counter() - saved)
-            while f'"{word}"' not in fetch(f"pagefind/typo/{len(word)}.json"):
+            # Found as a reader finds it: the site's own search in Chromium, on a page opened now, answers the word
+            # with the partner (the preview's fresh index, before the whole index is written again).
+            while not searcher(root, word, f"{base}partners/{slug}/"):
                 if time.perf_counter() - saved > timeout or proc.poll() is not None:
                     return first, times, found + [float("nan")]
                 time.sleep(0.1)
@@ -476,11 +479,43 @@ def preview_edit(project: str, rows: list[tuple[str, dict]], edits: int = 3, tim
             time.sleep(1.0)
         return first, times, found
     finally:
+        searcher.close()
         proc.terminate()
         try:
             proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+def _preview_searcher():
+    """A callable (root, word, url) -> whether the site's own search, on a page of `root` opened now in Chromium,
+    answers `word` with `url`; `.close()` ends the browser."""
+    from playwright.sync_api import sync_playwright
+
+    helpers = _browser_helpers()
+    driver = sync_playwright().start()
+    browser = driver.chromium.launch(executable_path=helpers.chromium_path(), args=helpers.CHROMIUM_ARGS)
+
+    def search(root: str, word: str, url: str) -> bool:
+        page = browser.new_page()
+        try:
+            page.goto(root + "kabar/", wait_until="load")  # a light page: the header's search is on every page
+            urls = page.evaluate(
+                """async (q) => { const pf = await window.portalSearch.load(document.querySelector('.portal-search-dialog').getAttribute('data-base'));
+                  const found = await window.portalSearch.find(pf, q, {}, 'bench-' + Date.now());
+                  return Promise.all(found.results.slice(0, 5).map(r => r.data().then(d => d.url))); }""", word)
+            return url in urls
+        except Exception:  # the index is being replaced: ask again
+            return False
+        finally:
+            page.context.close()
+
+    def close() -> None:
+        browser.close()
+        driver.stop()
+
+    search.close = close
+    return search
 
 
 def projects(n: int, keep: str | None, kind: str) -> tuple[str, str, str, list]:

@@ -108,7 +108,8 @@ def searched(browser, url: str, words: str) -> list[str] | None:
     try:
         page.goto(url)
         return page.evaluate(
-            """async (q) => { const pf = await window.portalSearch.load(document.querySelector('.portal-search-dialog').getAttribute('data-base'));
+            """async (q) => { const dialog = document.querySelector('.portal-search-dialog');
+              const pf = await window.portalSearch.load(dialog ? dialog.getAttribute('data-base') : './');
               const found = await window.portalSearch.find(pf, q, {}, 'preview-' + Date.now());
               return Promise.all(found.results.map(r => r.data().then(d => d.url))); }""",
             words,
@@ -123,6 +124,7 @@ def test_an_edit_reaches_every_page_that_shows_the_partner(preview, browser):
     root, url = preview
     edit(root, "toko-tani-berkah.yml", 'name: "Toko Tani Berkah"', f'name: "{NEW}"')
     # Its profile, the directory's first page and data, its pattern page, the home page's newest partners.
+    assert 'name="portal-fresh-search"' in (get(url) or "")  # the preview's pages read its fresh index too
     pages = {"partners/toko-tani-berkah/": True, "partners/": True, "api/directory.json": True, "patterns/agency/": True, "": True,
              "api/partners/toko-tani-berkah.json": True, "api/partners.json": True, "partners.csv": True}
     wait_for(lambda: updated(url, pages), "the edit on every page that shows the partner")
@@ -295,3 +297,76 @@ def test_the_preview_rebuilds_on_changes_but_not_on_reading(tmp_path, caplog):
     finally:
         server.observer.stop()
         server.server_close()
+
+
+class _Maker:
+    """Render's search maker as the preview's indexer uses it, over documents the test sets, whose whole
+    index waits until the test lets it go: what a reader's search answers meanwhile is the fresh index's."""
+
+    lang = "id"
+
+    def __init__(self, docs):
+        self.docs, self.gate = docs, threading.Event()
+
+    def documents(self, reuse=None):
+        return list(self.docs)
+
+    def bundle(self, docs, polite=False, reuse=None, indexed=None):
+        from portal_kemitraan.render.bundle import search_bundle
+
+        assert self.gate.wait(60), "the test never let the whole index go"
+        return search_bundle(indexed, self.lang)
+
+
+def test_a_save_is_found_by_the_fresh_index_before_the_whole_index_is_written_again(tmp_path, browser):
+    """While the whole index is being written again, the site's search (its own script, in Chromium) already
+    finds a changed partner by its new words and no longer by its old ones, leaves a removed partner out and
+    still finds the others; once the whole index is written, the same answers come from it alone."""
+    import dataclasses
+    import shutil
+
+    from portal_kemitraan.adapters.preview import Indexer
+    from portal_kemitraan.core.catalog import load_catalog
+    from portal_kemitraan.core.public import build_public_site
+    from portal_kemitraan.render.i18n import Locale
+    from portal_kemitraan.render.search import documents
+
+    from browser import StaticServer
+    from conftest import DATA, ROOT
+
+    site = build_public_site(load_catalog(DATA, today=TODAY), TODAY, 60, parallel=False)
+    first, *others = site.listed
+    first = dataclasses.replace(first, summary="Kelompok yang dulu memanen zuriatlama bersama warga.")  # a word no one else has
+    site = dataclasses.replace(site, listed=(first, *others))
+    folder = tmp_path / "site"
+    folder.mkdir()
+    shutil.copy(os.path.join(ROOT, "docs", "assets", "portal.js"), folder / "portal.js")
+    (folder / "index.html").write_text('<!doctype html><html lang="id"><head><meta name="portal-fresh-search" content="pagefind-fresh">'
+                                       '<script src="portal.js"></script></head><body></body></html>', encoding="utf-8")
+    fresh = folder / "pagefind-fresh" / "stale.json"
+    maker, indexer = _Maker(documents(site, Locale("id"), site.synonyms)), Indexer()
+    maker.gate.set()
+    indexer.submit(maker, str(folder / "pagefind"))
+    wait_for(lambda: indexer.indexed is not None and fresh.exists() and json.loads(fresh.read_text()) == {"fresh": False, "stale": []}, "the whole index")
+    # A save: the first partner's summary changes, the last partner is removed; the whole index is held back.
+    maker.gate.clear()
+    changed = dataclasses.replace(first, summary="Kelompok yang kini memanen madu hutan bersama warga.")
+    maker.docs = documents(dataclasses.replace(site, listed=(changed, *others[:-1])), Locale("id"), site.synonyms)
+    indexer.submit(maker, str(folder / "pagefind"))
+    wait_for(lambda: fresh.exists() and json.loads(fresh.read_text())["fresh"], "the fresh index")
+    assert json.loads(fresh.read_text())["stale"] == sorted([first.url, others[-1].url])
+    server = StaticServer(str(folder))
+    try:
+        url = server.url
+        base = url[url.index("/", len("http://")):]
+        assert searched(browser, url, "madu hutan") == [base + first.url]
+        assert base + first.url not in (searched(browser, url, "zuriatlama") or [])
+        assert base + others[-1].url not in (searched(browser, url, others[-1].name) or [])
+        assert base + others[0].url in searched(browser, url, others[0].name)
+        maker.gate.set()  # the whole index is written: the fresh one empties, and the whole one answers the same
+        wait_for(lambda: json.loads(fresh.read_text()) == {"fresh": False, "stale": []}, "the fresh index emptied")
+        assert searched(browser, url, "madu hutan") == [base + first.url]
+        assert base + others[-1].url not in (searched(browser, url, others[-1].name) or [])
+    finally:
+        maker.gate.set()
+        server.stop()

@@ -283,5 +283,8 @@ def test_edit_links_only_in_a_preview_build(tmp_path, built_site):
     repo = re.compile(r"github\.com/example|/edit/main/")
     pages = [p for p in site_files(built_site[0]) if p.endswith((".html", ".xml", ".json"))]
     assert any(os.sep + "en" + os.sep in p for p in pages)
-    linked = [p for p in pages if repo.search(open(p, encoding="utf-8").read())]
-    assert linked == []
+    texts = {p: open(p, encoding="utf-8").read() for p in pages}
+    assert [p for p, text in texts.items() if repo.search(text)] == []
+    # Only the live preview's search reads a fresh index (tests/test_preview.py): no build names one.
+    assert "portal-fresh-search" not in html and [p for p, text in texts.items() if "portal-fresh-search" in text] == []
+    assert not any(os.path.exists(os.path.join(root, "pagefind-fresh")) for root in (built_site[0], os.path.join(folder, "site")))

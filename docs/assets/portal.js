@@ -52,11 +52,40 @@
     var key = root.href;
     if (!engines[key]) {
       engines[key] = import(new URL("pagefind/pagefind.js", root).href).then(function (pf) {
-        return Promise.resolve(pf.options({ baseUrl: root.pathname, excerptLength: 22, ranking: { termSimilarity: 4 } })).then(function () { return pf; });
+        return Promise.resolve(pf.options({ baseUrl: root.pathname, excerptLength: 22, ranking: { termSimilarity: 4 } })).then(function () { return withFresh(pf, root); });
       });
       engines[key].catch(function () { delete engines[key]; });
     }
     return engines[key];
+  }
+
+  /* Only in a staff preview (its page names the folder): the partners changed since the whole index was
+     written have an index of their own, made seconds after a save. It is merged in, and the whole index's
+     documents it replaces (stale.json: their addresses, each a filter of that index) are left out of every
+     search. Until the whole index is written again, those partners come after the others in a sorted list. */
+  function withFresh(pf, root) {
+    var named = document.querySelector('meta[name="portal-fresh-search"]');
+    if (!named) return pf;
+    var at = new URL(named.getAttribute("content") + "/", root);
+    return fetch(new URL("stale.json", at).href, { cache: "no-store" })
+      .then(function (response) { return response.ok ? response.json() : {}; })
+      .then(function (made) {
+        var stale = made.stale || [];
+        if (!made.fresh && !stale.length) return pf;  // the whole index is current
+        var merged = made.fresh ? pf.mergeIndex(at.href, { baseUrl: root.pathname, excerptLength: 22, ranking: { termSimilarity: 4 } }) : null;
+        return Promise.resolve(merged).then(function () {
+          // A plain copy of the module's functions (a module's own cannot be replaced), searching without the stale.
+          return Object.assign({}, pf, {
+            search: function (term, options) {
+              var o = Object.assign({}, options);
+              o.filters = Object.assign({}, o.filters);
+              o.filters.none = (o.filters.none || []).concat([{ "portal-key": { any: stale } }]);
+              return pf.search(term, stale.length ? o : options);
+            }
+          });
+        });
+      })
+      .catch(function () { return pf; });
   }
 
   /* Is a word of the query in the index? Pagefind answers a word it does not know with the longest indexed

@@ -19,7 +19,7 @@ from ..core.problems import DataError
 from ..core.public import PublicSite, build_public_site
 from ..core.safefs import inside
 from ..core.settings import Settings
-from ..render.bundle import BUNDLE, SearchIndexError, write_bundle
+from ..render.bundle import BUNDLE, FRESH, SearchIndexError, write_bundle
 from ..render.handwritten import MARKER, extensions_of
 from ..render.i18n import edition_language, locale_language, translations
 from ..render.minify import strip_indentation
@@ -131,6 +131,8 @@ class MkDocsAdapter:
             # The published site never points readers into the data repository (no edit pencil, no repo link).
             for key in REPOSITORY_SETTINGS:
                 config[key] = None
+        # The preview's search reads its fresh index too (adapters.preview.Indexer); no other build has one.
+        config.extra["portal_fresh_search"] = FRESH if self.preview is not None else None
         overrides = config.theme.custom_dir if config.theme.custom_dir else None
         edition = Edition(locale, config.site_url or "", config.site_name, config.use_directory_urls, overrides, sources,
                           markdown=extensions_of(config.markdown_extensions, config.mdx_configs), repository=repository)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import json
 import logging
 import os
 import shutil
@@ -26,8 +27,9 @@ from mkdocs.structure.files import File, InclusionLevel
 from ..core.catalog import Catalog, CheckedPartner, add_partner, begin_catalog, check_partner, finish_catalog, read_partner, reference_key
 from ..core.public import PublicSite, assemble_public, project_partners, shown_slugs
 from ..render import exports
-from ..render.bundle import SearchIndexError, refresh_bundle
+from ..render.bundle import FRESH, SearchIndexError, refresh_bundle, search_bundle, write_bundle
 from ..render.pages import SitePlan
+from ..render.search import keyed
 from ..render.site import OutputFile
 
 log = logging.getLogger("mkdocs.hooks.portal")
@@ -185,37 +187,89 @@ class Preview:
         rendered.plan.templates.bytecode_cache = self.compiled
 
 
+_REBASE = ("rebase",)  # the fresh worker's job once the whole index is written
+
+
 class Indexer:
     """What follows a build in the background: the search index and the site-wide downloads (the whole
     JSON, CSV and spreadsheet, the feeds), written beside the served site and moved into place whole. The
-    pages are served at once; a build never waits for the work of the one before. While one is being written,
-    only the newest build's work waits its turn (the builds in between are never indexed), and Pagefind runs
-    at a low priority so that the next rebuild comes first."""
+    pages are served at once; a build never waits for the work of the one before.
+    Two workers, each taking only the newest build's work (the builds in between are skipped):
+    - the fresh index: the documents changed since the whole index was last written (a few), indexed at once
+      into `pagefind-fresh/` beside it, with `stale.json` naming the whole index's documents they replace; the
+      site's search merges it and leaves those out (docs/assets/portal.js), so a save is found in seconds;
+    - the whole index, every document again (Pagefind has no update: about 20 s at 10,000 partners), at a low
+      priority so that the next rebuild comes first; then the downloads, then the fresh index made again
+      against it (usually empty)."""
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
-        self.pending: tuple | None = None
-        self.thread: threading.Thread | None = None
+        self.fresh_job: tuple | None = None  # (make, out, files) of the newest build, for the fresh worker
+        self.whole_job: tuple | None = None  # (make, out, files, docs) for the whole index's worker
+        self.threads: dict[str, threading.Thread] = {}
         self.reuse: dict = {}  # each listed partner's search document and words, handed back to render's bundle maker
+        self.indexed: dict | None = None  # the documents of the whole index now served, by address
+        self.latest: tuple | None = None  # the newest build's (make, out, files, docs)
 
     def submit(self, make, out: str, files: list[tuple[str, object]] = ()) -> None:
-        """Follow a build: `make(polite=True, reuse=...)` gives its bundle, written to `out`; each (path, make) of
-        `files` gives a file's bytes, written to that path."""
+        """Follow a build: `make` is render's search maker (documents, then the bundle: render.site), its
+        bundle written to `out`; each (path, make) of `files` gives a file's bytes, written to that path."""
         with self.lock:
-            self.pending = (make, out, list(files))
-            if self.thread is None or not self.thread.is_alive():
-                self.thread = threading.Thread(target=self._run, daemon=True)
-                self.thread.start()
+            self.fresh_job = (make, out, list(files))
+            self._start("fresh", self._fresh_worker)
 
-    def _run(self) -> None:
+    def _start(self, name: str, target) -> None:
+        thread = self.threads.get(name)
+        if thread is None or not thread.is_alive():
+            self.threads[name] = thread = threading.Thread(target=target, name=f"portal-{name}-index", daemon=True)
+            thread.start()
+
+    def _fresh_worker(self) -> None:
         while True:
             with self.lock:
-                job, self.pending = self.pending, None
+                job, self.fresh_job = self.fresh_job, None
                 if job is None:
                     return
-            make, out, files = job
+                if job is _REBASE:  # the whole index changed: the newest build's documents against it
+                    job = self.latest
+                indexed = self.indexed
+            make, out, files, *made = job
             try:
-                refresh_bundle(make(polite=True, reuse=self.reuse), out)
+                docs = made[0] if made else make.documents(self.reuse)  # the documents only this worker makes
+                self._write_fresh(make, out, docs, indexed)
+            except (SearchIndexError, OSError) as exc:  # said; the next build tries again
+                log.warning("portal: the search's fresh index: %s", exc)
+                continue
+            if not made:  # a build's: the whole index follows it
+                with self.lock:
+                    self.latest = self.whole_job = (make, out, files, docs)
+                    self._start("whole", self._whole_worker)
+
+    @staticmethod
+    def _write_fresh(make, out: str, docs: list, indexed: dict | None) -> None:
+        """`pagefind-fresh/` beside `out`: the index of the documents new or changed since the whole index, and
+        stale.json: whether there is one, and the addresses of the whole index's documents changed or gone."""
+        now = {doc.url: doc for doc in docs}
+        changed = [doc for url, doc in now.items() if indexed is not None and indexed.get(url) != doc]
+        stale = sorted(url for url in (indexed or {}) if now.get(url) != indexed[url])
+        files = search_bundle(changed, make.lang) if changed else {}
+        files[f"{FRESH}/stale.json"] = json.dumps({"fresh": bool(changed), "stale": stale}, ensure_ascii=False).encode("utf-8")
+        write_bundle(files, os.path.join(os.path.dirname(out), FRESH))
+
+    def _whole_worker(self) -> None:
+        while True:
+            with self.lock:
+                job, self.whole_job = self.whole_job, None
+                if job is None:
+                    return
+            make, out, files, docs = job
+            try:
+                refresh_bundle(make.bundle(docs, polite=True, reuse=self.reuse, indexed=[keyed(doc) for doc in docs]), out)
+                with self.lock:
+                    self.indexed = {doc.url: doc for doc in docs}
+                    if self.fresh_job is None:  # a build waiting diffs against the new whole index anyway
+                        self.fresh_job = _REBASE
+                        self._start("fresh", self._fresh_worker)
             except SearchIndexError as exc:
                 log.warning("portal: %s", exc)
             for path, make_file in files:

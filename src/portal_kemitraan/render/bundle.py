@@ -20,6 +20,7 @@ from pagefind.index import PagefindIndex
 from pagefind.service import PagefindService
 
 BUNDLE = "pagefind"  # the folder of the index, beside the edition's pages
+FRESH = "pagefind-fresh"  # a preview's index of the documents changed since the whole one was written, beside it
 # Pagefind's ready-made interfaces: the site has its own, so these are not published.
 UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
           "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")

@@ -176,6 +176,19 @@ def _lang_attr(code: str | None) -> str:
     return f' lang="{code}"' if code else ""
 
 
+KEY_FILTER = "portal-key"  # a preview's whole index: each document's address, so that a fresh index can stand in for it
+_END = "</body></html>"
+
+
+def keyed(doc: SearchDoc) -> SearchDoc:
+    """The document with its address as a filter (KEY_FILTER). A preview indexes every document so, and a
+    reader's search there leaves out those its fresh index (of the partners changed since) replaces."""
+    if not doc.html.endswith(_END):
+        raise ValueError(f"{doc.url}: not a document made by render.search")
+    span = f'<span data-pagefind-filter="{KEY_FILTER}">{_e(doc.url)}</span>'
+    return SearchDoc(doc.url, doc.html[: -len(_END)] + span + _END, doc.text)
+
+
 def _document(lang: str, body: str, meta: dict, filters: dict, sort: dict) -> str:
     hidden = []
     for key, value in meta.items():
@@ -185,7 +198,7 @@ def _document(lang: str, body: str, meta: dict, filters: dict, sort: dict) -> st
             hidden.append(f'<span data-pagefind-filter="{_e(key)}">{_e(value)}</span>')
     for key, value in sort.items():
         hidden.append(f'<span data-pagefind-sort="{_e(key)}">{_e(value)}</span>')
-    return f'<!DOCTYPE html><html lang="{lang}"><head><title>{_e(meta["title"])}</title></head><body><main data-pagefind-body>{body}</main>{"".join(hidden)}</body></html>'
+    return f'<!DOCTYPE html><html lang="{lang}"><head><title>{_e(meta["title"])}</title></head><body><main data-pagefind-body>{body}</main>{"".join(hidden)}{_END}'
 
 
 def documents(site: PublicSite, locale: Locale, synonyms, pages: list[tuple[str, str, str]] = (), reuse: dict | None = None) -> list[SearchDoc]:

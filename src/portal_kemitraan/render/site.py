@@ -195,20 +195,31 @@ def render_site(site: PublicSite, settings, edition: Edition | None = None, ahea
         for rel, text in written.items():
             url = page_url(rel, edition.directory_urls)
             out.append(OutputFile(rel, "handwritten", lambda text=text, url=url, rel=rel: plan.fill_blocks(text, url, rel)))
-        out.append(OutputFile(BUNDLE, "search", _search(plan, edition, written)))
+        out.append(OutputFile(BUNDLE, "search", _Search(plan, edition, written)))
     return Rendered(out, plan, mine)
 
 
-def _search(plan: SitePlan, edition: Edition, written: dict[str, str]):
+class _Search:
     """How to make the edition's search bundle: its listed partners, its patterns and its hand-written pages.
+    Called, it makes the bundle; a preview makes the documents and the bundle apart (adapters.preview.Indexer).
     `reuse` is the caller's memory between bundles (a preview's, which it keeps and hands in): the search
     documents and words of partners whose public record is the same object as last time."""
 
-    def make(polite: bool = False, reuse: dict | None = None) -> dict[str, bytes]:
-        pages = [searchable(page_url(rel, edition.directory_urls), text, edition.markdown) for rel, text in written.items()]
-        docs = documents(plan.site, plan.locale, plan.site.synonyms, sorted(page for page in pages if page), reuse)
-        files = search_bundle(docs, plan.locale.code, polite)
+    def __init__(self, plan: SitePlan, edition: Edition, written: dict[str, str]):
+        self.plan, self.edition, self.written = plan, edition, written
+        self.lang = plan.locale.code
+
+    def documents(self, reuse: dict | None = None) -> list:
+        edition, plan = self.edition, self.plan
+        pages = [searchable(page_url(rel, edition.directory_urls), text, edition.markdown) for rel, text in self.written.items()]
+        return documents(plan.site, plan.locale, plan.site.synonyms, sorted(page for page in pages if page), reuse)
+
+    def bundle(self, docs: list, polite: bool = False, reuse: dict | None = None, indexed: list | None = None) -> dict[str, bytes]:
+        """The bundle of `docs`; Pagefind reads `indexed` instead when given (the same documents with a preview's
+        keys: search.keyed), the words for typos always come from `docs`."""
+        files = search_bundle(indexed if indexed is not None else docs, self.lang, polite)
         files.update((f"{BUNDLE}/{path}", data) for path, data in vocabulary(docs, reuse).items())
         return files
 
-    return make
+    def __call__(self, polite: bool = False, reuse: dict | None = None) -> dict[str, bytes]:
+        return self.bundle(self.documents(reuse), polite, reuse)
