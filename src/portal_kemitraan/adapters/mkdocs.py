@@ -149,6 +149,8 @@ class MkDocsAdapter:
         self.rendered = plan = made
         config.extra["portal_text"] = made.theme_text()  # the overrides' words, in this edition's language
         self.outputs = {f.path: f for f in made if f.kind != "handwritten"}  # MkDocs converts those itself
+        if self.preview is not None:  # its search follows in the background, begun now (adapters.preview.Indexer)
+            self.preview.indexer.submit(self.outputs[BUNDLE].make, os.path.join(config.site_dir, BUNDLE))
         if self.staging is not None:
             rebuilt = self.staging.add_files(made.plan, list(self.outputs.values()), files, config)
             if self.staging.data_changed:
@@ -162,7 +164,7 @@ class MkDocsAdapter:
         self.elsewhere = set() if made.written_here(None) else set(handwritten)
         # The index needs only the public site and the hand-written pages: it is made now, in a forked worker,
         # while MkDocs writes the pages on this core (Pagefind is never beside a whole edition in memory).
-        self.search = Beside(self.outputs[BUNDLE].make, self.parallel()) if made.written_here(None) else None
+        self.search = Beside(self.outputs[BUNDLE].make, self.parallel()) if made.written_here(None) and self.preview is None else None
         for out in self.outputs.values():
             if out.kind == "search":
                 continue  # written whole after the build (on_post_build)
@@ -221,9 +223,9 @@ class MkDocsAdapter:
             return  # the search of the whole edition is part 1's
         out = os.path.join(config.site_dir, BUNDLE)
         if self.preview is not None:
-            # The preview serves the rebuilt pages at once; the index and the site-wide downloads follow.
+            # The preview serves the rebuilt pages at once; the site-wide downloads follow (after its search).
             follow = self.staging.follow if self.staging is not None else []
-            self.preview.indexer.submit(self.outputs[BUNDLE].make, out, [(os.path.join(config.site_dir, path), make_file) for path, make_file in follow])
+            self.preview.indexer.follow([(os.path.join(config.site_dir, path), make_file) for path, make_file in follow])
             return
         search, self.search = self.search, None  # started in on_files
         try:

@@ -195,7 +195,7 @@ class Indexer:
     JSON, CSV and spreadsheet, the feeds), written beside the served site and moved into place whole. The
     pages are served at once; a build never waits for the work of the one before.
     Two workers, each taking only the newest build's work (the builds in between are skipped):
-    - the fresh index: the documents changed since the whole index was last written (a few), indexed at once
+    - the fresh index, begun as soon as the build knows its public site: the documents changed since the whole index was last written (a few), indexed at once
       into `pagefind-fresh/` beside it, with `stale.json` naming the whole index's documents they replace; the
       site's search merges it and leaves those out (docs/assets/portal.js), so a save is found in seconds;
     - the whole index, every document again (Pagefind has no update: about 20 s at 10,000 partners), at a low
@@ -204,36 +204,44 @@ class Indexer:
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
-        self.fresh_job: tuple | None = None  # (make, out, files) of the newest build, for the fresh worker
-        self.whole_job: tuple | None = None  # (make, out, files, docs) for the whole index's worker
-        self.threads: dict[str, threading.Thread] = {}
+        self.fresh_job: tuple | None = None  # (make, out) of the newest build, for the fresh worker
+        self.whole_job: tuple | None = None  # (make, out, docs) for the whole index's worker
+        self.files_job: list | None = None  # the newest build's site-wide downloads, for the same worker
+        self.running: dict[str, bool] = {}  # each worker's, changed under the lock only
         self.reuse: dict = {}  # each listed partner's search document and words, handed back to render's bundle maker
         self.indexed: dict | None = None  # the documents of the whole index now served, by address
-        self.latest: tuple | None = None  # the newest build's (make, out, files, docs)
+        self.latest: tuple | None = None  # the newest build's (make, out, docs)
 
-    def submit(self, make, out: str, files: list[tuple[str, object]] = ()) -> None:
-        """Follow a build: `make` is render's search maker (documents, then the bundle: render.site), its
-        bundle written to `out`; each (path, make) of `files` gives a file's bytes, written to that path."""
+    def submit(self, make, out: str) -> None:
+        """A build's search, as soon as its public site is known (while MkDocs writes the pages): `make` is
+        render's search maker (documents, then the bundle: render.site), its bundle written to `out`."""
         with self.lock:
-            self.fresh_job = (make, out, list(files))
+            self.fresh_job = (make, out)
             self._start("fresh", self._fresh_worker)
 
+    def follow(self, files: list[tuple[str, object]]) -> None:
+        """After a build: each (path, make) gives a site-wide download's bytes, written to that path."""
+        with self.lock:
+            self.files_job = list(files)
+            self._start("whole", self._whole_worker)
+
     def _start(self, name: str, target) -> None:
-        thread = self.threads.get(name)
-        if thread is None or not thread.is_alive():
-            self.threads[name] = thread = threading.Thread(target=target, name=f"portal-{name}-index", daemon=True)
-            thread.start()
+        """Start the worker unless it runs (called under the lock; a worker says it stops under it too)."""
+        if not self.running.get(name):
+            self.running[name] = True
+            threading.Thread(target=target, name=f"portal-{name}-index", daemon=True).start()
 
     def _fresh_worker(self) -> None:
         while True:
             with self.lock:
                 job, self.fresh_job = self.fresh_job, None
                 if job is None:
+                    self.running["fresh"] = False
                     return
                 if job is _REBASE:  # the whole index changed: the newest build's documents against it
                     job = self.latest
                 indexed = self.indexed
-            make, out, files, *made = job
+            make, out, *made = job
             try:
                 docs = made[0] if made else make.documents(self.reuse)  # the documents only this worker makes
                 self._write_fresh(make, out, docs, indexed)
@@ -242,7 +250,7 @@ class Indexer:
                 continue
             if not made:  # a build's: the whole index follows it
                 with self.lock:
-                    self.latest = self.whole_job = (make, out, files, docs)
+                    self.latest = self.whole_job = (make, out, docs)
                     self._start("whole", self._whole_worker)
 
     @staticmethod
@@ -260,23 +268,29 @@ class Indexer:
         while True:
             with self.lock:
                 job, self.whole_job = self.whole_job, None
-                if job is None:
+                files, self.files_job = self.files_job, None
+                if job is None and files is None:
+                    self.running["whole"] = False
                     return
-            make, out, files, docs = job
-            try:
-                refresh_bundle(make.bundle(docs, polite=True, reuse=self.reuse, indexed=[keyed(doc) for doc in docs]), out)
-                with self.lock:
-                    self.indexed = {doc.url: doc for doc in docs}
-                    if self.fresh_job is None:  # a build waiting diffs against the new whole index anyway
-                        self.fresh_job = _REBASE
-                        self._start("fresh", self._fresh_worker)
-            except SearchIndexError as exc:
-                log.warning("portal: %s", exc)
-            for path, make_file in files:
+            if job is not None:
+                self._write_whole(*job)
+            for path, make_file in files or ():
                 try:
                     _replace(path, make_file())
                 except OSError as exc:  # said, and the next build writes it again; the thread goes on
                     log.warning("portal: %s could not be written: %s", path, exc.strerror or exc)
+
+    def _write_whole(self, make, out: str, docs: list) -> None:
+        try:
+            refresh_bundle(make.bundle(docs, polite=True, reuse=self.reuse, indexed=[keyed(doc) for doc in docs]), out)
+        except SearchIndexError as exc:
+            log.warning("portal: %s", exc)
+            return
+        with self.lock:
+            self.indexed = {doc.url: doc for doc in docs}
+            if self.fresh_job is None:  # a build waiting diffs against the new whole index anyway
+                self.fresh_job = _REBASE
+                self._start("fresh", self._fresh_worker)
 
 
 def _replace(path: str, data: str | bytes) -> None:
