@@ -352,7 +352,8 @@ def test_a_save_is_found_by_the_fresh_index_before_the_whole_index_is_written_ag
     maker.gate.clear()
     changed = dataclasses.replace(first, summary="Kelompok yang kini memanen madu hutan bersama warga.")
     maker.docs = documents(dataclasses.replace(site, listed=(changed, *others[:-1])), Locale("id"), site.synonyms)
-    indexer.submit(maker, str(folder / "pagefind"))
+    indexer.submit(maker, str(folder / "pagefind"))  # as the build begins
+    indexer.follow([])  # as it ends
     wait_for(lambda: fresh.exists() and json.loads(fresh.read_text())["fresh"], "the fresh index")
     assert json.loads(fresh.read_text())["stale"] == sorted([first.url, others[-1].url])
     server = StaticServer(str(folder))

@@ -198,31 +198,33 @@ class Indexer:
     - the fresh index, begun as soon as the build knows its public site: the documents changed since the whole index was last written (a few), indexed at once
       into `pagefind-fresh/` beside it, with `stale.json` naming the whole index's documents they replace; the
       site's search merges it and leaves those out (docs/assets/portal.js), so a save is found in seconds;
-    - the whole index, every document again (Pagefind has no update: about 20 s at 10,000 partners), at a low
-      priority so that the next rebuild comes first; then the downloads, then the fresh index made again
+    - the whole index, every document again (Pagefind has no update: about 20 s at 10,000 partners), once the
+      build has ended (but at once while there is none yet), at a low priority so that the next rebuild comes first; then the downloads, then the fresh index made again
       against it (usually empty)."""
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
-        self.fresh_job: tuple | None = None  # (make, out) of the newest build, for the fresh worker
+        self.fresh_job: tuple | None = None  # (make, out, its number) of the newest build, for the fresh worker
         self.whole_job: tuple | None = None  # (make, out, docs) for the whole index's worker
         self.files_job: list | None = None  # the newest build's site-wide downloads, for the same worker
         self.running: dict[str, bool] = {}  # each worker's, changed under the lock only
         self.reuse: dict = {}  # each listed partner's search document and words, handed back to render's bundle maker
         self.indexed: dict | None = None  # the documents of the whole index now served, by address
         self.latest: tuple | None = None  # the newest build's (make, out, docs)
+        self.builds, self.ended = 0, 0  # builds begun (submit) and the last one that ended (follow)
 
     def submit(self, make, out: str) -> None:
         """A build's search, as soon as its public site is known (while MkDocs writes the pages): `make` is
         render's search maker (documents, then the bundle: render.site), its bundle written to `out`."""
         with self.lock:
-            self.fresh_job = (make, out)
+            self.builds += 1
+            self.fresh_job = (make, out, self.builds)
             self._start("fresh", self._fresh_worker)
 
     def follow(self, files: list[tuple[str, object]]) -> None:
         """After a build: each (path, make) gives a site-wide download's bytes, written to that path."""
         with self.lock:
-            self.files_job = list(files)
+            self.files_job, self.ended = list(files), self.builds
             self._start("whole", self._whole_worker)
 
     def _start(self, name: str, target) -> None:
@@ -241,17 +243,19 @@ class Indexer:
                 if job is _REBASE:  # the whole index changed: the newest build's documents against it
                     job = self.latest
                 indexed = self.indexed
-            make, out, *made = job
+            make, out, made = job
             try:
-                docs = made[0] if made else make.documents(self.reuse)  # the documents only this worker makes
+                docs = made if isinstance(made, list) else make.documents(self.reuse)  # the documents only this worker makes
                 self._write_fresh(make, out, docs, indexed)
             except (SearchIndexError, OSError) as exc:  # said; the next build tries again
                 log.warning("portal: the search's fresh index: %s", exc)
                 continue
-            if not made:  # a build's: the whole index follows it
+            if not isinstance(made, list):  # a build's: the whole index follows it
                 with self.lock:
                     self.latest = self.whole_job = (make, out, docs)
-                    self._start("whole", self._whole_worker)
+                    # Not beside a build (it would slow the pages a save waits for), unless there is no whole index yet.
+                    if self.indexed is None or self.ended >= made:
+                        self._start("whole", self._whole_worker)
 
     @staticmethod
     def _write_fresh(make, out: str, docs: list, indexed: dict | None) -> None:
