@@ -311,7 +311,7 @@ class _Maker:
     def documents(self, reuse=None):
         return list(self.docs)
 
-    def bundle(self, docs, polite=False, reuse=None, indexed=None):
+    def bundle(self, docs, polite=False, reuse=None, indexed=None, ready=None):
         from portal_kemitraan.render.bundle import search_bundle
 
         assert self.gate.wait(60), "the test never let the whole index go"

@@ -134,3 +134,20 @@ def test_a_preview_s_index_is_brought_up_to_date_writing_only_what_changed(tmp_p
     kept = [path for path in now if path.startswith("fragment") and path in first and first[path][1] == now[path][1]]
     assert len(kept) >= 35  # the unchanged documents' fragments stayed where they were
     assert set(first) - set(now)  # the changed document's old pieces are gone
+
+
+def test_a_bundle_held_back_between_batches_is_the_same_bundle():
+    """A preview holds the whole index back while it rebuilds (`ready` clear): the documents are handed over in
+    batches, each only once `ready` is set, and the bundle is the one made in one go."""
+
+    class Ready:
+        asked = 0
+
+        def is_set(self):
+            self.asked += 1
+            return self.asked % 3 == 0  # clear twice before each batch
+
+    docs = [page_doc(f"halaman-{i}/", f"Halaman {i}", f"<p>kata{i} pelatihan kopi</p>", "id") for i in range(bundle._BATCH + 20)]
+    ready = Ready()
+    assert bundle.search_bundle(docs, "id", ready=ready) == bundle.search_bundle(docs, "id")
+    assert ready.asked == 3 * 2  # two batches, each waited for

@@ -62,7 +62,8 @@
   /* Only in a staff preview (its page names the folder): the partners changed since the whole index was
      written have an index of their own, made seconds after a save. It is merged in, and the whole index's
      documents it replaces (stale.json: their addresses, each a filter of that index) are left out of every
-     search. Until the whole index is written again, those partners come after the others in a sorted list. */
+     search. Until the whole index is written again, a sorted list may show those partners out of their place
+     (Pagefind orders merged answers by score, whatever the sort). */
   function withFresh(pf, root) {
     var named = document.querySelector('meta[name="portal-fresh-search"]');
     if (!named) return pf;

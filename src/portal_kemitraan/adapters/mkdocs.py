@@ -234,6 +234,8 @@ class MkDocsAdapter:
             raise PluginError(str(exc))
 
     def on_build_error(self, error):
+        if self.preview is not None:
+            self.preview.indexer.end()  # the whole search index goes on, as after a build
         if self.search is not None:
             self.search.cancel()
             self.search = None

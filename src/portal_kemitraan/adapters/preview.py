@@ -212,19 +212,30 @@ class Indexer:
         self.indexed: dict | None = None  # the documents of the whole index now served, by address
         self.latest: tuple | None = None  # the newest build's (make, out, docs)
         self.builds, self.ended = 0, 0  # builds begun (submit) and the last one that ended (follow)
+        self.quiet = threading.Event()  # set while no build runs: the whole index's own work waits for it
+        self.quiet.set()
 
     def submit(self, make, out: str) -> None:
         """A build's search, as soon as its public site is known (while MkDocs writes the pages): `make` is
         render's search maker (documents, then the bundle: render.site), its bundle written to `out`."""
         with self.lock:
             self.builds += 1
+            if self.indexed is not None:  # the first whole index is never held back: no save waits on the first build
+                self.quiet.clear()
             self.fresh_job = (make, out, self.builds)
             self._start("fresh", self._fresh_worker)
 
     def follow(self, files: list[tuple[str, object]]) -> None:
         """After a build: each (path, make) gives a site-wide download's bytes, written to that path."""
         with self.lock:
-            self.files_job, self.ended = list(files), self.builds
+            self.files_job = list(files)
+        self.end()
+
+    def end(self) -> None:
+        """The build has ended (or failed): the whole index goes on."""
+        with self.lock:
+            self.ended = self.builds
+            self.quiet.set()
             self._start("whole", self._whole_worker)
 
     def _start(self, name: str, target) -> None:
@@ -286,7 +297,9 @@ class Indexer:
 
     def _write_whole(self, make, out: str, docs: list) -> None:
         try:
-            refresh_bundle(make.bundle(docs, polite=True, reuse=self.reuse, indexed=[keyed(doc) for doc in docs]), out)
+            files = make.bundle(docs, polite=True, reuse=self.reuse, indexed=[keyed(doc) for doc in docs], ready=self.quiet)
+            self.quiet.wait()  # written between builds
+            refresh_bundle(files, out)
         except SearchIndexError as exc:
             log.warning("portal: %s", exc)
             return

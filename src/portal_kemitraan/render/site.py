@@ -214,10 +214,10 @@ class _Search:
         pages = [searchable(page_url(rel, edition.directory_urls), text, edition.markdown) for rel, text in self.written.items()]
         return documents(plan.site, plan.locale, plan.site.synonyms, sorted(page for page in pages if page), reuse)
 
-    def bundle(self, docs: list, polite: bool = False, reuse: dict | None = None, indexed: list | None = None) -> dict[str, bytes]:
+    def bundle(self, docs: list, polite: bool = False, reuse: dict | None = None, indexed: list | None = None, ready=None) -> dict[str, bytes]:
         """The bundle of `docs`; Pagefind reads `indexed` instead when given (the same documents with a preview's
-        keys: search.keyed), the words for typos always come from `docs`."""
-        files = search_bundle(indexed if indexed is not None else docs, self.lang, polite)
+        keys: search.keyed), the words for typos always come from `docs`. `ready`: see bundle.search_bundle."""
+        files = search_bundle(indexed if indexed is not None else docs, self.lang, polite, ready)
         files.update((f"{BUNDLE}/{path}", data) for path, data in vocabulary(docs, reuse).items())
         return files
 
