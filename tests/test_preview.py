@@ -371,3 +371,22 @@ def test_a_save_is_found_by_the_fresh_index_before_the_whole_index_is_written_ag
     finally:
         maker.gate.set()
         server.stop()
+
+
+def test_a_fresh_index_is_left_out_when_most_documents_changed(tmp_path, monkeypatch):
+    """New reference data or labels change every document: indexing them beside the build would cost what the
+    whole index costs, so there is no fresh index and nothing is left out; the whole index answers, as before."""
+    from portal_kemitraan.adapters import preview
+    from portal_kemitraan.render.search import page_doc
+
+    docs = [page_doc(f"halaman-{i}/", f"Halaman {i}", f"<p>kata{i}</p>", "id") for i in range(3)]
+    indexed = {doc.url: doc for doc in docs}
+    changed = [page_doc(doc.url, "Baru", "<p>baru</p>", "id") for doc in docs[:2]] + docs[2:]
+    out, stale = tmp_path / "pagefind", tmp_path / "pagefind-fresh" / "stale.json"
+    monkeypatch.setattr(preview, "FRESH_MOST", 2)
+    preview.Indexer._write_fresh(_Maker(changed), str(out), changed, indexed)
+    assert json.loads(stale.read_text()) == {"fresh": True, "stale": ["halaman-0/", "halaman-1/"]}
+    monkeypatch.setattr(preview, "FRESH_MOST", 1)
+    preview.Indexer._write_fresh(_Maker(changed), str(out), changed, indexed)
+    assert json.loads(stale.read_text()) == {"fresh": False, "stale": []}
+    assert sorted(os.listdir(tmp_path / "pagefind-fresh")) == ["stale.json"]

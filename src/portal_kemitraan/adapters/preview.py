@@ -188,6 +188,7 @@ class Preview:
 
 
 _REBASE = ("rebase",)  # the fresh worker's job once the whole index is written
+FRESH_MOST = 200  # documents a fresh index holds at most (a few saves' worth; about 0.4 s of Pagefind here)
 
 
 class Indexer:
@@ -195,16 +196,17 @@ class Indexer:
     JSON, CSV and spreadsheet, the feeds), written beside the served site and moved into place whole. The
     pages are served at once; a build never waits for the work of the one before.
     Two workers, each taking only the newest build's work (the builds in between are skipped):
-    - the fresh index, begun as soon as the build knows its public site: the documents changed since the whole index was last written (a few), indexed at once
-      into `pagefind-fresh/` beside it, with `stale.json` naming the whole index's documents they replace; the
-      site's search merges it and leaves those out (docs/assets/portal.js), so a save is found in seconds;
+    - the fresh index, begun as soon as the build knows its public site: the documents changed since the
+      whole index was last written (a few), indexed at once into `pagefind-fresh/` beside it, with
+      `stale.json` naming the whole index's documents they replace; the site's search merges it and leaves
+      those out (docs/assets/portal.js), so a save is found in seconds;
     - the whole index, every document again (Pagefind has no update: about 20 s at 10,000 partners), once the
-      build has ended (but at once while there is none yet), at a low priority so that the next rebuild comes first; then the downloads, then the fresh index made again
-      against it (usually empty)."""
+      build has ended (but at once while there is none yet), at a low priority so that the next rebuild
+      comes first; then the downloads, then the fresh index made again against it (usually empty)."""
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
-        self.fresh_job: tuple | None = None  # (make, out, its number) of the newest build, for the fresh worker
+        self.fresh_job: tuple | None = None  # (make, out, its number) of the newest build, or _REBASE
         self.whole_job: tuple | None = None  # (make, out, docs) for the whole index's worker
         self.files_job: list | None = None  # the newest build's site-wide downloads, for the same worker
         self.running: dict[str, bool] = {}  # each worker's, changed under the lock only
@@ -251,30 +253,35 @@ class Indexer:
                 if job is None:
                     self.running["fresh"] = False
                     return
-                if job is _REBASE:  # the whole index changed: the newest build's documents against it
-                    job = self.latest
                 indexed = self.indexed
-            make, out, made = job
+                if job is _REBASE:  # the whole index changed: the newest build's documents against it
+                    (make, out, docs), number = self.latest, None
+                else:
+                    (make, out, number), docs = job, None
             try:
-                docs = made if isinstance(made, list) else make.documents(self.reuse)  # the documents only this worker makes
+                docs = docs if docs is not None else make.documents(self.reuse)  # the documents only this worker makes
                 self._write_fresh(make, out, docs, indexed)
             except (SearchIndexError, OSError) as exc:  # said; the next build tries again
                 log.warning("portal: the search's fresh index: %s", exc)
                 continue
-            if not isinstance(made, list):  # a build's: the whole index follows it
+            if number is not None:  # a build's: the whole index follows it
                 with self.lock:
                     self.latest = self.whole_job = (make, out, docs)
                     # Not beside a build (it would slow the pages a save waits for), unless there is no whole index yet.
-                    if self.indexed is None or self.ended >= made:
+                    if self.indexed is None or self.ended >= number:
                         self._start("whole", self._whole_worker)
 
     @staticmethod
     def _write_fresh(make, out: str, docs: list, indexed: dict | None) -> None:
         """`pagefind-fresh/` beside `out`: the index of the documents new or changed since the whole index, and
-        stale.json: whether there is one, and the addresses of the whole index's documents changed or gone."""
+        stale.json: whether there is one, and the addresses of the whole index's documents changed or gone.
+        When more changed than FRESH_MOST (new reference data, new labels), there is none: indexing them here
+        would cost as much as the whole index, beside the build; the whole index, as before, answers alone."""
         now = {doc.url: doc for doc in docs}
         changed = [doc for url, doc in now.items() if indexed is not None and indexed.get(url) != doc]
         stale = sorted(url for url in (indexed or {}) if now.get(url) != indexed[url])
+        if len(changed) > FRESH_MOST:
+            changed, stale = [], []
         files = search_bundle(changed, make.lang) if changed else {}
         files[f"{FRESH}/stale.json"] = json.dumps({"fresh": bool(changed), "stale": stale}, ensure_ascii=False).encode("utf-8")
         write_bundle(files, os.path.join(os.path.dirname(out), FRESH))
