@@ -1,15 +1,18 @@
 """MkDocs entry point (named in mkdocs.yml): every event is handled by the installed package's adapter."""
 
+from portal_kemitraan.adapters.chrome import Chrome
 from portal_kemitraan.adapters.mkdocs import MkDocsAdapter
 from portal_kemitraan.adapters.preview import Preview
 
 # MkDocs loads a hook as a module: the adapter object carries the build's state, and in `serve` the
-# preview it makes keeps what is worth keeping between rebuilds. The two adapters meet only here.
-_adapter = MkDocsAdapter(preview=Preview)
+# preview it makes keeps what is worth keeping between rebuilds; a build draws its profiles from one drawing of
+# the theme per page shape (Chrome). The adapters meet only here.
+_adapter = MkDocsAdapter(preview=Preview, chrome=Chrome)
 
 on_startup = _adapter.on_startup
 on_config = _adapter.on_config
 on_files = _adapter.on_files
+on_nav = _adapter.on_nav
 on_env = _adapter.on_env
 on_page_markdown = _adapter.on_page_markdown
 on_page_content = _adapter.on_page_content

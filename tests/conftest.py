@@ -153,26 +153,33 @@ def browser():
 @pytest.fixture(scope="session")
 def hostile_site(tmp_path_factory):
     """The accepted hostile corpus and every published hostile SVG, built once (Indonesian edition)."""
-    from sitebuild import build, completed, outcome, project, shared
-    from test_hostile import ACCEPTED, HOSTILE, SVG_CLEANED
+    from sitebuild import build, outcome, shared
 
     def make(base):
-        folder = project(base, with_partners=False)
-        shutil.copy(os.path.join(HOSTILE, "logos", "jahat.svg"), os.path.join(folder, "partners", "logos"))
-        for name in ACCEPTED:
-            shutil.copy(os.path.join(HOSTILE, name), os.path.join(folder, "partners"))
-        # Every SVG of the corpus that is published (after cleaning) becomes some partner's logo.
-        for svg in SVG_CLEANED:
-            shutil.copy(os.path.join(HOSTILE, "svg", svg), os.path.join(folder, "partners", "logos", svg))
-            slug = "logo-" + svg[: -len(".svg")]
-            with open(os.path.join(folder, "partners", f"{slug}.yml"), "w", encoding="utf-8") as fh:
-                fh.write(f"name: Logo {svg}\npattern: agency\nside: agent\nsummary: Logo uji.\nregion: {{province: Bali}}\nlogo: logos/{svg}\n")
-        result, site = build(folder, english=False)
+        result, site = build(hostile_project(base), english=False)
         return {"site": site, "result": outcome(result)}
 
     made = shared(tmp_path_factory, "hostile", make)
     assert made["result"]["returncode"] == 0, made["result"]["stderr"]
     return made["site"]
+
+
+def hostile_project(base: str) -> str:
+    """A project of the accepted hostile corpus, with every published hostile SVG as some partner's logo."""
+    from sitebuild import project
+    from test_hostile import ACCEPTED, HOSTILE, SVG_CLEANED
+
+    folder = project(base, with_partners=False)
+    shutil.copy(os.path.join(HOSTILE, "logos", "jahat.svg"), os.path.join(folder, "partners", "logos"))
+    for name in ACCEPTED:
+        shutil.copy(os.path.join(HOSTILE, name), os.path.join(folder, "partners"))
+    # Every SVG of the corpus that is published (after cleaning) becomes some partner's logo.
+    for svg in SVG_CLEANED:
+        shutil.copy(os.path.join(HOSTILE, "svg", svg), os.path.join(folder, "partners", "logos", svg))
+        slug = "logo-" + svg[: -len(".svg")]
+        with open(os.path.join(folder, "partners", f"{slug}.yml"), "w", encoding="utf-8") as fh:
+            fh.write(f"name: Logo {svg}\npattern: agency\nside: agent\nsummary: Logo uji.\nregion: {{province: Bali}}\nlogo: logos/{svg}\n")
+    return folder
 
 
 def pytest_sessionstart(session):

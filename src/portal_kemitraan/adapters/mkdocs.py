@@ -40,7 +40,8 @@ class _Elsewhere(File):
 
 
 class _NotSkipped(logging.Filter):
-    """A part's build leaves out every page another part writes: MkDocs says so once per page, which is noise."""
+    """MkDocs says once per page that it wrote nothing for a page another part writes, or one written from
+    the theme's single drawing (adapters.chrome): noise."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         return not str(record.msg).startswith("Page skipped:")
@@ -49,10 +50,12 @@ class _NotSkipped(logging.Filter):
 class MkDocsAdapter:
     """One object per MkDocs process; its state is rebuilt in every on_config (each build or rebuild).
     `preview` makes the component that a `serve` process keeps between builds (adapters.preview.Preview,
-    given by the hook file: adapters do not import one another)."""
+    given by the hook file: adapters do not import one another); `chrome` draws profiles from one drawing
+    of the theme per page shape (adapters.chrome.Chrome, likewise given by the hook file)."""
 
-    def __init__(self, preview=None):
+    def __init__(self, preview=None, chrome=None):
         self.make_preview = preview
+        self.make_chrome = chrome
         self.command: str | None = None
         self.settings: Settings | None = None
         self.root: str | None = None
@@ -64,11 +67,13 @@ class MkDocsAdapter:
         self.part: Part | None = None  # one part of the build (PORTAL_PART), or None for all of it
         self.elsewhere: set[str] = set()  # pages listed in this build that another part writes
         self.search: Beside | None = None  # the edition's search index, made beside the pages (a build's)
+        self.dirty = False  # `--dirty`: MkDocs draws only the pages whose source changed
+        self.nav = None  # this build's navigation (on_nav), which every page is drawn with
 
     # -- events --------------------------------------------------------------------------------
 
     def on_startup(self, command, dirty):
-        self.command = command
+        self.command, self.dirty = command, dirty
         if command == "serve" and self.make_preview is not None:
             self.preview = self.make_preview(dirty)
             _stopped_as_by_ctrl_c()
@@ -101,7 +106,7 @@ class MkDocsAdapter:
             raise PluginError(f"{PART_ENV}={os.environ[PART_ENV]!r}: name one part of the build as NUMBER/COUNT, e.g. 2/3")
         if self.part is not None and self.command == "serve":
             raise PluginError(f"{PART_ENV}: a preview shows the whole site; build parts with `portal part`")
-        if self.part is not None and not any(isinstance(f, _NotSkipped) for f in logging.getLogger("mkdocs.commands.build").filters):
+        if not any(isinstance(f, _NotSkipped) for f in logging.getLogger("mkdocs.commands.build").filters):
             logging.getLogger("mkdocs.commands.build").addFilter(_NotSkipped())
         root = os.path.join(os.path.dirname(config.config_file_path), settings.data_dir)
         if inside(root, config.site_dir) or inside(config.site_dir, root):
@@ -206,12 +211,30 @@ class MkDocsAdapter:
             return made if made is not None else self.outputs[uri].make()
         return self.rendered.fill_blocks(html, page.url)
 
+    def on_nav(self, nav, config, files):
+        self.nav = nav
+        return nav
+
     def on_env(self, env, config, files):
         if self.preview is not None:  # the theme's templates too (MkDocs makes a new environment per build)
             env.bytecode_cache = self.preview.compiled
-        if self.part is not None:
-            env.loader = jinja2.ChoiceLoader([jinja2.DictLoader({ELSEWHERE: ""}), env.loader])
+        env.loader = jinja2.ChoiceLoader([jinja2.DictLoader({ELSEWHERE: ""}), env.loader])
+        # Not in a preview (its pages link into the repository, each its own way) nor in `--dirty`.
+        if self.make_chrome is not None and not self.is_preview() and not self.dirty and self.nav is not None:
+            self._profiles_from_one_drawing(env, config, files)
         return env
+
+    def _profiles_from_one_drawing(self, env, config, files) -> None:
+        """Every profile this build writes, drawn once per shape by the theme (adapters.chrome); MkDocs then
+        draws nothing for them (the empty template, as for a page another part writes)."""
+        profiles = []
+        for file in files.documentation_pages(inclusion=InclusionLevel.is_included):
+            made = self.rendered.pages.get(file.src_uri)
+            if made is not None and made.kind == "partner" and file.page is not None and file.src_uri not in self.elsewhere:
+                profiles.append((file.page, str(made.key)))
+        doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
+        for page in self.make_chrome(config, env, self.nav, doc_files).write(profiles):
+            page.meta["template"] = ELSEWHERE
 
     def on_post_page(self, output, page, config):
         return strip_indentation(output)
