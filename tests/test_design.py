@@ -12,10 +12,13 @@ from html.parser import HTMLParser
 from urllib.parse import urljoin, urlparse
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from browser import contact_sheet
 from conftest import ROOT
 from portal_kemitraan.staff.sitecheck import broken_links
+from portal_kemitraan.staff.sitelinks import climbed
 from sitebuild import site_files
 
 LIMIT = 500 * 1024  # bytes a page may make a browser fetch: the page, its CSS, JS, images and preloads
@@ -165,6 +168,26 @@ def test_the_link_check_finds_every_broken_link_on_every_core(tmp_path, monkeypa
         "about/index.html: /other/: outside the site (it is served under https://example.org/portal/)",
         "about/index.html: https://github.com/example/data/edit/x.yml: a link into the data repository",
     ]
+
+
+FOLDERS = st.lists(st.sampled_from(["partners", "en", "page", "2", "a b", "%2e%2e", "é", "x.html", "...", ".hidden"]), max_size=4)
+REST = st.lists(st.sampled_from(["assets", "", ".", "..", "x.html", "%2e%2e", "a b", "?q", "#f", "é"]), max_size=4)
+
+
+@settings(max_examples=500, deadline=None)
+@given(folders=FOLDERS, climbs=st.integers(0, 5), rest=REST, tail=st.sampled_from(["", "/", "?q=1", "#f", "?q#f", "/#f"]))
+def test_a_link_that_climbs_is_joined_from_where_it_climbs_to_as_from_its_page(folders, climbs, rest, tail):
+    """The link check works out a climbing link (`../../assets/x.css`) once for every page it climbs from to
+    the same folder: that join is the join from the page itself, for any folders, climbs, dot segments,
+    queries and fragments (Python's urljoin both ways); where it would not be, it is not used."""
+    home = "https://example.org/portal/"
+    rel = "/".join([*folders, "index.html"])
+    url = "../" * climbs + "/".join(rest) + tail
+    found = climbed(home, rel, url)
+    if found is not None:
+        assert urljoin(*found) == urljoin(home + rel, url)
+    k = len(re.match(r"(?:\.\./)*", url).group(0)) // 3  # how far it climbs (the rest may begin with ../ too)
+    assert (found is not None) == (0 < k <= len(folders) and not url[3 * k :].startswith("/"))
 
 
 class _Links(HTMLParser):

@@ -48,6 +48,23 @@ def _target(site_root: str, base_path: str, path: str) -> str | None:
     return target
 
 
+def climbed(home: str, rel: str, url: str) -> tuple[str, str] | None:
+    """`urljoin(home + rel, url)` as the same join from the folder the url climbs to: (that folder's address,
+    the rest of the url). A page's links mostly climb to the same place from every page at its depth
+    (`../../assets/...` from every profile), so the join and what it leads to are worked out once there.
+    None where that does not hold: a url that does not start by climbing, climbs above `home`, or goes on
+    from the root (`..//x`), or a page's path that is not plain folders (tests/test_design.py: joined alike)."""
+    k = 0
+    while url.startswith("../", 3 * k):
+        k += 1
+    folders = rel.split("/")[:-1]
+    rest = url[3 * k :]
+    if k == 0 or k > len(folders) or rest.startswith("/") or any(f in ("", ".", "..") for f in folders):
+        return None
+    kept = folders[: len(folders) - k]
+    return home + "".join(f + "/" for f in kept), rest
+
+
 def broken_links(site_root: str, home: str, repository: str = "", parallel: bool = True) -> tuple[list[Text], int]:
     """Every link or loaded address inside the site (relative, or absolute under `home`, the main edition's
     address) that is not a file of the build, every #fragment that names no id on its page, every address
@@ -63,6 +80,23 @@ def broken_links(site_root: str, home: str, repository: str = "", parallel: bool
             ids[path] = _links_and_ids(path)[1]
         return ids[path]
 
+    resolved: dict[tuple[str, str], tuple] = {}  # (folder, rest of a url) -> where it leads (each worker's own)
+
+    def leads(address: str, rel: str, url: str) -> tuple:
+        """(the url's parts, the file it is served from or None, whether that file exists): once per place
+        for a url that climbs (kept), every time for any other (a page's own, kept by no one)."""
+        key = climbed(home, rel, url)
+        if key is None:
+            return _leads(address, url)
+        if key not in resolved:
+            resolved[key] = _leads(*key)
+        return resolved[key]
+
+    def _leads(base: str, url: str) -> tuple:
+        full = urlsplit(urljoin(base, url))
+        target = _target(site_root, origin.path, full.path) if (full.scheme, full.netloc) == (origin.scheme, origin.netloc) else None
+        return full, target, target is not None and os.path.isfile(target)
+
     def check(path: str) -> tuple[list[Text], int]:
         rel = os.path.relpath(path, site_root).replace(os.sep, "/")
         address = home + ("" if rel == "404.html" else rel)  # the 404 page's links are absolute
@@ -72,14 +106,13 @@ def broken_links(site_root: str, home: str, repository: str = "", parallel: bool
             if repository and url.startswith(repository):
                 problems.append(Text("{path}: {url}: a link into the data repository", path=rel, url=url))
                 continue
-            full = urlsplit(urljoin(address, url))
+            full, target, exists = leads(address, "" if rel == "404.html" else rel, url)
             if full.scheme in ("mailto", "tel", "data", "sms", "javascript") or (full.scheme, full.netloc) != (origin.scheme, origin.netloc):
                 continue
             checked += 1
-            target = _target(site_root, origin.path, full.path)
             if target is None:
                 problems.append(Text("{path}: {url}: outside the site (it is served under {home})", path=rel, url=url, home=home))
-            elif not os.path.isfile(target):
+            elif not exists:
                 problems.append(Text("{path}: {url}: no such page or file ({target})", path=rel, url=url, target=os.path.relpath(target, site_root).replace(os.sep, "/")))
             elif full.fragment and target.endswith(".html") and unquote(full.fragment) not in ids_of(target):
                 problems.append(Text("{path}: {url}: no anchor {fragment!r} on that page", path=rel, url=url, fragment=full.fragment))
