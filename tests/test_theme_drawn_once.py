@@ -1,5 +1,6 @@
 """Profiles written around one drawing of the theme per page shape are, byte for byte, what the theme draws page by page."""
 
+import json
 import os
 import re
 import subprocess
@@ -7,6 +8,7 @@ import sys
 
 import pytest
 
+import portal_kemitraan.adapters.chrome as chrome
 from conftest import hostile_project
 from sitebuild import EPOCH, digest, project, read
 
@@ -50,13 +52,23 @@ def test_the_example_in_both_editions_is_the_theme_s_page_by_page_drawing(built_
     same(built_site[0], both_editions(project(str(tmp_path / "p")), page_by_page=True))
 
 
+MARKERS_AS_VALUES = (
+    "name: {title}\npattern: agency\nside: agent\nsummary: {description}\nregion: {{province: Bali}}\n"
+    "description: {body}\n"
+).format(**{k: json.dumps(v[:150] + " " + chrome._SLUG) for k, v in {**chrome._FIELDS, "body": list(chrome._BODIES.values())[-1]}.items()})
+# (Whole markers are longer than a name or summary may be: the markers' start, and the address's marker, whole.)
+
+
 def test_hostile_values_come_out_as_the_theme_draws_them_page_by_page(tmp_path):
     """The hostile corpus (markup, entities, quotes, scripts, odd spaces and characters in names and
-    summaries; logos): every profile is written from a drawing, and every file equals the page-by-page build."""
-    fast = hostile_project(str(tmp_path / "fast"))
+    summaries; logos; a partner whose name, summary and description are the drawing's own markers): every
+    profile is written from a drawing, and every file equals the page-by-page build."""
+    fast, slow = hostile_project(str(tmp_path / "fast")), hostile_project(str(tmp_path / "slow"))
+    for folder in (fast, slow):  # a partner whose own values are the markers themselves, and hold one another's
+        with open(os.path.join(folder, "partners", "penanda.yml"), "w", encoding="utf-8") as fh:
+            fh.write(MARKERS_AS_VALUES)
     n, total, drawings = written(mkdocs(fast, "-v", "-f", "mkdocs.yml"))
     assert n == total > 10 and 1 <= drawings <= 4
-    slow = hostile_project(str(tmp_path / "slow"))
     mkdocs(slow, "-f", "mkdocs.yml", page_by_page=True)
     same(os.path.join(fast, "site"), os.path.join(slow, "site"))
 

@@ -45,9 +45,10 @@ class Chrome:
 
     def write(self, pages: list[tuple[Page, str]]) -> list[Page]:
         """`pages`: each profile's MkDocs page and its slug. Returns the pages written here."""
-        done = []
-        # A plugin or hook that changes each page's context: every page goes through MkDocs.
-        for page, slug in pages if not self.config.plugins.events.get("page_context") else ():
+        done, total = [], len(pages)
+        if self.config.plugins.events.get("page_context"):
+            pages = []  # a plugin or hook changes each page's context: every page goes through MkDocs
+        for page, slug in pages:
             values = _values(page, slug)
             if values is None:
                 continue
@@ -63,7 +64,7 @@ class Chrome:
             output = self.config.plugins.on_post_page(raw, page=page, config=self.config)
             utils.write_file(output.encode("utf-8", errors="xmlcharrefreplace"), page.file.abs_dest_path)
             done.append(page)
-        log.debug("portal: %d of %d profiles written from %d drawing(s) of the theme", len(done), len(pages),
+        log.debug("portal: %d of %d profiles written from %d drawing(s) of the theme", len(done), total,
                   sum(parts is not None for parts in self.models.values()))
         return done
 

@@ -227,12 +227,12 @@ class MkDocsAdapter:
     def _profiles_from_one_drawing(self, env, config, files) -> None:
         """Every profile this build writes, drawn once per shape by the theme (adapters.chrome); MkDocs then
         draws nothing for them (the empty template, as for a page another part writes)."""
+        doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)  # what a build draws every page with
         profiles = []
-        for file in files.documentation_pages(inclusion=InclusionLevel.is_included):
+        for file in doc_files:
             made = self.rendered.pages.get(file.src_uri)
             if made is not None and made.kind == "partner" and file.page is not None and file.src_uri not in self.elsewhere:
                 profiles.append((file.page, str(made.key)))
-        doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
         for page in self.make_chrome(config, env, self.nav, doc_files).write(profiles):
             page.meta["template"] = ELSEWHERE
 
