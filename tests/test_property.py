@@ -61,3 +61,36 @@ def test_a_valid_mapping_gives_a_model():
     src = Source("partners/x.yml", None)
     src = load_text("name: A\npattern: agency\nside: agent\nsummary: S\nregion: {province: Bali}\n", "partners/x.yml")
     assert check(src) is not None
+
+
+def _refused(ch: str, multiline: bool) -> bool:
+    """The characters text may not hold, said from Unicode's own definitions: controls (a tab always and a
+    newline in a multi-line text aside), the direction controls, surrogates and noncharacters."""
+    code = ord(ch)
+    if ch == "\t" or (ch == "\n" and multiline):
+        return False
+    return (code < 0x20 or 0x7F <= code <= 0x9F or 0x202A <= code <= 0x202E or 0x2066 <= code <= 0x2069
+            or 0xD800 <= code <= 0xDFFF or 0xFDD0 <= code <= 0xFDEF or code & 0xFFFE == 0xFFFE)
+
+
+# Text near every edge the check has: ASCII, the C1 controls, the direction controls, surrogates, the
+# noncharacters of the Basic Multilingual Plane and of every plane past it, and the characters beside them.
+_EDGES = [0, 0x8, 0x9, 0xA, 0xB, 0x1F, 0x20, 0x7E, 0x7F, 0x9F, 0xA0, 0xE9, 0x2029, 0x202A, 0x202E, 0x202F, 0x2065, 0x2066, 0x2069,
+          0x206A, 0xD7FF, 0xD800, 0xDFFF, 0xE000, 0xFDCF, 0xFDD0, 0xFDEF, 0xFDF0, 0xFFFD, 0xFFFE, 0xFFFF, 0x10000, 0x1F600]
+_EDGES += [plane * 0x10000 + low for plane in range(1, 17) for low in (0xFFFD, 0xFFFE, 0xFFFF)]
+edge_text = st.lists(st.one_of(st.sampled_from(_EDGES).map(chr), st.characters(min_codepoint=0x20, max_codepoint=0x7E),
+                               st.characters()), max_size=30).map("".join)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(edge_text, st.booleans())
+def test_text_is_refused_exactly_when_it_holds_a_character_no_output_can_carry(text, multiline):
+    from portal_kemitraan.core.fieldtypes import _check_chars
+
+    expected = any(_refused(ch, multiline) for ch in text)
+    try:
+        _check_chars(text, multiline)
+        refused = False
+    except ValueError:
+        refused = True
+    assert refused == expected, [hex(ord(c)) for c in text]

@@ -337,3 +337,29 @@ def test_doctor_passes_a_ready_configuration_and_catches_template_text(tmp_path)
     assert code == 1 and "koperasi-baru-sekali.yml:8: summary: still holds the placeholder" in out
     code, out, err = run("doctor", "--data", root, "--config", config)
     assert code == 1 and "summary: still holds the placeholder" in out
+
+
+@pytest.mark.parametrize("parallel", [False, True], ids=["one process", "forked workers"])
+def test_a_placeholder_is_found_however_the_yaml_writes_it(tmp_path, monkeypatch, parallel):
+    """The parser notes whether any text holds "[[", and only then are the public texts searched for a
+    placeholder: a placeholder written through escapes, split over a folded block, given through an alias
+    or in a list is still found, and a file with brackets that are no placeholder passes."""
+    root = copy_reference_data(str(tmp_path), with_partners=True)
+    path = os.path.join(root, "koperasi-tani-sumber-rejeki.yml")
+    text = open(path, encoding="utf-8").read()
+    escaped = text.replace('summary: "Koperasi petani', 'summary: "\\x5b\\x5btulis ringkasan\\u005d] Koperasi petani', 1)
+    folded = text.replace("description: |\n  Koperasi ini", "description: >\n  [[tulis\n  deskripsi]]\n\n  Koperasi ini", 1)
+    aliased = text.replace('  - title: "Pelatihan sortasi dan pengemasan"', '  - title: &judul "[[judul kegiatan]]"', 1).replace(
+        '  - title: "Kunjungan gudang pembeli"', "  - title: *judul", 1)
+    plain = text.replace('summary: "Koperasi petani', 'summary: "[Koperasi] [petani]', 1)
+    monkeypatch.setenv("PORTAL_PARALLEL_MIN", "1" if parallel else "100000")
+    for variant, field in ((escaped, "summary"), (folded, "description"), (aliased, "activities[0].title"), (plain, None)):
+        assert variant != text
+        with open(path, "w", encoding="utf-8") as fh:
+            fh.write(variant)
+        catalog = load_catalog(root, today=TODAY)
+        said = [line for line in catalog.report.lines() if "still holds the placeholder" in line]
+        if field is None:
+            assert said == [] and catalog.report.ok, catalog.report.lines()
+        else:
+            assert any(f"koperasi-tani-sumber-rejeki.yml:" in line and f": {field}: still holds the placeholder [[" in line for line in said), catalog.report.lines()

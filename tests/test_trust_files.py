@@ -79,6 +79,24 @@ def test_a_link_that_stays_inside_is_read(root):
     assert lines(root) == []
 
 
+def test_a_data_folder_reached_through_a_link_reads_its_files_and_still_refuses_links_out(root, tmp_path):
+    """The folder's own links are resolved once for all its files (core/safefs.read_inside): a partner file
+    right inside it, one linked to another inside and one linked outside are each judged as before."""
+    outside = tmp_path / "elsewhere.yml"
+    outside.write_text(PARTNER.format(slug="luar", extra=""), encoding="utf-8")
+    partner(root, "mitra-asli")
+    os.symlink("mitra-asli.yml", os.path.join(root, "mitra-salinan.yml"))
+    os.symlink(outside, os.path.join(root, "mitra-luar.yml"))
+    linked = str(tmp_path / "tautan-data")
+    os.symlink(root, linked)
+    for folder in (root, linked, linked + "/"):
+        catalog = load_catalog(folder, today=TODAY)
+        assert [line.split(": ", 1)[1] for line in catalog.report.lines()] == [
+            "file: is a link (or lies under a linked folder) that leads outside partners/; only files inside partners/ are read"
+        ], (folder, catalog.report.lines())
+        assert {"mitra-asli", "mitra-salinan"} <= set(catalog.partners)
+
+
 def test_special_files_are_refused_before_reading(root):
     os.mkfifo(os.path.join(root, "pipa.yml"))  # reading a FIFO would block forever
     os.mkdir(os.path.join(root, "folder.yml"))

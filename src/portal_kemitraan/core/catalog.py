@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import os
 import re
 from dataclasses import dataclass, field
@@ -200,8 +201,9 @@ def _suggest(value: str, options: list[str]) -> str:
     return Text('; did you mean {value!r}?', value=close[0]) if close else Text('; choose one of: {options}', options=', '.join(options))
 
 
-def _cross_check(root: str, catalog: Catalog, src: Source, partner: Partner, today: dt.date) -> None:
-    """Rules that need other files: references resolve, logo exists, dates make sense."""
+def _cross_check(catalog: Catalog, src: Source, partner: Partner, today: dt.date) -> None:
+    """Rules that need the reference data or the date: references resolve, dates make sense, nothing
+    public still holds a placeholder or names a contact person who has not consented."""
     pattern = catalog.patterns.get(partner.pattern)
     if pattern is None:
         src.error(("pattern",), Text('unknown pattern {pattern!r}{suggest}', pattern=partner.pattern, suggest=_suggest(partner.pattern, list(catalog.patterns))))
@@ -216,13 +218,11 @@ def _cross_check(root: str, catalog: Catalog, src: Source, partner: Partner, tod
     for i, form_id in enumerate(partner.forms):
         if form_ids and form_id not in form_ids:
             src.error(("forms", i), Text('unknown form {form_id!r}{suggest}', form_id=form_id, suggest=_suggest(form_id, form_ids)))
-    if partner.logo is not None:
-        _check_logo(root, src, partner.logo, catalog)
     agreement = partner.agreement
     if agreement and agreement.start and agreement.end and agreement.end <= agreement.start:
         src.error(("agreement", "end"), Text('must be after start ({date})', date=agreement.start.isoformat()))
     _check_dates(src, partner, today)
-    if partner.visibility != "hidden":
+    if partner.visibility != "hidden" and src.bracketed:
         for loc, found in privacy.placeholders(partner):
             src.error(loc, Text('still holds the placeholder {found}; write the real text before the partner is {visibility}', found=found, visibility=partner.visibility))
     person = partner.contact.person if partner.contact else None
@@ -300,7 +300,7 @@ _CROSS_FIELDS = published_sources()  # the fields messages across files point at
 
 def read_partner(job: PartnerJob) -> tuple[Source, Partner | None]:
     """Load and validate one partner file (in a worker process for large trees)."""
-    src = load_file(job.path, job.shown, job.root)
+    src = load_file(job.path, job.shown, job.root, job.real_root or None)
     partner = _validate(Partner, src)
     src.data = None  # the model carries the data now
     # Keep only the lines that cross-file messages point at: less to send back from a worker.
@@ -310,11 +310,13 @@ def read_partner(job: PartnerJob) -> tuple[Source, Partner | None]:
 
 @dataclass(frozen=True)
 class PartnerJob:
-    """One partner file to read: its path, the path shown in messages, and the data folder."""
+    """One partner file to read: its path, the path shown in messages, and the data folder (and that
+    folder with every link resolved, once for all its files; empty: resolved at each read)."""
 
     path: str
     shown: str
     root: str
+    real_root: str = ""
 
     @property
     def stem(self) -> str:
@@ -345,6 +347,7 @@ def begin_catalog(root: str) -> tuple[Catalog, list[PartnerJob]]:
     catalog.synonyms = _load_search_terms(root, catalog)
     stems: dict[str, str] = {}
     prefix = shown(root, root)
+    real_root = os.path.realpath(root)
     jobs: list[PartnerJob] = []
     for name in _yaml_files(root, root, catalog, skip={f"{r}{e}" for r in RESERVED for e in DATA_EXTENSIONS}):
         stem = name.rsplit(".", 1)[0]
@@ -353,7 +356,7 @@ def begin_catalog(root: str) -> tuple[Catalog, list[PartnerJob]]:
             catalog.report.add(Problem(shown_path, 1, "file", Text('the slug {stem!r} is also used by {value}; keep one file', stem=stem, value=stems[stem])))
             continue
         stems[stem] = shown_path
-        jobs.append(PartnerJob(os.path.join(root, name), shown_path, root))
+        jobs.append(PartnerJob(os.path.join(root, name), shown_path, root, real_root))
     return catalog, jobs
 
 
@@ -362,6 +365,21 @@ def check_partner(catalog: Catalog, job: PartnerJob, read: tuple[Source, Partner
     reference data and its logo file."""
     src, partner = read
     _finish_partner(catalog, src, partner, job.stem, today)
+    return _with_logo(catalog, src, partner)
+
+
+def _read_and_check(catalog: Catalog, today: dt.date, job: PartnerJob) -> tuple[Source, Partner | None]:
+    """read_partner and every check of check_partner but the logo's (in a worker: logos shared by many
+    partners are read and cleaned once, by the process that holds them all)."""
+    src, partner = read_partner(job)
+    _finish_partner(catalog, src, partner, job.stem, today)
+    return src, partner
+
+
+def _with_logo(catalog: Catalog, src: Source, partner: Partner | None) -> CheckedPartner:
+    """The partner's logo checked (once per logo file for the whole catalog) and the file's checks done."""
+    if partner is not None and partner.logo is not None:
+        _check_logo(catalog.root, src, partner.logo, catalog)
     logo = catalog.logos.get(partner.logo) if partner is not None and partner.logo else None
     return CheckedPartner(tuple(src.problems), partner, logo)
 
@@ -381,8 +399,8 @@ def load_catalog(root: str, today: dt.date | None = None, parallel: bool = True)
     """Read every data file under `root` (the partners/ folder) and check it; never raises for bad data."""
     today = today or dt.date.today()
     catalog, jobs = begin_catalog(root)
-    for job, read in zip(jobs, fork_map(read_partner, jobs, parallel)):
-        add_partner(catalog, job, check_partner(catalog, job, read, today))
+    for job, (src, partner) in zip(jobs, fork_map(functools.partial(_read_and_check, catalog, today), jobs, parallel)):
+        add_partner(catalog, job, _with_logo(catalog, src, partner))
     finish_catalog(catalog)
     return catalog
 
@@ -431,7 +449,7 @@ def _finish_partner(catalog: Catalog, src: Source, partner: Partner | None, stem
     if problem:
         src.problems.append(Problem(src.path, 1, "file", problem))
     if partner is not None:
-        _cross_check(catalog.root, catalog, src, partner, today)
+        _cross_check(catalog, src, partner, today)
 
 
 def check_new_partner(catalog: Catalog, slug: str, text: str, today: dt.date, replacing: str | None = None) -> tuple[object, list[Problem]]:

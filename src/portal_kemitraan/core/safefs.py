@@ -30,14 +30,20 @@ def _resolved_inside(real_root: str, real: str) -> bool:
         return False
 
 
-def read_inside(root: str, path: str, limit: int) -> bytes:
+def read_inside(root: str, path: str, limit: int, real_root: str | None = None) -> bytes:
     """The bytes of one regular file inside `root`, at most `limit` of them; raises Refused otherwise.
 
     Links are allowed only when they resolve inside `root` (a checkout may link one logo to another);
     devices, FIFOs, sockets, folders and /proc files are refused before a byte is read, and the file
-    is opened without following a final link and checked again through its open descriptor."""
-    real = os.path.realpath(path)  # resolved once: the same path is checked and then opened
-    if not _resolved_inside(os.path.realpath(root), real):
+    is opened without following a final link and checked again through its open descriptor. A caller
+    reading many files passes `real_root`, `root` with every link resolved, to resolve it only once."""
+    real_root = real_root or os.path.realpath(root)
+    folder, name = os.path.split(path)
+    if folder == root and name not in ("", ".", "..") and not os.path.islink(path):
+        real = os.path.join(real_root, name)  # a file right inside the folder, itself no link
+    else:
+        real = os.path.realpath(path)  # resolved once: the same path is checked and then opened
+    if not _resolved_inside(real_root, real):
         raise Refused(Text("is a link (or lies under a linked folder) that leads outside partners/; only files inside partners/ are read"))
     return _read_resolved(real, limit)
 

@@ -44,6 +44,9 @@ class Source:
     data: object = None
     lines: dict[tuple, int] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    # False only when the parser saw every text value and none holds "[[", so none can hold a placeholder
+    # that `portal new` or `import` writes ([[...]]): checking the model's public texts for one is then needless.
+    bracketed: bool = True
 
     def line_of(self, loc: tuple) -> int:
         """The line of the value at `loc`, or of its nearest ancestor that has one."""
@@ -80,11 +83,12 @@ class _Stop(Exception):
         self.line, self.field, self.message = line, field, message
 
 
-def load_file(abs_path: str, shown_path: str, root: str) -> Source:
-    """Read and parse one file inside the data folder `root`; never raises for bad content, records problems instead."""
+def load_file(abs_path: str, shown_path: str, root: str, real_root: str | None = None) -> Source:
+    """Read and parse one file inside the data folder `root` (`real_root`: see read_inside); never raises
+    for bad content, records problems instead."""
     src = Source(shown_path)
     try:
-        raw = read_inside(root, abs_path, MAX_BYTES)
+        raw = read_inside(root, abs_path, MAX_BYTES, real_root)
     except Refused as exc:
         message = Text("{problem} (1 MiB)", problem=exc.message) if str(exc.message).startswith("file is") else exc.message
         src.problems.append(Problem(shown_path, 1, "file", message))
@@ -152,7 +156,7 @@ def load_text(text: str, shown_path: str, src: Source | None = None) -> Source:
         src.problems.append(Problem(shown_path, line, "file", Text("contains a NUL byte; this is not a text file")))
         return src
     try:
-        src.data = _build(text, src.lines)
+        _build(text, src)
     except _Stop as stop:
         src.problems.append(Problem(shown_path, stop.line, stop.field, stop.message))
     except yaml.MarkedYAMLError as exc:
@@ -212,9 +216,11 @@ def _scalar(event, constructor: yaml.constructor.SafeConstructor) -> object:
         return event.value
 
 
-def _build(text: str, lines: dict) -> object:
-    """Turn the parser's events into dicts, lists and scalars, without recursion."""
-    return _Builder(lines).build(_Loader(text).get_event)
+def _build(text: str, src: Source) -> None:
+    """Turn the parser's events into dicts, lists and scalars, without recursion (src.data, src.lines)."""
+    builder = _Builder(src.lines)
+    src.data = builder.build(_Loader(text).get_event)
+    src.bracketed = builder.bracketed
 
 
 class _Builder:
@@ -231,6 +237,7 @@ class _Builder:
         self.chars = 0  # characters of every text and key, aliases expanded
         self.documents = 0
         self.result = None
+        self.bracketed = False  # some text value holds "[["
 
     def build(self, next_event) -> object:
         handlers = {
@@ -296,6 +303,8 @@ class _Builder:
             self.chars += size
             return
         value = _scalar(event, self.constructor)
+        if "[[" in event.value:
+            self.bracketed = True
         self._count(line, 1, size, aliased=False)
         if event.anchor:
             self.anchors[event.anchor] = (value, 1, size)
