@@ -94,3 +94,23 @@ def test_text_is_refused_exactly_when_it_holds_a_character_no_output_can_carry(t
     except ValueError:
         refused = True
     assert refused == expected, [hex(ord(c)) for c in text]
+
+
+_SCAN_PIECES = st.sampled_from(["Budi", "SANTOSO", "straße", "ΣΟΦΙΑ", "ς", "İstanbul", "ﬁle", "ǅ", "0812", "3456", "7890", "+62", "(0)",
+                                "899-7788-6655", "62 812 3456 7890", "-", ".", " ", "  ", "\t", "\n", "\n\n", "\r\n", "\u2028", "<p>", "&amp;"])
+scan_text = st.lists(st.one_of(_SCAN_PIECES, st.text(max_size=6)), max_size=40).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(scan_text, min_size=1, max_size=6), st.integers(min_value=0, max_value=4))
+def test_reading_a_site_line_by_line_and_remembering_lines_finds_what_reading_each_text_whole_finds(texts, cap):
+    """The leak scan reads each line once per worker (staff/sitecheck.Reading): for any texts, read one
+    after the other through one reading whatever its bound, its words and private numbers are exactly
+    those of each whole text read afresh."""
+    from portal_kemitraan.staff.sitecheck import Needles, Reading, Secret, words_of
+
+    secret = Secret("partners/x.yml", "internal.phone", "internal")
+    needles = Needles(phones={"8997788665": [secret], "81234567890": [secret], "8123456": [secret]})
+    reading = Reading(needles, cap=cap)
+    for text in texts + texts:  # the second time, from what was remembered
+        assert reading.read(text) == (words_of(text), list(needles.phone_hits(text, needles.phone_lengths()))), text

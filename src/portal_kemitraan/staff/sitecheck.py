@@ -133,6 +133,33 @@ class Needles:
                         yield from self.phones.get(digits[start : start + length], ())
 
 
+class Reading:
+    """The words and private phone numbers of texts, read line by line and remembered for one scan of many
+    files (in one process): the theme draws the same lines and icons around every page, so most of a page
+    is read once for the whole site. Exact: no word and no run of digits holds a line break, and case
+    folding goes letter by letter. Bounded: past `cap` lines nothing new is kept, nor any line over 4 KiB."""
+
+    def __init__(self, needles: Needles, cap: int = 30_000):
+        self.needles, self.cap = needles, cap
+        self.lengths = needles.phone_lengths()
+        self.lines: dict[str, tuple[list[str], tuple]] = {}
+
+    def read(self, text: str) -> tuple[list[str], list]:
+        """words_of(text), and the secrets of needles.phone_hits(text)."""
+        words: list[str] = []
+        phones: list = []
+        lines = self.lines
+        for line in text.split("\n"):
+            known = lines.get(line)
+            if known is None:
+                known = (_WORD.findall(line.casefold()), tuple(self.needles.phone_hits(line, self.lengths)))
+                if len(lines) < self.cap and len(line) <= 4096:
+                    lines[line] = known
+            words += known[0]
+            phones += known[1]
+        return words, phones
+
+
 _FEW_KEYS = 8  # up to this many filed words in a text, finding each with list.index beats one pass in Python
 
 
@@ -312,12 +339,12 @@ def leaks(site_root: str, needles: Needles, parallel: bool = True) -> list[Text]
     fields found and the rule they fall under (never the value itself: the output may be a public log).
     The files are read on every core."""
     paths = list(site_files(site_root))
-    lengths = needles.phone_lengths()
-    found = fork_map(lambda path: _file_leaks(site_root, path, needles, lengths), paths, parallel)
+    reading = Reading(needles)  # each worker fills its own copy
+    found = fork_map(lambda path: _file_leaks(site_root, path, reading), paths, parallel)
     return [problem for problems in found for problem in problems]
 
 
-def _file_leaks(site_root: str, path: str, needles: Needles, lengths: list[int]) -> list[Text]:
+def _file_leaks(site_root: str, path: str, reading: Reading) -> list[Text]:
     rel = os.path.relpath(path, site_root).replace(os.sep, "/")
     with open(path, "rb") as fh:
         raw = fh.read()
@@ -325,7 +352,8 @@ def _file_leaks(site_root: str, path: str, needles: Needles, lengths: list[int])
         return []  # the editor's third-party code, byte for byte as vendored: no data of ours is in it
     found: dict[tuple[str, str], set[str]] = {}
     for text in _texts(rel, raw):
-        for secret in [s for _, s in needles.find(words_of(text))] + list(needles.phone_hits(text, lengths)):
+        words, phones = reading.read(text)
+        for secret in [s for _, s in reading.needles.find(words)] + phones:
             if not any(rel.startswith(a) for a in secret.allowed):
                 found.setdefault((secret.source, secret.rule), set()).add(secret.field)
     return [_leak_message(rel, source, ", ".join(sorted(fields)), rule) for (source, rule), fields in sorted(found.items())]
