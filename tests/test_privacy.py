@@ -185,6 +185,26 @@ def test_portal_check_finds_a_value_planted_in_a_copy_of_the_built_site(private_
     assert [str(p).split(":")[0] for p in found] == ["guide/index.html", "guide/index.html"], found
 
 
+def test_the_vendored_editor_script_is_passed_over_only_byte_for_byte(private_site, tmp_path):
+    """The leak scan passes over the third-party editor script only while it holds exactly the vendored
+    bytes: a private value added to it, or written over it at the same size, is found."""
+    catalog, public = _needles(private_site)
+    needles = sitecheck.private_needles(catalog, public, ["", "en/"])
+    copy = tmp_path / "site"
+    shutil.copytree(private_site, copy)
+    script = copy / "admin" / "decap-cms.js"
+    original = script.read_bytes()
+    assert sitecheck.leaks(str(copy), needles, parallel=False) == []
+    planted = f"/* {sentinel('hidden', 1)} */".encode()
+    for changed in (original + planted, planted + original[len(planted):]):
+        script.write_bytes(changed)
+        found = sitecheck.leaks(str(copy), needles, parallel=False)
+        # Read as any other file, the script is found to hold the planted value (and ordinary words that
+        # happen to be private values elsewhere), and nothing else in the site is.
+        assert {str(p).split(":")[0] for p in found} == {"admin/decap-cms.js"}, found
+        assert any("and that partner is hidden" in str(p) for p in found), found
+
+
 def test_portal_check_finds_a_value_only_url_encoded_and_a_number_written_the_international_way(private_site, tmp_path):
     """A private value that a page holds only inside an encoded address (a mail link's body), and a private
     number written +62 with its own grouping: each is found, on the page that holds it and nowhere else."""

@@ -275,15 +275,17 @@ SIDE_WORDS = {
 }
 
 
-def vendored_digests() -> frozenset[str]:
-    """The SHA-256 of each third-party file the editor publishes unchanged (Decap CMS and its licences): a
-    check of the built site for private values may pass over a file with exactly these bytes."""
-    out = set()
+def vendored_digests() -> dict[int, frozenset[str]]:
+    """The SHA-256 of each third-party file the editor publishes unchanged (Decap CMS and its licences), by
+    its size: a check of the built site for private values may pass over a file with exactly these bytes
+    (and hashes only a file of one of these sizes)."""
+    out: dict[int, set[str]] = {}
     for name, source in VENDORED.items():
         if source.startswith("vendor/"):
             with open(os.path.join(_HERE, source), "rb") as fh:
-                out.add(hashlib.sha256(fh.read()).hexdigest())
-    return frozenset(out)
+                data = fh.read()
+            out.setdefault(len(data), set()).add(hashlib.sha256(data).hexdigest())
+    return {size: frozenset(digests) for size, digests in out.items()}
 
 
 HOST = re.compile(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+")
