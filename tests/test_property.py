@@ -3,7 +3,7 @@
 import re
 
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from portal_kemitraan.core.catalog import Source, _validate
@@ -103,6 +103,7 @@ scan_text = st.lists(st.one_of(_SCAN_PIECES, st.text(max_size=6)), max_size=40).
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(scan_text, min_size=1, max_size=6), st.integers(min_value=0, max_value=4))
+@example(["<p>Budi\nSANTOSO</p> Straße 0812-3456-7890", "budi santoso", "straße"], 1)
 def test_reading_a_site_line_by_line_and_remembering_lines_finds_what_reading_each_text_whole_finds(texts, cap):
     """The leak scan reads each line once per worker (staff/sitecheck.Reading): for any texts, read one
     after the other through one reading whatever its bound, its words and private numbers are exactly
@@ -112,5 +113,9 @@ def test_reading_a_site_line_by_line_and_remembering_lines_finds_what_reading_ea
     secret = Secret("partners/x.yml", "internal.phone", "internal")
     needles = Needles(phones={"8997788665": [secret], "81234567890": [secret], "8123456": [secret]})
     reading = Reading(needles, cap=cap)
+    needles.add(("budi", "santoso"), secret)
+    needles.add(("strasse",), secret)  # as words_of folds it
     for text in texts + texts:  # the second time, from what was remembered
-        assert reading.read(text) == (words_of(text), list(needles.phone_hits(text, needles.phone_lengths()))), text
+        words, filed, phones = reading.read(text)
+        assert (words, phones) == (words_of(text), list(needles.phone_hits(text, needles.phone_lengths()))), text
+        assert list(needles.find(words, filed)) == list(needles.find(words_of(text))), text

@@ -97,9 +97,10 @@ class Needles:
         self.by_key = {key: [(w, at, wider(s)) for w, at, s in entries] for key, entries in self.by_key.items()}
         self.phones = {number: [wider(s) for s in secrets] for number, secrets in self.phones.items()}
 
-    def find(self, words: list[str]):
-        """Every (value, secret) whose words occur in `words`, in order."""
-        present = self.by_key.keys() & set(words)
+    def find(self, words: list[str], present: set[str] | None = None):
+        """Every (value, secret) whose words occur in `words`, in order (`present`: the filed words among
+        them, when the caller knows them already)."""
+        present = self.by_key.keys() & set(words) if present is None else present
         if not present:
             return
         if len(present) <= _FEW_KEYS:  # few filed words: each found by the list's own search (C-speed), then put in order
@@ -144,20 +145,24 @@ class Reading:
         self.lengths = needles.phone_lengths()
         self.lines: dict[str, tuple[list[str], tuple]] = {}
 
-    def read(self, text: str) -> tuple[list[str], list]:
-        """words_of(text), and the secrets of needles.phone_hits(text)."""
+    def read(self, text: str) -> tuple[list[str], set[str], list]:
+        """words_of(text), the words among them that values are filed under, and the secrets of
+        needles.phone_hits(text)."""
         words: list[str] = []
+        filed: set[str] = set()
         phones: list = []
-        lines = self.lines
+        lines, keys = self.lines, self.needles.by_key.keys()
         for line in text.split("\n"):
             known = lines.get(line)
             if known is None:
-                known = (_WORD.findall(line.casefold()), tuple(self.needles.phone_hits(line, self.lengths)))
+                found = _WORD.findall(line.casefold())
+                known = (found, keys & set(found), tuple(self.needles.phone_hits(line, self.lengths)))
                 if len(lines) < self.cap and len(line) <= 4096:
                     lines[line] = known
             words += known[0]
-            phones += known[1]
-        return words, phones
+            filed |= known[1]
+            phones += known[2]
+        return words, filed, phones
 
 
 _FEW_KEYS = 8  # up to this many filed words in a text, finding each with list.index beats one pass in Python
@@ -352,8 +357,8 @@ def _file_leaks(site_root: str, path: str, reading: Reading) -> list[Text]:
         return []  # the editor's third-party code, byte for byte as vendored: no data of ours is in it
     found: dict[tuple[str, str], set[str]] = {}
     for text in _texts(rel, raw):
-        words, phones = reading.read(text)
-        for secret in [s for _, s in reading.needles.find(words)] + phones:
+        words, filed, phones = reading.read(text)
+        for secret in [s for _, s in reading.needles.find(words, filed)] + phones:
             if not any(rel.startswith(a) for a in secret.allowed):
                 found.setdefault((secret.source, secret.rule), set()).add(secret.field)
     return [_leak_message(rel, source, ", ".join(sorted(fields)), rule) for (source, rule), fields in sorted(found.items())]
