@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass, field
-from xml.sax.saxutils import XMLGenerator
 
 from .problems import Text
 
@@ -123,7 +122,7 @@ def _style_declarations(style: str) -> list[tuple[str, str]]:
     return out
 
 
-def _rewrite(root, writer: XMLGenerator, removed: dict) -> None:
+def _rewrite(root, writer, removed: dict) -> None:
     """Write the allowlisted part of an SVG tree (elements, attributes, text) through `writer`; what was
     left out is named in `removed`."""
     count = 0
@@ -186,6 +185,8 @@ def clean_svg(data: bytes) -> Cleaned:
         raise LogoError(Text('the SVG cannot be read as XML ({value}); export it again as plain SVG', value=str(exc).split(':')[0]))
     if _split(root.tag) != (SVG_NS, "svg"):
         raise LogoError(Text("the file is not an SVG document (its root element is not <svg> in the SVG namespace)"))
+    from xml.sax.saxutils import XMLGenerator  # here: it imports urllib.request (about 60 ms of every command's start)
+
     removed: dict[str, None] = {}
     out = io.StringIO()
     writer = XMLGenerator(out, encoding="utf-8", short_empty_elements=True)
