@@ -155,7 +155,7 @@ class Reading:
         for line in text.split("\n"):
             known = lines.get(line)
             if known is None:
-                found = _WORD.findall(line.casefold())
+                found = words_of(line)
                 known = (found, keys & set(found), tuple(self.needles.phone_hits(line, self.lengths)))
                 if len(lines) < self.cap and len(line) <= 4096:
                     lines[line] = known
