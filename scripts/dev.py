@@ -202,7 +202,7 @@ def cmd_serve(args: list[str]) -> int:
 
 
 def cmd_catalogs(args: list[str]) -> int:
-    """Bring the message catalogs (src/portal_kemitraan/locales/) in step with the templates and code."""
+    """Bring the message catalogs (src/portal_kemitraan/locales/) in step with the templates and code, and compile them (.mo)."""
     ensure_venv("requirements.txt")
     code = "from portal_kemitraan.render import catalogs; changed = catalogs.update_all(); print('updated:', ', '.join(changed) or 'nothing')"
     return subprocess.run([PY, "-c", code], cwd=ROOT, env=env()).returncode

@@ -1,18 +1,22 @@
 """Two editions from one set of templates: every string comes from a catalog, no catalog is stale or has an
 untranslated string, and the English edition is complete, switchable, and honest about Indonesian text."""
 
+import hashlib
+import io
 import json
 import os
 import re
+import shutil
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 
 from babel.messages.checkers import python_format
+from babel.messages.pofile import read_po, write_po
 
 from conftest import ROOT, copy_reference_data, TODAY
 from portal_kemitraan.core.catalog import load_catalog
 from portal_kemitraan.core.public import build_public_site
-from portal_kemitraan.render import catalogs
+from portal_kemitraan.render import catalogs, i18n
 from portal_kemitraan.render.i18n import LANGUAGES, Locale, phone
 from portal_kemitraan.render.pages import SitePlan
 from portal_kemitraan.core.settings import Settings
@@ -27,6 +31,53 @@ def test_no_catalog_is_stale():
         have = catalogs.messages_of(catalogs.read(locale))
         assert sorted(map(str, wanted - have)) == [], f"{locale}: missing (run: python3 scripts/dev.py catalogs)"
         assert sorted(map(str, have - wanted)) == [], f"{locale}: stale (run: python3 scripts/dev.py catalogs)"
+
+
+def test_each_compiled_catalog_is_its_catalog_compiled():
+    """The .mo file read at every start is the .po file compiled: run `python3 scripts/dev.py catalogs`."""
+    for locale in LANGUAGES:
+        with open(i18n.catalog_path(locale), "rb") as po, open(i18n.compiled_path(locale), "rb") as mo:
+            assert mo.read() == i18n.compile_catalog(po.read(), locale), f"{locale}: stale .mo (run: python3 scripts/dev.py catalogs)"
+
+
+def _retranslate(path, msgid: str, string: str) -> None:
+    with open(path, "rb") as fh:
+        catalog = read_po(fh, locale="en", domain=i18n.DOMAIN)
+    catalog[msgid].string = string
+    out = io.BytesIO()
+    write_po(out, catalog, width=100, sort_output=True, include_lineno=False)
+    with open(path, "wb") as fh:
+        fh.write(out.getvalue())
+
+
+def test_a_compiled_catalog_is_read_only_while_it_is_the_catalog_as_it_is_now(tmp_path, monkeypatch):
+    """A .po file edited by hand and not compiled again still says what it says now: the .mo compiled from
+    its older text is passed over, as is a broken .mo or none; compiled again, the .mo is what is read."""
+    folder = tmp_path / "locales"
+    shutil.copytree(i18n.LOCALES_DIR, folder)
+    monkeypatch.setattr(i18n, "LOCALES_DIR", str(folder))
+    po, mo = i18n.catalog_path("en"), i18n.compiled_path("en")
+    assert i18n.translations("en").gettext("Jadi mitra") == "Become a partner"
+    _retranslate(po, "Jadi mitra", "Join us")
+    assert i18n.translations("en").gettext("Jadi mitra") == "Join us"  # the .mo of the older text is passed over
+    for broken in (b"", b"not a catalog", open(mo, "rb").read()[:40]):
+        with open(mo, "wb") as fh:
+            fh.write(broken)
+        assert i18n.translations("en").gettext("Jadi mitra") == "Join us"
+    os.remove(mo)
+    assert i18n.translations("en").gettext("Jadi mitra") == "Join us"
+    assert catalogs.compile_one("en") and not catalogs.compile_one("en")
+    # The fresh .mo is what is read: one compiled from other words under the digest of the .po as it is.
+    with open(po, "rb") as fh:
+        now = fh.read()
+    _retranslate(po, "Jadi mitra", "Read from the .mo")
+    with open(po, "rb") as fh:
+        other = fh.read()
+    with open(mo, "wb") as fh:
+        fh.write(i18n.compile_catalog(other, "en").replace(hashlib.sha256(other).hexdigest().encode(), hashlib.sha256(now).hexdigest().encode()))
+    with open(po, "wb") as fh:
+        fh.write(now)
+    assert i18n.translations("en").gettext("Jadi mitra") == "Read from the .mo"
 
 
 def test_the_english_catalog_translates_every_string_keeping_its_placeholders():

@@ -1,5 +1,5 @@
 """The message catalogs: extracting every translatable string from the templates and the Python code, and
-keeping each language's .po file in step (new strings added, vanished ones dropped)."""
+keeping each language's .po file in step (new strings added, vanished ones dropped) and compiled (.mo)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po, write_po
 
-from .i18n import DOMAIN, LANGUAGES, catalog_path
+from .i18n import DOMAIN, LANGUAGES, catalog_path, compile_catalog, compiled_path
 
 PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 METHODS = [("**/templates/**.j2", "jinja2"), ("**.py", "python")]
@@ -66,5 +66,19 @@ def _text(catalog: Catalog) -> bytes:
     return out.getvalue()
 
 
+def compile_one(locale: str) -> bool:
+    """Compile one language's .po file into the .mo file read at every start; True when that changed it."""
+    with open(catalog_path(locale), "rb") as fh:
+        compiled = compile_catalog(fh.read(), locale)
+    path = compiled_path(locale)
+    if os.path.exists(path):
+        with open(path, "rb") as fh:
+            if fh.read() == compiled:
+                return False
+    with open(path, "wb") as fh:
+        fh.write(compiled)
+    return True
+
+
 def update_all() -> list[str]:
-    return [locale for locale in LANGUAGES if update(locale)]
+    return [locale for locale in LANGUAGES if update(locale) | compile_one(locale)]
