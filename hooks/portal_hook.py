@@ -3,11 +3,13 @@
 from portal_kemitraan.adapters.chrome import Chrome
 from portal_kemitraan.adapters.mkdocs import MkDocsAdapter
 from portal_kemitraan.adapters.preview import Preview
+from portal_kemitraan.adapters.templatecache import user_cache
 
 # MkDocs loads a hook as a module: the adapter object carries the build's state, and in `serve` the
 # preview it makes keeps what is worth keeping between rebuilds; a build draws its profiles from one drawing of
-# the theme per page shape (Chrome). The adapters meet only here.
-_adapter = MkDocsAdapter(preview=Preview, chrome=Chrome)
+# the theme per page shape (Chrome); a build's templates compile once into the user's cache folder
+# (user_cache). The adapters meet only here.
+_adapter = MkDocsAdapter(preview=Preview, chrome=Chrome, compiled=user_cache)
 
 on_startup = _adapter.on_startup
 on_config = _adapter.on_config

@@ -41,10 +41,12 @@ def load_site(config: dict, config_dir: str, today=None) -> tuple[Settings, Publ
     return settings, build_public_site(catalog, today, settings.ending_soon_days)
 
 
-def render_files(config: dict, config_dir: str, today=None, loaded: tuple[Settings, PublicSite] | None = None) -> tuple[dict[str, str | bytes], dict]:
+def render_files(config: dict, config_dir: str, today=None, loaded: tuple[Settings, PublicSite] | None = None,
+                 compiled=None) -> tuple[dict[str, str | bytes], dict]:
     """Every file of one edition's docs folder, by its path: generated pages, hand-written pages with
     their blocks filled in, exports, logos, and the edition's search index (engines that do not run the
-    hook publish it as any other static file); and the theme's words in the edition's language."""
+    hook publish it as any other static file); and the theme's words in the edition's language.
+    `compiled`: where templates compile once (render.site.Edition.compiled)."""
     settings, site = loaded or load_site(config, config_dir, today)
     theme = config.get("theme") if isinstance(config.get("theme"), dict) else {}
     edition = Edition(
@@ -56,6 +58,7 @@ def render_files(config: dict, config_dir: str, today=None, loaded: tuple[Settin
         links_from_source=True,  # engines without the hook (Zensical) rewrite raw HTML's href and src from the file
         markdown=extensions_of(config.get("markdown_extensions")),
         repository=str(config.get("repo_url") or ""),
+        compiled=compiled,
     )
     docs_dir = os.path.join(config_dir, str(config.get("docs_dir") or "docs"))
     handwritten, other = {}, {}
@@ -181,7 +184,7 @@ def _folder(config: dict, key: str, default: str, name: str) -> str:
     return value
 
 
-def project_files(config_path: str) -> dict[str, str | bytes]:
+def project_files(config_path: str, compiled=None) -> dict[str, str | bytes]:
     """A whole project for another engine: for each edition, its configuration (hook-free) and its rendered
     docs folder; the overriding templates once."""
     config_dir = os.path.dirname(os.path.abspath(config_path))
@@ -196,7 +199,7 @@ def project_files(config_path: str) -> dict[str, str | bytes]:
         if docs in used or (not main and not site_dir.startswith("site/")):
             raise RenderError(Text('{name}: each edition needs its own docs_dir and a site_dir inside site/ (found {docs!r}, {site_dir!r})', name=name, docs=docs, site_dir=site_dir))
         used[docs] = name
-        rendered, theme_text = render_files(config, config_dir, loaded=loaded)
+        rendered, theme_text = render_files(config, config_dir, loaded=loaded, compiled=compiled)
         for rel, data in rendered.items():
             files[f"{docs}/{rel}"] = data
         theme = config.get("theme") if isinstance(config.get("theme"), dict) else {}

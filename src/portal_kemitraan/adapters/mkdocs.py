@@ -51,11 +51,13 @@ class MkDocsAdapter:
     """One object per MkDocs process; its state is rebuilt in every on_config (each build or rebuild).
     `preview` makes the component that a `serve` process keeps between builds (adapters.preview.Preview,
     given by the hook file: adapters do not import one another); `chrome` draws profiles from one drawing
-    of the theme per page shape (adapters.chrome.Chrome, likewise given by the hook file)."""
+    of the theme per page shape (adapters.chrome.Chrome, likewise given by the hook file); `compiled` gives
+    a build's store of compiled templates (adapters.templatecache.user_cache, likewise)."""
 
-    def __init__(self, preview=None, chrome=None):
+    def __init__(self, preview=None, chrome=None, compiled=None):
         self.make_preview = preview
         self.make_chrome = chrome
+        self.make_compiled = compiled  # a build's store of compiled templates, when the hook file gives one
         self.command: str | None = None
         self.settings: Settings | None = None
         self.root: str | None = None
@@ -69,6 +71,7 @@ class MkDocsAdapter:
         self.search: Beside | None = None  # the edition's search index, made beside the pages (a build's)
         self.dirty = False  # `--dirty`: MkDocs draws only the pages whose source changed
         self.nav = None  # this build's navigation (on_nav), which every page is drawn with
+        self.compiled = None  # where this build's templates compile once (adapters.templatecache, the preview's memory)
 
     # -- events --------------------------------------------------------------------------------
 
@@ -139,8 +142,11 @@ class MkDocsAdapter:
         # The preview's search reads its fresh index too (adapters.preview.Indexer); no other build has one.
         config.extra["portal_fresh_search"] = FRESH if self.preview is not None else None
         overrides = config.theme.custom_dir if config.theme.custom_dir else None
+        # Templates compile once: into the preview's memory, or the user's cache folder for a build (the theme's too, on_env).
+        self.compiled = self.preview.compiled if self.preview is not None else self.make_compiled() if self.make_compiled else None
         edition = Edition(locale, config.site_url or "", config.site_name, config.use_directory_urls, overrides, sources,
-                          markdown=extensions_of(config.markdown_extensions, config.mdx_configs), repository=repository)
+                          markdown=extensions_of(config.markdown_extensions, config.mdx_configs), repository=repository,
+                          compiled=self.compiled)
         self.settings, self.root, self.site, self.edition = settings, root, site, edition
         return config
 
@@ -149,8 +155,6 @@ class MkDocsAdapter:
         # The preview renders only what changed, when it knows what that is; a build renders every profile now.
         made = render_site(self.site, self.settings, self.edition, ahead=self.staging is None, parallel=self.parallel(),
                            handwritten=handwritten, part=self.part)
-        if self.preview is not None:
-            self.preview.attach(made)  # before any page is made (render_site makes them when first asked for)
         self.rendered = plan = made
         config.extra["portal_text"] = made.theme_text()  # the overrides' words, in this edition's language
         self.outputs = {f.path: f for f in made if f.kind != "handwritten"}  # MkDocs converts those itself
@@ -216,8 +220,8 @@ class MkDocsAdapter:
         return nav
 
     def on_env(self, env, config, files):
-        if self.preview is not None:  # the theme's templates too (MkDocs makes a new environment per build)
-            env.bytecode_cache = self.preview.compiled
+        if self.compiled is not None:  # the theme's templates too (MkDocs makes a new environment per build)
+            env.bytecode_cache = self.compiled
         env.loader = jinja2.ChoiceLoader([jinja2.DictLoader({ELSEWHERE: ""}), env.loader])
         # Not in a preview (its pages link into the repository, each its own way) nor in `--dirty`.
         if self.make_chrome is not None and not self.is_preview() and not self.dirty and self.nav is not None:

@@ -182,10 +182,6 @@ class Preview:
 
         theme.get_env = env_listing_once
 
-    def attach(self, rendered) -> None:
-        """An edition's templates compile through the preview's memory of compiled templates."""
-        rendered.plan.templates.bytecode_cache = self.compiled
-
 
 _REBASE = ("rebase",)  # the fresh worker's job once the whole index is written
 FRESH_MOST = 200  # documents a fresh index holds at most (a few saves' worth; about 0.4 s of Pagefind here)

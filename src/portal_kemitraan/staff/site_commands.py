@@ -228,6 +228,7 @@ def cmd_init(args, reporter) -> int:
 
 def cmd_render(args, reporter) -> int:
     from ..adapters.folder import RenderError, project_files, write_folder
+    from ..adapters.templatecache import user_cache
     from ..core.problems import DataError
 
     out = os.path.abspath(args.out)
@@ -235,7 +236,7 @@ def cmd_render(args, reporter) -> int:
     if inside(data, out) or inside(out, data):  # whatever markers the folder holds: the data is never replaced
         raise UsageError(Text('{shown} is the data folder, inside it or around it; {what} go to a folder outside the data', shown=shown_path(args.out), what=Text("the rendered site")))
     try:
-        files = project_files(args.config)
+        files = project_files(args.config, compiled=user_cache())
         count = write_folder(out, files)
     except DataError as exc:
         for line in exc.report.lines(notes=False):
