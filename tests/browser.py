@@ -11,6 +11,13 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+# The features Playwright's own launch turns off (its --disable-features, as Playwright 1.5x passes it).
+PLAYWRIGHT_DISABLED = [
+    "AvoidUnnecessaryBeforeUnloadCheckSync", "DestroyProfileOnBrowserClose", "HttpsUpgrades", "HttpsFirstBalancedModeAutoEnable",
+    "LensOverlay", "MediaRouter", "PaintHolding", "ThirdPartyStoragePartitioning", "AvoidCorsURLLoaderRestartOnRedirect",
+    "TcpPortRandomizationWin", "OptimizationHints", "NetworkTimeServiceQuerying", "AimEnabled", "PreconnectToSearch",
+    "msForceBrowserSignIn", "msEdgeUpdateLaunchServicesPreferredVersion",
+]
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -22,8 +29,9 @@ CHROMIUM_ARGS = [
     # Chromium 156 gives every new window (each test's fresh context) a renderer of its own for the address
     # bar's suggestions (chrome://omnibox-popup.top-chrome/), which no headless page shows: half the CPU of
     # opening a context and its first page (0.77 against 0.35 CPU-seconds, 8 in a row), a third of a fresh
-    # page's load. The pages under test are untouched.
-    "--disable-features=WebUIOmniboxPopup,WebUIOmniboxAimPopup",
+    # page's load. The pages under test are untouched. Chromium obeys only the last --disable-features, and
+    # Playwright passes one of its own first: this one repeats Playwright's (test_browser checks it does).
+    "--disable-features=" + ",".join(PLAYWRIGHT_DISABLED + ["WebUIOmniboxPopup", "WebUIOmniboxAimPopup"]),
     # No address but this machine's resolves: a page that reaches outside fails at once, and says so in its
     # console, where a test reads it. Nothing is intercepted for that: a context with any route has every
     # one of its requests paused for the test process, and its cache turned off (40 % of a page's load).

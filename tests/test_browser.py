@@ -837,3 +837,45 @@ def test_profile_crumbs_lead_to_the_directory_and_the_partners_of_its_pattern(pa
     page.get_by_role("navigation", name=says("Letak halaman ini", "Where this page is")).get_by_role("link", name=says("Direktori mitra", "Partner directory")).click()
     wait_directory(page)
     expect(cards(page)).to_have_count(14)
+
+
+def test_the_browser_starts_as_playwright_starts_it_without_the_address_bar_s_renderer(browser):
+    """Chromium obeys only the last --disable-features it is given: the tests' own must keep every feature
+    that Playwright's launch turns off, besides the address bar's suggestion renderer it drops (no part of
+    the browser's own interface is opened beside a page)."""
+
+    def descendants(pid: int) -> list[int]:
+        """Every process descended from `pid` (Linux: each one's parent, from /proc)."""
+        parents = {}
+        for name in os.listdir("/proc"):
+            try:
+                with open(f"/proc/{name}/stat", encoding="utf-8", errors="replace") as fh:
+                    parents[int(name)] = int(fh.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                pass
+        found, todo = [], [pid]
+        while todo:
+            parent = todo.pop()
+            kids = [p for p, pp in parents.items() if pp == parent]
+            found += kids
+            todo += kids
+        return found
+
+    context = browser.new_context()
+    try:
+        context.new_page()
+        lines = []
+        for pid in descendants(os.getpid()):  # this session's browser (one a worker)
+            try:
+                with open(f"/proc/{pid}/cmdline", "rb") as fh:
+                    lines.append(fh.read().decode("utf-8", "replace").split("\0"))
+            except OSError:
+                pass
+        [command] = [c for c in lines if c[0].endswith("chromium") and not any(a.startswith("--type=") for a in c)]
+        given = [set(a.split("=", 1)[1].split(",")) for a in command if a.startswith("--disable-features=")]
+        assert len(given) >= 1 and all(earlier <= given[-1] for earlier in given), given
+        assert {"WebUIOmniboxPopup", "WebUIOmniboxAimPopup"} <= given[-1]
+        targets = browser.new_browser_cdp_session().send("Target.getTargets")["targetInfos"]
+        assert [t["url"] for t in targets if t["type"] != "page"] == []
+    finally:
+        context.close()
