@@ -108,3 +108,17 @@ def test_the_cache_folder_is_made_for_this_user_alone(tmp_path, monkeypatch):
     info = os.stat(templatecache.folder())
     assert templatecache.folder() == str(tmp_path / "cache" / "portal-kemitraan" / "templates")
     assert info.st_mode & 0o777 == 0o700 and info.st_uid == os.getuid()
+
+
+def test_a_relative_cache_home_is_ignored_as_the_xdg_rule_says(tmp_path, monkeypatch):
+    """XDG_CACHE_HOME must be absolute: a relative one (which would put the cache wherever a command runs,
+    a data folder among them) is ignored for ~/.cache, for the compiled templates and validate's answers."""
+    from portal_kemitraan.staff import checkcache
+
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.chdir(tmp_path)
+    for relative in ("partners", "", "./cache"):
+        monkeypatch.setenv("XDG_CACHE_HOME", relative)
+        assert templatecache.folder() == str(tmp_path / "home" / ".cache" / "portal-kemitraan" / "templates")
+        assert checkcache.folder() == str(tmp_path / "home" / ".cache" / "portal-kemitraan" / "validate")
+    assert templatecache.user_cache() is not None and not os.path.exists(tmp_path / "partners")

@@ -11,6 +11,8 @@ import sys
 import jinja2
 from jinja2.bccache import Bucket
 
+from ..core.safefs import cache_folder
+
 # What the compiled code of a template depends on besides its source: how it is read (the delimiters and
 # whitespace rules), the extensions and their modes, what escapes and what finalizes every value. Two
 # environments that differ in any of these never share an entry.
@@ -21,8 +23,7 @@ _READING = ("block_start_string", "block_end_string", "variable_start_string", "
 
 def folder() -> str:
     """Where the compiled templates are kept: the user's cache folder, outside every project and data folder."""
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return os.path.join(base, "portal-kemitraan", "templates")
+    return cache_folder("templates")
 
 
 def _named(value) -> str:

@@ -18,6 +18,15 @@ class Refused(Exception):
         self.message = message
 
 
+def cache_folder(name: str) -> str:
+    """The user's cache folder for `name` (outside every project and data folder): under $XDG_CACHE_HOME when
+    that is an absolute path (the XDG rule: a relative one is ignored), else under ~/.cache."""
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    if not os.path.isabs(base):
+        base = os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "portal-kemitraan", name)
+
+
 def inside(root: str, path: str) -> bool:
     """True when `path`, with every link resolved, lies inside `root` (itself resolved)."""
     return _resolved_inside(os.path.realpath(root), os.path.realpath(path))

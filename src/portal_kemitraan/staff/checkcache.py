@@ -16,14 +16,14 @@ import os
 import stat
 
 from .. import __version__
+from ..core.safefs import cache_folder
 from ..core.yamlsource import MAX_BYTES
 
 FORMAT = 1
 
 
 def folder() -> str:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return os.path.join(base, "portal-kemitraan", "validate")
+    return cache_folder("validate")
 
 
 def _rules_digest(language: str) -> str:
