@@ -41,15 +41,39 @@ def ensure_venv(requirements: str) -> None:
     wanted = digest.hexdigest()
     if os.path.exists(stamp) and open(stamp).read() == wanted:
         return
-    # The project itself is installed editable (requirements*.txt start with `-e .`), with its pinned dependencies.
-    # Bytecode is compiled once here, on every core, for the project's own code and the packages it needs to
-    # run (its requirements, followed through theirs): where PYTHONDONTWRITEBYTECODE is set (or the tree is
-    # read-only), Python would otherwise compile about 200 modules again at every command's start (0.5 s of
-    # each `portal` run, more for a build). The test tools are compiled as the test run first imports them.
-    run([PY, "-m", "pip", "install", "--disable-pip-version-check", "--no-compile", "-q", "-r", requirements])
-    run([PY, "-c", COMPILE_RUNTIME, os.path.join(ROOT, "src")], shown="compiling the portal and the packages it runs on")
+    pip = [PY, "-m", "pip", "install", "--disable-pip-version-check", "--no-compile", "-q"]
+    extra = test_extra_only(requirements, wanted)
+    if extra:
+        # The project and its runtime are installed from this very tree (the build command ran first):
+        # only the test tools are added, without building the project's editable install again.
+        run(pip + extra)
+    else:
+        # The project itself is installed editable (requirements*.txt start with `-e .`), with its pinned
+        # dependencies. Bytecode is compiled once here, on every core, for the project's own code and the
+        # packages it needs to run (its requirements, followed through theirs): where PYTHONDONTWRITEBYTECODE
+        # is set (or the tree is read-only), Python would otherwise compile about 200 modules again at every
+        # command's start (0.5 s of each `portal` run, more for a build). The test tools are compiled as the
+        # test run first imports them.
+        run(pip + ["-r", requirements])
+        run([PY, "-c", COMPILE_RUNTIME, os.path.join(ROOT, "src")], shown="compiling the portal and the packages it runs on")
     with open(stamp, "w") as fh:
         fh.write(wanted)
+
+
+def test_extra_only(requirements: str, wanted: str) -> list[str]:
+    """The test extra's requirements (pyproject.toml), when they are all that `requirements` adds to a runtime
+    installed from the same files (its stamp holds the same digest); otherwise nothing."""
+    import tomllib
+
+    if requirements != "requirements-dev.txt":
+        return []
+    runtime = os.path.join(VENV, ".installed-requirements.txt")
+    with open(os.path.join(ROOT, requirements), encoding="utf-8") as fh:
+        lines = [line.split("#", 1)[0].strip() for line in fh]
+    if [line for line in lines if line] != ["-e .[test]"] or not os.path.exists(runtime) or open(runtime).read() != wanted:
+        return []
+    with open(os.path.join(ROOT, "pyproject.toml"), "rb") as fh:
+        return list(tomllib.load(fh)["project"]["optional-dependencies"]["test"])
 
 
 # Run by .venv's Python: compile the project (argv[1]) and every installed module it needs to run.
