@@ -124,22 +124,38 @@ def stub_outside(context) -> None:
     context.route(re.compile(r"^(?!http://127\.0\.0\.1:)"), handle)
 
 
+def _thumbnail(path: str, width: int, cap: int):
+    """The screenshot at `path` scaled to `width` pixels, a tall page cut at `cap` pixels of thumbnail."""
+    from PIL import Image
+
+    with Image.open(path) as im:
+        # Only the part of a tall page that the thumbnail keeps is scaled down.
+        scale = width / im.width
+        kept = im.crop((0, 0, im.width, min(im.height, max(1, round(cap / scale))))).convert("RGB")
+        return kept.resize((width, max(1, min(cap, round(kept.height * scale)))), Image.LANCZOS, reducing_gap=3.0)
+
+
 def contact_sheet(folder: str, out: str, width: int = 300, cap: int = 1100) -> int:
     """One image of every screenshot in `folder` (name order), in a grid of `width`-pixel thumbnails each
-    under its file name; tall phone pages are cut at `cap` pixels of thumbnail. Returns how many it holds."""
+    under its file name; tall phone pages are cut at `cap` pixels of thumbnail. Returns how many it holds.
+    Drawn after the last test, while nothing else runs: the thumbnails are made on every core, and a sheet
+    named .jpg is written as JPEG (a seventh of the PNG's time, for an image only looked at)."""
+    import concurrent.futures
+    import multiprocessing
+
     from PIL import Image, ImageDraw
 
     names = sorted(n for n in os.listdir(folder) if n.endswith(".png") and os.path.join(folder, n) != out)
     if not names:
         return 0
-    thumbs = []
-    for name in names:
-        with Image.open(os.path.join(folder, name)) as im:
-            # Only the part of a tall page that the thumbnail keeps is scaled down.
-            scale = width / im.width
-            kept = im.crop((0, 0, im.width, min(im.height, max(1, round(cap / scale))))).convert("RGB")
-            thumb = kept.resize((width, max(1, min(cap, round(kept.height * scale)))), Image.LANCZOS, reducing_gap=3.0)
-            thumbs.append((name[: -len(".png")], thumb))
+    paths = [os.path.join(folder, name) for name in names]
+    cores = min(len(paths), len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+    if cores > 1 and "fork" in multiprocessing.get_all_start_methods():
+        with concurrent.futures.ProcessPoolExecutor(cores, mp_context=multiprocessing.get_context("fork")) as pool:
+            made = list(pool.map(_thumbnail, paths, [width] * len(paths), [cap] * len(paths), chunksize=4))
+    else:
+        made = [_thumbnail(path, width, cap) for path in paths]
+    thumbs = [(name[: -len(".png")], thumb) for name, thumb in zip(names, made)]
     columns = min(6, len(thumbs))
     label, gap = 18, 12
     rows = [thumbs[i : i + columns] for i in range(0, len(thumbs), columns)]
@@ -153,5 +169,8 @@ def contact_sheet(folder: str, out: str, width: int = 300, cap: int = 1100) -> i
             draw.text((x, y + 2), name, fill="#111")
             sheet.paste(thumb, (x, y + label))
         y += height + gap
-    sheet.save(out, compress_level=1)  # quick to write, and no larger: screenshots compress little further
+    if out.lower().endswith((".jpg", ".jpeg")):
+        sheet.save(out, quality=90)
+    else:
+        sheet.save(out, compress_level=1)  # quick to write, and no larger: screenshots compress little further
     return len(thumbs)

@@ -182,22 +182,30 @@ def hostile_project(base: str) -> str:
     return folder
 
 
+def _controller(session) -> bool:
+    """Whether this is the process that runs the session (pytest alone, or xdist's controller), not a worker."""
+    return not hasattr(session.config, "workerinput")
+
+
 def pytest_sessionstart(session):
-    """Screenshots are of this run only: a page type that no longer exists must not linger on the sheet."""
-    shutil.rmtree(os.path.join(ROOT, "test-artifacts", "screenshots"), ignore_errors=True)
+    """Screenshots are of this run only: a page type that no longer exists must not linger on the sheet. The
+    controller clears them once, before any worker starts (a worker clearing them could remove another's)."""
+    if _controller(session):
+        shutil.rmtree(os.path.join(ROOT, "test-artifacts", "screenshots"), ignore_errors=True)
 
 
 def pytest_sessionfinish(session, exitstatus):
     """After the browser tests, one contact sheet of all their screenshots, for a reviewer to look at the
-    whole site at once: test-artifacts/contact-sheet.png."""
+    whole site at once: test-artifacts/contact-sheet.jpg. Drawn once, by the controller after every worker
+    has ended (each worker drawing it too had cost a whole sheet's work at each worker's end)."""
     folder = os.path.join(ROOT, "test-artifacts", "screenshots")
-    if os.path.isdir(folder):
+    if _controller(session) and os.path.isdir(folder):
         from browser import contact_sheet
 
-        n = contact_sheet(folder, os.path.join(ROOT, "test-artifacts", "contact-sheet.png"))
+        n = contact_sheet(folder, os.path.join(ROOT, "test-artifacts", "contact-sheet.jpg"))
         reporter = session.config.pluginmanager.get_plugin("terminalreporter")
         if n and reporter:
-            reporter.write_line(f"contact sheet of {n} screenshots: test-artifacts/contact-sheet.png")
+            reporter.write_line(f"contact sheet of {n} screenshots: test-artifacts/contact-sheet.jpg")
 
 
 # `validate` keeps its outcome in the user's cache folder: the tests use one of their own.
