@@ -26,13 +26,18 @@ def run(cmd: list[str], shown: str | None = None, **kw) -> None:
     subprocess.run(cmd, check=True, cwd=ROOT, **kw)
 
 
-def ensure_venv(requirements: str) -> None:
-    """Create .venv and install a requirements file, skipping the install when nothing changed."""
+def create_venv() -> None:
+    """Create .venv unless it exists."""
     if sys.version_info < (3, 11):
         sys.exit(f"Python 3.11 or newer is needed; this is {sys.version.split()[0]}")
     if not os.path.exists(PY):
         print(f"creating {VENV}", flush=True)
         venv.EnvBuilder(with_pip=True).create(VENV)
+
+
+def ensure_venv(requirements: str) -> None:
+    """Create .venv and install a requirements file, skipping the install when nothing changed."""
+    create_venv()
     digest = hashlib.sha256()
     for name in sorted(n for n in os.listdir(ROOT) if (n.startswith("requirements") and n.endswith(".txt")) or n == "pyproject.toml"):
         with open(os.path.join(ROOT, name), "rb") as fh:
@@ -205,10 +210,18 @@ def cmd_publish(args: list[str]) -> int:
 
 
 def cmd_test(args: list[str]) -> int:
-    ensure_venv("requirements-dev.txt")
+    import concurrent.futures
+
+    # The browser and the npm tool are looked for (and fetched when missing) while pip installs the test
+    # tools; one after the other, since both may need apt-get. The npm tool goes into .venv: made first.
+    create_venv()
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        outside = pool.submit(lambda: (ensure_chromium(), ensure_npm_tools()))
+        ensure_venv("requirements-dev.txt")
+        chromium, npm_tools = outside.result()
     test_env = env(quiet_notice=True)
-    test_env["PORTAL_CHROMIUM"] = ensure_chromium()
-    test_env["PORTAL_NPM_TOOLS"] = ensure_npm_tools()
+    test_env["PORTAL_CHROMIUM"] = chromium
+    test_env["PORTAL_NPM_TOOLS"] = npm_tools
     # The test tools (pytest, Playwright, Hypothesis ...) are compiled as they are first imported, and kept.
     test_env.pop("PYTHONDONTWRITEBYTECODE", None)
     # Every core works (pytest-xdist, at most four workers): tests that share a module's project or server stay
