@@ -42,9 +42,8 @@ def ensure_venv(requirements: str) -> None:
     for name in sorted(n for n in os.listdir(ROOT) if (n.startswith("requirements") and n.endswith(".txt")) or n == "pyproject.toml"):
         with open(os.path.join(ROOT, name), "rb") as fh:
             digest.update(name.encode() + fh.read())
-    stamp = os.path.join(VENV, f".installed-{os.path.basename(requirements)}")
     wanted = digest.hexdigest()
-    if os.path.exists(stamp) and open(stamp).read() == wanted:
+    if installed_from(requirements, wanted):
         return
     pip = [PY, "-m", "pip", "install", "--disable-pip-version-check", "--no-compile", "-q"]
     extra = test_extra_only(requirements, wanted)
@@ -61,8 +60,21 @@ def ensure_venv(requirements: str) -> None:
         # test run first imports them.
         run(pip + ["-r", requirements])
         run([PY, "-c", COMPILE_RUNTIME, os.path.join(ROOT, "src")], shown="compiling the portal and the packages it runs on")
-    with open(stamp, "w") as fh:
+    with open(_stamp(requirements), "w") as fh:
         fh.write(wanted)
+
+
+def _stamp(requirements: str) -> str:
+    return os.path.join(VENV, f".installed-{os.path.basename(requirements)}")
+
+
+def installed_from(requirements: str, wanted: str) -> bool:
+    """Whether `requirements` was installed into .venv from the files whose digest is `wanted`."""
+    try:
+        with open(_stamp(requirements), encoding="utf-8") as fh:
+            return fh.read() == wanted
+    except OSError:
+        return False
 
 
 def test_extra_only(requirements: str, wanted: str) -> list[str]:
@@ -72,10 +84,9 @@ def test_extra_only(requirements: str, wanted: str) -> list[str]:
 
     if requirements != "requirements-dev.txt":
         return []
-    runtime = os.path.join(VENV, ".installed-requirements.txt")
     with open(os.path.join(ROOT, requirements), encoding="utf-8") as fh:
         lines = [line.split("#", 1)[0].strip() for line in fh]
-    if [line for line in lines if line] != ["-e .[test]"] or not os.path.exists(runtime) or open(runtime).read() != wanted:
+    if [line for line in lines if line] != ["-e .[test]"] or not installed_from("requirements.txt", wanted):
         return []
     with open(os.path.join(ROOT, "pyproject.toml"), "rb") as fh:
         return list(tomllib.load(fh)["project"]["optional-dependencies"]["test"])
