@@ -84,12 +84,15 @@ def test_extra_only(requirements: str, wanted: str) -> list[str]:
 
     if requirements != "requirements-dev.txt":
         return []
-    with open(os.path.join(ROOT, requirements), encoding="utf-8") as fh:
+    with open(os.path.join(ROOT, requirements), encoding="utf-8", errors="replace") as fh:
         lines = [line.split("#", 1)[0].strip() for line in fh]
     if [line for line in lines if line] != ["-e .[test]"] or not installed_from("requirements.txt", wanted):
         return []
     with open(os.path.join(ROOT, "pyproject.toml"), "rb") as fh:
-        return list(tomllib.load(fh)["project"]["optional-dependencies"]["test"])
+        extras = tomllib.load(fh).get("project", {}).get("optional-dependencies", {})
+    # No test extra (or not a list of requirements): pip is given the whole file and says what is wrong.
+    found = extras.get("test") if isinstance(extras, dict) else None
+    return list(found) if isinstance(found, list) and found and all(isinstance(r, str) for r in found) else []
 
 
 # Run by .venv's Python: compile the project (argv[1]) and every installed module it needs to run.

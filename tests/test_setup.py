@@ -46,3 +46,16 @@ def test_a_requirements_dev_file_that_adds_more_is_installed_whole(dev, tmp_path
     assert dev.test_extra_only("requirements-dev.txt", "digest-now") == []
     (tmp_path / "requirements-dev.txt").write_text("# only comments and the extra\n-e .[test]  # the project's test tools\n\n")
     assert dev.test_extra_only("requirements-dev.txt", "digest-now") != []
+
+
+def test_a_file_it_cannot_follow_leaves_the_install_to_pip(dev, tmp_path):
+    """A requirements file that is not UTF-8, or a pyproject.toml without a test extra: no shortcut and no
+    traceback; pip installs the whole file and says what is wrong."""
+    (tmp_path / ".venv" / ".installed-requirements.txt").write_text("digest-now")
+    (tmp_path / "requirements-dev.txt").write_bytes(b"-e .[test]\n\xff\xfe\n")
+    assert dev.test_extra_only("requirements-dev.txt", "digest-now") == []
+    (tmp_path / "requirements-dev.txt").write_text("-e .[test]\n")
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\n[project.optional-dependencies]\ndocs = ["mkdocs"]\n')
+    assert dev.test_extra_only("requirements-dev.txt", "digest-now") == []
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\n[project.optional-dependencies]\ntest = "pytest"\n')
+    assert dev.test_extra_only("requirements-dev.txt", "digest-now") == []
