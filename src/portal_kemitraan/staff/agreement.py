@@ -18,7 +18,6 @@ from ..core.problems import Text
 MAX_TEMPLATE_BYTES = 256 * 1024
 
 MONTHS = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober", "November", "Desember"]
-LANGS = ("id", "en")
 
 
 def indonesian_date(value: dt.date) -> str:

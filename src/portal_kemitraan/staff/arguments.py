@@ -4,17 +4,24 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import importlib
 import re
 import sys
 import unicodedata
-from . import agreement, report
-from ..core.catalog import check_slug
+from . import report
 from ..core.problems import Text, said
 from ..render.i18n import LANGUAGES, N_
-from .data_commands import cmd_form, cmd_list, cmd_mou, cmd_new, cmd_new_activity, cmd_report, cmd_schema, cmd_validate, cmd_verified, cmd_verify
-from .intake_commands import cmd_corrections, cmd_import
-from .parts import cmd_join, cmd_part
-from .site_commands import cmd_check, cmd_doctor, cmd_init, cmd_render
+
+
+def command(module: str, name: str):
+    """The function of a command, imported from its module only when that command runs: a command starts
+    without the tools of every other (the site's render, the agreement's drafting, the mail merge)."""
+
+    def run(args, reporter) -> int:
+        return getattr(importlib.import_module(f"{__package__}.{module}"), name)(args, reporter)
+
+    run.__qualname__ = name
+    return run
 
 
 DEFAULT_DATA = "partners"  # relative to the current folder: run the commands from the project folder
@@ -149,6 +156,8 @@ class ArgumentTypes:
         return text
 
     def slug(self, text: str) -> str:
+        from ..core.catalog import check_slug
+
         problem = check_slug(text)
         if problem:
             raise argparse.ArgumentTypeError(said(Text("the slug: {problem}", problem=problem), self.gettext))
@@ -199,7 +208,7 @@ def _partner_file_commands(sub, types: ArgumentTypes) -> None:
     p.add_argument("--today", type=types.date, default=None, help=Text("date to check last_verified against (default: today)"))
     p.add_argument("-q", "--quiet", action="store_true", help=Text("print errors only, no notes or summary"))
     p.add_argument("--no-cache", action="store_true", help=Text("check every file even when nothing changed since the last run"))
-    p.set_defaults(func=cmd_validate)
+    p.set_defaults(func=command("data_commands", "cmd_validate"))
 
     p = sub.add_parser("new", help=Text("write a new, valid partner file to fill in"))
     p.add_argument("name", help=Text("the partner's name, e.g. \"Koperasi Tani Makmur\""))
@@ -211,16 +220,16 @@ def _partner_file_commands(sub, types: ArgumentTypes) -> None:
     p.add_argument("--slug", type=types.slug, help=Text("file name to use instead of one derived from the name"))
     p.add_argument("--visibility", choices=["public", "unlisted", "hidden"], default="hidden", help=Text("default hidden until reviewed"))
     _add_data(p)
-    p.set_defaults(func=cmd_new)
+    p.set_defaults(func=command("data_commands", "cmd_new"))
 
     p = sub.add_parser("list", help=Text("one line per partner: slug, pattern, side, stage, visibility"))
     _add_data(p)
-    p.set_defaults(func=cmd_list)
+    p.set_defaults(func=command("data_commands", "cmd_list"))
 
     p = sub.add_parser("schema", help=Text("write partners/partner.schema.json for editors (or --check it is current)"))
     p.add_argument("--check", action="store_true", help=Text("exit 1 when the committed schema is stale"))
     _add_data(p)
-    p.set_defaults(func=cmd_schema)
+    p.set_defaults(func=command("data_commands", "cmd_schema"))
 
 
 def _form_commands(sub, types: ArgumentTypes) -> None:
@@ -231,7 +240,7 @@ def _form_commands(sub, types: ArgumentTypes) -> None:
     p.add_argument("--today", type=types.date, default=None, help=Text("the date inside the file (default: today)"))
     p.add_argument("--config", default=DEFAULT_CONFIG, help=Text("where the organisation's name is set (extra.portal)"))
     _add_data(p)
-    p.set_defaults(func=cmd_form)
+    p.set_defaults(func=command("data_commands", "cmd_form"))
 
     p = sub.add_parser("import", help=Text("turn an intake form's CSV export into new hidden partner files"))
     p.add_argument("csv", help=Text("the responses file (CSV with a header row; , ; or tab; UTF-8 or Windows-1252)"))
@@ -243,7 +252,7 @@ def _form_commands(sub, types: ArgumentTypes) -> None:
                    help=Text("import nothing: write a starting mapping for this file's own column titles and answers, to check and edit"))
     p.add_argument("--map-out", metavar="FILE", help=Text("where --map writes (default: partners/templates/intake-mapping.<file>.yml; never replaced)"))
     _add_data(p)
-    p.set_defaults(func=cmd_import)
+    p.set_defaults(func=command("intake_commands", "cmd_import"))
 
     p = sub.add_parser("corrections", help=Text("read the correction form's export: each partner's changes, applied in place once accepted"))
     p.add_argument("csv", help=Text("the correction form's responses (CSV)"))
@@ -252,7 +261,7 @@ def _form_commands(sub, types: ArgumentTypes) -> None:
     p.add_argument("--only", action="append", metavar="SLUG[:FIELD]", help=Text("accept only these changes (comma-separated, repeatable)"))
     p.add_argument("--today", type=types.date, default=None, help=Text("the day of the check (default: today); last_verified is the response's date"))
     _add_data(p)
-    p.set_defaults(func=cmd_corrections)
+    p.set_defaults(func=command("intake_commands", "cmd_corrections"))
 
 
 def _follow_up_commands(sub, types: ArgumentTypes) -> None:
@@ -264,11 +273,11 @@ def _follow_up_commands(sub, types: ArgumentTypes) -> None:
     p.add_argument("--stale-days", type=types.days, default=None, metavar="N", help=Text("verification or contact older than N days (default: extra.portal.stale_days, 183)"))
     p.add_argument("--config", default=DEFAULT_CONFIG, help=Text("where the portal's settings are (extra.portal)"))
     _add_data(p)
-    p.set_defaults(func=cmd_report)
+    p.set_defaults(func=command("data_commands", "cmd_report"))
 
     p = sub.add_parser("mou", help=Text("draft a written agreement (MoU) for one partner"))
     p.add_argument("slug", type=types.slug, help=Text("the partner's slug (file name without .yml)"))
-    p.add_argument("--lang", choices=agreement.LANGS, default="id", help=Text("id (default) or en"))
+    p.add_argument("--lang", choices=LANGUAGES, default="id", help=Text("id (default) or en"))
     p.add_argument("--html", action="store_true", help=Text("a printable HTML page instead of Markdown"))
     p.add_argument("--with", dest="counterpart", metavar="SLUG_OR_NAME", type=types.argument_text,
                    help=Text("the other side: a partner's slug or a name (default: agreement.counterpart, else the organisation where it is a party)"))
@@ -276,7 +285,7 @@ def _follow_up_commands(sub, types: ArgumentTypes) -> None:
     p.add_argument("--today", type=types.date, default=None, help=Text("the draft's date (default: today)"))
     p.add_argument("--config", default=DEFAULT_CONFIG, help=Text("where the organisation's name is set (extra.portal)"))
     _add_data(p)
-    p.set_defaults(func=cmd_mou)
+    p.set_defaults(func=command("data_commands", "cmd_mou"))
 
     p = sub.add_parser("verify", help=Text("write a check-your-profile message to each partner due for one (.eml and a mail-merge CSV)"))
     p.add_argument("--days", type=types.days, default=None, metavar="N", help=Text("due when last checked more than N days ago (default: extra.portal.stale_days, 183)"))
@@ -286,14 +295,14 @@ def _follow_up_commands(sub, types: ArgumentTypes) -> None:
     p.add_argument("--today", type=types.date, default=None, help=Text("the day to check against (default: today)"))
     p.add_argument("--config", default=DEFAULT_CONFIG, help=Text("the site configuration (site_url, extra.portal)"))
     _add_data(p)
-    p.set_defaults(func=cmd_verify)
+    p.set_defaults(func=command("data_commands", "cmd_verify"))
 
     p = sub.add_parser("verified", help=Text("record that a partner checked its profile (sets last_verified, keeps the file's layout)"))
     p.add_argument("slug", type=types.slug, help=Text("the partner's slug"))
     p.add_argument("--date", type=types.date, default=None, help=Text("the day it was checked (default: today)"))
     p.add_argument("--today", type=types.date, default=None, help=argparse.SUPPRESS)
     _add_data(p)
-    p.set_defaults(func=cmd_verified)
+    p.set_defaults(func=command("data_commands", "cmd_verified"))
 
     p = sub.add_parser("new-activity", help=Text("add an activity to a partner's file (shown on its page and in the news)"))
     p.add_argument("slug", type=types.slug, help=Text("the partner's slug"))
@@ -302,7 +311,7 @@ def _follow_up_commands(sub, types: ArgumentTypes) -> None:
     p.add_argument("--summary", type=types.text, default=None, help=Text("one or two sentences more"))
     p.add_argument("--today", type=types.date, default=None, help=argparse.SUPPRESS)
     _add_data(p)
-    p.set_defaults(func=cmd_new_activity)
+    p.set_defaults(func=command("data_commands", "cmd_new_activity"))
 
 
 def _site_commands(sub, types: ArgumentTypes) -> None:
@@ -310,7 +319,7 @@ def _site_commands(sub, types: ArgumentTypes) -> None:
     p = sub.add_parser("render", help=Text("write the site's pages, exports and logos as a docs folder for any engine (e.g. zensical)"))
     p.add_argument("--out", required=True, metavar="DIR", help=Text("the folder to write (new, empty, or written by render before)"))
     p.add_argument("--config", default=DEFAULT_CONFIG, help=Text("the site configuration (mkdocs.yml)"))
-    p.set_defaults(func=cmd_render)
+    p.set_defaults(func=command("site_commands", "cmd_render"))
 
     p = sub.add_parser("init", help=Text("make the demo your organisation's portal: name, addresses, languages; the demo partners removed"))
     p.add_argument("--name", help=Text("the organisation's name"))
@@ -322,26 +331,26 @@ def _site_commands(sub, types: ArgumentTypes) -> None:
     p.add_argument("--keep-demo", action="store_true", help=Text("keep the demo's partners (default: removed)"))
     p.add_argument("-y", "--yes", action="store_true", help=Text("ask nothing: take the options as given"))
     p.add_argument("--config", default=DEFAULT_CONFIG, help=Text("the site configuration (mkdocs.yml)"))
-    p.set_defaults(func=cmd_init)
+    p.set_defaults(func=command("site_commands", "cmd_init"))
 
     p = sub.add_parser("check", help=Text("the gate before publishing: validate, build every edition strictly, read the site against the data"))
     p.add_argument("--config", default=DEFAULT_CONFIG, help=Text("the site configuration (mkdocs.yml); every edition beside it is checked"))
     p.add_argument("--no-build", action="store_true", help=Text("check the site as it is already built, without building it again"))
-    p.set_defaults(func=cmd_check)
+    p.set_defaults(func=command("site_commands", "cmd_check"))
 
     p = sub.add_parser("part", help=Text("build one part of every edition on this machine, for a site built on several (then portal join)"))
     p.add_argument("part", metavar="NUMBER/COUNT", help=Text("which part, e.g. 2/3: part 1 builds every page no single partner owns, the other parts the partners' own pages, split by slug"))
     p.add_argument("--out", required=True, metavar="DIR", help=Text("the folder to build the part into (new, empty, or a part built before)"))
     p.add_argument("--config", default=DEFAULT_CONFIG, help=Text("the site configuration (mkdocs.yml)"))
-    p.set_defaults(func=cmd_part)
+    p.set_defaults(func=command("parts", "cmd_part"))
 
     p = sub.add_parser("join", help=Text("join the parts built by portal part into the site folder, then check it as portal check does"))
     p.add_argument("parts", nargs="+", metavar="DIR", help=Text("the folders of every part, each built by portal part"))
     p.add_argument("--config", default=DEFAULT_CONFIG, help=Text("the site configuration (mkdocs.yml)"))
-    p.set_defaults(func=cmd_join)
+    p.set_defaults(func=command("parts", "cmd_join"))
 
     p = sub.add_parser("doctor", help=Text("check that the configuration and data are ready to go live, and say what to change"))
     p.add_argument("--config", default=DEFAULT_CONFIG, help=Text("the site configuration to check"))
     _add_data(p)
-    p.set_defaults(func=cmd_doctor)
+    p.set_defaults(func=command("site_commands", "cmd_doctor"))
 

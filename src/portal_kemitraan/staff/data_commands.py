@@ -1,17 +1,16 @@
 """The commands over the partner files: validate, list, new, schema, form, report, mou, verify, verified, new-activity."""
 
+# Each command imports its own tools where it runs (the form writer, the agreement's drafting, the mail
+# merge, the file editor): `validate` and `list` start without them, about a quarter of a second sooner.
+
 from __future__ import annotations
 
 import datetime as dt
 import os
-import jinja2
-from slugify import slugify
-from . import agreement, checkcache, formexport, intakeform, report, verify, yamledit
-from ..render import templating
+from . import checkcache
 from ..core.catalog import Catalog, check_new_partner, check_slug, load_catalog
 from ..core.reference import find_province
 from ..core.safefs import Refused, output_folder, read_inside, read_regular, write_inside, write_output
-from .schema import schema_path, schema_text
 from ..core.settings import read_mkdocs_config, settings_from_mkdocs
 from ..core.yamlsource import MAX_BYTES as MAX_PARTNER_BYTES
 from ..core.problems import Text, joined, said
@@ -81,6 +80,8 @@ def cmd_list(args, reporter) -> int:
 def _named(args, catalog: Catalog) -> tuple[list, str | None, str | None, dict | None, str | None]:
     """The pattern, side, province and kind `new` was given, by their names in either language or their ids:
     (what could not be read, pattern id, side id, province, kind id)."""
+    from . import formexport
+
     fail = []
     pattern_id, why = formexport.match(args.pattern, *formexport.pattern_names(catalog, formexport.NO_MAPPING))
     pattern = catalog.patterns.get(pattern_id)
@@ -105,6 +106,10 @@ def _named(args, catalog: Catalog) -> tuple[list, str | None, str | None, dict |
 
 
 def cmd_new(args, reporter) -> int:
+    from slugify import slugify
+
+    from ..render import templating
+
     catalog = load_catalog(args.data)
     fail, pattern_id, side_id, province, kind = _named(args, catalog)
     slug = args.slug or slugify(args.name, max_length=64, word_boundary=True)
@@ -151,6 +156,8 @@ def cmd_new(args, reporter) -> int:
 
 
 def cmd_schema(args, reporter) -> int:
+    from .schema import schema_path, schema_text
+
     catalog = load_catalog(args.data)
     if not catalog.report.ok:
         reporter.problems(catalog.report)
@@ -177,6 +184,8 @@ def cmd_schema(args, reporter) -> int:
 
 def cmd_form(args, reporter) -> int:
     """The intake form as an XLSForm for KoboToolbox or ODK, from the data's patterns and sides."""
+    from . import intakeform
+
     catalog = load_catalog(args.data)
     if not catalog.report.ok:
         reporter.problems(catalog.report)
@@ -192,6 +201,8 @@ def cmd_form(args, reporter) -> int:
 
 
 def cmd_report(args, reporter) -> int:
+    from . import report
+
     catalog = valid_catalog(reporter, args.data, "report")
     settings = load_settings(args.config)
     ending = settings.ending_soon_days if args.ending_days is None else args.ending_days
@@ -203,6 +214,10 @@ def cmd_report(args, reporter) -> int:
 
 
 def cmd_mou(args, reporter) -> int:
+    import jinja2
+
+    from . import agreement
+
     catalog = load_catalog(args.data)
     if args.slug not in catalog.partners:
         known = [p for p in catalog.report.errors if p.path.endswith((f"/{args.slug}.yml", f"/{args.slug}.yaml"))]
@@ -258,6 +273,8 @@ def write_edit(reporter, args, catalog: Catalog, path: str, old: str, new: str, 
 
 
 def cmd_verify(args, reporter) -> int:
+    from . import verify
+
     from ..core.public import build_public_site
 
     catalog = valid_catalog(reporter, args.data, "verify")
@@ -309,6 +326,8 @@ def _verify_channel(m) -> Text | str:
 
 
 def cmd_verified(args, reporter) -> int:
+    from . import yamledit
+
     catalog = valid_catalog(reporter, args.data, "verified")
     today = dt.date.today() if args.today is None else args.today
     when = args.date or today
@@ -326,6 +345,8 @@ def cmd_verified(args, reporter) -> int:
 
 
 def cmd_new_activity(args, reporter) -> int:
+    from . import yamledit
+
     catalog = valid_catalog(reporter, args.data, "new-activity")
     today = dt.date.today() if args.today is None else args.today
     item = {"title": args.title.strip(), "date": args.date or today}
