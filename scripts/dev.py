@@ -79,8 +79,8 @@ PIP_SECTIONS = {"global": 0, "install": 1, ":env:": 2}  # later wins: `install` 
 
 def uv_settings(listing: str) -> tuple[list[str], dict[str, str]] | None:
     """uv's options and environment for pip's effective settings (the lines of `pip config list`), or None
-    when pip is told something uv would not do the same way. The index addresses go in the environment,
-    never on a command line another user could read (they may hold a password)."""
+    when pip is told something uv would not do the same way. The addresses of indexes and of found links go
+    in the environment, never on a command line another user could read (they may hold a password)."""
     import ast
 
     chosen: dict[str, tuple[int, str]] = {}
@@ -104,12 +104,16 @@ def uv_settings(listing: str) -> tuple[list[str], dict[str, str]] | None:
     options, env = ["--index-strategy", "unsafe-best-match"], {}
     for key, (_, value) in sorted(chosen.items()):
         items = value.split()
+        if key in ("index-url", "extra-index-url", "find-links") and any("=" in item or "," in item for item in items):
+            return None  # uv would read `name=address` or a list where pip reads one address
         if key == "index-url":
             env["UV_DEFAULT_INDEX"] = value.strip()
         elif key == "extra-index-url":
             env["UV_INDEX"] = " ".join(items)
-        elif key in ("find-links", "constraint", "trusted-host"):
-            flag = {"find-links": "--find-links", "constraint": "--constraint", "trusted-host": "--allow-insecure-host"}[key]
+        elif key == "find-links":
+            env["UV_FIND_LINKS"] = ",".join(items)
+        elif key in ("constraint", "trusted-host"):
+            flag = {"constraint": "--constraint", "trusted-host": "--allow-insecure-host"}[key]
             options += [part for item in items for part in (flag, item)]
         elif key == "no-index" and value.strip().lower() in ("1", "true", "yes", "on"):
             options.append("--no-index")

@@ -75,8 +75,8 @@ def test_pip_s_settings_are_handed_to_uv_and_the_index_addresses_stay_off_the_co
         "download.dest='/somewhere'\n"  # another command's: not pip install's
     )
     assert env == {"UV_DEFAULT_INDEX": "https://user:secret@mirror.example/simple", "UV_INDEX": "file:///opt/a/simple file:///opt/b/simple",
-                   "SSL_CERT_FILE": "/etc/ssl/bundle.crt", "UV_HTTP_TIMEOUT": "180"}
-    assert options == ["--index-strategy", "unsafe-best-match", "--constraint", "/etc/pip/constraints.txt", "--find-links", "/opt/install-wheels",
+                   "UV_FIND_LINKS": "/opt/install-wheels", "SSL_CERT_FILE": "/etc/ssl/bundle.crt", "UV_HTTP_TIMEOUT": "180"}
+    assert options == ["--index-strategy", "unsafe-best-match", "--constraint", "/etc/pip/constraints.txt",
                        "--allow-insecure-host", "mirror.example", "--allow-insecure-host", "other.example"]
     assert not any("secret" in o for o in options)
     # The environment's PIP_* settings win over the files'; no settings at all is PyPI alone.
@@ -86,7 +86,9 @@ def test_pip_s_settings_are_handed_to_uv_and_the_index_addresses_stay_off_the_co
 
 def test_a_pip_setting_uv_has_no_counterpart_for_leaves_the_install_to_pip(dev):
     for listing in ("global.only-binary=':all:'\n", "global.client-cert='/etc/ssl/me.pem'\n", "install.require-hashes='1'\n",
-                    "global.no-index='maybe'\n", "not a setting\n", "global.index-url=https://unquoted\n"):
+                    "global.no-index='maybe'\n", "not a setting\n", "global.index-url=https://unquoted\n",
+                    # an address uv would read as `name=address`, or as a list
+                    "global.index-url='https://mirror.example/simple?token=abc'\n", "global.find-links='/opt/wheels,old'\n"):
         assert dev.uv_settings(listing) is None, listing
 
 
