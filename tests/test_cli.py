@@ -130,3 +130,19 @@ def test_a_command_starts_without_the_tools_of_every_other(tmp_path):
     assert modules & heavy == set()
     code, modules = loaded("mou", "kwt-melati", "--data", root)
     assert code == "0" and "portal_kemitraan.staff.agreement" in modules
+
+
+def test_every_command_names_a_function_that_exists():
+    """The parser names each command's function by its module (imported when the command runs): every name
+    must be found, or that command alone would fail when staff first run it."""
+    import argparse
+    import importlib
+
+    from portal_kemitraan.staff.arguments import build_parser
+
+    parser = build_parser()
+    commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)).choices
+    assert len(commands) >= 18
+    for name, sub in commands.items():
+        module, function = sub.get_default("func").names
+        assert callable(getattr(importlib.import_module(f"portal_kemitraan.staff.{module}"), function)), name

@@ -20,7 +20,7 @@ def command(module: str, name: str):
     def run(args, reporter) -> int:
         return getattr(importlib.import_module(f"{__package__}.{module}"), name)(args, reporter)
 
-    run.__qualname__ = name
+    run.__qualname__, run.names = name, (module, name)
     return run
 
 
