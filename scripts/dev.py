@@ -75,12 +75,19 @@ PIP_SETTINGS_IGNORED = {
     "break-system-packages",
 }
 PIP_SECTIONS = {"global": 0, "install": 1, ":env:": 2}  # later wins: `install` over `global`, PIP_* over both
+# pip setting -> uv's environment variable and how it joins several values. Addresses go here, never on a
+# command line another user could read (they may hold a password).
+UV_ENVIRONMENT = {"index-url": ("UV_DEFAULT_INDEX", " "), "extra-index-url": ("UV_INDEX", " "), "find-links": ("UV_FIND_LINKS", ","),
+                  "cert": ("SSL_CERT_FILE", " "), "proxy": ("HTTPS_PROXY", " "), "timeout": ("UV_HTTP_TIMEOUT", " "),
+                  "default-timeout": ("UV_HTTP_TIMEOUT", " ")}
+UV_OPTIONS = {"constraint": "--constraint", "trusted-host": "--allow-insecure-host"}  # pip setting -> uv's option, once per value
+ADDRESSES = ("index-url", "extra-index-url", "find-links")
+PIP_INSTALL = [PY, "-m", "pip", "install", "--disable-pip-version-check", "-q"]
 
 
 def uv_settings(listing: str) -> tuple[list[str], dict[str, str]] | None:
     """uv's options and environment for pip's effective settings (the lines of `pip config list`), or None
-    when pip is told something uv would not do the same way. The addresses of indexes and of found links go
-    in the environment, never on a command line another user could read (they may hold a password)."""
+    when pip is told something uv would not do the same way."""
     import ast
 
     chosen: dict[str, tuple[int, str]] = {}
@@ -104,36 +111,27 @@ def uv_settings(listing: str) -> tuple[list[str], dict[str, str]] | None:
     options, env = ["--index-strategy", "unsafe-best-match"], {}
     for key, (_, value) in sorted(chosen.items()):
         items = value.split()
-        if key in ("index-url", "extra-index-url", "find-links") and any("=" in item or "," in item for item in items):
+        if key in ADDRESSES and any("=" in item or "," in item for item in items):
             return None  # uv would read `name=address` or a list where pip reads one address
-        if key == "index-url":
-            env["UV_DEFAULT_INDEX"] = value.strip()
-        elif key == "extra-index-url":
-            env["UV_INDEX"] = " ".join(items)
-        elif key == "find-links":
-            env["UV_FIND_LINKS"] = ",".join(items)
-        elif key in ("constraint", "trusted-host"):
-            flag = {"constraint": "--constraint", "trusted-host": "--allow-insecure-host"}[key]
-            options += [part for item in items for part in (flag, item)]
-        elif key == "no-index" and value.strip().lower() in ("1", "true", "yes", "on"):
-            options.append("--no-index")
-        elif key == "no-index" and value.strip().lower() in ("0", "false", "no", "off"):
-            continue
-        elif key == "cert":
-            env["SSL_CERT_FILE"] = value.strip()
-        elif key == "proxy":
-            env["HTTPS_PROXY"] = env["HTTP_PROXY"] = value.strip()
-        elif key in ("timeout", "default-timeout"):
-            env["UV_HTTP_TIMEOUT"] = value.strip()
+        flag = value.strip().lower()
+        if key in UV_ENVIRONMENT:
+            variable, joiner = UV_ENVIRONMENT[key]
+            env[variable] = joiner.join(items)
+        elif key in UV_OPTIONS:
+            options += [part for item in items for part in (UV_OPTIONS[key], item)]
+        elif key == "no-index" and flag in ("1", "true", "yes", "on", "0", "false", "no", "off"):
+            options += ["--no-index"] if flag in ("1", "true", "yes", "on") else []
         elif key not in PIP_SETTINGS_IGNORED:
             return None
+    if "HTTPS_PROXY" in env:
+        env["HTTP_PROXY"] = env["HTTPS_PROXY"]
     return options, env
 
 
 def install(args: list[str]) -> None:
     """Install `args` (pip install's) into .venv: with uv when pip's settings allow it, else with pip."""
     if not _installed_with_uv(args):
-        run([PY, "-m", "pip", "install", "--disable-pip-version-check", "--no-compile", "-q", *args])
+        run(PIP_INSTALL + ["--no-compile", *args])
 
 
 def pip_settings() -> str | None:
@@ -155,7 +153,7 @@ def _installed_with_uv(args: list[str]) -> bool:
     uv = os.path.join(BIN, "uv.exe" if os.name == "nt" else "uv")
     try:
         if not os.path.exists(uv):
-            run([PY, "-m", "pip", "install", "--disable-pip-version-check", "-q", UV])
+            run(PIP_INSTALL + [UV])
         run([uv, "pip", "install", "-q", "--python", PY, *options, *args], env={**os.environ, **extra_env},
             shown=f"uv pip install {' '.join(args)}  (with pip's indexes and settings)")
         return True

@@ -140,21 +140,14 @@ def contact_sheet(folder: str, out: str, width: int = 300, cap: int = 1100) -> i
     under its file name; tall phone pages are cut at `cap` pixels of thumbnail. Returns how many it holds.
     Drawn after the last test, while nothing else runs: the thumbnails are made on every core, and a sheet
     named .jpg is written as JPEG (a seventh of the PNG's time, for an image only looked at)."""
-    import concurrent.futures
-    import multiprocessing
-
     from PIL import Image, ImageDraw
+
+    from portal_kemitraan.core.parallel import fork_map
 
     names = sorted(n for n in os.listdir(folder) if n.endswith(".png") and os.path.join(folder, n) != out)
     if not names:
         return 0
-    paths = [os.path.join(folder, name) for name in names]
-    cores = min(len(paths), len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
-    if cores > 1 and "fork" in multiprocessing.get_all_start_methods():
-        with concurrent.futures.ProcessPoolExecutor(cores, mp_context=multiprocessing.get_context("fork")) as pool:
-            made = list(pool.map(_thumbnail, paths, [width] * len(paths), [cap] * len(paths), chunksize=4))
-    else:
-        made = [_thumbnail(path, width, cap) for path in paths]
+    made = fork_map(lambda path: _thumbnail(os.path.join(folder, path), width, cap), names, min_items=2)
     thumbs = [(name[: -len(".png")], thumb) for name, thumb in zip(names, made)]
     columns = min(6, len(thumbs))
     label, gap = 18, 12

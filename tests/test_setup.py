@@ -71,11 +71,13 @@ def test_pip_s_settings_are_handed_to_uv_and_the_index_addresses_stay_off_the_co
         "global.trusted-host='mirror.example other.example'\n"
         ":env:.cert='/etc/ssl/bundle.crt'\n"
         ":env:.default-timeout='180'\n"
+        "global.proxy='http://proxy.example:3128'\n"
         ":env:.disable-pip-version-check='1'\n"
         "download.dest='/somewhere'\n"  # another command's: not pip install's
     )
     assert env == {"UV_DEFAULT_INDEX": "https://user:secret@mirror.example/simple", "UV_INDEX": "file:///opt/a/simple file:///opt/b/simple",
-                   "UV_FIND_LINKS": "/opt/install-wheels", "SSL_CERT_FILE": "/etc/ssl/bundle.crt", "UV_HTTP_TIMEOUT": "180"}
+                   "UV_FIND_LINKS": "/opt/install-wheels", "SSL_CERT_FILE": "/etc/ssl/bundle.crt", "UV_HTTP_TIMEOUT": "180",
+                   "HTTPS_PROXY": "http://proxy.example:3128", "HTTP_PROXY": "http://proxy.example:3128"}
     assert options == ["--index-strategy", "unsafe-best-match", "--constraint", "/etc/pip/constraints.txt",
                        "--allow-insecure-host", "mirror.example", "--allow-insecure-host", "other.example"]
     assert not any("secret" in o for o in options)
