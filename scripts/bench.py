@@ -218,18 +218,32 @@ def _pss_kib(pid: int) -> int:
     return 0
 
 
-def run_measured(cmd: list[str], cwd: str, tree: list | None = None, code: str | None = None, pss: list | None = None) -> tuple[float, int, str]:
+def run_measured(cmd: list[str], cwd: str, tree: list | None = None, code: str | None = None, pss: list | None = None,
+                 mark: str | None = None, marked: list | None = None) -> tuple[float, int, str]:
     """Run a child and read its own peak RSS through wait4 (KiB on Linux). With `tree`, the peak of the whole
     process tree (the child, its forked workers and Pagefind, their RSS added together), sampled every 50 ms,
     is appended to it; with `pss` too, the peak of their PSS added together (every fifth sample), to it.
-    With `code`, the portal's package is imported from that folder (another commit's src/)."""
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", SOURCE_DATE_EPOCH=EPOCH)
+    With `code`, the portal's package is imported from that folder (another commit's src/). With `mark`, the
+    seconds until the child first prints a line holding it, and the tree's peak until then, are appended to
+    `marked` (None when it never does)."""
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", SOURCE_DATE_EPOCH=EPOCH, LANGUAGE="en", LANG="en_US.UTF-8")
     if code:
         env["PYTHONPATH"] = code
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE if mark else subprocess.DEVNULL, stderr=subprocess.PIPE)
     peak = [0, 0]
     done = threading.Event()
+    seen: list = []
+
+    def watch():
+        for line in proc.stdout:
+            if not seen and mark in line.decode("utf-8", "replace"):
+                seen.append((time.perf_counter() - start, peak[0]))
+        proc.stdout.close()
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    if mark:
+        watcher.start()
 
     def sample():
         count = 0
@@ -246,6 +260,9 @@ def run_measured(cmd: list[str], cwd: str, tree: list | None = None, code: str |
     done.set()
     if sampler.is_alive():
         sampler.join()
+    if mark:
+        watcher.join()
+        marked.append(seen[0] if seen else None)
     if tree is not None:
         tree.append(peak[0])
     if pss is not None:
@@ -614,8 +631,8 @@ def site_sizes(site: str) -> dict[str, int]:
 def versus(n: int, other: str, keep: str | None, rounds: int = 2, preview: bool = True) -> None:
     """This code (A) against another commit's (B: its src/ folder, imported through PYTHONPATH; the project's
     templates and scripts are this commit's), run by run in turn, on the same N generated partners: validation
-    cold, both editions as CI publishes them (the whole process tree's peak memory), the check of the built
-    site that CI runs after them, the plain-MkDocs baseline
+    cold, both editions as two `mkdocs build` commands (the whole process tree's peak memory), `portal check`
+    as CI runs it (the data and both editions, then the reading of the built site), the plain-MkDocs baseline
     of one edition, the preview (served, then found by search), and the size of what is published."""
     work, project, baseline, rows = projects(n, keep, "bench")
     py = sys.executable
@@ -628,23 +645,35 @@ def versus(n: int, other: str, keep: str | None, rounds: int = 2, preview: bool 
             got.setdefault("validate", []).append(run_measured(validate, project, code=code)[0])
             trees: list = []
             shares: list = []
+            shutil.rmtree(os.path.join(project, "site"), ignore_errors=True)  # CI builds into a fresh clone: no old site to empty
             seconds = sum(run_measured(cmd, project, trees, code=code, pss=shares)[0] for cmd in both)
             got.setdefault("both", []).append(seconds)
             got.setdefault("peak", []).append(max(trees))
             got.setdefault("pss", []).append(max(shares))
-            # The check CI runs after the builds (`portal check` reads the site both builds just wrote).
-            got.setdefault("check", []).append(run_measured([py, os.path.join(ROOT, "scripts", "portal.py"), "check", "--no-build"], project, code=code)[0])
+            # What CI runs: `portal check` reads and validates the data, builds both editions, then reads the
+            # site it built. Up to its line saying it reads the site: the data and both editions as CI builds them.
+            marked: list = []
+            trees = []
+            shutil.rmtree(os.path.join(project, "site"), ignore_errors=True)
+            got.setdefault("check", []).append(run_measured([py, os.path.join(ROOT, "scripts", "portal.py"), "check"], project, trees,
+                                                            code=code, mark="reading the built site", marked=marked)[0])
+            got.setdefault("check peak", []).append(max(trees))
+            if marked[0] is not None:
+                got.setdefault("ci both", []).append(marked[0][0])
+                got.setdefault("ci both peak", []).append(marked[0][1])
             if label == "A":
                 got.setdefault("sizes", []).append(site_sizes(os.path.join(project, "site")))
         figures["A"].setdefault("plain", []).append(run_measured([py, "-m", "mkdocs", "build", "-q"], baseline)[0])
     listed = sum(1 for _, d in rows if d["visibility"] == "public")
     print(f"N={n} ({listed} listed) on {os.cpu_count()} cores, {dt.date.today()}; A = this code, B = {other}; {rounds} rounds, in turn")
-    for key, what, unit in (("validate", "validate, cold (--no-cache)", "s"), ("both", "both editions, as CI publishes them", "s"),
-                             ("check", "portal check --no-build (the site's reading)", "s"), ("peak", "whole process tree at its peak (RSS)", "MiB"),
-                             ("pss", "the same, shared pages counted once (PSS)", "MiB")):
-        a = [v / 1024 if unit == "MiB" else v for v in figures["A"][key]]
-        b = [v / 1024 if unit == "MiB" else v for v in figures["B"][key]]
-        print(f"  {what:40} A {', '.join(f'{v:.1f}' for v in a)} {unit}   B {', '.join(f'{v:.1f}' for v in b)} {unit}   A/B {statistics.median(a) / statistics.median(b):.2f}")
+    for key, what, unit in (("validate", "validate, cold (--no-cache)", "s"), ("both", "both editions, two mkdocs builds", "s"),
+                             ("peak", "whole process tree at its peak (RSS)", "MiB"), ("pss", "the same, shared pages counted once (PSS)", "MiB"),
+                             ("check", "portal check (what CI runs)", "s"), ("check peak", "its process tree at its peak (RSS)", "MiB"),
+                             ("ci both", "of which the data and both editions", "s"), ("ci both peak", "their process tree at its peak (RSS)", "MiB")):
+        a = [v / 1024 if unit == "MiB" else v for v in figures["A"].get(key, [])]
+        b = [v / 1024 if unit == "MiB" else v for v in figures["B"].get(key, [])]
+        ratio = f"A/B {statistics.median(a) / statistics.median(b):.2f}" if a and b else ""
+        print(f"  {what:40} A {', '.join(f'{v:.1f}' for v in a) or '-'} {unit}   B {', '.join(f'{v:.1f}' for v in b) or '-'} {unit}   {ratio}")
     print(f"  {'plain MkDocs, one edition':40} {', '.join(f'{v:.1f}' for v in figures['A']['plain'])} s")
     for label, size in figures["A"]["sizes"][-1].items():
         print(f"  size: {label:38} {size / 1e6:8.1f} MB")

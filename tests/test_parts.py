@@ -171,22 +171,31 @@ def test_a_part_whose_build_fails_is_no_part_any_more(demo, tmp_path):
 
 
 def test_portal_check_builds_whole_editions_even_where_the_environment_names_a_part(demo, monkeypatch):
-    """PORTAL_PART left in a shell or a CI job's environment never turns the publish gate into a part's build."""
-    import subprocess
+    """PORTAL_PART left in a shell or a CI job's environment never turns the publish gate into a part's build;
+    and every edition is built from the data the check read once (no edition reads the partner files again)."""
+    from mkdocs.commands import build as mkdocs_build
+    from mkdocs.exceptions import Abort
 
-    from portal_kemitraan.staff import site_commands
+    from portal_kemitraan.adapters import mkdocs as adapter
+    from portal_kemitraan.core import catalog as catalog_module
 
     seen = []
 
-    def run(cmd, **kwargs):
-        seen.append(kwargs.get("env"))
-        return subprocess.CompletedProcess(cmd, 1, "", "ERROR - stopped here by the test")
+    def build(config, **kwargs):
+        config.plugins.on_config(config)  # the adapter's own, for real
+        seen.append([(a.part, a.site is a.loaded.site) for a in adapter.adapters_in(config)])
+        raise Abort("stopped here by the test")
+
+    def no_second_reading(*args, **kwargs):
+        raise AssertionError("an edition read the data again")
 
     monkeypatch.setenv("PORTAL_PART", "2/3")
-    monkeypatch.setattr(site_commands.subprocess, "run", run)
+    monkeypatch.setattr(mkdocs_build, "build", build)
+    monkeypatch.setattr(adapter, "load_catalog", no_second_reading)
     result = run_portal("check", cwd=demo)
-    assert result.returncode == 1 and "stopped here by the test" in said(result)
-    assert seen and seen[0] is not None and "PORTAL_PART" not in seen[0] and seen[0].get("PATH") == os.environ.get("PATH")
+    assert result.returncode == 1 and "stopped here by the test" in said(result) and "Traceback" not in said(result)
+    assert seen == [[(None, True)]]  # the first edition, whole, from the check's own data; then the check stops
+    assert catalog_module.load_catalog is not no_second_reading
 
 
 def test_a_part_refuses_an_edition_published_outside_the_main_one(demo, tmp_path):

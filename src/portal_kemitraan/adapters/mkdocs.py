@@ -3,17 +3,19 @@ fills the page bodies, keeps the repository out of published pages, and watches 
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 import signal
 import threading
+from dataclasses import dataclass
 
 import jinja2
 
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, InclusionLevel
 
-from ..core.catalog import load_catalog, shown
+from ..core.catalog import Catalog, load_catalog, shown
 from ..core.parallel import Beside
 from ..core.problems import DataError
 from ..core.public import PublicSite, build_public_site
@@ -47,6 +49,34 @@ class _NotSkipped(logging.Filter):
         return not str(record.msg).startswith("Page skipped:")
 
 
+@dataclass(frozen=True)
+class Loaded:
+    """The data a command has already read, validated and made public, handed to every edition it builds in
+    its own process (staff.site_commands), so that the data is read once however many editions there are;
+    and the part of the edition to build (None: all of it). Used only by a build of the same data folder,
+    day and "ending soon" window; any other loads its own."""
+
+    root: str
+    today: dt.date
+    ending_soon_days: int
+    catalog: Catalog
+    site: PublicSite
+    part: Part | None = None
+
+    def serves(self, root: str, today: dt.date, ending_soon_days: int) -> bool:
+        return (os.path.realpath(root), today, ending_soon_days) == (os.path.realpath(self.root), self.today, self.ending_soon_days)
+
+
+def adapters_in(config) -> list:
+    """The portal adapters among a loaded configuration's hooks and plugins (a command hands them its Loaded)."""
+    found = []
+    for plugin in config.plugins.values():
+        owner = getattr(getattr(plugin, "on_config", None), "__self__", None)
+        if isinstance(owner, MkDocsAdapter) and owner not in found:
+            found.append(owner)
+    return found
+
+
 class MkDocsAdapter:
     """One object per MkDocs process; its state is rebuilt in every on_config (each build or rebuild).
     `preview` makes the component that a `serve` process keeps between builds (adapters.preview.Preview,
@@ -72,6 +102,7 @@ class MkDocsAdapter:
         self.dirty = False  # `--dirty`: MkDocs draws only the pages whose source changed
         self.nav = None  # this build's navigation (on_nav), which every page is drawn with
         self.compiled = None  # where this build's templates compile once (adapters.templatecache, the preview's memory)
+        self.loaded: Loaded | None = None  # the data a command building in its own process has read already
 
     # -- events --------------------------------------------------------------------------------
 
@@ -103,10 +134,13 @@ class MkDocsAdapter:
             locale = edition_language(config.theme["language"])
         except ValueError as exc:
             raise PluginError(str(exc))
-        try:
-            self.part = Part.parse(os.environ[PART_ENV]) if os.environ.get(PART_ENV, "").strip() else None
-        except ValueError:
-            raise PluginError(f"{PART_ENV}={os.environ[PART_ENV]!r}: name one part of the build as NUMBER/COUNT, e.g. 2/3")
+        if self.loaded is not None:  # the command says which part, whatever the environment holds
+            self.part = self.loaded.part
+        else:
+            try:
+                self.part = Part.parse(os.environ[PART_ENV]) if os.environ.get(PART_ENV, "").strip() else None
+            except ValueError:
+                raise PluginError(f"{PART_ENV}={os.environ[PART_ENV]!r}: name one part of the build as NUMBER/COUNT, e.g. 2/3")
         if self.part is not None and self.command == "serve":
             raise PluginError(f"{PART_ENV}: a preview shows the whole site; build parts with `portal part`")
         if not any(isinstance(f, _NotSkipped) for f in logging.getLogger("mkdocs.commands.build").filters):
@@ -120,6 +154,8 @@ class MkDocsAdapter:
         if self.preview is not None:
             self.preview.list_theme_once(config.theme)
             catalog, site = self.preview.load(root, today, settings.ending_soon_days)
+        elif self.loaded is not None and self.loaded.serves(root, today, settings.ending_soon_days):
+            catalog, site = self.loaded.catalog, self.loaded.site  # valid: the command refuses invalid data first
         else:
             catalog = load_catalog(root, today=today, parallel=parallel)
             site = build_public_site(catalog, today, settings.ending_soon_days, parallel=parallel) if catalog.report.ok else None

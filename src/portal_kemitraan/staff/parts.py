@@ -8,7 +8,6 @@ import json
 import os
 import shutil
 import stat
-from dataclasses import replace
 
 from ..core.problems import Text
 from ..core.safefs import inside
@@ -22,14 +21,11 @@ MANIFEST_LIMIT = 4096
 
 def cmd_part(args, reporter) -> int:
     """Build one part of every edition into a folder of its own, to be joined with the others by `portal join`."""
-    from ..adapters.mkdocs import PART_ENV  # MkDocs is imported only by the commands that build
-
     try:
         part = Part.parse(args.part)
     except ValueError:
         raise UsageError(Text("{part}: name the part as NUMBER/COUNT, e.g. 2/3 (the second of three)", part=args.part))
-    # Valid: each edition's build reads the data again, and this process need not hold it meanwhile.
-    project = replace(checked_project(args.config, reporter), catalog=None)
+    project = checked_project(args.config, reporter)  # read once, and handed to every edition's build
     out = _output_folder(project, args.out, Text("the part"))
     main_site = project.editions[0][4]
     if inside(main_site, out) or inside(out, main_site):  # `portal join` replaces the site folder
@@ -43,10 +39,9 @@ def cmd_part(args, reporter) -> int:
         if not inside(main_site, site_dir):  # a part is one folder: every edition's site lies in the main one's
             raise UsageError(Text("{config}: site_dir {site_dir} lies outside the main edition's {main}; to be built in parts, every edition is published inside it",
                                   config=name, site_dir=shown_path(site_dir), main=shown_path(main_site)))
-    env = {**os.environ, PART_ENV: f"{part.number}/{part.count}"}
     _clear(os.path.join(out, MANIFEST))  # written again only when every edition is built: a failed part is no part
     for name, _, lang, _, site_dir in project.editions:  # the main edition first: its build empties the folder
-        build_edition(reporter, project, name, lang, os.path.join(out, os.path.relpath(site_dir, main_site)), env)
+        build_edition(reporter, project, name, lang, os.path.join(out, os.path.relpath(site_dir, main_site)), part)
     with open(os.path.join(out, MANIFEST), "w", encoding="utf-8") as fh:
         json.dump({"part": part.number, "parts": part.count, "project": fingerprint(project)}, fh)
     reporter.say(Text("part {number} of {count} is built into {out}; join every part with: portal join FOLDER …",

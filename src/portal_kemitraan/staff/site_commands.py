@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 import os
-import subprocess
 import sys
 from dataclasses import dataclass
 from . import doctor, hostlimits, sitecheck, start, yamledit
 from ..core.catalog import load_catalog
+from ..core.public import build_public_site
 from ..core.safefs import inside
 from ..core.settings import Settings, parse_mkdocs_config
 from ..core.problems import Text, joined
@@ -70,6 +71,7 @@ class Project:
     editions: list
     today: object
     catalog: object
+    public: object  # the catalog's public site (core.public), made once for every edition and the site's check
 
     @property
     def config_dir(self) -> str:
@@ -98,31 +100,73 @@ def checked_project(config: str, reporter) -> Project:
             raise UsageError(Text('{shown} is the data folder, inside it or around it; {what} go to a folder outside the data', shown=where, what=Text("the built site")))
         if not site_url:
             raise UsageError(Text("{config}: site_url: not set; every edition needs its public address", config=name))
-    return Project(config_path, settings, data, editions, today, catalog)
+    public = build_public_site(catalog, today, settings.ending_soon_days)
+    return Project(config_path, settings, data, editions, today, catalog, public)
 
 
-def build_edition(reporter, project: Project, name: str, lang: str, site_dir: str, env: dict | None = None) -> None:
-    """One edition built strictly by MkDocs into `site_dir` (its own unless another is given); its errors said.
-    Without `env`, the whole edition: a part of it (PORTAL_PART) is built only when asked for (`portal part`)."""
-    from ..adapters.mkdocs import PART_ENV
+def build_edition(reporter, project: Project, name: str, lang: str, site_dir: str, part=None) -> None:
+    """One edition built strictly by MkDocs into `site_dir` (its own unless another is given), in this process,
+    from the data the project has already read and made public (once for every edition); its errors said.
+    The whole edition unless `part` (render.site.Part) is given (`portal part`), whatever the environment says."""
+    import gc
 
-    env = env if env is not None else {key: value for key, value in os.environ.items() if key != PART_ENV}
+    from mkdocs.commands import build as mkdocs_build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    from ..adapters.mkdocs import Loaded, adapters_in
+
     reporter.say(Text("building the {language} edition ({config}) into {site_dir} …", language=lang, config=name, site_dir=shown_path(site_dir)))
-    built = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", os.path.join(project.config_dir, name), "--site-dir", site_dir],
-                           cwd=project.config_dir, capture_output=True, text=True, encoding="utf-8", errors="replace", env=env)
-    if built.returncode != 0:
-        lines = [line for line in (built.stdout + built.stderr).splitlines() if line.startswith(("ERROR", "WARNING", "Aborted", "Error"))]
-        for line in lines or (built.stdout + built.stderr).splitlines()[-20:]:
+    said = _Said()
+    logger = logging.getLogger("mkdocs")
+    before = (logger.level, logger.propagate)
+    logger.addHandler(said)
+    logger.setLevel(logging.WARNING)  # what `mkdocs build` would print as WARNING or ERROR, and nothing printed meanwhile
+    logger.propagate = False
+    config, failed = None, False
+    try:
+        config = load_config(config_file=os.path.join(project.config_dir, name), site_dir=site_dir, strict=True)
+        loaded = Loaded(project.data, project.today, project.settings.ending_soon_days, project.catalog, project.public, part)
+        for adapter in adapters_in(config):
+            adapter.loaded = loaded
+        config.plugins.on_startup(command="build", dirty=False)
+        try:
+            mkdocs_build.build(config)
+        finally:
+            config.plugins.on_shutdown()
+    except MkDocsException as exc:  # MkDocs' own refusals ("Aborted with 1 warnings in strict mode!")
+        failed = True
+        said.lines.append(str(exc))
+    except Exception as exc:  # noqa: BLE001 - a theme's or a plugin's failure is said in one line, never a traceback
+        failed = True
+        said.lines.append(f"{type(exc).__name__}: {exc}")
+    finally:
+        logger.removeHandler(said)
+        logger.setLevel(before[0])
+        logger.propagate = before[1]
+        config = None
+        gc.collect()  # the edition's pages, before the next edition's
+    if failed:
+        for line in said.lines:
             reporter.say(Text("{config}: {line}", config=name, line=line))
         raise CommandError(Text("the strict build of {config} failed; nothing may be published", config=name))
 
 
+class _Said(logging.Handler):
+    """What a build logs as a warning or an error, kept to be said through the reporter."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(f"{record.levelname} - {record.getMessage()}")
+
+
 def check_built(reporter, project: Project) -> int:
     """Read the built site of every edition against the data; refused with every problem found."""
-    from ..core.public import build_public_site
-
-    catalog, editions = project.catalog, project.editions
-    public = build_public_site(catalog, project.today, project.settings.ending_soon_days)
+    catalog, editions, public = project.catalog, project.editions, project.public
+    reporter.say(Text("reading the built site in {site_dir} against the data …", site_dir=shown_path(editions[0][4])))
     sites = [sitecheck.EditionSite(name, lang, site_url, site_dir) for name, _, lang, site_url, site_dir in editions]
     # A staff preview (PORTAL_PREVIEW=1, a pull request's build) has edit links into the repository by design
     # and is never published; every other build must have none.
