@@ -128,7 +128,8 @@ class Beside:
     `result()` waits for it. Made here instead when told not to fork (a threaded server), where fork is not
     available, on one core, or when the worker fails (so a failure is raised here, as the call would)."""
 
-    def __init__(self, func: Callable[[], R], parallel: bool = True):
+    def __init__(self, func: Callable[[], R], parallel: bool = True, daemon: bool = True):
+        """`daemon=False` for work that forks workers of its own (an edition's build), which a daemon may not."""
         self.func = func
         self.worker = None
         if parallel and _can_fork():
@@ -138,7 +139,7 @@ class Beside:
                 spool = None
             if spool is not None:
                 try:
-                    process = multiprocessing.get_context("fork").Process(target=_run, args=(func, spool), daemon=True)
+                    process = multiprocessing.get_context("fork").Process(target=_run, args=(func, spool), daemon=daemon)
                     process.start()
                     self.worker = (process, spool)
                 except OSError:  # no worker: made in this process when asked, and the file given back now

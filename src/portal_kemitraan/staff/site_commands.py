@@ -8,6 +8,7 @@ import sys
 from dataclasses import dataclass
 from . import doctor, hostlimits, sitecheck, start, yamledit
 from ..core.catalog import load_catalog
+from ..core.parallel import Beside
 from ..core.public import build_public_site
 from ..core.safefs import inside
 from ..core.settings import Settings, parse_mkdocs_config
@@ -105,25 +106,32 @@ def checked_project(config: str, reporter) -> Project:
 
 
 def build_edition(reporter, project: Project, name: str, lang: str, site_dir: str, part=None) -> None:
-    """One edition built strictly by MkDocs into `site_dir` (its own unless another is given), in this process,
-    from the data the project has already read and made public (once for every edition); its errors said.
-    The whole edition unless `part` (render.site.Part) is given (`portal part`), whatever the environment says."""
-    import gc
+    """One edition built strictly by MkDocs into `site_dir` (its own unless another is given), from the data the
+    project has already read and made public (once for every edition), in a forked copy of this process that
+    gives the edition's memory back when it ends; its errors said. The whole edition unless `part`
+    (render.site.Part) is given (`portal part`), whatever the environment says."""
+    reporter.say(Text("building the {language} edition ({config}) into {site_dir} …", language=lang, config=name, site_dir=shown_path(site_dir)))
+    lines = Beside(lambda: _built(project, name, site_dir, part), daemon=False).result()
+    if lines is not None:
+        for line in lines:
+            reporter.say(Text("{config}: {line}", config=name, line=line))
+        raise CommandError(Text("the strict build of {config} failed; nothing may be published", config=name))
 
+
+def _built(project: Project, name: str, site_dir: str, part) -> list[str] | None:
+    """MkDocs' build of one edition, as `mkdocs build --strict` makes it; None when it passed, else what it said."""
     from mkdocs.commands import build as mkdocs_build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
     from ..adapters.mkdocs import Loaded, adapters_in
 
-    reporter.say(Text("building the {language} edition ({config}) into {site_dir} …", language=lang, config=name, site_dir=shown_path(site_dir)))
     said = _Said()
     logger = logging.getLogger("mkdocs")
     before = (logger.level, logger.propagate)
     logger.addHandler(said)
     logger.setLevel(logging.WARNING)  # what `mkdocs build` would print as WARNING or ERROR, and nothing printed meanwhile
     logger.propagate = False
-    config, failed = None, False
     try:
         config = load_config(config_file=os.path.join(project.config_dir, name), site_dir=site_dir, strict=True)
         loaded = Loaded(project.data, project.today, project.settings.ending_soon_days, project.catalog, project.public, part)
@@ -134,22 +142,15 @@ def build_edition(reporter, project: Project, name: str, lang: str, site_dir: st
             mkdocs_build.build(config)
         finally:
             config.plugins.on_shutdown()
+        return None
     except MkDocsException as exc:  # MkDocs' own refusals ("Aborted with 1 warnings in strict mode!")
-        failed = True
-        said.lines.append(str(exc))
+        return said.lines + [str(exc)]
     except Exception as exc:  # noqa: BLE001 - a theme's or a plugin's failure is said in one line, never a traceback
-        failed = True
-        said.lines.append(f"{type(exc).__name__}: {exc}")
+        return said.lines + [f"{type(exc).__name__}: {exc}"]
     finally:
         logger.removeHandler(said)
         logger.setLevel(before[0])
         logger.propagate = before[1]
-        config = None
-        gc.collect()  # the edition's pages, before the next edition's
-    if failed:
-        for line in said.lines:
-            reporter.say(Text("{config}: {line}", config=name, line=line))
-        raise CommandError(Text("the strict build of {config} failed; nothing may be published", config=name))
 
 
 class _Said(logging.Handler):
