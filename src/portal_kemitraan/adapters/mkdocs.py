@@ -51,8 +51,8 @@ class _NotSkipped(logging.Filter):
 
 @dataclass(frozen=True)
 class Loaded:
-    """The data a command has already read, validated and made public, handed to every edition it builds in
-    its own process (staff.site_commands), so that the data is read once however many editions there are;
+    """The data a command has already read, validated and made public, handed to every edition it builds (in
+    a forked copy of itself: staff.site_commands), so that the data is read once however many editions there are;
     and the part of the edition to build (None: all of it). Used only by a build of the same data folder,
     day and "ending soon" window; any other loads its own."""
 
@@ -102,7 +102,7 @@ class MkDocsAdapter:
         self.dirty = False  # `--dirty`: MkDocs draws only the pages whose source changed
         self.nav = None  # this build's navigation (on_nav), which every page is drawn with
         self.compiled = None  # where this build's templates compile once (adapters.templatecache, the preview's memory)
-        self.loaded: Loaded | None = None  # the data a command building in its own process has read already
+        self.loaded: Loaded | None = None  # the data the command building this edition has read already
 
     # -- events --------------------------------------------------------------------------------
 
