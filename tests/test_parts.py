@@ -197,6 +197,18 @@ def test_portal_check_builds_whole_editions_even_where_the_environment_names_a_p
     assert catalog_module.load_catalog is not no_second_reading
 
 
+def test_a_broken_template_stops_the_check_with_one_line_and_the_folder_it_ran_in_kept(demo, tmp_path):
+    """An edition's build fails inside the forked copy of the command: what failed is one line (no
+    traceback), nothing may be published, and the command's own folder is where it was."""
+    with open(os.path.join(demo, "overrides", "main.html"), "a", encoding="utf-8") as fh:
+        fh.write("\n{% if %}\n")
+    before = os.getcwd()
+    result = run_portal("check", "--config", os.path.join(demo, "mkdocs.yml"), cwd=str(tmp_path))
+    assert result.returncode == 1, said(result)
+    assert "mkdocs.yml: TemplateSyntaxError:" in said(result) and "Traceback" not in said(result)
+    assert os.getcwd() == before and not os.path.exists(os.path.join(str(tmp_path), "site"))
+
+
 def test_a_part_refuses_an_edition_published_outside_the_main_one(demo, tmp_path):
     """A part is one folder: an edition whose site lies beside the main one's (not in it) would be built
     outside the part's folder, so the part is refused before anything is built."""

@@ -133,6 +133,11 @@ def _built(project: Project, name: str, site_dir: str, part) -> list[str] | None
     logger.setLevel(logging.WARNING)  # what `mkdocs build` would print as WARNING or ERROR, and nothing printed meanwhile
     logger.propagate = False
     try:
+        where = os.getcwd()
+    except OSError:  # this process's folder is gone: nothing to come back to
+        where = None
+    try:
+        os.chdir(project.config_dir)  # as `mkdocs build` is run: a plugin's folders (a cache) lie beside the configuration
         config = load_config(config_file=os.path.join(project.config_dir, name), site_dir=site_dir, strict=True)
         loaded = Loaded(project.data, project.today, project.settings.ending_soon_days, project.catalog, project.public, part)
         for adapter in adapters_in(config):
@@ -151,6 +156,8 @@ def _built(project: Project, name: str, site_dir: str, part) -> list[str] | None
         logger.removeHandler(said)
         logger.setLevel(before[0])
         logger.propagate = before[1]
+        if where is not None:
+            os.chdir(where)
 
 
 class _Said(logging.Handler):
