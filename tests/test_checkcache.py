@@ -22,7 +22,7 @@ def test_a_second_run_gives_the_same_answer_from_the_cache(tmp_path, monkeypatch
     root = tree(tmp_path)
     first = validate(root)
     calls = []
-    monkeypatch.setattr("portal_kemitraan.staff.data_commands.load_catalog", lambda *a, **k: calls.append(1))
+    monkeypatch.setattr("portal_kemitraan.staff.data_commands.check_catalog", lambda *a, **k: calls.append(1))
     assert validate(root) == first and calls == []  # answered without loading a single file
     assert "OK: 16 partners" in first[1] and "contact.person: note: has no consent" in first[1]
     # The cache is in the user's cache folder, never in the data folder.
@@ -60,8 +60,8 @@ def test_a_new_version_or_a_damaged_cache_means_a_full_check(tmp_path, monkeypat
     root = tree(tmp_path)
     validate(root)
     calls = []
-    real = __import__("portal_kemitraan.staff.data_commands", fromlist=["load_catalog"]).load_catalog
-    monkeypatch.setattr("portal_kemitraan.staff.data_commands.load_catalog", lambda *a, **k: calls.append(1) or real(*a, **k))
+    real = __import__("portal_kemitraan.staff.data_commands", fromlist=["check_catalog"]).check_catalog
+    monkeypatch.setattr("portal_kemitraan.staff.data_commands.check_catalog", lambda *a, **k: calls.append(1) or real(*a, **k))
     monkeypatch.setattr(checkcache, "__version__", "9.9.9")
     assert validate(root)[0] == 0 and calls == [1]
     for name in os.listdir(checkcache.folder()):

@@ -64,3 +64,38 @@ def test_example_data_is_valid():
     result = run_portal("validate", "--today", TODAY.isoformat())
     assert result.returncode == 0, result.stdout.decode() + result.stderr.decode()
     assert b"OK: " in result.stdout
+
+
+@pytest.mark.parametrize("forked", [False, True])
+def test_validate_s_reading_reports_what_the_full_reading_reports(tmp_path, monkeypatch, forked):
+    """`validate` reads without keeping the partners' models (check_catalog); the site's reading keeps them
+    (load_catalog). On a tree with every kind of problem (each invalid case, the hostile files, a cleaned
+    logo, search words naming a hidden partner and an unconsented person), read in this process and by
+    forked workers, both report the same lines in the same order and count the same valid partners."""
+    from portal_kemitraan.core.verdicts import check_catalog
+
+    from test_hostile import tree_with
+
+    root = tree_with(tmp_path / "data", [n for n in os.listdir(os.path.join(FIXTURES, "hostile")) if n.endswith(".yml")])
+    for name in os.listdir(os.path.join(os.path.dirname(FIXTURES), "demo", "partners")):
+        if name.endswith(".yml") and name not in ("stages.yml", "forms.yml", "search.yml"):
+            shutil.copy(os.path.join(os.path.dirname(FIXTURES), "demo", "partners", name), root)
+    for case in CASES:
+        folder = os.path.join(FIXTURES, "invalid", case)
+        for name in os.listdir(folder):
+            if name != "expected.txt" and case != "duplicate-slug":
+                shutil.copy(os.path.join(folder, name), root)
+    with open(os.path.join(root, "search.yml"), "w", encoding="utf-8") as fh:
+        fh.write("synonyms:\n  - [sayur, PT Sayur Sehat Bali]\n  - [ternak, Yohanes Bria]\n  - [kopi, coffee]\n")
+    if forked:
+        monkeypatch.setenv("PORTAL_PARALLEL_MIN", "2")
+    full = load_catalog(root, today=TODAY)
+    reported, valid = check_catalog(root, today=TODAY)
+    lines = full.report.lines()
+    assert reported.report.lines() == lines
+    assert valid == len(full.partners) > 10
+    assert reported.partners == {} and reported.logos == full.logos
+    said = "\n".join(lines)
+    for expected in ("a hidden partner: search words are published", "left out of the published copy", ": warning: ", ": note: "):
+        assert expected in said, expected
+    assert len(full.report.errors) > 20

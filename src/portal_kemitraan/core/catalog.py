@@ -266,7 +266,7 @@ def _check_dates(src: Source, partner: Partner, today: dt.date) -> None:
 _LOGO_PATH = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*(/[A-Za-z0-9_][A-Za-z0-9_.-]*)*$")
 
 
-def _check_logo(root: str, src: Source, logo: str, catalog: Catalog) -> None:
+def check_logo(root: str, src: Source, logo: str, catalog: Catalog) -> None:
     """The logo is a plain file inside partners/ whose content is an image of its kind; its cleaned bytes are kept."""
     ext = os.path.splitext(logo)[1].lower()
     if ext not in LOGO_TYPES:
@@ -368,7 +368,7 @@ def check_partner(catalog: Catalog, job: PartnerJob, read: tuple[Source, Partner
     return _with_logo(catalog, src, partner)
 
 
-def _read_and_check(catalog: Catalog, today: dt.date, job: PartnerJob) -> tuple[Source, Partner | None]:
+def read_and_check(catalog: Catalog, today: dt.date, job: PartnerJob) -> tuple[Source, Partner | None]:
     """read_partner and every check of check_partner but the logo's (in a worker: logos shared by many
     partners are read and cleaned once, by the process that holds them all)."""
     src, partner = read_partner(job)
@@ -379,7 +379,7 @@ def _read_and_check(catalog: Catalog, today: dt.date, job: PartnerJob) -> tuple[
 def _with_logo(catalog: Catalog, src: Source, partner: Partner | None) -> CheckedPartner:
     """The partner's logo checked (once per logo file for the whole catalog) and the file's checks done."""
     if partner is not None and partner.logo is not None:
-        _check_logo(catalog.root, src, partner.logo, catalog)
+        check_logo(catalog.root, src, partner.logo, catalog)
     logo = catalog.logos.get(partner.logo) if partner is not None and partner.logo else None
     return CheckedPartner(tuple(src.problems), partner, logo)
 
@@ -399,27 +399,36 @@ def load_catalog(root: str, today: dt.date | None = None, parallel: bool = True)
     """Read every data file under `root` (the partners/ folder) and check it; never raises for bad data."""
     today = today or dt.date.today()
     catalog, jobs = begin_catalog(root)
-    for job, (src, partner) in zip(jobs, fork_map(functools.partial(_read_and_check, catalog, today), jobs, parallel)):
+    for job, (src, partner) in zip(jobs, fork_map(functools.partial(read_and_check, catalog, today), jobs, parallel)):
         add_partner(catalog, job, _with_logo(catalog, src, partner))
     finish_catalog(catalog)
     return catalog
 
 
-def finish_catalog(catalog: Catalog) -> None:
+def private_words(path: str, partner: Partner) -> dict[str, Text]:
+    """The values of a partner that search words must not hold, folded, with why: a hidden partner's
+    name, and every detail of a contact person who has not consented to be shown."""
+    private: dict[str, Text] = {}
+    if partner.visibility == "hidden":
+        private[privacy.fold(partner.name)] = Text("the name of {path}, a hidden partner", path=path)
+    person = partner.contact.person if partner.contact else None
+    if person is not None and not person.consent:
+        for value in (person.name, person.email, person.phone, person.whatsapp):
+            if value:
+                private[privacy.fold(value)] = Text("a contact person of {path} who has not consented to be shown", path=path)
+    return private
+
+
+def finish_catalog(catalog: Catalog, private: dict[str, Text] | None = None) -> None:
     """The rules across files that need every partner read: the search words of partners/search.yml (which
-    reach the public index) hold no hidden partner's name and no contact person who has not consented."""
+    reach the public index) hold no hidden partner's name and no contact person who has not consented
+    (`private`: those values, when the catalog does not hold the partners)."""
     if not catalog.synonyms:
         return
-    private: dict[str, Text] = {}
-    for slug, record in catalog.partners.items():
-        p = record.data
-        if p.visibility == "hidden":
-            private[privacy.fold(p.name)] = Text("the name of {path}, a hidden partner", path=record.path)
-        person = p.contact.person if p.contact else None
-        if person is not None and not person.consent:
-            for value in (person.name, person.email, person.phone, person.whatsapp):
-                if value:
-                    private[privacy.fold(value)] = Text("a contact person of {path} who has not consented to be shown", path=record.path)
+    if private is None:
+        private = {}
+        for record in catalog.partners.values():
+            private.update(private_words(record.path, record.data))
     if not private:
         return
     path = os.path.join(catalog.root, "search.yml")

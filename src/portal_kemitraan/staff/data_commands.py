@@ -9,6 +9,7 @@ import datetime as dt
 import os
 from . import checkcache
 from ..core.catalog import Catalog, check_new_partner, check_slug, load_catalog
+from ..core.verdicts import check_catalog
 from ..core.reference import find_province
 from ..core.safefs import Refused, output_folder, read_inside, read_regular, write_inside, write_output
 from ..core.settings import read_mkdocs_config, settings_from_mkdocs
@@ -40,9 +41,9 @@ def cmd_validate(args, reporter) -> int:
     key = None if args.no_cache else checkcache.fingerprint(args.data, today, reporter.language)
     outcome = checkcache.load(args.data, key) if key else None
     if outcome is None:
-        catalog = load_catalog(args.data, today=today)
+        catalog, valid = check_catalog(args.data, today=today)
         report = catalog.report
-        summary = Text("OK: {partners} partners, {patterns} patterns, {stages} stages, {forms} forms.", partners=len(catalog.partners),
+        summary = Text("OK: {partners} partners, {patterns} patterns, {stages} stages, {forms} forms.", partners=valid,
                        patterns=len(catalog.patterns), stages=len(catalog.stages), forms=len(catalog.forms))
         outcome = {  # kept in the language it was said in, which is part of the fingerprint
             "lines": {kind: [p.said(gettext) for p in problems] for kind, problems in
