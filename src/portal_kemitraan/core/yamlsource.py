@@ -241,19 +241,22 @@ class _Builder:
 
     def build(self, next_event) -> object:
         handlers = {
-            yaml.ScalarEvent: self.scalar, yaml.MappingStartEvent: self.start, yaml.SequenceStartEvent: self.start,
+            yaml.MappingStartEvent: self.start, yaml.SequenceStartEvent: self.start,
             yaml.MappingEndEvent: self.end, yaml.SequenceEndEvent: self.end, yaml.AliasEvent: self.alias,
             yaml.DocumentStartEvent: self.document,
         }
-        stream_end = yaml.StreamEndEvent
+        scalar_event, stream_end, scalar = yaml.ScalarEvent, yaml.StreamEndEvent, self.scalar
         while True:
             event = next_event()
             cls = type(event)
-            if cls is stream_end:
+            if cls is scalar_event:  # most events: called without the lookup
+                scalar(event, event.start_mark.line + 1)
+            elif cls is stream_end:
                 return self.result
-            handler = handlers.get(cls)
-            if handler is not None:
-                handler(event, event.start_mark.line + 1)
+            else:
+                handler = handlers.get(cls)
+                if handler is not None:
+                    handler(event, event.start_mark.line + 1)
 
     def attach(self, value, weight, size, line):
         stack = self.stack
@@ -295,15 +298,21 @@ class _Builder:
         return bool(self.stack) and self.stack[-1].is_map and self.stack[-1].key is None
 
     def scalar(self, event, line: int) -> None:
-        size = len(event.value)
-        if self._awaits_key():
-            top = self.stack[-1]
-            top.key, top.key_line = event.value, line
-            top.chars += size
-            self.chars += size
-            return
-        value = _scalar(event, self.constructor)
-        if "[[" in event.value:
+        text = event.value
+        size = len(text)
+        stack = self.stack
+        if stack:
+            top = stack[-1]
+            if top.is_map and top.key is None:  # a mapping's key: kept until its value comes
+                top.key, top.key_line = text, line
+                top.chars += size
+                self.chars += size
+                return
+        if event.tag is None and event.implicit[0] and text and text[0] not in _MAYBE_TYPED:
+            value = text  # plain text, as _scalar would give it, without the call
+        else:
+            value = _scalar(event, self.constructor)
+        if "[[" in text:
             self.bracketed = True
         self._count(line, 1, size, aliased=False)
         if event.anchor:
