@@ -185,6 +185,30 @@ def test_portal_check_finds_a_value_planted_in_a_copy_of_the_built_site(private_
     assert [str(p).split(":")[0] for p in found] == ["guide/index.html", "guide/index.html"], found
 
 
+def test_portal_check_reports_exports_that_do_not_parse_after_the_leaks_and_links(private_site, tmp_path):
+    """The exports are parsed beside the rest of the reading (in a forked worker): a broken JSON file, a
+    table with a short row and a workbook cut in half are each one line, after a planted leak's line, and
+    the reading of a whole site is the same with the worker as without."""
+    catalog, public = _needles(private_site)
+    copy = tmp_path / "site"
+    shutil.copytree(private_site, copy)
+    page = copy / "guide" / "index.html"
+    page.write_text(page.read_text(encoding="utf-8").replace("</article>", f"<p>{sentinel('hidden', 1)}</p></article>", 1), encoding="utf-8")
+    (copy / "api" / "directory.json").write_text('{"partners": [', encoding="utf-8")
+    with open(copy / "partners.csv", "a", encoding="utf-8") as fh:
+        fh.write("satu,dua\n")
+    book = copy / "en" / "partners.xlsx"
+    book.write_bytes(book.read_bytes()[: book.stat().st_size // 2])
+    home = "https://example.github.io/portal-kemitraan/"
+    editions = [sitecheck.EditionSite("mkdocs.yml", "id", home, str(copy)),
+                sitecheck.EditionSite("mkdocs.en.yml", "en", home + "en/", str(copy / "en"))]
+    found = [str(p) for p in sitecheck.check_site(str(copy), editions, catalog, public)]
+    assert found[0].startswith("guide/index.html: ") and len(found) == 4, found
+    assert sorted(line.split(": ", 2)[1] for line in found[1:]) == ["cannot be read", "cannot be read", "not a table"], found
+    assert {line.split(":")[0] for line in found[1:]} == {"api/directory.json", "en/partners.xlsx", "partners.csv"}, found
+    assert found[1:] == [str(p) for p in sitecheck.format_problems(str(copy))]
+
+
 def test_the_vendored_editor_script_is_passed_over_only_byte_for_byte(private_site, tmp_path):
     """The leak scan passes over the third-party editor script only while it holds exactly the vendored
     bytes: a private value added to it, or written over it at the same size, is found. The editor's folder

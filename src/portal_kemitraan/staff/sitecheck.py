@@ -18,7 +18,7 @@ from urllib.parse import unquote
 from xml.etree import ElementTree
 
 from ..core.catalog import Catalog
-from ..core.parallel import fork_map
+from ..core.parallel import Beside, fork_map
 from ..core.privacy import _PHONE_LIKE, _national
 from ..core.problems import Text
 from ..core.public import PublicSite
@@ -447,10 +447,15 @@ def check_site(site_root: str, editions: list[EditionSite], catalog: Catalog, pu
         problems.append(Text("{path}: the {language} edition ({config}) is not built there", path=os.path.relpath(edition.site_dir), language=edition.language, config=edition.config))
     if missing:
         return problems
-    problems += leaks(site_root, private_needles(catalog, public, prefixes))
-    links, _ = broken_links(site_root, home, repository)
-    problems += links
-    for edition in editions:
-        problems += sitemap_problems(site_root, edition.site_dir, home)
-    problems += format_problems(site_root)
+    # The exports are parsed beside, on the core that gathering the private values (one process) leaves idle.
+    formats = Beside(lambda: format_problems(site_root))
+    try:
+        problems += leaks(site_root, private_needles(catalog, public, prefixes))
+        links, _ = broken_links(site_root, home, repository)
+        problems += links
+        for edition in editions:
+            problems += sitemap_problems(site_root, edition.site_dir, home)
+        problems += formats.result()
+    finally:
+        formats.cancel()  # stopped if anything above failed; nothing to do once its answer is in
     return problems
