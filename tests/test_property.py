@@ -119,3 +119,31 @@ def test_reading_a_site_line_by_line_and_remembering_lines_finds_what_reading_ea
         words, filed, phones = reading.read(text)
         assert (words, phones) == (words_of(text), list(needles.phone_hits(text, needles.phone_lengths()))), text
         assert list(needles.find(words, filed)) == list(needles.find(words_of(text))), text
+
+
+_FEW_WORDS = st.sampled_from(["ayu", "budi", "catatan", "staf", "kopi", "tani", "gayo"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.lists(_FEW_WORDS, min_size=1, max_size=3), st.sampled_from(["internal", "hidden", "unlisted"])), max_size=12),
+       st.lists(_FEW_WORDS, max_size=40), st.dictionaries(_FEW_WORDS, st.integers(0, 5)))
+def test_dropping_the_values_the_published_words_hold_keeps_exactly_the_others(values, published, rarity):
+    """Needles.drop (the values a published text also holds are no leak) against its plain definition: a
+    value of a dropped rule goes exactly when its words stand together, in order, in the published words;
+    the same value in several secrets, or filed under a word that occurs often, changes nothing."""
+    from portal_kemitraan.staff.sitecheck import Needles, Secret
+
+    needles = Needles(rarity=rarity)
+    secrets = []
+    for i, (words, rule) in enumerate(values):
+        secret = Secret(f"partners/p{i}.yml", "internal.notes", rule)
+        needles.add(tuple(words), secret)
+        secrets.append((tuple(words), secret))
+    needles.drop(published, frozenset({"internal", "hidden"}))
+    kept = {id(secret) for entries in needles.by_key.values() for _, _, secret in entries}
+
+    def held(words):
+        return any(tuple(published[i : i + len(words)]) == words for i in range(len(published) - len(words) + 1))
+
+    assert kept == {id(s) for words, s in secrets if s.rule == "unlisted" or not held(words)}
+    assert all(entries for entries in needles.by_key.values())  # no word left with nothing filed under it
