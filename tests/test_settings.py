@@ -83,6 +83,13 @@ def test_workers_fork_only_when_allowed():
     if (os.cpu_count() or 1) > 1:
         assert len(forked) > 1 and parent in forked  # the parent takes one chunk, workers the rest
     assert fork_map(lambda x: x * 2, items) == [x * 2 for x in items]  # closures, in order
+    # Dealt in turn (items whose cost comes in runs): the results still in order, and each worker's items
+    # spread over the whole list rather than one stretch of it.
+    for count in (1000, 1001, 1003):
+        assert fork_map(lambda x: x * 2, list(range(count)), dealt=True) == [x * 2 for x in range(count)]
+    pids = fork_map(lambda _: os.getpid(), items, dealt=True)
+    if (os.cpu_count() or 1) > 1:
+        assert pids[0] == parent and pids[1] != parent and pids[-2:] != [parent, parent]
 
 
 def test_work_beside_that_cannot_start_a_worker_is_made_here_and_keeps_no_file(monkeypatch):

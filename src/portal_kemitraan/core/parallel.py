@@ -64,31 +64,39 @@ def _can_fork() -> bool:
     return cores() >= 2 and "fork" in multiprocessing.get_all_start_methods()
 
 
-def fork_map(func: Callable[[T], R], items: Sequence[T], parallel: bool = True, min_items: int = PARALLEL_MIN) -> list[R]:
+def fork_map(func: Callable[[T], R], items: Sequence[T], parallel: bool = True, min_items: int = PARALLEL_MIN, dealt: bool = False) -> list[R]:
     """[func(x) for x in items], in order. With `parallel` and enough items, contiguous chunks run in forked
     workers: `func` may be any callable (a closure, a bound method), since forking copies it rather than
     pickling it. Runs in this process where fork is not available, when told not to (inside a threaded
-    server such as `mkdocs serve`, where forking can deadlock), or when a worker fails."""
+    server such as `mkdocs serve`, where forking can deadlock), or when a worker fails. `dealt`: the items
+    are dealt to the workers in turn instead, for items whose cost comes in runs (a site's files, folder by
+    folder: in contiguous halves, one worker had twice the other's work)."""
     workers = min(cores(), 8)
     if not parallel or len(items) < _threshold(min_items) or not _can_fork():
         return [func(item) for item in items]
     context = multiprocessing.get_context("fork")
-    size = -(-len(items) // workers)
-    chunks = [items[i : i + size] for i in range(0, len(items), size)]
+    if dealt:
+        chunks = [items[w::workers] for w in range(min(workers, len(items)))]
+    else:
+        size = -(-len(items) // workers)
+        chunks = [items[i : i + size] for i in range(0, len(items), size)]
     started = []
     try:
         for chunk in chunks[1:]:
             started.append((*_start(context, lambda chunk=chunk: [func(item) for item in chunk]), chunk))
     except OSError:
         pass
-    results = [func(item) for item in chunks[0]]
-    done = 1
+    answers = [[func(item) for item in chunks[0]]]
     for process, receiver, chunk in started:
         status, value = _answer(process, receiver)
-        results.extend(value if status == "ok" else [func(item) for item in chunk])
-        done += 1
-    for chunk in chunks[done:]:  # workers that could not be started
-        results.extend(func(item) for item in chunk)
+        answers.append(value if status == "ok" else [func(item) for item in chunk])
+    for chunk in chunks[len(answers):]:  # workers that could not be started
+        answers.append([func(item) for item in chunk])
+    if not dealt:
+        return [result for answer in answers for result in answer]
+    results: list = [None] * len(items)
+    for w, answer in enumerate(answers):
+        results[w :: len(answers)] = answer
     return results
 
 

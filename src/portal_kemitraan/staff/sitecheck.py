@@ -362,7 +362,7 @@ def leaks(site_root: str, needles: Needles, parallel: bool = True) -> list[Text]
     The files are read on every core."""
     paths = list(site_files(site_root))
     reading = Reading(needles)  # each worker fills its own copy
-    found = fork_map(lambda path: _file_leaks(site_root, path, reading), paths, parallel)
+    found = fork_map(lambda path: _file_leaks(site_root, path, reading), paths, parallel, dealt=True)
     return [problem for problems in found for problem in problems]
 
 
