@@ -308,10 +308,7 @@ class _Builder:
                 top.chars += size
                 self.chars += size
                 return
-        if event.tag is None and event.implicit[0] and text and text[0] not in _MAYBE_TYPED:
-            value = text  # plain text, as _scalar would give it, without the call
-        else:
-            value = _scalar(event, self.constructor)
+        value = _scalar(event, self.constructor)
         if "[[" in text:
             self.bracketed = True
         self._count(line, 1, size, aliased=False)
