@@ -206,7 +206,7 @@ def test_a_profile_shows_when_it_was_last_checked_among_the_first_facts_and_corr
     assert "Diperiksa bersama mitra" in facts and "<time" in facts
     assert body.index("Diperiksa bersama mitra") < body.index('<section class="portal-section">')  # before the long part
     assert body.index("Ajukan koreksi") < body.index('<section class="portal-section">')
-    mailto = html_module.unescape(re.search(r'class="portal-correction-note"[^>]*>.*?href="(mailto:[^"]+)"', body, re.S).group(1))
+    mailto = html_module.unescape(re.search(r'href="(mailto:[^"]+)" data-correction', body).group(1))
     assert urllib.parse.quote("https://contoh.id/portal/partners/koperasi-tani-sumber-rejeki/", safe="") in mailto
     data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', body, re.S).group(1))
     assert data["url"] == "https://contoh.id/portal/partners/koperasi-tani-sumber-rejeki/"

@@ -315,12 +315,56 @@
     input.addEventListener("focus", function () { loadPagefind(root.getAttribute("data-base")).catch(function () {}); }, { once: true });
   }
 
+  /* The header's search dialog, made from the edition's words (assets/portal-words.js) beside the magnifier
+     link: a labelled search form, a live status, the results, and a link to all of them in the directory. */
+  var DIALOG_WORDS = ["loading", "corrected", "none", "hits-one", "hits-other", "partial-one", "partial-other", "partner", "page", "error"];
+
+  function makeSearchDialog(opener, T) {
+    var dialog = el("dialog", "portal-search-dialog");
+    dialog.id = "portal-search-dialog";
+    dialog.setAttribute("aria-label", T.title);
+    dialog.setAttribute("data-base", opener.getAttribute("data-base") || "");
+    DIALOG_WORDS.forEach(function (key) { dialog.setAttribute("data-text-" + key, T[key] || ""); });
+    var form = el("form", "portal-search-dialog__form");
+    form.action = opener.href;
+    form.method = "get";
+    form.setAttribute("role", "search");
+    form.setAttribute("aria-label", T.region);
+    var label = el("label", "portal-search-dialog__label", T.title);
+    label.htmlFor = "portal-search-q";
+    var row = el("div", "portal-search-dialog__row");
+    var input = el("input");
+    input.id = "portal-search-q";
+    input.name = "cari";
+    input.type = "search";
+    [["autocomplete", "off"], ["autocapitalize", "off"], ["spellcheck", "false"], ["enterkeyhint", "search"], ["placeholder", T.placeholder]]
+      .forEach(function (pair) { input.setAttribute(pair[0], pair[1]); });
+    var close = el("button", "md-button portal-search-dialog__close", T.close);
+    close.type = "button";
+    close.value = "close";
+    row.append(input, close);
+    form.append(label, row);
+    var status = el("p", "portal-search-dialog__status");
+    status.setAttribute("role", "status");
+    status.setAttribute("aria-live", "polite");
+    var all = el("p", "portal-search-dialog__all");
+    all.hidden = true;
+    var link = el("a", "", T.all);
+    link.href = opener.href;
+    all.appendChild(link);
+    dialog.append(form, status, el("ol", "portal-results"), all);
+    opener.after(dialog);
+    opener.setAttribute("aria-haspopup", "dialog");
+    opener.setAttribute("aria-controls", dialog.id);
+    return dialog;
+  }
+
   /* The header's search: the magnifier link opens a dialog where browsers have <dialog>; elsewhere it stays
      a link to the directory. */
   function initHeaderSearch() {
-    var dialog = document.getElementById("portal-search-dialog");
     var opener = document.querySelector(".portal-search-open");
-    if (!dialog || !opener || dialog.getAttribute("data-ready") || typeof dialog.showModal !== "function") return;
+    if (!opener || !window.portalWords || typeof HTMLDialogElement !== "function" || document.getElementById("portal-search-dialog")) return;
+    var dialog = makeSearchDialog(opener, window.portalWords);
     dialog.setAttribute("data-ready", "true");
     var input = dialog.querySelector("input[name=cari]");
     var live = new LiveSearch(dialog, input, dialog.querySelector(".portal-results"), dialog.querySelector(".portal-search-dialog__status"), dialog.querySelector(".portal-search-dialog__all"), false);

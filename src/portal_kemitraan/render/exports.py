@@ -224,9 +224,12 @@ def datapackage(site: PublicSite, site_url: str, title: str, licence: dict, loca
     return json.dumps(package, ensure_ascii=False, indent=1) + "\n"
 
 
-def planned(site: PublicSite, site_url: str, title: str, locale: str = "id", licence: dict | None = None) -> dict[str, Callable[[], str | bytes]]:
+def planned(site: PublicSite, site_url: str, title: str, locale: str = "id", licence: dict | None = None,
+            records: bool = True) -> dict[str, Callable[[], str | bytes]]:
     """Every export of one edition of the site, by its path in that edition, each made when called (so a
-    preview can make only those whose data changed)."""
+    preview can make only those whose data changed). With `records`, one JSON file per listed partner too:
+    the main edition publishes them for every edition (their codes are the same in every language, and
+    api/partners.json of each edition gives the labels in its own)."""
     from .xlsx import workbook
 
     lang = Locale(locale)
@@ -243,14 +246,15 @@ def planned(site: PublicSite, site_url: str, title: str, locale: str = "id", lic
         "feed.xml": lambda: atom_feed(site, site_url, title, lang),
         "kabar.xml": lambda: news_feed(site, site_url, title, lang),
     }
-    for p in site.listed:
+    for p in site.listed if records else ():
         out[partner_export(p.slug)] = lambda p=p: partner_json(p, labels, base)
     return out
 
 
-def files(site: PublicSite, site_url: str, title: str, locale: str = "id", licence: dict | None = None) -> dict[str, str | bytes]:
+def files(site: PublicSite, site_url: str, title: str, locale: str = "id", licence: dict | None = None,
+          records: bool = True) -> dict[str, str | bytes]:
     """Every export of one edition of the site, by its path in that edition."""
-    return {path: make() for path, make in planned(site, site_url, title, locale, licence).items()}
+    return {path: make() for path, make in planned(site, site_url, title, locale, licence, records).items()}
 
 
 SPREADSHEET = "partners.xlsx"

@@ -15,6 +15,7 @@ from . import exports
 from .bundle import BUNDLE, search_bundle
 from .cards import SITE_CARD, card_path, site_card
 from .handwritten import BUILTIN_EXTENSIONS, searchable
+from .i18n import SCRIPT_WORDS
 from .context import front_matter, page_url
 from .pages import SitePlan
 from .editor import editor_files
@@ -182,7 +183,9 @@ def render_site(site: PublicSite, settings, edition: Edition | None = None, ahea
            for uri, page in plan.pages.items()]
     title = edition.title or settings.organisation
     own_records = {exports.partner_export(p.slug): p.slug for p in site.pages}
-    for path, make in exports.planned(site, edition.site_url, title, plan.locale.code, settings.licence.model_dump()).items():
+    # One partner's JSON record is published once, by the main edition (exports.planned).
+    records = not plan.locale.prefix
+    for path, make in exports.planned(site, edition.site_url, title, plan.locale.code, settings.licence.model_dump(), records).items():
         out.append(OutputFile(path, "export", make, partner=own_records.get(path)))
     for path, data in site.logos.items():
         out.append(OutputFile(path, "asset", lambda data=data: data))  # the cleaned bytes, never the file itself
@@ -190,6 +193,7 @@ def render_site(site: PublicSite, settings, edition: Edition | None = None, ahea
     cards = _Ahead(plan.share_card, [slug for slug in with_card if mine(slug)] if ahead else [], parallel)
     for slug in with_card:  # made ahead on every core too: a card is a few milliseconds (render/cards.py)
         out.append(OutputFile(card_path(slug), "card", lambda slug=slug: cards.take(slug), {"slug": slug}, partner=slug))
+    out.append(OutputFile(SCRIPT_WORDS, "asset", plan.locale.script_words))
     tagline = plan.locale.gettext("Direktori mitra, pola kemitraan, dan cara bergabung menjadi mitra")
     out.append(OutputFile(SITE_CARD, "card", lambda: site_card(title, tagline, settings.organisation), {"slug": None}))
     if edition.repository and not plan.locale.prefix:  # the staff's editor, in the main edition only
