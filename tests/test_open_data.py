@@ -119,6 +119,25 @@ def test_news_is_paginated_without_javascript(monkeypatch):
     assert plan.pages["kabar/page/2.md"].meta["search"] == {"exclude": True}
 
 
+@pytest.mark.parametrize("count", [2, 3, 6, 9, 444, 5000])
+def test_a_list_page_links_the_first_and_last_pages_and_two_either_side_whatever_its_length(count):
+    """The news' and the directory's pages link each other by number: never every page (that grew with the
+    square of the partners), but the first, the last and two either side of the page, a gap marked between."""
+    plan = pages.SitePlan(build_public_site(load_catalog(DATA, today=TODAY), TODAY), Settings())
+    macro = plan.templates.from_string('{% import "_macros.html.j2" as m %}{{ m.page_links("../kabar/", n, count, "Halaman kabar") }}')
+    for n in sorted({1, 2, 3, 4, count // 2, count - 2, count - 1, count} & set(range(1, count + 1))):
+        html = macro.render(n=n, count=count)
+        assert html.count('<nav class="portal-pages" aria-label="Halaman kabar">') == 1
+        assert re.findall(r'<span aria-current="page">(\d+)</span>', html) == [str(n)]
+        links = re.findall(r'<a href="([^"]+)">(\d+)</a>', html)
+        assert all(href == "../kabar/" + ("" if k == "1" else f"page/{k}/") for href, k in links)
+        expected = sorted({1, count} | set(range(max(1, n - 2), min(count, n + 2) + 1)))
+        shown = [int(k) for k in re.findall(r">(\d+)</(?:a|span)>", html)]
+        assert shown == expected and len(shown) <= 7
+        gaps = sum(1 for a, b in zip(expected, expected[1:]) if b > a + 1)
+        assert html.count('<span class="portal-pages__gap" aria-hidden="true">…</span>') == gaps
+
+
 def test_news_feed_is_atom_with_the_newest_activities(built_site):
     site, _ = built_site
     root = ET.fromstring(read(site, "kabar.xml").encode("utf-8"))
