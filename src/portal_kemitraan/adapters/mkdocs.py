@@ -41,6 +41,17 @@ class _Elsewhere(File):
         return None
 
 
+def _write_outputs(site_dir: str, outputs: list[OutputFile]) -> int:
+    """Make each file and write it under `site_dir` as MkDocs writes a generated file (text as UTF-8)."""
+    for out in outputs:
+        data = out.make()
+        path = os.path.join(site_dir, out.path)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "wb") as fh:
+            fh.write(data.encode("utf-8") if isinstance(data, str) else data)
+    return len(outputs)
+
+
 class _NotSkipped(logging.Filter):
     """MkDocs says once per page that it wrote nothing for a page another part writes, or one written from
     the theme's single drawing (adapters.chrome): noise."""
@@ -99,6 +110,7 @@ class MkDocsAdapter:
         self.part: Part | None = None  # one part of the build (PORTAL_PART), or None for all of it
         self.elsewhere: set[str] = set()  # pages listed in this build that another part writes
         self.search: Beside | None = None  # the edition's search index, made beside the pages (a build's)
+        self.exports: Beside | None = None  # the edition's downloads, made and written beside the pages (a build's)
         self.dirty = False  # `--dirty`: MkDocs draws only the pages whose source changed
         self.nav = None  # this build's navigation (on_nav), which every page is drawn with
         self.compiled = None  # where this build's templates compile once (adapters.templatecache, the preview's memory)
@@ -210,20 +222,33 @@ class MkDocsAdapter:
         # The index needs only the public site and the hand-written pages: it is made now, in a forked worker,
         # while MkDocs writes the pages on this core (Pagefind is never beside a whole edition in memory).
         self.search = Beside(self.outputs[BUNDLE].make, self.parallel()) if made.written_here(None) and self.preview is None else None
+        # The downloads (the JSON API, the tables, the feeds) are made and written by a second worker while
+        # MkDocs draws and writes the pages here: no page needs them. MkDocs lists them, so links to them resolve.
+        downloads = self._list_files(made, files, config)
+        self.exports = Beside(lambda: _write_outputs(config.site_dir, downloads), self.parallel())
+        return files
+
+    def _list_files(self, made: Rendered, files, config) -> list[OutputFile]:
+        """Every file of the edition handed to MkDocs (made here, or listed only when another part or the
+        worker beside writes it); returns the downloads this build writes, for the worker beside."""
+        downloads = []
         for out in self.outputs.values():
             if out.kind == "search":
                 continue  # written whole after the build (on_post_build)
             if out.kind == "page":
                 # The page's source is its front matter; its HTML comes from render_site in on_page_content.
                 inclusion = InclusionLevel.UNDEFINED if out.in_nav else InclusionLevel.NOT_IN_NAV
-                files.append(File.generated(config, out.path, content=plan.pages[out.path].markdown(), inclusion=inclusion))
+                files.append(File.generated(config, out.path, content=made.pages[out.path].markdown(), inclusion=inclusion))
                 if not made.written_here(out):
                     self.elsewhere.add(out.path)
+            elif made.written_here(out) and out.kind == "export":
+                downloads.append(out)
+                files.append(_Elsewhere.generated(config, out.path, content=b""))
             elif made.written_here(out):
                 files.append(File.generated(config, out.path, content=out.make()))  # logos: the cleaned bytes, never the file
             else:
                 files.append(_Elsewhere.generated(config, out.path, content=b""))
-        return files
+        return downloads
 
     def on_page_markdown(self, markdown, page, config, files):
         generated = self.rendered.pages.get(page.file.src_uri)
@@ -282,6 +307,9 @@ class MkDocsAdapter:
     def on_post_build(self, config):
         if self.staging is not None:
             self.staging.committed()
+        exports, self.exports = self.exports, None  # started in on_files
+        if exports is not None:
+            exports.result()
         if not self.rendered.written_here(None):
             return  # the search of the whole edition is part 1's
         out = os.path.join(config.site_dir, BUNDLE)
@@ -299,9 +327,10 @@ class MkDocsAdapter:
     def on_build_error(self, error):
         if self.preview is not None:
             self.preview.indexer.end()  # the whole search index goes on, as after a build
-        if self.search is not None:
-            self.search.cancel()
-            self.search = None
+        for beside in (self.search, self.exports):
+            if beside is not None:
+                beside.cancel()
+        self.search = self.exports = None
 
     def on_serve(self, server, config, builder):
         data_dir = self.settings.data_dir if self.settings else "partners"
