@@ -218,9 +218,28 @@ def test_directory_without_javascript_is_the_full_list(browser, server):
     context.close()
 
 
+def test_without_the_script_the_magnifier_leads_to_the_directory(browser, server):
+    """The header's search dialog is made by the script (from assets/portal-words.js); without the script
+    the magnifier is a plain link to the directory, which lists everyone, and points at no dialog."""
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(server + PAGES["profile"])
+    opener = page.locator(".portal-search-open")
+    expect(opener).to_be_visible()
+    assert page.locator("#portal-search-dialog").count() == 0
+    assert opener.get_attribute("aria-controls") is None and opener.get_attribute("aria-haspopup") is None
+    opener.click()
+    page.wait_for_url("**/partners/")
+    expect(cards(page)).to_have_count(14)
+    context.close()
+
+
 def test_header_search_finds_a_partner_by_name(page, server):
     """The magnifier in the header opens the site's search (on every build: the header is the project's own)."""
     page.goto(server)
+    opener = page.locator(".portal-search-open")
+    expect(opener).to_have_attribute("aria-controls", "portal-search-dialog")  # made by the script, then named
+    expect(opener).to_have_attribute("aria-haspopup", "dialog")
     dialog = page.locator("#portal-search-dialog")
     expect(dialog).to_be_hidden()
     page.click(".portal-search-open")
