@@ -225,7 +225,7 @@ class MkDocsAdapter:
         # The downloads (the JSON API, the tables, the feeds) are made and written by a second worker while
         # MkDocs draws and writes the pages here: no page needs them. MkDocs lists them, so links to them resolve.
         downloads = self._list_files(made, files, config)
-        self.exports = Beside(lambda: _write_outputs(config.site_dir, downloads), self.parallel())
+        self.exports = Beside(lambda: _write_outputs(config.site_dir, downloads), self.parallel()) if downloads else None
         return files
 
     def _list_files(self, made: Rendered, files, config) -> list[OutputFile]:
@@ -241,12 +241,11 @@ class MkDocsAdapter:
                 files.append(File.generated(config, out.path, content=made.pages[out.path].markdown(), inclusion=inclusion))
                 if not made.written_here(out):
                     self.elsewhere.add(out.path)
-            elif made.written_here(out) and out.kind == "export":
-                downloads.append(out)
-                files.append(_Elsewhere.generated(config, out.path, content=b""))
-            elif made.written_here(out):
+            elif made.written_here(out) and out.kind != "export":
                 files.append(File.generated(config, out.path, content=out.make()))  # logos: the cleaned bytes, never the file
-            else:
+            else:  # listed only: another part writes it, or (a download of this part) the worker beside
+                if made.written_here(out):
+                    downloads.append(out)
                 files.append(_Elsewhere.generated(config, out.path, content=b""))
         return downloads
 
