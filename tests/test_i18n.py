@@ -133,6 +133,33 @@ def test_dates_numbers_and_phones_are_written_for_the_locale():
     assert en.ngettext("%(count)s mitra", "%(count)s mitra", 3) == "%(count)s partners"
 
 
+def test_the_templates_words_are_what_jinjas_own_gettext_gives(tmp_path):
+    """render/templating installs its own `_` and `gettext` (a message without variables made once per
+    environment): they must give what Jinja's i18n extension gives with newstyle=True, in HTML (escaped, the
+    translation marked safe) and in plain text, with and without variables, in `{% trans %}` blocks, with a
+    doubled percent sign, and the second time a message is used as the first."""
+    import jinja2
+    from portal_kemitraan.render.templating import environment
+
+    body = ('{{ _("Tahap") }}|{{ _("Tahap") }}|{{ gettext("Cari mitra atau halaman") }}|{{ _("100%% <b>") }}|'
+            '{{ _("%(who)s & co", who="<i>") }}|{% trans n=3 %}{{ n }} mitra & <u>{% endtrans %}|{{ _("100%% <b>") }}\n')
+    for name in ("words.html.j2", "words.txt.j2"):
+        (tmp_path / name).write_text(body, encoding="utf-8")
+    for code in LANGUAGES:
+        ours = environment(str(tmp_path), Locale(code))
+        jinjas = environment(str(tmp_path), Locale(code))
+        jinjas.install_gettext_translations(Locale(code).translations, newstyle=True)
+        jinjas.globals["_"] = jinja2.ext._gettext_alias
+        assert ours.globals["_"] is not jinjas.globals["_"]
+        for name in ("words.html.j2", "words.txt.j2", "words.html.j2"):
+            got, want = ours.get_template(name).render(), jinjas.get_template(name).render()
+            assert got == want, (code, name)
+        assert "&lt;i&gt; & co" in ours.get_template("words.html.j2").render()  # the variable escaped, the text marked safe
+        assert "100% <b>" in ours.get_template("words.html.j2").render()
+        assert "<i> & co" in ours.get_template("words.txt.j2").render()
+    assert "Search partners or pages" in environment(str(tmp_path), Locale("en")).get_template("words.html.j2").render()
+
+
 def test_english_pages_mark_indonesian_text_and_use_english_text_where_given(tmp_path):
     root = copy_reference_data(str(tmp_path), with_partners=True)
     with open(os.path.join(root, "mitra-dwibahasa.yml"), "w", encoding="utf-8") as fh:

@@ -11,6 +11,7 @@ import io
 import os
 import struct
 
+from babel import Locale as BabelLocale
 from babel.dates import format_date
 from babel.numbers import format_decimal
 from babel.support import Translations
@@ -127,6 +128,7 @@ class Locale:
         self.code = code
         self.translations = translations(code)
         self.prefix = "" if code == LANGUAGES[0] else f"{code}/"  # where this edition lives under the site
+        self.babel = BabelLocale.parse(code)  # parsed once: Babel parses a code given as text at every date
 
     def theme_text(self) -> dict[str, str]:
         """The theme's strings in this language, keyed by their Indonesian text."""
@@ -161,10 +163,10 @@ class Locale:
         if not value:
             return ""
         day = dt.date.fromisoformat(value) if isinstance(value, str) else value
-        return format_date(day, format=form, locale=self.code)
+        return format_date(day, format=form, locale=self.babel)
 
     def number(self, value: int | float) -> str:
-        return format_decimal(value, locale=self.code)
+        return format_decimal(value, locale=self.babel)
 
     def pick(self, texts: dict) -> str:
         """The text of this language from {'id': …, 'en': …}, falling back to the first language."""

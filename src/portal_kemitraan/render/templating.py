@@ -26,6 +26,28 @@ def _yaml_scalar(value) -> str:
     return json.dumps(str(value), ensure_ascii=False)
 
 
+def _words(gettext):
+    """The templates' `_` and `gettext`, as Jinja's i18n extension makes them with newstyle=True: the
+    translation, marked safe where the template autoescapes, then %-formatted with its variables. A message
+    without variables comes out the same every time, so it is made once per environment (one edition's
+    build): the extension's three nested calls, the Markup and the formatting at every use were a quarter
+    of a profile's drawing."""
+    made: dict[tuple[str, bool], str] = {}
+
+    @jinja2.pass_eval_context
+    def words(eval_ctx, __string: str, **variables) -> str:
+        key = (__string, eval_ctx.autoescape)
+        if not variables and key in made:
+            return made[key]
+        rv = gettext(__string)
+        rv = (markupsafe.Markup(rv) if eval_ctx.autoescape else rv) % variables
+        if not variables:
+            made[key] = rv
+        return rv
+
+    return words
+
+
 def state(env: jinja2.Environment) -> tuple:
     """Every template file the environment can read, with its size and modification time: a change to
     any of them (an edited override, say) shows here."""
@@ -59,6 +81,7 @@ def environment(overrides: str | None = None, locale=None, settings=None) -> jin
         extensions=["jinja2.ext.i18n"],
     )
     env.install_gettext_translations(locale.translations, newstyle=True)
+    env.globals["_"] = env.globals["gettext"] = _words(locale.translations.gettext)
     env.globals.update(
         lang=locale.code,
         t=lambda texts: locale.pick(texts.model_dump() if hasattr(texts, "model_dump") else texts),
