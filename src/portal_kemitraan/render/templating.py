@@ -79,6 +79,7 @@ def environment(overrides: str | None = None, locale=None, settings=None) -> jin
         lstrip_blocks=True,
         keep_trailing_newline=True,
         extensions=["jinja2.ext.i18n"],
+        auto_reload=False,  # one environment per build: its templates are read once, not checked at every page
     )
     env.install_gettext_translations(locale.translations, newstyle=True)
     env.globals["_"] = env.globals["gettext"] = _words(locale.translations.gettext)
