@@ -121,7 +121,8 @@ def partner_doc(p: dict, locale: Locale, synonyms: Synonyms, patterns, sides, st
     place = " ".join(x for x in [p.city or "", p.province, *province["aliases"]] if x)
     pattern, side, stage = patterns[p.pattern], sides[(p.pattern, p.side)], stages[p.stage]
     activities = [f"{a['title']}. {a['summary'] or ''}" for a in p.activities]
-    body_text = " ".join([p.name, summary, p.summary, " ".join(p.sectors), place, _text_of(description), *activities])
+    story = _text_of(description)  # read once: the document's own words and the synonyms' source
+    body_text = " ".join([p.name, summary, p.summary, " ".join(p.sectors), place, story, *activities])
     extra = synonyms.expand(body_text)
     # The partner's own words come first (summary, story, activities): the excerpt a reader sees is cut from
     # them only (meta "own" and "lead" count their words), never from the words added for the index.
@@ -129,7 +130,7 @@ def partner_doc(p: dict, locale: Locale, synonyms: Synonyms, patterns, sides, st
     if lang != "id" and p.summary_en:
         own.append(("p", ' lang="id"', p.summary))  # a reader of /en/ may type the Indonesian words
     if description:
-        own.append(("div", "", _text_of(description)))
+        own.append(("div", "", story))
     own.extend(("p", ' lang="id"', text) for text in activities)
     parts = [f"<{tag}{attrs}>{_e(text)}</{tag}>" for tag, attrs, text in own if text.strip()]
     parts += [
