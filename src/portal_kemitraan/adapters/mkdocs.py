@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import jinja2
 
+from mkdocs import utils
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, InclusionLevel
 
@@ -45,10 +46,7 @@ def _write_outputs(site_dir: str, outputs: list[OutputFile]) -> int:
     """Make each file and write it under `site_dir` as MkDocs writes a generated file (text as UTF-8)."""
     for out in outputs:
         data = out.make()
-        path = os.path.join(site_dir, out.path)
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        with open(path, "wb") as fh:
-            fh.write(data.encode("utf-8") if isinstance(data, str) else data)
+        utils.write_file(data.encode("utf-8") if isinstance(data, str) else data, os.path.join(site_dir, out.path))
     return len(outputs)
 
 
