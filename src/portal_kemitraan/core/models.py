@@ -91,6 +91,19 @@ class Agreement(Model):
     )
 
 
+def agreement_status(start: dt.date | None, end: dt.date | None, today: dt.date, soon_days: int) -> str:
+    """'upcoming', 'active', 'ending' (within soon_days), 'ended', or 'open' (no end date)."""
+    if start and today < start:
+        return "upcoming"
+    if end is None:
+        return "open"
+    if end < today:
+        return "ended"
+    if (end - today).days <= soon_days:
+        return "ending"
+    return "active"
+
+
 class Activity(Model):
     title: Line
     date: Optional[dt.date] = None

@@ -6,25 +6,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from .catalog import Catalog, PartnerRecord
-from .models import Pattern, Term
+from .models import Pattern, Term, agreement_status
 from .published import PublicPartner
 from .parallel import fork_map
 from .reference import province_by_name, provinces
 from .sanitize import is_safe_url, markdown_to_html
 from .settings import ENDING_SOON_DAYS
-
-def agreement_status(start: dt.date | None, end: dt.date | None, today: dt.date, soon_days: int) -> str:
-    """'upcoming', 'active', 'ending' (within soon_days), 'ended', or 'open' (no end date)."""
-    if start and today < start:
-        return "upcoming"
-    if end is None:
-        return "open"
-    if end < today:
-        return "ended"
-    if (end - today).days <= soon_days:
-        return "ending"
-    return "active"
-
 
 def _iso(value: dt.date | None) -> str | None:
     return value.isoformat() if value else None

@@ -8,9 +8,8 @@ from dataclasses import dataclass, field
 
 from ..core.catalog import Catalog
 from ..render.csvout import csv_text
-from ..core.public import agreement_status
 from ..core.problems import Gettext, Text, joined, said
-from ..core.models import Internal
+from ..core.models import Internal, agreement_status
 from ..core.settings import ENDING_SOON_DAYS, STALE_DAYS
 
 RECOMMENDED = {"logo": Text("logo"), "description": Text("deskripsi"), "website": Text("situs web"), "contact": Text("kontak")}
