@@ -13,6 +13,7 @@ from .reference import province_by_name, provinces
 from .sanitize import is_safe_url, markdown_to_html
 from .settings import ENDING_SOON_DAYS
 
+
 def _iso(value: dt.date | None) -> str | None:
     return value.isoformat() if value else None
 
