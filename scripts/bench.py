@@ -880,10 +880,19 @@ def profile_split(site: str) -> dict:
 
 
 def bounds(n: int, keep: str | None) -> None:
+    """The floors under the missed targets for N partners; the generated project is removed even when a step fails."""
     work, project, baseline, rows = projects(n, os.path.join(keep, str(n)) if keep else None, "bounds")
-    py = sys.executable
     listed = sum(1 for _, d in rows if d["visibility"] == "public")
     print(f"N={n} ({listed} listed), {dt.date.today()}, {os.cpu_count()} cores", flush=True)
+    try:
+        _floors(project, baseline)
+    finally:
+        if not keep:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def _floors(project: str, baseline: str) -> None:
+    py = sys.executable
     alone = indexer_alone(project)
     print(f"  Pagefind's indexer alone: {alone['documents']:,} documents ({alone['html'] / 1e6:.1f} MB of HTML): peak"
           f" {alone['peak_mib']:,.0f} MiB ({alone['peak_mib'] * 1024 / max(alone['documents'], 1):.0f} KiB a document),"
@@ -900,8 +909,6 @@ def bounds(n: int, keep: str | None) -> None:
     seconds = run_measured([py, "-m", "mkdocs", "build", "-q"], baseline, trees)[0]
     print(f"  plain MkDocs, one edition (the same pages by hand, no hook): {seconds:.1f} s, peak {max(trees) / 1024:,.0f} MiB,"
           f" published {folder_size(os.path.join(baseline, 'site')) / 1e6:.1f} MB", flush=True)
-    if not keep:
-        shutil.rmtree(work, ignore_errors=True)
 
 
 def main() -> int:
